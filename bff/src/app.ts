@@ -1,0 +1,119 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import { bodyLimit } from 'hono/body-limit'
+import { secureHeaders } from 'hono/secure-headers'
+import type { Logger } from 'pino'
+import { API_VERSION } from '@tg/contracts'
+import { buildOpenApiDocument } from '@tg/contracts/openapi'
+import type { Config } from './env'
+import type { Database } from './db/client'
+import type { AppEnv } from './lib/context'
+import { AppError } from './lib/errors'
+import { accessLog, errorResponse, handleError, requestContext } from './lib/http'
+import { createMetrics } from './lib/metrics'
+import type { Metrics } from './lib/metrics'
+import { createSecretHasher } from './lib/secrets'
+import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
+import { createAdminRoutes } from './modules/admin/routes'
+import { createAdminService } from './modules/admin/service'
+import { createAuditLog } from './modules/audit/service'
+import { createAuthRoutes } from './modules/auth/routes'
+import { createAuthService } from './modules/auth/service'
+import { createDashboardRoutes } from './modules/dashboard/routes'
+import { createDashboardService } from './modules/dashboard/service'
+import { createPendingRoutes } from './modules/pending/routes'
+import { createPendingModule } from './modules/pending/service'
+import { createSystemRoutes } from './modules/system/routes'
+import { createSystemService } from './modules/system/service'
+
+export type AppConfig = Pick<
+  Config,
+  'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'
+>
+
+export type AppDeps = {
+  config: AppConfig
+  database: Database
+  log: Logger
+  /** Keys the hashes of session tokens, API keys and setup tokens. */
+  sessionSecret: string
+  metrics?: Metrics
+}
+
+const CSP = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'", 'data:'],
+  connectSrc: ["'self'"],
+  workerSrc: ["'self'", 'blob:'],
+  objectSrc: ["'none'"],
+  baseUri: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+}
+
+/** Builds the whole BFF: platform middleware, every module's service and routes, the console. */
+export function createApp(deps: AppDeps) {
+  const { config, database, log } = deps
+  const metrics = deps.metrics ?? createMetrics()
+  const db = database.db
+  const hashSecret = createSecretHasher(Buffer.from(deps.sessionSecret, 'utf8'))
+
+  const audit = createAuditLog(db)
+  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
+  const admin = createAdminService({ db, audit, hashSecret })
+  const dashboard = createDashboardService({ db, audit })
+  const pending = {
+    training: createPendingModule('training'),
+    tgsp: createPendingModule('tgsp'),
+    fedmoe: createPendingModule('fedmoe'),
+    integrations: createPendingModule('integrations'),
+    audit: createPendingModule('audit'),
+  }
+  const system = createSystemService({ database, version: API_VERSION, modules: Object.values(pending) })
+  const guard = { auth, publicUrl: config.publicUrl }
+
+  const app = new OpenAPIHono<AppEnv>()
+  app.use('*', requestContext(log, config.trustProxy))
+  app.use('*', accessLog(metrics))
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: CSP,
+      xFrameOptions: 'DENY',
+      referrerPolicy: 'strict-origin-when-cross-origin',
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: config.publicUrl?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
+    }),
+  )
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: config.maxJsonBytes,
+      onError: () => {
+        throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.maxJsonBytes} bytes.`)
+      },
+    }),
+  )
+  app.onError(handleError)
+
+  app.route('/', createSystemRoutes({ system, metrics, guard }))
+  app.route('/', createAuthRoutes({ auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }))
+  app.route('/', createAdminRoutes({ admin, guard }))
+  app.route('/', createDashboardRoutes({ dashboard, guard }))
+  app.route('/', createPendingRoutes({ modules: pending, guard }))
+  mountApiDocs(app, buildOpenApiDocument())
+
+  const console = mountConsole(app, config.webDist)
+  app.notFound((c) => {
+    const page = console.fallback(c)
+    if (page) return page
+    const what = SERVER_PATH.test(c.req.path) ? 'API route' : 'file'
+    return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
+  })
+
+  return { app, services: { auth, admin, audit, dashboard, system }, metrics }
+}
+
+export type App = ReturnType<typeof createApp>

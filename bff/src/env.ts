@@ -1,0 +1,89 @@
+import { isAbsolute, resolve } from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1')
+  .optional()
+
+const EnvSchema = z.object({
+  TG_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TG_DATA_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.url().optional(),
+  TG_KEY_MASTER: z.string().min(32, 'TG_KEY_MASTER must be at least 32 characters').optional(),
+  TG_SESSION_SECRET: z.string().min(32, 'TG_SESSION_SECRET must be at least 32 characters').optional(),
+  TG_PUBLIC_URL: z.url().optional(),
+  TG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TG_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  TG_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  TG_WEB_DIST: z.string().min(1).optional(),
+  TG_TRUST_PROXY: bool,
+  TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+})
+
+export type RawEnv = z.infer<typeof EnvSchema>
+
+export type Config = {
+  env: RawEnv['TG_ENV']
+  isProduction: boolean
+  host: string
+  port: number
+  dataDir: string
+  database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string }
+  keyMaster: string | undefined
+  sessionSecret: string | undefined
+  publicUrl: string | undefined
+  logLevel: RawEnv['TG_LOG_LEVEL']
+  sessionTtlMs: number
+  maxJsonBytes: number
+  webDist: string
+  trustProxy: boolean
+  shutdownTimeoutMs: number
+  dbTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+/** Parses the environment once at boot. Throws ConfigError naming every problem. */
+export function parseConfig(source: Record<string, string | undefined>, cwd = process.cwd()): Config {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  const isProduction = e.TG_ENV === 'production'
+  const dataDir = resolve(cwd, e.TG_DATA_DIR ?? 'data')
+  if (isProduction) {
+    const missing: string[] = []
+    if (!e.TG_KEY_MASTER) missing.push('TG_KEY_MASTER (the master key that seals secrets at rest)')
+    if (!e.TG_SESSION_SECRET) missing.push('TG_SESSION_SECRET (keys the hashes of sessions and API keys)')
+    if (!e.DATABASE_URL && !(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR)))
+      missing.push('a durable database: DATABASE_URL (PostgreSQL), or TG_DATA_DIR as an absolute path on a persistent volume')
+    if (missing.length > 0)
+      throw new ConfigError(`TG_ENV=production refuses to start without:\n  - ${missing.join('\n  - ')}`)
+  }
+  return {
+    env: e.TG_ENV,
+    isProduction,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir,
+    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dir: resolve(dataDir, 'pglite') },
+    keyMaster: e.TG_KEY_MASTER,
+    sessionSecret: e.TG_SESSION_SECRET,
+    publicUrl: e.TG_PUBLIC_URL,
+    logLevel: e.TG_LOG_LEVEL,
+    sessionTtlMs: e.TG_SESSION_TTL_HOURS * 3600_000,
+    maxJsonBytes: e.TG_MAX_JSON_BYTES,
+    webDist: resolve(cwd, e.TG_WEB_DIST ?? 'web/dist'),
+    trustProxy: e.TG_TRUST_PROXY ?? false,
+    shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
+    dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
+  }
+}

@@ -1,0 +1,24 @@
+import type { Role } from '@tg/contracts'
+import type { Logger } from 'pino'
+
+export type UserPrincipal = {
+  kind: 'user'
+  id: string
+  username: string
+  displayName: string
+  roles: Role[]
+  session: { tokenHash: string; csrfToken: string; expiresAt: Date }
+}
+
+export type ApiKeyPrincipal = { kind: 'api_key'; id: string; name: string; prefix: string; roles: Role[] }
+
+export type Principal = UserPrincipal | ApiKeyPrincipal
+
+export type AppEnv = {
+  Variables: {
+    requestId: string
+    clientIp: string | null
+    log: Logger
+    principal: Principal | undefined
+  }
+}

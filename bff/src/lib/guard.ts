@@ -1,0 +1,87 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { CSRF_HEADER, SESSION_COOKIE } from '@tg/contracts'
+import type { AppRouteConfig } from '@tg/contracts'
+import type { ApiKeyPrincipal, AppEnv, Principal, UserPrincipal } from './context'
+import { AppError } from './errors'
+import { safeEqual } from './secrets'
+
+export interface Authenticator {
+  resolveSession(token: string): Promise<UserPrincipal | null>
+  resolveApiKey(secret: string): Promise<ApiKeyPrincipal | null>
+}
+
+export type GuardOptions = { auth: Authenticator; publicUrl: string | undefined }
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/** The caller's Origin (or Referer) compared with this server's; null when the browser sent neither. */
+function isSameOrigin(c: Context<AppEnv>, publicUrl: string | undefined): boolean | null {
+  const claimed = c.req.header('origin') ?? c.req.header('referer')
+  if (!claimed) return null
+  try {
+    const origin = new URL(claimed)
+    if (publicUrl && new URL(publicUrl).origin === origin.origin) return true
+    return origin.host === c.req.header('host')
+  } catch {
+    return false
+  }
+}
+
+async function authenticate(c: Context<AppEnv>, auth: Authenticator): Promise<Principal> {
+  const authorization = c.req.header('authorization')
+  if (authorization) {
+    const [scheme, secret] = authorization.split(' ')
+    if (scheme?.toLowerCase() !== 'bearer' || !secret) throw new AppError('UNAUTHENTICATED', 'Use `Authorization: Bearer <API key>`.')
+    const key = await auth.resolveApiKey(secret)
+    if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is not valid, revoked or expired.')
+    return key
+  }
+  const token = getCookie(c, SESSION_COOKIE)
+  if (!token) throw new AppError('UNAUTHENTICATED', 'Sign in to continue.')
+  const user = await auth.resolveSession(token)
+  if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.')
+  return user
+}
+
+function checkContentType(c: Context<AppEnv>, route: AppRouteConfig): void {
+  const declared = route.request?.body?.content
+  if (!declared) return
+  const contentType = c.req.header('content-type')?.toLowerCase() ?? ''
+  if (!Object.keys(declared).some((type) => contentType.startsWith(type)))
+    throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send the body as ${Object.keys(declared).join(' or ')}.`)
+}
+
+/**
+ * Enforces a route's contract before its handler: authentication, the roles of `x-roles`,
+ * Origin and CSRF token for cookie sessions on state-changing requests, and the content type.
+ */
+export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions): MiddlewareHandler<AppEnv> {
+  const access = route['x-roles']
+  return async (c, next) => {
+    const isUnsafe = !SAFE_METHODS.has(c.req.method)
+    if (access === 'public') {
+      if (isUnsafe && isSameOrigin(c, publicUrl) === false)
+        throw new AppError('CSRF_REJECTED', 'Cross-origin request refused.')
+    } else {
+      const principal = await authenticate(c, auth)
+      c.set('principal', principal)
+      if (!principal.roles.some((role) => access.includes(role)))
+        throw new AppError('FORBIDDEN', 'Your roles do not allow this.', { requiredRoles: [...access] })
+      if (principal.kind === 'user' && isUnsafe) {
+        if (isSameOrigin(c, publicUrl) !== true) throw new AppError('CSRF_REJECTED', 'Cross-origin request refused.')
+        const token = c.req.header(CSRF_HEADER)
+        if (!token || !safeEqual(token, principal.session.csrfToken))
+          throw new AppError('CSRF_REJECTED', `Missing or wrong ${CSRF_HEADER} header. Reload the page.`)
+      }
+    }
+    checkContentType(c, route)
+    await next()
+  }
+}
+
+export function isHttps(c: Context<AppEnv>, publicUrl: string | undefined, trustProxy: boolean): boolean {
+  if (publicUrl) return publicUrl.startsWith('https:')
+  if (trustProxy && c.req.header('x-forwarded-proto') === 'https') return true
+  return c.req.url.startsWith('https:')
+}

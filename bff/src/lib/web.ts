@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import type { Context, Hono, MiddlewareHandler } from 'hono'
+import { serveStatic } from '@hono/node-server/serve-static'
+import type { AppEnv } from './context'
+
+const IMMUTABLE = 'public, max-age=31536000, immutable'
+const REVALIDATE = 'no-cache'
+
+/** Paths that belong to the server and never fall back to the console. */
+export const SERVER_PATH = /^\/(api|healthz|readyz|metrics)(\/|$)/
+
+/**
+ * Serves the built console: hashed files under /assets/ are cached as immutable, everything
+ * else revalidates. Unknown non-API paths get index.html so that client routes survive a reload.
+ */
+export function mountConsole(app: Hono<AppEnv>, webDist: string): { fallback: (c: Context<AppEnv>) => Response | null } {
+  const indexPath = join(webDist, 'index.html')
+  const isBuilt = existsSync(indexPath)
+  const onFound = (path: string, c: Context<AppEnv>) => {
+    c.header('Cache-Control', path.includes('/assets/') ? IMMUTABLE : REVALIDATE)
+  }
+  const statics: MiddlewareHandler<AppEnv> = serveStatic({ root: webDist, onFound })
+  app.use('*', async (c, next) => (SERVER_PATH.test(c.req.path) || !isBuilt ? next() : statics(c, next)))
+  const indexHtml = isBuilt ? readFileSync(indexPath, 'utf8') : null
+  return {
+    fallback(c) {
+      if (!indexHtml || SERVER_PATH.test(c.req.path) || (c.req.method !== 'GET' && c.req.method !== 'HEAD')) return null
+      if (c.req.path.startsWith('/assets/')) return null
+      c.header('Cache-Control', REVALIDATE)
+      return c.html(indexHtml, 200)
+    },
+  }
+}
+
+const DOCS_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>TensorGuardFlow API</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/api/docs/init.js"></script>
+</body>
+</html>
+`
+const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true, withCredentials: true });\n`
+
+/** Interactive API docs from the locally installed swagger-ui-dist (no CDN, no inline script). */
+export function mountApiDocs(app: Hono<AppEnv>, openApiDocument: unknown): void {
+  const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
+  const json = JSON.stringify(openApiDocument)
+  app.get('/api/openapi.json', (c) => {
+    c.header('Content-Type', 'application/json; charset=utf-8')
+    return c.body(json, 200)
+  })
+  app.get('/api/docs', (c) => c.html(DOCS_HTML, 200))
+  app.get('/api/docs/init.js', (c) => {
+    c.header('Content-Type', 'text/javascript; charset=utf-8')
+    return c.body(DOCS_INIT, 200)
+  })
+  app.get(
+    '/api/docs/assets/:file{swagger-ui\\.css|swagger-ui-bundle\\.js}',
+    serveStatic({ root: swaggerDir, rewriteRequestPath: (path) => path.replace('/api/docs/assets', '') }),
+  )
+}

@@ -1,0 +1,75 @@
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { createApp } from './app'
+import { createDatabase } from './db/client'
+import { ConfigError, parseConfig } from './env'
+import type { Config } from './env'
+import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
+import { createLogger } from './lib/logger'
+
+function resolveSecrets(config: Config) {
+  if (config.keyMaster && config.sessionSecret) return { keyMaster: config.keyMaster, sessionSecret: config.sessionSecret }
+  const dev = loadDevSecrets(config.dataDir)
+  return { keyMaster: config.keyMaster ?? dev.keyMaster, sessionSecret: config.sessionSecret ?? dev.sessionSecret }
+}
+
+async function main() {
+  let config: Config
+  try {
+    config = parseConfig(process.env)
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err
+    console.error(err.message)
+    process.exit(1)
+  }
+  const log = createLogger(config.logLevel)
+  const secrets = resolveSecrets(config)
+  if (!config.sessionSecret) log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
+  const releaseLock = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => undefined
+
+  const database = createDatabase(config.database, {
+    timeoutMs: config.dbTimeoutMs,
+    onPoolError: (err) => log.warn({ err: err.message }, 'database connection error'),
+  })
+  await database.migrate()
+  log.info({ driver: database.driver }, 'database ready, migrations applied')
+
+  const { app, services } = createApp({ config, database, log, sessionSecret: secrets.sessionSecret })
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server
+  await new Promise<void>((resolve) => server.once('listening', resolve))
+  const { port } = server.address() as AddressInfo
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
+  log.info({ url: baseUrl, env: config.env }, `TensorGuardFlow console listening on ${baseUrl}`)
+
+  const setupToken = await services.auth.issueSetupToken()
+  if (setupToken) {
+    const setupUrl = `${baseUrl}/setup#token=${setupToken}`
+    log.info({ setupUrl }, `First-run setup: open ${setupUrl} to create the first admin (or run \`pnpm tgctl admin create-user\`)`)
+  }
+
+  let isStopping = false
+  const stop = (signal: string) => {
+    if (isStopping) return
+    isStopping = true
+    log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
+    const forceTimer = setTimeout(() => {
+      log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections')
+      server.closeAllConnections()
+    }, config.shutdownTimeoutMs)
+    forceTimer.unref()
+    server.close(async () => {
+      clearTimeout(forceTimer)
+      await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
+      releaseLock()
+      log.info('stopped')
+      process.exit(0)
+    })
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => stop('SIGTERM'))
+  process.on('SIGINT', () => stop('SIGINT'))
+}
+
+await main()

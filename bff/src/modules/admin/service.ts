@@ -1,0 +1,159 @@
+import { eq, sql } from 'drizzle-orm'
+import type {
+  ApiKey,
+  ApiKeyPage,
+  CreateApiKeyBody,
+  CreateUserBody,
+  CreatedApiKey,
+  ListApiKeysQuery,
+  ListUsersQuery,
+  UpdateUserBody,
+  User,
+  UserPage,
+} from '@tg/contracts'
+import { API_KEY_PREFIX } from '@tg/contracts'
+import type { Db, Executor } from '../../db/client'
+import { hasPgCode } from '../../db/client'
+import { apiKeys, sessions, users } from '../../db/schema'
+import { AppError, conflict, notFound } from '../../lib/errors'
+import { hashPassword } from '../../lib/password'
+import { randomToken } from '../../lib/secrets'
+import type { AuditContext, AuditLog } from '../audit/service'
+import { countActiveAdmins, findApiKey, listApiKeys, listUsers, toApiKey, toUser } from './repo'
+
+export interface AdminService {
+  listUsers(query: ListUsersQuery): Promise<UserPage>
+  createUser(ctx: AuditContext, body: CreateUserBody): Promise<User>
+  updateUser(ctx: AuditContext, userId: string, body: UpdateUserBody): Promise<User>
+  listApiKeys(query: ListApiKeysQuery): Promise<ApiKeyPage>
+  createApiKey(ctx: AuditContext, body: CreateApiKeyBody): Promise<CreatedApiKey>
+  revokeApiKey(ctx: AuditContext, keyId: string): Promise<ApiKey>
+}
+
+type Deps = { db: Db; audit: AuditLog; hashSecret: (s: string) => string }
+
+/** Inserts a user and its audit entry in the caller's transaction. Shared by the API and tgctl. */
+export async function insertUser(
+  tx: Executor,
+  audit: AuditLog,
+  ctx: AuditContext,
+  body: CreateUserBody,
+  passwordHash: string,
+): Promise<User> {
+  try {
+    const [row] = await tx
+      .insert(users)
+      .values({ username: body.username, displayName: body.displayName, passwordHash, roles: body.roles })
+      .returning()
+    if (!row) throw new Error('insert returned no row')
+    await audit.record(tx, ctx, {
+      action: 'admin.user_created',
+      resourceType: 'user',
+      resourceId: row.id,
+      outcome: 'success',
+      details: { username: row.username, roles: row.roles },
+    })
+    return toUser(row)
+  } catch (err) {
+    if (hasPgCode(err, '23505')) throw conflict(`The username "${body.username}" is taken.`, { field: 'username' })
+    throw err
+  }
+}
+
+export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
+  return {
+    listUsers: (query) => listUsers(db, query),
+    listApiKeys: (query) => listApiKeys(db, query),
+
+    async createUser(ctx, body) {
+      const passwordHash = await hashPassword(body.password)
+      return db.transaction((tx) => insertUser(tx, audit, ctx, body, passwordHash))
+    },
+
+    async updateUser(ctx, userId, body) {
+      return db.transaction(async (tx) => {
+        // Serialises role changes so that two admins cannot demote each other at once.
+        await tx.execute(sql`lock table ${users} in share row exclusive mode`)
+        const [before] = await tx.select().from(users).where(eq(users.id, userId))
+        if (!before) throw notFound('User')
+        const willBeAdmin = (body.roles ?? before.roles).includes('admin')
+        const willBeActive = (body.status ?? (before.disabledAt ? 'disabled' : 'active')) === 'active'
+        const isActiveAdmin = before.roles.includes('admin') && !before.disabledAt
+        if (isActiveAdmin && !(willBeAdmin && willBeActive) && (await countActiveAdmins(tx, userId)) === 0)
+          throw conflict('This is the last active admin. Make another user admin first.')
+        const disabledAt = body.status === undefined ? before.disabledAt : body.status === 'disabled' ? (before.disabledAt ?? new Date()) : null
+        const [after] = await tx
+          .update(users)
+          .set({ displayName: body.displayName ?? before.displayName, roles: body.roles ?? before.roles, disabledAt })
+          .where(eq(users.id, userId))
+          .returning()
+        if (!after) throw notFound('User')
+        if (after.disabledAt) await tx.delete(sessions).where(eq(sessions.userId, userId))
+        await audit.record(tx, ctx, {
+          action: 'admin.user_updated',
+          resourceType: 'user',
+          resourceId: userId,
+          outcome: 'success',
+          details: {
+            username: after.username,
+            changes: {
+              ...(body.displayName !== undefined ? { displayName: [before.displayName, after.displayName] } : {}),
+              ...(body.roles !== undefined ? { roles: [before.roles, after.roles] } : {}),
+              ...(body.status !== undefined ? { status: [before.disabledAt ? 'disabled' : 'active', body.status] } : {}),
+            },
+          },
+        })
+        return toUser(after)
+      })
+    },
+
+    async createApiKey(ctx, body) {
+      const secret = `${API_KEY_PREFIX}${randomToken(32)}`
+      const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
+      const createdBy = ctx.actor.type === 'user' ? ctx.actor.id : null
+      return db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(apiKeys)
+          .values({
+            name: body.name,
+            prefix,
+            secretHash: hashSecret(secret),
+            roles: body.roles,
+            createdBy,
+            expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+          })
+          .returning({ id: apiKeys.id })
+        if (!row) throw new Error('insert returned no row')
+        await audit.record(tx, ctx, {
+          action: 'admin.api_key_created',
+          resourceType: 'api_key',
+          resourceId: row.id,
+          outcome: 'success',
+          details: { name: body.name, prefix, roles: body.roles, expiresAt: body.expiresAt ?? null },
+        })
+        const created = await findApiKey(tx, row.id)
+        if (!created) throw new Error('created key not found')
+        return { apiKey: toApiKey(created), secret }
+      })
+    },
+
+    async revokeApiKey(ctx, keyId) {
+      return db.transaction(async (tx) => {
+        const existing = await findApiKey(tx, keyId)
+        if (!existing) throw notFound('API key')
+        if (existing.revokedAt) throw new AppError('CONFLICT', 'This API key is already revoked.')
+        await tx.update(apiKeys).set({ revokedAt: new Date() }).where(eq(apiKeys.id, keyId))
+        await audit.record(tx, ctx, {
+          action: 'admin.api_key_revoked',
+          resourceType: 'api_key',
+          resourceId: keyId,
+          outcome: 'success',
+          details: { name: existing.name, prefix: existing.prefix },
+        })
+        const revoked = await findApiKey(tx, keyId)
+        if (!revoked) throw notFound('API key')
+        return toApiKey(revoked)
+      })
+    },
+  }
+}

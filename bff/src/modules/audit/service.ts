@@ -1,0 +1,94 @@
+import { and, desc, eq } from 'drizzle-orm'
+import type { SignInEvent } from '@tg/contracts'
+import type { Db, Executor } from '../../db/client'
+import { auditEntries } from '../../db/schema'
+import type { AppEnv, Principal } from '../../lib/context'
+import type { Context } from 'hono'
+
+export type AuditActor = { type: 'user' | 'api_key' | 'anonymous' | 'system'; id: string | null; name: string | null }
+export type AuditContext = { actor: AuditActor; requestId: string | null; clientIp: string | null }
+export type AuditOutcome = 'success' | 'failure' | 'denied'
+
+export type AuditEvent = {
+  action: string
+  resourceType: string
+  resourceId?: string | null
+  outcome: AuditOutcome
+  details?: Record<string, unknown>
+}
+
+export const SIGN_IN_ACTION = 'auth.sign_in'
+
+/**
+ * The one audit interface of the platform. `record` takes the executor of the caller's
+ * transaction, so an audit entry commits or rolls back together with the change it describes.
+ */
+export interface AuditLog {
+  record(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void>
+  recentSignIns(limit: number): Promise<SignInEvent[]>
+}
+
+const SECRET_KEY = /password|secret|token|authorization|cookie/i
+
+/** Replaces the values of secret-looking keys, at every depth, before details are stored. */
+export function redactDetails(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactDetails)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[REDACTED]' : redactDetails(v)]),
+    )
+  }
+  return value
+}
+
+export function actorOf(principal: Principal | undefined): AuditActor {
+  if (!principal) return { type: 'anonymous', id: null, name: null }
+  return principal.kind === 'user'
+    ? { type: 'user', id: principal.id, name: principal.username }
+    : { type: 'api_key', id: principal.id, name: `${principal.name} (${principal.prefix})` }
+}
+
+export function auditContextOf(c: Context<AppEnv>, actor?: AuditActor): AuditContext {
+  return { actor: actor ?? actorOf(c.var.principal), requestId: c.var.requestId, clientIp: c.var.clientIp }
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: 'tgctl' }
+
+export function createAuditLog(db: Db): AuditLog {
+  return {
+    async record(tx, ctx, event) {
+      await tx.insert(auditEntries).values({
+        actorType: ctx.actor.type,
+        actorId: ctx.actor.id,
+        actorName: ctx.actor.name,
+        action: event.action,
+        resourceType: event.resourceType,
+        resourceId: event.resourceId ?? null,
+        outcome: event.outcome,
+        requestId: ctx.requestId,
+        clientIp: ctx.clientIp,
+        details: redactDetails(event.details ?? {}) as Record<string, unknown>,
+      })
+    },
+    async recentSignIns(limit) {
+      const rows = await db
+        .select()
+        .from(auditEntries)
+        .where(and(eq(auditEntries.action, SIGN_IN_ACTION)))
+        .orderBy(desc(auditEntries.seq))
+        .limit(limit)
+      return rows.map((row) => {
+        const details = (row.details ?? {}) as { username?: unknown; reason?: unknown }
+        const reason = typeof details.reason === 'string' ? details.reason : null
+        return {
+          id: row.seq.toString(),
+          at: row.at.toISOString(),
+          username: typeof details.username === 'string' ? details.username : (row.actorName ?? ''),
+          outcome: row.outcome === 'success' ? 'success' : reason === 'throttled' ? 'throttled' : 'failure',
+          clientIp: row.clientIp,
+          reason,
+        }
+      })
+    },
+  }
+}

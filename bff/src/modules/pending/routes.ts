@@ -1,0 +1,20 @@
+import {
+  listAuditEntriesRoute,
+  listConnectorsRoute,
+  listExpertsRoute,
+  listPackagesRoute,
+  listTrainingRunsRoute,
+} from '@tg/contracts'
+import type { GuardOptions } from '../../lib/guard'
+import { createRouter } from '../../lib/router'
+import type { PendingModule } from './service'
+
+export function createPendingRoutes({ modules, guard }: { modules: Record<PendingModule['name'], PendingModule>; guard: GuardOptions }) {
+  const app = createRouter(guard)
+  app.register(listTrainingRunsRoute, () => modules.training.refuse())
+  app.register(listPackagesRoute, () => modules.tgsp.refuse())
+  app.register(listExpertsRoute, () => modules.fedmoe.refuse())
+  app.register(listConnectorsRoute, () => modules.integrations.refuse())
+  app.register(listAuditEntriesRoute, () => modules.audit.refuse())
+  return app
+}

@@ -1,0 +1,35 @@
+import { PENDING_SERVICES } from '@tg/contracts'
+import type { ComponentHealth, PendingService } from '@tg/contracts'
+import { AppError } from '../../lib/errors'
+
+const REMEDIATION: Record<PendingService, string> = {
+  training:
+    'Training runs and differential-privacy accounting are not part of this build. Upgrade the console to a release that includes the training service.',
+  tgsp: 'The TGSP package marketplace is not part of this build. Upgrade the console to a release that includes the marketplace service.',
+  fedmoe: 'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
+  integrations:
+    'Integrations (connectors, credentials, webhooks) are not part of this build. Upgrade the console to a release that includes the integrations service.',
+  audit:
+    'The audit trail viewer and its proofs are not part of this build. Every state change is already recorded in the append-only audit table; upgrade to a release with the audit service to browse and verify it.',
+}
+
+/**
+ * A service whose capability this build does not have. Its API answers 501 NOT_SUPPORTED with
+ * a remediation text and its health says so; it invents no data.
+ */
+export interface PendingModule {
+  readonly name: PendingService
+  health(): ComponentHealth
+  refuse(): never
+}
+
+export function createPendingModule(name: PendingService): PendingModule {
+  const { label } = PENDING_SERVICES[name]
+  return {
+    name,
+    health: () => ({ name, label, kind: 'module', status: 'not_supported', message: REMEDIATION[name], latencyMs: null }),
+    refuse() {
+      throw new AppError('NOT_SUPPORTED', `${label} is not available in this build.`, { remediation: REMEDIATION[name] })
+    },
+  }
+}

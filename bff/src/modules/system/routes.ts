@@ -1,0 +1,31 @@
+import { getSystemHealthRoute, livenessRoute, metricsRoute, readinessRoute } from '@tg/contracts'
+import { AppError } from '../../lib/errors'
+import type { GuardOptions } from '../../lib/guard'
+import type { Metrics } from '../../lib/metrics'
+import { createRouter } from '../../lib/router'
+import type { SystemService } from './service'
+
+export function createSystemRoutes({ system, metrics, guard }: { system: SystemService; metrics: Metrics; guard: GuardOptions }) {
+  const app = createRouter(guard)
+
+  app.register(livenessRoute, (c) => c.json({ status: 'ok' as const }, 200))
+
+  app.register(readinessRoute, async (c) => {
+    const problem = await system.readiness()
+    if (problem)
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'Not ready: the database is unavailable or migrations are pending.', {
+        dependency: 'database',
+        checks: problem,
+      })
+    return c.json({ status: 'ready' as const, checks: { database: 'ok' as const, migrations: 'ok' as const } }, 200)
+  })
+
+  app.register(metricsRoute, async (c) => {
+    c.header('Content-Type', metrics.registry.contentType)
+    return c.text(await metrics.registry.metrics(), 200)
+  })
+
+  app.register(getSystemHealthRoute, async (c) => c.json(await system.health(), 200))
+
+  return app
+}

@@ -1,0 +1,98 @@
+import { z } from '@hono/zod-openapi'
+
+/**
+ * The one error vocabulary of the platform. Every error the BFF answers carries one of these
+ * codes, and the console chooses its error view from the code and the HTTP status.
+ */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  FORBIDDEN: 403,
+  CSRF_REJECTED: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_FAILED: 422,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  NOT_SUPPORTED: 501,
+  CONTRACT_VIOLATION: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+} as const
+
+export type ErrorCode = keyof typeof ERROR_STATUS
+export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode]
+
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES).openapi('ErrorCode', {
+  description:
+    'Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response ' +
+    'failed its schema; the server never sends it.',
+})
+
+export const ValidationIssueSchema = z
+  .object({
+    path: z.string().openapi({ description: 'Dotted path of the offending field, empty for the root.' }),
+    message: z.string(),
+  })
+  .openapi('ValidationIssue')
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>
+
+export const ErrorBodySchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  requestId: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+})
+
+export const ErrorEnvelopeSchema = z.object({ error: ErrorBodySchema }).openapi('ErrorEnvelope')
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>
+
+/** `details` of VALIDATION_FAILED. */
+export const ValidationDetailsSchema = z.object({ issues: z.array(ValidationIssueSchema) })
+/** `details` of RATE_LIMITED (also sent as the Retry-After header). */
+export const RateLimitDetailsSchema = z.object({ retryAfterSeconds: z.number().int().nonnegative() })
+/** `details` of NOT_SUPPORTED: what an operator can do about it. */
+export const NotSupportedDetailsSchema = z.object({ remediation: z.string() })
+/** `details` of UPSTREAM_UNAVAILABLE: which dependency is down. */
+export const UpstreamDetailsSchema = z.object({ dependency: z.string() })
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Malformed request (for example invalid JSON).',
+  401: 'Not signed in, or the credentials are not valid.',
+  403: 'Signed in, but no allowed role; or the CSRF or Origin check failed.',
+  404: 'No such resource.',
+  405: 'Method not allowed.',
+  409: 'Conflicts with the current state.',
+  413: 'The request body is larger than allowed.',
+  415: 'The request body has an unsupported content type.',
+  422: 'The request failed validation; details.issues lists each problem.',
+  429: 'Too many attempts; wait for Retry-After seconds.',
+  500: 'Unexpected server error; quote the request id.',
+  501: 'Not available in this build; details.remediation says what to do.',
+  502: 'A response did not match its contract.',
+  503: 'A dependency (for example the database) is unavailable; retry later.',
+}
+
+type ErrorResponse = {
+  description: string
+  content: { 'application/json': { schema: typeof ErrorEnvelopeSchema } }
+}
+
+/** The documented error responses of a route: `...errorResponses(401, 403, 422)`. */
+export function errorResponses<const S extends readonly ErrorStatus[]>(
+  ...statuses: S
+): { [K in S[number]]: ErrorResponse } {
+  const out: Record<number, ErrorResponse> = {}
+  for (const status of statuses) {
+    out[status] = {
+      description: ERROR_DESCRIPTIONS[status],
+      content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+    }
+  }
+  return out as { [K in S[number]]: ErrorResponse }
+}

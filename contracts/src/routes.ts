@@ -1,0 +1,16 @@
+import { adminRoutes } from './admin/routes'
+import { authRoutes } from './auth/routes'
+import { dashboardRoutes } from './dashboard/routes'
+import { pendingServiceRoutes } from './services/routes'
+import { systemRoutes } from './system/routes'
+
+/** Every route of the API, in the order of the OpenAPI document. */
+export const ALL_ROUTES = [
+  ...systemRoutes,
+  ...authRoutes,
+  ...adminRoutes,
+  ...dashboardRoutes,
+  ...pendingServiceRoutes,
+] as const
+
+export type AnyAppRoute = (typeof ALL_ROUTES)[number]

@@ -1,0 +1,55 @@
+import { ANY_ROLE } from '../common/roles'
+import type { Role } from '../common/roles'
+import { errorResponses } from '../common/errors'
+import { defineRoute } from '../common/route'
+
+/**
+ * Services whose capability is not in this build yet. Their routes exist so that clients and
+ * the console get a documented 501 NOT_SUPPORTED with a remediation text, never a silent 404.
+ */
+export const PENDING_SERVICES = {
+  training: { label: 'Training', path: '/api/v1/training/runs', operationId: 'training.listRuns', roles: ANY_ROLE },
+  tgsp: { label: 'Marketplace', path: '/api/v1/tgsp/packages', operationId: 'tgsp.listPackages', roles: ANY_ROLE },
+  fedmoe: { label: 'FedMoE', path: '/api/v1/fedmoe/experts', operationId: 'fedmoe.listExperts', roles: ANY_ROLE },
+  integrations: {
+    label: 'Integrations',
+    path: '/api/v1/integrations/connectors',
+    operationId: 'integrations.listConnectors',
+    roles: ['operator', 'admin'] as readonly Role[],
+  },
+  audit: {
+    label: 'Audit',
+    path: '/api/v1/audit/entries',
+    operationId: 'audit.listEntries',
+    roles: ['auditor', 'admin'] as readonly Role[],
+  },
+} as const
+
+export type PendingService = keyof typeof PENDING_SERVICES
+
+function definePendingRoute(service: PendingService) {
+  const spec = PENDING_SERVICES[service]
+  return defineRoute({
+    method: 'get',
+    path: spec.path,
+    operationId: spec.operationId,
+    summary: `${spec.label}: not available in this build (501 NOT_SUPPORTED)`,
+    tags: [service],
+    'x-roles': spec.roles,
+    responses: errorResponses(401, 403, 500, 501),
+  })
+}
+
+export const listTrainingRunsRoute = definePendingRoute('training')
+export const listPackagesRoute = definePendingRoute('tgsp')
+export const listExpertsRoute = definePendingRoute('fedmoe')
+export const listConnectorsRoute = definePendingRoute('integrations')
+export const listAuditEntriesRoute = definePendingRoute('audit')
+
+export const pendingServiceRoutes = [
+  listTrainingRunsRoute,
+  listPackagesRoute,
+  listExpertsRoute,
+  listConnectorsRoute,
+  listAuditEntriesRoute,
+] as const
