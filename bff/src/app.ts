@@ -25,10 +25,7 @@ import { createPendingModule } from './modules/pending/service'
 import { createSystemRoutes } from './modules/system/routes'
 import { createSystemService } from './modules/system/service'
 
-export type AppConfig = Pick<
-  Config,
-  'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'
->
+export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
 
 export type AppDeps = {
   config: AppConfig

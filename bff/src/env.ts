@@ -16,8 +16,16 @@ const EnvSchema = z.object({
   TG_SESSION_SECRET: z.string().min(32, 'TG_SESSION_SECRET must be at least 32 characters').optional(),
   TG_PUBLIC_URL: z.url().optional(),
   TG_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TG_SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
-  TG_MAX_JSON_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  TG_SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  TG_MAX_JSON_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   TG_WEB_DIST: z.string().min(1).optional(),
   TG_TRUST_PROXY: bool,
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -64,7 +72,9 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     if (!e.TG_KEY_MASTER) missing.push('TG_KEY_MASTER (the master key that seals secrets at rest)')
     if (!e.TG_SESSION_SECRET) missing.push('TG_SESSION_SECRET (keys the hashes of sessions and API keys)')
     if (!e.DATABASE_URL && !(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR)))
-      missing.push('a durable database: DATABASE_URL (PostgreSQL), or TG_DATA_DIR as an absolute path on a persistent volume')
+      missing.push(
+        'a durable database: DATABASE_URL (PostgreSQL), or TG_DATA_DIR as an absolute path on a persistent volume',
+      )
     if (missing.length > 0)
       throw new ConfigError(`TG_ENV=production refuses to start without:\n  - ${missing.join('\n  - ')}`)
   }
@@ -74,7 +84,9 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     host: e.HOST,
     port: e.PORT,
     dataDir,
-    database: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL } : { kind: 'pglite', dir: resolve(dataDir, 'pglite') },
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL }
+      : { kind: 'pglite', dir: resolve(dataDir, 'pglite') },
     keyMaster: e.TG_KEY_MASTER,
     sessionSecret: e.TG_SESSION_SECRET,
     publicUrl: e.TG_PUBLIC_URL,

@@ -9,7 +9,8 @@ import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
 
 function resolveSecrets(config: Config) {
-  if (config.keyMaster && config.sessionSecret) return { keyMaster: config.keyMaster, sessionSecret: config.sessionSecret }
+  if (config.keyMaster && config.sessionSecret)
+    return { keyMaster: config.keyMaster, sessionSecret: config.sessionSecret }
   const dev = loadDevSecrets(config.dataDir)
   return { keyMaster: config.keyMaster ?? dev.keyMaster, sessionSecret: config.sessionSecret ?? dev.sessionSecret }
 }
@@ -25,7 +26,8 @@ async function main() {
   }
   const log = createLogger(config.logLevel)
   const secrets = resolveSecrets(config)
-  if (!config.sessionSecret) log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
+  if (!config.sessionSecret)
+    log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
   const releaseLock = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => undefined
 
   const database = createDatabase(config.database, {
@@ -46,7 +48,10 @@ async function main() {
   const setupToken = await services.auth.issueSetupToken()
   if (setupToken) {
     const setupUrl = `${baseUrl}/setup#token=${setupToken}`
-    log.info({ setupUrl }, `First-run setup: open ${setupUrl} to create the first admin (or run \`pnpm tgctl admin create-user\`)`)
+    log.info(
+      { setupUrl },
+      `First-run setup: open ${setupUrl} to create the first admin (or run \`pnpm tgctl admin create-user\`)`,
+    )
   }
 
   let isStopping = false
@@ -55,7 +60,10 @@ async function main() {
     isStopping = true
     log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests')
     const forceTimer = setTimeout(() => {
-      log.warn({ timeoutMs: config.shutdownTimeoutMs }, 'in-flight requests did not finish in time; closing connections')
+      log.warn(
+        { timeoutMs: config.shutdownTimeoutMs },
+        'in-flight requests did not finish in time; closing connections',
+      )
       server.closeAllConnections()
     }, config.shutdownTimeoutMs)
     forceTimer.unref()

@@ -33,7 +33,9 @@ const MIGRATION_LOCK_ID = 7_311_046_203
 
 type JournalEntry = { when: number; tag: string }
 function readJournal(): JournalEntry[] {
-  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: JournalEntry[] }
+  const journal = JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as {
+    entries: JournalEntry[]
+  }
   return journal.entries
 }
 

@@ -85,7 +85,9 @@ export const auditEntries = pgTable(
     outcome: text('outcome').notNull(),
     requestId: text('request_id'),
     clientIp: text('client_ip'),
-    details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+    details: jsonb('details')
+      .notNull()
+      .default(sql`'{}'::jsonb`),
   },
   (t) => [index('audit_action_at_idx').on(t.action, t.seq)],
 )

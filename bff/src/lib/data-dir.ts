@@ -12,7 +12,9 @@ export function acquireDataDirLock(dataDir: string): () => void {
   if (existsSync(lockPath)) {
     const pid = Number(readFileSync(lockPath, 'utf8').trim())
     if (pid && pid !== process.pid && isAlive(pid))
-      throw new Error(`The data directory ${dataDir} is in use by process ${pid}. Stop it first (embedded PGlite allows one process).`)
+      throw new Error(
+        `The data directory ${dataDir} is in use by process ${pid}. Stop it first (embedded PGlite allows one process).`,
+      )
   }
   writeFileSync(lockPath, String(process.pid))
   return () => rmSync(lockPath, { force: true })

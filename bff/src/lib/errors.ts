@@ -19,7 +19,8 @@ export class AppError extends Error {
 }
 
 export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} not found.`)
-export const conflict = (message: string, details?: Record<string, unknown>) => new AppError('CONFLICT', message, details)
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new AppError('CONFLICT', message, details)
 
 export function rateLimited(retryAfterSeconds: number, message: string): AppError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds))
@@ -32,7 +33,14 @@ export function databaseUnavailable(): AppError {
   })
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH'])
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+])
 const CONNECTION_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
@@ -47,7 +55,10 @@ const CONNECTION_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code
-    if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03'))
+    if (
+      typeof code === 'string' &&
+      (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08') || code === '57P01' || code === '57P03')
+    )
       return true
     if (CONNECTION_MESSAGES.some((m) => e instanceof Error && e.message.includes(m))) return true
     if (e instanceof AggregateError && e.errors.some(isDatabaseUnavailable)) return true

@@ -32,7 +32,8 @@ async function authenticate(c: Context<AppEnv>, auth: Authenticator): Promise<Pr
   const authorization = c.req.header('authorization')
   if (authorization) {
     const [scheme, secret] = authorization.split(' ')
-    if (scheme?.toLowerCase() !== 'bearer' || !secret) throw new AppError('UNAUTHENTICATED', 'Use `Authorization: Bearer <API key>`.')
+    if (scheme?.toLowerCase() !== 'bearer' || !secret)
+      throw new AppError('UNAUTHENTICATED', 'Use `Authorization: Bearer <API key>`.')
     const key = await auth.resolveApiKey(secret)
     if (!key) throw new AppError('UNAUTHENTICATED', 'The API key is not valid, revoked or expired.')
     return key

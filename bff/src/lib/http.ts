@@ -77,8 +77,10 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
 export function handleError(error: Error, c: Context<AppEnv>): Response {
   if (error instanceof AppError) return errorResponse(c, error)
   if (error instanceof HTTPException) {
-    if (error.status === 400) return errorResponse(c, new AppError('BAD_REQUEST', error.message || 'Malformed request.'))
-    if (error.status === 413) return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'))
+    if (error.status === 400)
+      return errorResponse(c, new AppError('BAD_REQUEST', error.message || 'Malformed request.'))
+    if (error.status === 413)
+      return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'))
     c.var.log?.warn({ status: error.status, err: error.message }, 'http exception')
   }
   if (isDatabaseUnavailable(error)) {
@@ -91,9 +93,14 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
 
 /** Validation hook of every route: schema failures are 422 with each issue. */
 export function validationHook(
-  result: { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } },
+  result:
+    | { success: true }
+    | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } },
 ): void {
   if (result.success) return
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }))
+  const issues = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }))
   throw new AppError('VALIDATION_FAILED', 'The request is not valid.', { issues })
 }

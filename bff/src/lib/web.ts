@@ -15,7 +15,10 @@ export const SERVER_PATH = /^\/(api|healthz|readyz|metrics)(\/|$)/
  * Serves the built console: hashed files under /assets/ are cached as immutable, everything
  * else revalidates. Unknown non-API paths get index.html so that client routes survive a reload.
  */
-export function mountConsole(app: Hono<AppEnv>, webDist: string): { fallback: (c: Context<AppEnv>) => Response | null } {
+export function mountConsole(
+  app: Hono<AppEnv>,
+  webDist: string,
+): { fallback: (c: Context<AppEnv>) => Response | null } {
   const indexPath = join(webDist, 'index.html')
   const isBuilt = existsSync(indexPath)
   const onFound = (path: string, c: Context<AppEnv>) => {

@@ -72,7 +72,9 @@ export const ApiKeySchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
-    prefix: z.string().openapi({ description: 'The first characters of the key, to recognise it.', example: 'tgk_3Fq9xK2a' }),
+    prefix: z
+      .string()
+      .openapi({ description: 'The first characters of the key, to recognise it.', example: 'tgk_3Fq9xK2a' }),
     roles: z.array(RoleSchema).min(1),
     status: z.enum(['active', 'revoked', 'expired']),
     createdAt: TimestampSchema,

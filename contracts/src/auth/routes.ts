@@ -1,12 +1,7 @@
 import { ANY_ROLE } from '../common/roles'
 import { errorResponses } from '../common/errors'
 import { defineRoute, jsonContent } from '../common/route'
-import {
-  CompleteSetupBodySchema,
-  SessionResponseSchema,
-  SetupStatusResponseSchema,
-  SignInBodySchema,
-} from './schemas'
+import { CompleteSetupBodySchema, SessionResponseSchema, SetupStatusResponseSchema, SignInBodySchema } from './schemas'
 
 const TAGS = ['auth']
 

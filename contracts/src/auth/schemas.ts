@@ -49,7 +49,11 @@ export type SetupStatusResponse = z.infer<typeof SetupStatusResponseSchema>
 
 export const CompleteSetupBodySchema = z
   .object({
-    token: z.string().min(16).max(200).openapi({ description: 'The one-time token from the setup link in the server log.' }),
+    token: z
+      .string()
+      .min(16)
+      .max(200)
+      .openapi({ description: 'The one-time token from the setup link in the server log.' }),
     username: UsernameSchema,
     displayName: DisplayNameSchema,
     password: PasswordSchema,

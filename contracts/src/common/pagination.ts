@@ -3,10 +3,16 @@ import { z } from '@hono/zod-openapi'
 export const PAGE_LIMIT_MAX = 200
 
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(50).openapi({
-    param: { name: 'limit', in: 'query' },
-    description: `Page size, 1 to ${PAGE_LIMIT_MAX}.`,
-  }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(PAGE_LIMIT_MAX)
+    .default(50)
+    .openapi({
+      param: { name: 'limit', in: 'query' },
+      description: `Page size, 1 to ${PAGE_LIMIT_MAX}.`,
+    }),
   cursor: z
     .string()
     .max(200)

@@ -1,4 +1,18 @@
-import { and, arrayContains, desc, eq, getTableColumns, gt, ilike, isNotNull, isNull, like, lte, or, sql } from 'drizzle-orm'
+import {
+  and,
+  arrayContains,
+  desc,
+  eq,
+  getTableColumns,
+  gt,
+  ilike,
+  isNotNull,
+  isNull,
+  like,
+  lte,
+  or,
+  sql,
+} from 'drizzle-orm'
 import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
@@ -19,7 +33,10 @@ export function toUser(row: UserRow): User {
   }
 }
 
-export function apiKeyStatus(row: { revokedAt: Date | null; expiresAt: Date | null }, now = new Date()): ApiKey['status'] {
+export function apiKeyStatus(
+  row: { revokedAt: Date | null; expiresAt: Date | null },
+  now = new Date(),
+): ApiKey['status'] {
   if (row.revokedAt) return 'revoked'
   if (row.expiresAt && row.expiresAt <= now) return 'expired'
   return 'active'
@@ -52,7 +69,11 @@ export async function listUsers(ex: Executor, query: ListUsersQuery) {
           ? or(ilike(users.username, `%${escapeLike(query.q)}%`), ilike(users.displayName, `%${escapeLike(query.q)}%`))
           : undefined,
         query.role ? arrayContains(users.roles, [query.role]) : undefined,
-        query.status === 'active' ? isNull(users.disabledAt) : query.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
+        query.status === 'active'
+          ? isNull(users.disabledAt)
+          : query.status === 'disabled'
+            ? isNotNull(users.disabledAt)
+            : undefined,
         olderThan(query.cursor, users.createdAt, users.id),
       ),
     )

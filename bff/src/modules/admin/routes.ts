@@ -16,7 +16,9 @@ export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard
 
   app.register(listUsersRoute, async (c) => c.json(await admin.listUsers(c.req.valid('query')), 200))
 
-  app.register(createUserRoute, async (c) => c.json(await admin.createUser(auditContextOf(c), c.req.valid('json')), 201))
+  app.register(createUserRoute, async (c) =>
+    c.json(await admin.createUser(auditContextOf(c), c.req.valid('json')), 201),
+  )
 
   app.register(updateUserRoute, async (c) => {
     const { userId } = c.req.valid('param')

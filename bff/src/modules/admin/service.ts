@@ -81,7 +81,12 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
         const isActiveAdmin = before.roles.includes('admin') && !before.disabledAt
         if (isActiveAdmin && !(willBeAdmin && willBeActive) && (await countActiveAdmins(tx, userId)) === 0)
           throw conflict('This is the last active admin. Make another user admin first.')
-        const disabledAt = body.status === undefined ? before.disabledAt : body.status === 'disabled' ? (before.disabledAt ?? new Date()) : null
+        const disabledAt =
+          body.status === undefined
+            ? before.disabledAt
+            : body.status === 'disabled'
+              ? (before.disabledAt ?? new Date())
+              : null
         const [after] = await tx
           .update(users)
           .set({ displayName: body.displayName ?? before.displayName, roles: body.roles ?? before.roles, disabledAt })
@@ -99,7 +104,9 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
             changes: {
               ...(body.displayName !== undefined ? { displayName: [before.displayName, after.displayName] } : {}),
               ...(body.roles !== undefined ? { roles: [before.roles, after.roles] } : {}),
-              ...(body.status !== undefined ? { status: [before.disabledAt ? 'disabled' : 'active', body.status] } : {}),
+              ...(body.status !== undefined
+                ? { status: [before.disabledAt ? 'disabled' : 'active', body.status] }
+                : {}),
             },
           },
         })

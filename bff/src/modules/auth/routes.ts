@@ -20,7 +20,8 @@ type Deps = { auth: AuthService; guard: GuardOptions; trustProxy: boolean; sessi
 
 function requireUser(c: Context<AppEnv>): UserPrincipal {
   const principal = c.var.principal
-  if (principal?.kind !== 'user') throw new AppError('FORBIDDEN', 'Sessions belong to signed-in users; API keys have none.')
+  if (principal?.kind !== 'user')
+    throw new AppError('FORBIDDEN', 'Sessions belong to signed-in users; API keys have none.')
   return principal
 }
 
@@ -59,7 +60,11 @@ export function createAuthRoutes({ auth, guard, trustProxy, sessionTtlMs }: Deps
   app.register(getSessionRoute, (c) => {
     const { id, username, displayName, roles, session } = requireUser(c)
     return c.json(
-      { user: { id, username, displayName, roles }, csrfToken: session.csrfToken, expiresAt: session.expiresAt.toISOString() },
+      {
+        user: { id, username, displayName, roles },
+        csrfToken: session.csrfToken,
+        expiresAt: session.expiresAt.toISOString(),
+      },
       200,
     )
   })

@@ -51,7 +51,12 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
       userAgent: userAgent?.slice(0, 300) ?? null,
       expiresAt,
     })
-    const sessionUser = { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles as Role[] }
+    const sessionUser = {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roles as Role[],
+    }
     return { token, response: { user: sessionUser, csrfToken, expiresAt: expiresAt.toISOString() } }
   }
 
@@ -78,7 +83,9 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     async issueSetupToken() {
       if ((await countUsers(db)) > 0) return null
       const token = randomToken(32)
-      await db.insert(setupTokens).values({ tokenHash: hashSecret(token), expiresAt: new Date(Date.now() + SETUP_TOKEN_TTL_MS) })
+      await db
+        .insert(setupTokens)
+        .values({ tokenHash: hashSecret(token), expiresAt: new Date(Date.now() + SETUP_TOKEN_TTL_MS) })
       return token
     },
 
@@ -91,21 +98,35 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
           .select({ tokenHash: setupTokens.tokenHash })
           .from(setupTokens)
           .where(and(eq(setupTokens.tokenHash, hashSecret(body.token)), gt(setupTokens.expiresAt, new Date())))
-        if (!valid) throw new AppError('FORBIDDEN', 'The setup link is not valid or has expired. Restart the server for a new one, or use `pnpm tgctl admin create-user`.')
+        if (!valid)
+          throw new AppError(
+            'FORBIDDEN',
+            'The setup link is not valid or has expired. Restart the server for a new one, or use `pnpm tgctl admin create-user`.',
+          )
         await tx.delete(setupTokens)
         const [user] = await tx
           .insert(users)
-          .values({ username: body.username, displayName: body.displayName, passwordHash, roles: ['admin'], lastSignInAt: new Date() })
+          .values({
+            username: body.username,
+            displayName: body.displayName,
+            passwordHash,
+            roles: ['admin'],
+            lastSignInAt: new Date(),
+          })
           .returning()
         if (!user) throw new Error('insert returned no row')
         const actor = { type: 'user' as const, id: user.id, name: user.username }
-        await audit.record(tx, { ...ctx, actor }, {
-          action: 'auth.setup_completed',
-          resourceType: 'user',
-          resourceId: user.id,
-          outcome: 'success',
-          details: { username: user.username, roles: user.roles },
-        })
+        await audit.record(
+          tx,
+          { ...ctx, actor },
+          {
+            action: 'auth.setup_completed',
+            resourceType: 'user',
+            resourceId: user.id,
+            outcome: 'success',
+            details: { username: user.username, roles: user.roles },
+          },
+        )
         return openSession(tx, user, { ...ctx, actor }, userAgent)
       })
     },
@@ -134,13 +155,17 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
         await clearFailures(tx, accountKey(user.username))
         await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id))
         const actor = { type: 'user' as const, id: user.id, name: user.username }
-        await audit.record(tx, { ...ctx, actor }, {
-          action: SIGN_IN_ACTION,
-          resourceType: 'user',
-          resourceId: user.id,
-          outcome: 'success',
-          details: { username: user.username },
-        })
+        await audit.record(
+          tx,
+          { ...ctx, actor },
+          {
+            action: SIGN_IN_ACTION,
+            resourceType: 'user',
+            resourceId: user.id,
+            outcome: 'success',
+            details: { username: user.username },
+          },
+        )
         return openSession(tx, user, { ...ctx, actor }, userAgent)
       })
     },
@@ -148,7 +173,12 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     async signOut(ctx, principal) {
       await db.transaction(async (tx) => {
         await tx.delete(sessions).where(eq(sessions.tokenHash, principal.session.tokenHash))
-        await audit.record(tx, ctx, { action: 'auth.sign_out', resourceType: 'session', resourceId: principal.id, outcome: 'success' })
+        await audit.record(tx, ctx, {
+          action: 'auth.sign_out',
+          resourceType: 'session',
+          resourceId: principal.id,
+          outcome: 'success',
+        })
       })
     },
 
@@ -157,7 +187,9 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
         .select({ user: users, session: sessions })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
-        .where(and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)))
+        .where(
+          and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)),
+        )
       if (!row) return null
       const { user, session } = row
       return {
@@ -172,7 +204,10 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
 
     async resolveApiKey(secret) {
       const now = new Date()
-      const [key] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, hashSecret(secret)))
+      const [key] = await db
+        .select()
+        .from(apiKeys)
+        .where(eq(apiKeys.secretHash, hashSecret(secret)))
       if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > API_KEY_TOUCH_INTERVAL_MS)
         await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id))

@@ -39,11 +39,15 @@ export function createDashboardService({ db, audit }: { db: Db; audit: AuditLog 
       const revoked = keyCounts?.revoked ?? 0
       const expired = keyCounts?.expired ?? 0
       return {
-        users: { total: totalUsers, active: totalUsers - disabledUsers, disabled: disabledUsers, recent: recentUsers.items },
+        users: {
+          total: totalUsers,
+          active: totalUsers - disabledUsers,
+          disabled: disabledUsers,
+          recent: recentUsers.items,
+        },
         apiKeys: { active: (keyCounts?.total ?? 0) - revoked - expired, revoked, expired, recent: recentKeys.items },
         recentSignIns,
       }
     },
   }
 }
-

@@ -9,7 +9,13 @@ import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { PendingModule } from './service'
 
-export function createPendingRoutes({ modules, guard }: { modules: Record<PendingModule['name'], PendingModule>; guard: GuardOptions }) {
+export function createPendingRoutes({
+  modules,
+  guard,
+}: {
+  modules: Record<PendingModule['name'], PendingModule>
+  guard: GuardOptions
+}) {
   const app = createRouter(guard)
   app.register(listTrainingRunsRoute, () => modules.training.refuse())
   app.register(listPackagesRoute, () => modules.tgsp.refuse())

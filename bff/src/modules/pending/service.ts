@@ -6,7 +6,8 @@ const REMEDIATION: Record<PendingService, string> = {
   training:
     'Training runs and differential-privacy accounting are not part of this build. Upgrade the console to a release that includes the training service.',
   tgsp: 'The TGSP package marketplace is not part of this build. Upgrade the console to a release that includes the marketplace service.',
-  fedmoe: 'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
+  fedmoe:
+    'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
   integrations:
     'Integrations (connectors, credentials, webhooks) are not part of this build. Upgrade the console to a release that includes the integrations service.',
   audit:
@@ -27,9 +28,18 @@ export function createPendingModule(name: PendingService): PendingModule {
   const { label } = PENDING_SERVICES[name]
   return {
     name,
-    health: () => ({ name, label, kind: 'module', status: 'not_supported', message: REMEDIATION[name], latencyMs: null }),
+    health: () => ({
+      name,
+      label,
+      kind: 'module',
+      status: 'not_supported',
+      message: REMEDIATION[name],
+      latencyMs: null,
+    }),
     refuse() {
-      throw new AppError('NOT_SUPPORTED', `${label} is not available in this build.`, { remediation: REMEDIATION[name] })
+      throw new AppError('NOT_SUPPORTED', `${label} is not available in this build.`, {
+        remediation: REMEDIATION[name],
+      })
     },
   }
 }

@@ -5,7 +5,15 @@ import type { Metrics } from '../../lib/metrics'
 import { createRouter } from '../../lib/router'
 import type { SystemService } from './service'
 
-export function createSystemRoutes({ system, metrics, guard }: { system: SystemService; metrics: Metrics; guard: GuardOptions }) {
+export function createSystemRoutes({
+  system,
+  metrics,
+  guard,
+}: {
+  system: SystemService
+  metrics: Metrics
+  guard: GuardOptions
+}) {
   const app = createRouter(guard)
 
   app.register(livenessRoute, (c) => c.json({ status: 'ok' as const }, 200))
