@@ -22,7 +22,7 @@ function isSameOrigin(c: Context<AppEnv>, publicUrl: string | undefined): boolea
   try {
     const origin = new URL(claimed)
     if (publicUrl && new URL(publicUrl).origin === origin.origin) return true
-    return origin.host === c.req.header('host')
+    return origin.host === new URL(c.req.url).host
   } catch {
     return false
   }

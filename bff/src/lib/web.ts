@@ -21,11 +21,14 @@ export function mountConsole(
 ): { fallback: (c: Context<AppEnv>) => Response | null } {
   const indexPath = join(webDist, 'index.html')
   const isBuilt = existsSync(indexPath)
-  const onFound = (path: string, c: Context<AppEnv>) => {
-    c.header('Cache-Control', path.includes('/assets/') ? IMMUTABLE : REVALIDATE)
-  }
-  const statics: MiddlewareHandler<AppEnv> = serveStatic({ root: webDist, onFound })
-  app.use('*', async (c, next) => (SERVER_PATH.test(c.req.path) || !isBuilt ? next() : statics(c, next)))
+  const statics: MiddlewareHandler<AppEnv> = serveStatic({ root: webDist })
+  app.use('*', async (c, next) => {
+    if (SERVER_PATH.test(c.req.path) || !isBuilt) return next()
+    const found = await statics(c, next)
+    if (found instanceof Response && found.ok)
+      found.headers.set('Cache-Control', c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE)
+    return found
+  })
   const indexHtml = isBuilt ? readFileSync(indexPath, 'utf8') : null
   return {
     fallback(c) {

@@ -1,0 +1,108 @@
+import { eq, sql } from 'drizzle-orm'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createDatabase } from './client'
+import type { Database, DatabaseTarget } from './client'
+import { auditEntries, signInThrottle } from './schema'
+import { createAuditLog } from '../modules/audit/service'
+import { insertUser } from '../modules/admin/service'
+import { listUsers } from '../modules/admin/repo'
+import { recordFailure, remainingBlockMs } from '../modules/auth/throttle'
+import { createHarness, createPostgresDatabase, json } from '../test/harness'
+
+const postgres = await createPostgresDatabase()
+if ('skip' in postgres) console.warn(`[db.test] PostgreSQL tests skipped: ${postgres.skip}`)
+
+const targets: Array<[string, DatabaseTarget | null]> = [
+  ['embedded PGlite', { kind: 'pglite', dir: 'memory://' }],
+  ['PostgreSQL', 'target' in postgres ? postgres.target : null],
+]
+
+afterAll(async () => {
+  if ('drop' in postgres) await postgres.drop()
+})
+
+describe.each(targets)('repositories on %s', (_name, target) => {
+  let database: Database
+  const ctx = { actor: { type: 'system' as const, id: null, name: 'test' }, requestId: 'req-1', clientIp: '127.0.0.1' }
+
+  beforeAll(async () => {
+    if (!target) return
+    database = createDatabase(target)
+    await database.migrate()
+    await database.migrate() // idempotent, as at every start
+  })
+  afterAll(async () => {
+    if (target) await database.close()
+  })
+
+  it.skipIf(!target)('applies every migration and reports none pending', async () => {
+    expect(await database.pendingMigrations()).toBe(0)
+    expect(await database.ping()).toBeGreaterThanOrEqual(0)
+  })
+
+  it.skipIf(!target)('keeps the audit table append-only', async () => {
+    const audit = createAuditLog(database.db)
+    await database.db.transaction((tx) =>
+      audit.record(tx, ctx, {
+        action: 'test.append',
+        resourceType: 'thing',
+        outcome: 'success',
+        details: { apiToken: 'abc', nested: { password: 'p' } },
+      }),
+    )
+    const [row] = await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'test.append'))
+    expect(row?.details).toEqual({ apiToken: '[REDACTED]', nested: { password: '[REDACTED]' } })
+    await expect(
+      database.db.update(auditEntries).set({ outcome: 'failure' }).where(eq(auditEntries.action, 'test.append')),
+    ).rejects.toThrow()
+    await expect(database.db.delete(auditEntries).where(eq(auditEntries.action, 'test.append'))).rejects.toThrow()
+    await expect(database.db.execute(sql`truncate audit_entries`)).rejects.toThrow()
+    expect(await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'test.append'))).toHaveLength(1)
+  })
+
+  it.skipIf(!target)('rolls back the change and its audit entry together', async () => {
+    const audit = createAuditLog(database.db)
+    const body = { username: 'tx-user', displayName: 'T', password: 'x'.repeat(12), roles: ['viewer' as const] }
+    await expect(
+      database.db.transaction(async (tx) => {
+        await insertUser(tx, audit, ctx, body, 'hash')
+        throw new Error('boom after insert')
+      }),
+    ).rejects.toThrow('boom')
+    expect((await listUsers(database.db, { limit: 10, q: 'tx-user' })).items).toEqual([])
+    const entries = await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'admin.user_created'))
+    expect(entries).toEqual([])
+  })
+
+  it.skipIf(!target)('counts sign-in failures per key and blocks past the free ones', async () => {
+    const now = new Date()
+    for (let i = 0; i < 6; i++) await recordFailure(database.db, 'account:rt', 5, now)
+    const [row] = await database.db.select().from(signInThrottle).where(eq(signInThrottle.key, 'account:rt'))
+    expect(row?.failures).toBe(6)
+    expect(await remainingBlockMs(database.db, ['account:rt', 'address:1.2.3.4'], now)).toBe(2000)
+  })
+})
+
+describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
+  it('runs setup, sign-in and admin routes end to end', async () => {
+    const pgTarget = await createPostgresDatabase()
+    if (!('target' in pgTarget)) return
+    const h = await createHarness({ target: pgTarget.target })
+    try {
+      const admin = await h.userSession('pg-admin', ['admin'])
+      const created = await h.request('POST', '/api/v1/admin/users', {
+        ...admin,
+        body: { username: 'pg-user', displayName: 'PG', password: 'x'.repeat(12), roles: ['viewer'] },
+      })
+      expect(created.status).toBe(201)
+      const page = await json<{ items: Array<{ username: string }> }>(
+        await h.request('GET', '/api/v1/admin/users', admin),
+      )
+      expect(page.items.map((u) => u.username)).toEqual(['pg-user', 'pg-admin'])
+      expect((await h.request('GET', '/readyz')).status).toBe(200)
+    } finally {
+      await h.close()
+      await pgTarget.drop()
+    }
+  })
+})

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from './env'
+
+describe('configuration', () => {
+  it('defaults to the embedded database under ./data on 127.0.0.1:8080', () => {
+    const config = parseConfig({}, '/srv/console')
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: '/srv/console/data',
+      database: { kind: 'pglite', dir: '/srv/console/data/pglite' },
+      webDist: '/srv/console/web/dist',
+    })
+  })
+
+  it('honours PORT, HOST, TG_DATA_DIR and DATABASE_URL', () => {
+    const config = parseConfig(
+      { PORT: '9000', HOST: '0.0.0.0', TG_DATA_DIR: 'var', DATABASE_URL: 'postgres://db/tg' },
+      '/srv',
+    )
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '0.0.0.0',
+      dataDir: '/srv/var',
+      database: { kind: 'postgres', url: 'postgres://db/tg' },
+    })
+  })
+
+  it('rejects invalid values, naming them', () => {
+    expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/)
+    expect(() => parseConfig({ TG_ENV: 'staging' })).toThrow(/TG_ENV/)
+  })
+
+  it('refuses production without its secrets and a durable database, naming each', () => {
+    let message = ''
+    try {
+      parseConfig({ TG_ENV: 'production' })
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError)
+      message = (err as Error).message
+    }
+    expect(message).toContain('TG_KEY_MASTER')
+    expect(message).toContain('TG_SESSION_SECRET')
+    expect(message).toContain('durable database')
+  })
+
+  it('starts production with secrets and PostgreSQL, or with PGlite on an absolute data directory', () => {
+    const secrets = { TG_ENV: 'production', TG_KEY_MASTER: 'k'.repeat(32), TG_SESSION_SECRET: 's'.repeat(32) }
+    expect(parseConfig({ ...secrets, DATABASE_URL: 'postgres://db/tg' }).isProduction).toBe(true)
+    expect(parseConfig({ ...secrets, TG_DATA_DIR: '/var/lib/tg' }).database).toEqual({
+      kind: 'pglite',
+      dir: '/var/lib/tg/pglite',
+    })
+    expect(() => parseConfig({ ...secrets, TG_DATA_DIR: 'relative' })).toThrow(/durable database/)
+    expect(() => parseConfig({ ...secrets, TG_KEY_MASTER: 'short', DATABASE_URL: 'postgres://db/tg' })).toThrow(
+      /at least 32/,
+    )
+  })
+})

@@ -1,0 +1,140 @@
+import { Writable } from 'node:stream'
+import pg from 'pg'
+import { CSRF_HEADER, SESSION_COOKIE } from '@tg/contracts'
+import type { Role } from '@tg/contracts'
+import { createApp } from '../app'
+import type { AppConfig } from '../app'
+import { createDatabase } from '../db/client'
+import type { Database, DatabaseTarget } from '../db/client'
+import { createLogger } from '../lib/logger'
+import { SYSTEM_ACTOR } from '../modules/audit/service'
+
+export const ORIGIN = 'http://localhost'
+export const TEST_PASSWORD = 'correct horse battery staple'
+export const SESSION_SECRET = 'test-session-secret-0123456789abcdef'
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>
+export type Caller = { cookie?: string; csrf?: string; bearer?: string }
+type RequestOptions = Caller & { body?: unknown; rawBody?: string; headers?: Record<string, string> }
+
+/** Collects every log line the app writes. */
+export function createLogCapture() {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(chunk.toString('utf8'))
+      done()
+    },
+  })
+  return { lines, log: createLogger('trace', stream), text: () => lines.join('') }
+}
+
+/** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
+export async function createHarness(options: { target?: DatabaseTarget; config?: Partial<AppConfig> } = {}) {
+  const database = createDatabase(options.target ?? { kind: 'pglite', dir: 'memory://' })
+  await database.migrate()
+  const logs = createLogCapture()
+  const config: AppConfig = {
+    publicUrl: undefined,
+    trustProxy: false,
+    sessionTtlMs: 3600_000,
+    maxJsonBytes: 64 * 1024,
+    webDist: '/nonexistent-web-dist',
+    ...options.config,
+  }
+  const built = createApp({ config, database, log: logs.log, sessionSecret: SESSION_SECRET })
+  const { app, services } = built
+
+  async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...opts.headers }
+    if (opts.cookie) headers.cookie = `${SESSION_COOKIE}=${opts.cookie}`
+    if (opts.csrf) headers[CSRF_HEADER] = opts.csrf
+    if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`
+    if (method !== 'GET' && method !== 'HEAD' && !('origin' in headers)) headers.origin = ORIGIN
+    let body: string | undefined = opts.rawBody
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body)
+      headers['content-type'] ??= 'application/json'
+    }
+    return app.request(`${ORIGIN}${path}`, { method, headers, body })
+  }
+
+  async function createUser(username: string, roles: Role[]) {
+    const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
+    return services.admin.createUser(ctx, { username, displayName: username, password: TEST_PASSWORD, roles })
+  }
+
+  /** Signs in through the API and returns the session cookie value and CSRF token. */
+  async function signIn(
+    username: string,
+    password = TEST_PASSWORD,
+  ): Promise<Required<Pick<Caller, 'cookie' | 'csrf'>>> {
+    const res = await request('POST', '/api/v1/auth/sign-in', { body: { username, password } })
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`)
+    const cookie = /tg_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1]
+    const { csrfToken } = (await res.json()) as { csrfToken: string }
+    if (!cookie) throw new Error('no session cookie')
+    return { cookie, csrf: csrfToken }
+  }
+
+  async function userSession(username: string, roles: Role[]) {
+    await createUser(username, roles)
+    return signIn(username)
+  }
+
+  async function apiKey(roles: Role[], name = 'test key') {
+    const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
+    return (await services.admin.createApiKey(ctx, { name, roles })).secret
+  }
+
+  return {
+    app,
+    services,
+    database,
+    logs,
+    request,
+    createUser,
+    signIn,
+    userSession,
+    apiKey,
+    close: () => database.close(),
+  }
+}
+
+export async function json<T = Record<string, unknown>>(res: Response): Promise<T> {
+  return (await res.json()) as T
+}
+
+export type ErrorBody = {
+  error: { code: string; message: string; requestId: string; details?: Record<string, unknown> }
+}
+
+const POSTGRES_ADMIN_URL = process.env.TG_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/**
+ * A database of its own on the local PostgreSQL, dropped afterwards. Null (with the reason)
+ * when no PostgreSQL server answers, so the suite still passes on a machine without one.
+ */
+export async function createPostgresDatabase(): Promise<
+  { target: DatabaseTarget; drop: () => Promise<void> } | { skip: string }
+> {
+  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL, connectionTimeoutMillis: 2000 })
+  try {
+    await admin.connect()
+  } catch (err) {
+    return { skip: `PostgreSQL not reachable at ${POSTGRES_ADMIN_URL} (${(err as Error).message})` }
+  }
+  const name = `tg_test_${process.pid}_${Date.now().toString(36)}`
+  await admin.query(`create database ${name}`)
+  const url = new URL(POSTGRES_ADMIN_URL)
+  url.pathname = `/${name}`
+  return {
+    target: { kind: 'postgres', url: url.toString() },
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`)
+      await admin.end()
+    },
+  }
+}
+
+export type { Database }

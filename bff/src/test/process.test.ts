@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
+const tsx = join(root, 'node_modules/.bin/tsx')
+const children: ChildProcessWithoutNullStreams[] = []
+afterAll(() => children.forEach((c) => c.kill('SIGKILL')))
+
+function start(env: Record<string, string>) {
+  const child = spawn(tsx, ['bff/src/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', TG_LOG_LEVEL: 'info', ...env },
+  })
+  children.push(child)
+  let out = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+  const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const match = pattern.exec(out)
+      if (match) return match
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    throw new Error(`timed out waiting for ${pattern}; output:\n${out}`)
+  }
+  return { child, exited, waitFor, output: () => out }
+}
+
+describe('the server process', () => {
+  it('refuses to start in production without its secrets, naming them', async () => {
+    const server = start({ TG_ENV: 'production', TG_DATA_DIR: 'relative-dir' })
+    expect(await server.exited).toBe(1)
+    expect(server.output()).toMatch(/TG_KEY_MASTER[\s\S]*TG_SESSION_SECRET[\s\S]*durable database/)
+  })
+
+  it('prints the setup link, locks its data directory, and shuts down gracefully on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-proc-'))
+    const server = start({ TG_DATA_DIR: dataDir })
+    const [, url] = (await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [string, string]
+    const [, link] = (await server.waitFor(/"setupUrl":"([^"]+)"/)) as unknown as [string, string]
+    expect(link).toMatch(new RegExp(`^${url}/setup#token=[A-Za-z0-9_-]{43}$`))
+    expect(existsSync(join(dataDir, 'server.pid'))).toBe(true)
+
+    const second = start({ TG_DATA_DIR: dataDir })
+    expect(await second.exited).not.toBe(0)
+    expect(second.output()).toContain('is in use by process')
+
+    // An in-flight request (scrypt makes sign-in take a while) still gets its answer.
+    const inFlight = fetch(`${url}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'nobody', password: 'not a real password' }),
+    })
+    await new Promise((r) => setTimeout(r, 30))
+    server.child.kill('SIGTERM')
+    expect((await inFlight).status).toBe(401)
+    expect(await server.exited).toBe(0)
+    expect(server.output()).toContain('"msg":"stopped"')
+    expect(existsSync(join(dataDir, 'server.pid'))).toBe(false)
+    await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+  })
+})

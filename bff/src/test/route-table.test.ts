@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ALL_ROUTES, ROLES } from '@tg/contracts'
+import type { AnyAppRoute, Role } from '@tg/contracts'
+import { createHarness, json } from './harness'
+import type { Caller, ErrorBody, Harness } from './harness'
+
+const SAMPLE_ID = '00000000-0000-4000-8000-000000000000'
+const toPath = (route: AnyAppRoute) => route.path.replace(/\{[^}]+\}/g, SAMPLE_ID)
+const methodOf = (route: AnyAppRoute) => route.method.toUpperCase()
+const bodyOf = (route: AnyAppRoute) => (route.method === 'get' ? undefined : {})
+const protectedRoutes = ALL_ROUTES.filter((r) => r['x-roles'] !== 'public')
+const allowedRoles = (route: AnyAppRoute): readonly Role[] => route['x-roles'] as readonly Role[]
+
+let h: Harness
+const sessions = new Map<Role, Required<Pick<Caller, 'cookie' | 'csrf'>>>()
+const keys = new Map<Role, string>()
+
+beforeAll(async () => {
+  h = await createHarness()
+  for (const role of ROLES) {
+    sessions.set(role, await h.userSession(`only-${role}`, [role]))
+    keys.set(role, await h.apiKey([role], `only-${role}`))
+  }
+})
+afterAll(() => h.close())
+
+describe('the route table', () => {
+  it('has a unique operationId per route and names it <domain>.<verb>', () => {
+    const ids = ALL_ROUTES.map((r) => r.operationId)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(id).toMatch(/^[a-z]+\.[a-zA-Z]+$/)
+  })
+
+  it('documents the error statuses each route can return', () => {
+    for (const route of ALL_ROUTES) {
+      const statuses = Object.keys(route.responses).map(Number)
+      const request = ('request' in route ? route.request : undefined) as
+        { body?: unknown; query?: unknown; params?: unknown } | undefined
+      const expected = [
+        ...(route['x-roles'] === 'public' ? [] : [401, 403, 500]),
+        ...(request?.body ? [400, 413, 415, 422] : []),
+        ...(request && ('query' in request || 'params' in request) ? [422] : []),
+      ]
+      for (const status of expected) expect(statuses, `${route.operationId} documents ${status}`).toContain(status)
+    }
+  })
+
+  it.each(protectedRoutes.map((r) => [r.operationId, r] as const))(
+    '%s refuses an anonymous caller with 401',
+    async (_id, route) => {
+      const res = await h.request(methodOf(route), toPath(route), { body: bodyOf(route) })
+      expect(res.status).toBe(401)
+      const body = await json<ErrorBody>(res)
+      expect(body.error.code).toBe('UNAUTHENTICATED')
+      expect(body.error.requestId).toBe(res.headers.get('x-request-id'))
+    },
+  )
+
+  const narrowRoutes = protectedRoutes.filter((r) => ROLES.some((role) => !allowedRoles(r).includes(role)))
+  it.each(narrowRoutes.map((r) => [r.operationId, r] as const))(
+    '%s refuses every role it does not allow with 403, by session and by API key',
+    async (_id, route) => {
+      const denied = ROLES.filter((role) => !allowedRoles(route).includes(role))
+      for (const role of denied) {
+        const bySession = await h.request(methodOf(route), toPath(route), {
+          ...sessions.get(role),
+          body: bodyOf(route),
+        })
+        expect(bySession.status, `${role} session`).toBe(403)
+        expect((await json<ErrorBody>(bySession)).error.code).toBe('FORBIDDEN')
+        const byKey = await h.request(methodOf(route), toPath(route), { bearer: keys.get(role), body: bodyOf(route) })
+        expect(byKey.status, `${role} key`).toBe(403)
+      }
+    },
+  )
+
+  it.each(protectedRoutes.map((r) => [r.operationId, r] as const))(
+    '%s lets a session with an allowed role through',
+    async (_id, route) => {
+      const role = allowedRoles(route)[0] as Role
+      const session = await h.signIn(`only-${role}`) // fresh: the sign-out route ends its own session
+      const res = await h.request(methodOf(route), toPath(route), { ...session, body: bodyOf(route) })
+      expect([401, 403]).not.toContain(res.status)
+      expect(res.status).not.toBe(500)
+    },
+  )
+})

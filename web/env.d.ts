@@ -1,0 +1,14 @@
+/// <reference types="vite/client" />
+
+import 'vue-router'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Page name, shown in document.title as "<title> · TensorGuardFlow". */
+    title?: string
+    /** Reachable without a session (sign-in, setup, not found). */
+    isPublic?: boolean
+    /** `bare` renders the page without the shell (no navigation). */
+    layout?: 'shell' | 'bare'
+  }
+}

@@ -1,0 +1,75 @@
+import { ERROR_STATUS, getSessionRoute, completeSetupRoute, signInRoute, signOutRoute } from '@tg/contracts'
+import type { paths } from '@tg/contracts/generated'
+import createClient from 'openapi-fetch'
+import type { Middleware } from 'openapi-fetch'
+import { ApiError } from './api-error'
+import { parseResponse } from './contract'
+import type { ContractRoute, DataOf, InitArgs } from './contract'
+import { getCsrfToken, setCsrfToken } from './csrf'
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+const SESSION_ROUTES: ReadonlySet<ContractRoute> = new Set([getSessionRoute, signInRoute, completeSetupRoute])
+
+const csrfMiddleware: Middleware = {
+  onRequest({ request }) {
+    const token = getCsrfToken()
+    if (!SAFE_METHODS.has(request.method) && token) request.headers.set('X-CSRF-Token', token)
+    return request
+  },
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError'
+}
+
+export type ApiClientOptions = {
+  baseUrl?: string
+  fetch?: (request: Request) => Promise<Response>
+}
+
+/**
+ * The console's API client: typed requests from the generated `paths`, every response parsed by
+ * the route's zod schema from @tg/contracts, every failure thrown as an ApiError.
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const http = createClient<paths>({
+    baseUrl: options.baseUrl ?? '',
+    credentials: 'same-origin',
+    fetch: options.fetch ?? ((request) => fetch(request)),
+  })
+  http.use(csrfMiddleware)
+
+  async function request<R extends ContractRoute>(route: R, ...[init]: InitArgs<R>): Promise<DataOf<R>> {
+    let result: { response: Response; data?: unknown; error?: unknown }
+    try {
+      const method = route.method.toUpperCase() as 'GET'
+      result = await http.request(method, route.path as '/healthz', { ...init, parseAs: 'text' } as never)
+    } catch (error) {
+      if (isAbort(error)) throw error
+      throw new ApiError({
+        status: ERROR_STATUS.UPSTREAM_UNAVAILABLE,
+        code: 'UPSTREAM_UNAVAILABLE',
+        message: 'The server could not be reached. Check your connection and retry.',
+        requestId: null,
+      })
+    }
+    const raw = result.response.ok ? result.data : result.error
+    const body = typeof raw === 'string' ? raw : raw === undefined ? undefined : JSON.stringify(raw)
+    const data = parseResponse(route, result.response, body)
+    rememberCsrf(route, data)
+    return data
+  }
+
+  return { request }
+}
+
+function rememberCsrf(route: ContractRoute, data: unknown): void {
+  if (route === signOutRoute) setCsrfToken(null)
+  else if (SESSION_ROUTES.has(route) && data && typeof data === 'object' && 'csrfToken' in data)
+    setCsrfToken(String(data.csrfToken))
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>
+
+/** The client used by the whole console. */
+export const api: ApiClient = createApiClient()

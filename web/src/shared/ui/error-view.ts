@@ -1,0 +1,110 @@
+import { ROLE_LABELS } from '@tg/contracts'
+import type { ErrorCode } from '@tg/contracts'
+import { remediationOf, requiredRolesOf, retryAfterSecondsOf, validationIssuesOf } from '@/shared/api'
+import type { ApiError } from '@/shared/api'
+
+export type ErrorKind =
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'refused'
+  | 'not-found'
+  | 'bad-request'
+  | 'conflict'
+  | 'too-large'
+  | 'invalid'
+  | 'rate-limited'
+  | 'internal'
+  | 'not-supported'
+  | 'contract-violation'
+  | 'unavailable'
+
+/** What the console shows for an ApiError: chosen by its code (and status), never guessed. */
+export type ErrorView = {
+  kind: ErrorKind
+  title: string
+  message: string
+  /** Lines under the message: required roles, validation issues. */
+  notes: string[]
+  /** Show the request id: the server failed and the id helps an operator find the log line. */
+  showsRequestId: boolean
+  canRetry: boolean
+  retryAfterSeconds: number | null
+  tone: 'error' | 'warning' | 'info'
+}
+
+function view(kind: ErrorKind, title: string, message: string, options: Partial<ErrorView> = {}): ErrorView {
+  return {
+    kind,
+    title,
+    message,
+    notes: [],
+    showsRequestId: false,
+    canRetry: false,
+    retryAfterSeconds: null,
+    tone: 'error',
+    ...options,
+  }
+}
+
+function unavailableTitle(status: number): string {
+  return status === 504 ? 'Service unavailable (timed out)' : 'Service unavailable'
+}
+
+/** Chooses the error view. The switch is exhaustive over ErrorCode: a new code fails to compile. */
+export function describeError(error: ApiError): ErrorView {
+  const code: ErrorCode = error.code
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return view('unauthenticated', 'Sign in to continue', error.message, { tone: 'warning' })
+    case 'INVALID_CREDENTIALS':
+      return view('unauthenticated', 'Sign-in failed', error.message)
+    case 'FORBIDDEN': {
+      const roles = requiredRolesOf(error).map((role) => ROLE_LABELS[role])
+      const notes = roles.length > 0 ? [`Required role: ${roles.join(' or ')}.`] : []
+      return view('forbidden', "You don't have access", error.message, { notes, tone: 'warning' })
+    }
+    case 'CSRF_REJECTED':
+      return view('refused', 'The request was refused', error.message, { canRetry: true })
+    case 'NOT_FOUND':
+      return view('not-found', 'Not found', error.message, { tone: 'warning' })
+    case 'BAD_REQUEST':
+    case 'METHOD_NOT_ALLOWED':
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return view('bad-request', 'The request was not accepted', error.message, { showsRequestId: true })
+    case 'CONFLICT':
+      return view('conflict', 'Conflict', error.message, { tone: 'warning' })
+    case 'PAYLOAD_TOO_LARGE':
+      return view('too-large', 'Too large', error.message)
+    case 'VALIDATION_FAILED': {
+      const notes = validationIssuesOf(error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+      return view('invalid', 'Some values are not valid', error.message, { notes })
+    }
+    case 'RATE_LIMITED':
+      return view('rate-limited', 'Too many attempts', error.message, {
+        tone: 'warning',
+        canRetry: true,
+        retryAfterSeconds: retryAfterSecondsOf(error),
+      })
+    case 'INTERNAL':
+      return view('internal', 'Something went wrong on the server', error.message, {
+        showsRequestId: true,
+        canRetry: true,
+      })
+    case 'NOT_SUPPORTED':
+      return view('not-supported', 'Not available in this build', remediationOf(error) ?? error.message, {
+        notes: remediationOf(error) ? [error.message] : [],
+        tone: 'info',
+      })
+    case 'CONTRACT_VIOLATION':
+      return view('contract-violation', 'The server sent an unexpected response', error.message, {
+        showsRequestId: true,
+        canRetry: true,
+      })
+    case 'UPSTREAM_UNAVAILABLE':
+      return view('unavailable', unavailableTitle(error.status), error.message, { showsRequestId: true, canRetry: true })
+    default: {
+      const unhandled: never = code
+      throw new Error(`No error view for ${String(unhandled)}`)
+    }
+  }
+}

@@ -1,0 +1,24 @@
+import { fileURLToPath, URL } from 'node:url'
+import vue from '@vitejs/plugin-vue'
+import { defineConfig } from 'vite'
+
+const BFF = 'http://127.0.0.1:8080'
+
+export default defineConfig({
+  plugins: [vue()],
+  resolve: {
+    alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
+  },
+  publicDir: '../public',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: BFF, changeOrigin: false },
+      '/healthz': { target: BFF },
+      '/readyz': { target: BFF },
+    },
+  },
+})
