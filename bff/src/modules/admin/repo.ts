@@ -18,7 +18,9 @@ import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
 import { olderThan, toPage } from '../../lib/pagination'
 
-export type UserRow = typeof users.$inferSelect
+/** Every column but the password hash, which never leaves the auth module. */
+const { passwordHash: _passwordHash, ...userColumns } = getTableColumns(users)
+export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>
 export type ApiKeyRow = typeof apiKeys.$inferSelect & { createdByName: string | null }
 
 export function toUser(row: UserRow): User {
@@ -61,7 +63,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 
 export async function listUsers(ex: Executor, query: ListUsersQuery) {
   const rows = await ex
-    .select()
+    .select(userColumns)
     .from(users)
     .where(
       and(

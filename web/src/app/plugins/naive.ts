@@ -1,0 +1,18 @@
+import { createDiscreteApi, darkTheme } from 'naive-ui'
+import type { ConfigProviderProps } from 'naive-ui'
+import { computed } from 'vue'
+import type { App } from 'vue'
+import { NOTICE_KEY } from '@/shared/ui/notice'
+import { usePreferencesStore } from '../preferences-store'
+import { DARK_OVERRIDES, LIGHT_OVERRIDES } from '../theme'
+
+/** Naive UI's discrete message API, themed like the app. Needs pinia installed first. */
+export function install(app: App): void {
+  const preferences = usePreferencesStore()
+  const configProviderProps = computed<ConfigProviderProps>(() => ({
+    theme: preferences.isDark ? darkTheme : null,
+    themeOverrides: preferences.isDark ? DARK_OVERRIDES : LIGHT_OVERRIDES,
+  }))
+  const { message } = createDiscreteApi(['message'], { configProviderProps })
+  app.provide(NOTICE_KEY, message)
+}

@@ -1,0 +1,68 @@
+import { ROLE_LABELS } from '@tg/contracts'
+import type { User } from '@tg/contracts'
+import { NButton } from 'naive-ui'
+import type { DataTableColumns } from 'naive-ui'
+import { h } from 'vue'
+import RoleList from '@/shared/ui/RoleList.vue'
+import StatusTag from '@/shared/ui/StatusTag.vue'
+import { formatDateTime, formatRelative } from '@/shared/ui/format'
+
+export type UserRowActions = {
+  onChangeRoles: (user: User) => void
+  onToggleStatus: (user: User) => void
+}
+
+export const USER_STATUS_VIEW = {
+  active: { label: 'Active', tone: 'success' },
+  disabled: { label: 'Disabled', tone: 'warning' },
+} as const
+
+/** Columns of the users table; row buttons are named after their user ("Disable alice"). */
+export function buildUserColumns({ onChangeRoles, onToggleStatus }: UserRowActions): DataTableColumns<User> {
+  return [
+    {
+      key: 'user',
+      title: 'User',
+      render: (user) => [h('div', user.displayName), h('code', { class: 'username' }, user.username)],
+    },
+    {
+      key: 'roles',
+      title: 'Roles',
+      render: (user) => h(RoleList, { roles: user.roles, title: user.roles.map((r) => ROLE_LABELS[r]).join(', ') }),
+    },
+    {
+      key: 'status',
+      title: 'Status',
+      render: (user) => h(StatusTag, { value: user.status, ...USER_STATUS_VIEW[user.status] }),
+    },
+    { key: 'createdAt', title: 'Created', render: (user) => formatDateTime(user.createdAt) },
+    {
+      key: 'lastSignInAt',
+      title: 'Last sign-in',
+      render: (user) => (user.lastSignInAt ? formatRelative(user.lastSignInAt) : 'Never'),
+    },
+    {
+      key: 'actions',
+      title: 'Actions',
+      render: (user) =>
+        h('div', { class: 'row-actions' }, [
+          h(
+            NButton,
+            { size: 'small', 'aria-label': `Change roles of ${user.username}`, onClick: () => onChangeRoles(user) },
+            () => 'Change roles',
+          ),
+          h(
+            NButton,
+            {
+              size: 'small',
+              type: user.status === 'active' ? 'error' : 'default',
+              secondary: user.status === 'active',
+              'aria-label': `${user.status === 'active' ? 'Disable' : 'Enable'} ${user.username}`,
+              onClick: () => onToggleStatus(user),
+            },
+            () => (user.status === 'active' ? 'Disable' : 'Enable'),
+          ),
+        ]),
+    },
+  ]
+}

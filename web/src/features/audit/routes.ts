@@ -1,0 +1,10 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+export const auditRoutes: RouteRecordRaw[] = [
+  {
+    path: '/audit',
+    name: 'audit',
+    component: () => import('./views/AuditEntriesView.vue'),
+    meta: { title: 'Audit' },
+  },
+]

@@ -1,0 +1,64 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
+import { completeSetupRoute, getSessionRoute, getSetupStatusRoute, signInRoute, signOutRoute } from '@tg/contracts'
+import type { CompleteSetupBody, SessionResponse, SignInBody } from '@tg/contracts'
+import { api, isApiError } from '@/shared/api'
+
+export const authKeys = {
+  all: ['auth'] as const,
+  session: () => [...authKeys.all, 'session'] as const,
+  setupStatus: () => [...authKeys.all, 'setup-status'] as const,
+}
+
+export const sessionQuery = () =>
+  queryOptions({
+    queryKey: authKeys.session(),
+    queryFn: ({ signal }) => api.request(getSessionRoute, { signal }),
+    staleTime: 60_000,
+  })
+
+export const setupStatusQuery = () =>
+  queryOptions({
+    queryKey: authKeys.setupStatus(),
+    queryFn: ({ signal }) => api.request(getSetupStatusRoute, { signal }),
+  })
+
+/** A new session replaces everything cached for the previous one. */
+function useStartSession() {
+  const queryClient = useQueryClient()
+  return (session: SessionResponse) => {
+    queryClient.clear()
+    queryClient.setQueryData(authKeys.session(), session)
+  }
+}
+
+export function useSignInMutation() {
+  const startSession = useStartSession()
+  return useMutation({
+    mutationFn: (body: SignInBody) => api.request(signInRoute, { body }),
+    onSuccess: startSession,
+  })
+}
+
+export function useCompleteSetupMutation() {
+  const queryClient = useQueryClient()
+  const startSession = useStartSession()
+  return useMutation({
+    mutationFn: (body: CompleteSetupBody) => api.request(completeSetupRoute, { body }),
+    onSuccess: (session) => {
+      startSession(session)
+      queryClient.setQueryData(authKeys.setupStatus(), { setupRequired: false })
+    },
+    onError: () => queryClient.invalidateQueries({ queryKey: authKeys.setupStatus() }),
+  })
+}
+
+/** Signs out; the cache is cleared whether the server ended the session or it had already ended. */
+export function useSignOutMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: () => api.request(signOutRoute),
+    onSettled: (_data, error) => {
+      if (!error || (isApiError(error) && error.status === 401)) queryClient.clear()
+    },
+  })
+}

@@ -1,0 +1,16 @@
+import type { RouteRecordRaw } from 'vue-router'
+
+export const authRoutes: RouteRecordRaw[] = [
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('./views/AuthSignInView.vue'),
+    meta: { title: 'Sign in', isPublic: true, layout: 'bare' },
+  },
+  {
+    path: '/setup',
+    name: 'setup',
+    component: () => import('./views/AuthSetupView.vue'),
+    meta: { title: 'Create the first admin', isPublic: true, layout: 'bare' },
+  },
+]

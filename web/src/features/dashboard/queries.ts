@@ -1,0 +1,23 @@
+import { queryOptions } from '@tanstack/vue-query'
+import { getDashboardOverviewRoute, getSystemHealthRoute } from '@tg/contracts'
+import { api } from '@/shared/api'
+
+export const dashboardKeys = {
+  all: ['dashboard'] as const,
+  overview: () => [...dashboardKeys.all, 'overview'] as const,
+  health: () => [...dashboardKeys.all, 'health'] as const,
+}
+
+/** Users, API keys and recent sign-ins: admin and auditor only, others get 403. */
+export const overviewQuery = () =>
+  queryOptions({
+    queryKey: dashboardKeys.overview(),
+    queryFn: ({ signal }) => api.request(getDashboardOverviewRoute, { signal }),
+  })
+
+export const healthQuery = () =>
+  queryOptions({
+    queryKey: dashboardKeys.health(),
+    queryFn: ({ signal }) => api.request(getSystemHealthRoute, { signal }),
+    refetchInterval: 30_000,
+  })

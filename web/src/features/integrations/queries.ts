@@ -1,0 +1,15 @@
+import { queryOptions } from '@tanstack/vue-query'
+import { listConnectorsRoute } from '@tg/contracts'
+import { api } from '@/shared/api'
+
+export const integrationsKeys = {
+  all: ['integrations'] as const,
+  connectors: () => [...integrationsKeys.all, 'connectors'] as const,
+}
+
+/** GET /api/v1/integrations/connectors: not in this build yet, so the server answers 501 NOT_SUPPORTED. */
+export const integrationsConnectorsQuery = () =>
+  queryOptions({
+    queryKey: integrationsKeys.connectors(),
+    queryFn: ({ signal }) => api.request(listConnectorsRoute, { signal }),
+  })
