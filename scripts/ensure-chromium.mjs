@@ -9,7 +9,9 @@ if (existsSync(path)) {
   process.exit(0)
 }
 if (process.platform !== 'linux' || !existsSync('/usr/bin/apt-get')) {
-  console.error(`chromium: ${path} is missing and apt-get is not available. Install Chromium and set TG_CHROMIUM to its path.`)
+  console.error(
+    `chromium: ${path} is missing and apt-get is not available. Install Chromium and set TG_CHROMIUM to its path.`,
+  )
   process.exit(1)
 }
 const sudo = typeof process.getuid === 'function' && process.getuid() === 0 ? '' : 'sudo '

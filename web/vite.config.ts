@@ -2,7 +2,8 @@ import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
 
-const BFF = 'http://127.0.0.1:8080'
+/** The BFF that `vite dev` proxies to (TG_BFF_URL overrides the default port). */
+const BFF = process.env.TG_BFF_URL ?? 'http://127.0.0.1:8080'
 
 export default defineConfig({
   plugins: [vue()],

@@ -30,13 +30,16 @@ type Result = { rps: number; p99: number; total: number }
 function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => {
     const server = serve({ fetch, hostname: '127.0.0.1', port: 0 }) as Server
-    server.once('listening', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }))
+    server.once('listening', () =>
+      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
+    )
   })
 }
 
 async function load(url: string, headers: Record<string, string>): Promise<Result> {
   const result = await autocannon({ url: `${url}${PATH}`, connections: CONNECTIONS, duration: SECONDS, headers })
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
+  if (result.non2xx > 0 || result.errors > 0)
+    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
   return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total }
 }
 
@@ -45,14 +48,25 @@ async function startBff(target: DatabaseTarget) {
   const database = createDatabase(target)
   await database.migrate()
   const { app, services } = createApp({
-    config: { publicUrl: undefined, trustProxy: false, sessionTtlMs: 3600_000, maxJsonBytes: 1 << 20, webDist: tmpdir() },
+    config: {
+      publicUrl: undefined,
+      trustProxy: false,
+      sessionTtlMs: 3600_000,
+      maxJsonBytes: 1 << 20,
+      webDist: tmpdir(),
+    },
     database,
     log: createLogger('silent'),
     sessionSecret: 'bench-session-secret-0123456789abcdef',
   })
   const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
   for (let i = 0; i < 50; i++)
-    await services.admin.createUser(ctx, { username: `user${i}`, displayName: `User ${i}`, password: 'bench password 123', roles: ['viewer'] })
+    await services.admin.createUser(ctx, {
+      username: `user${i}`,
+      displayName: `User ${i}`,
+      password: 'bench password 123',
+      roles: ['viewer'],
+    })
   const { secret } = await services.admin.createApiKey(ctx, { name: 'bench', roles: ['admin'] })
   const { server, url } = await listen(app.fetch)
   return {
@@ -67,12 +81,16 @@ async function startBff(target: DatabaseTarget) {
 
 const row = (name: string, r: Result, base?: Result) =>
   `${name.padEnd(36)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(4)} ms` +
-  (base ? `  ratio: throughput ${(r.rps / base.rps).toFixed(3)}, p99 ${(r.p99 / Math.max(base.p99, 1)).toFixed(1)}x` : '  (baseline)')
+  (base
+    ? `  ratio: throughput ${(r.rps / base.rps).toFixed(3)}, p99 ${(r.p99 / Math.max(base.p99, 1)).toFixed(1)}x`
+    : '  (baseline)')
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tg-bench-'))
 const embedded = await startBff({ kind: 'pglite', dir: join(dataDir, 'pglite') })
 const body = await (await fetch(`${embedded.url}${PATH}`, { headers: embedded.headers })).text()
-const bare = await listen(new Hono().get('/api/v1/admin/users', (c) => c.body(body, 200, { 'content-type': 'application/json' })).fetch)
+const bare = await listen(
+  new Hono().get('/api/v1/admin/users', (c) => c.body(body, 200, { 'content-type': 'application/json' })).fetch,
+)
 
 console.log(`pnpm bench: GET ${PATH} (${body.length} bytes of JSON), ${CONNECTIONS} connections, ${SECONDS} s per run`)
 await load(bare.url, {}) // warm-up of the load generator and the JIT

@@ -14,7 +14,8 @@ describe('the OpenAPI document', () => {
 
   it('has every route with its operationId, roles and security', () => {
     for (const route of ALL_ROUTES) {
-      const op = doc.paths?.[route.path.replace(/\{(\w+)\}/g, '{$1}')]?.[route.method] as Record<string, unknown> | undefined
+      const op = doc.paths?.[route.path.replace(/\{(\w+)\}/g, '{$1}')]?.[route.method] as
+        Record<string, unknown> | undefined
       expect(op, route.operationId).toBeDefined()
       expect(op?.operationId).toBe(route.operationId)
       expect(op?.['x-roles']).toEqual(route['x-roles'])

@@ -5,7 +5,13 @@ export const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'c
 type Session = { cookie: string; csrf: string }
 
 /** Calls the real API the way a browser does (same Origin, session cookie, CSRF token). */
-async function call(baseUrl: string, method: string, path: string, body?: unknown, session?: Session): Promise<Response> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  session?: Session,
+): Promise<Response> {
   const headers: Record<string, string> = { origin: baseUrl }
   if (body !== undefined) headers['content-type'] = 'application/json'
   if (session) {
@@ -34,7 +40,13 @@ export async function signInApi(baseUrl: string, username: string, password: str
 }
 
 export async function createUser(baseUrl: string, admin: Session, username: string, roles: Role[]): Promise<void> {
-  const res = await call(baseUrl, 'POST', '/api/v1/admin/users', { username, displayName: username, password: ADMIN.password, roles }, admin)
+  const res = await call(
+    baseUrl,
+    'POST',
+    '/api/v1/admin/users',
+    { username, displayName: username, password: ADMIN.password, roles },
+    admin,
+  )
   if (res.status !== 201) throw new Error(`create user: ${res.status} ${await res.text()}`)
 }
 

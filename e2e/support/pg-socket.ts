@@ -1,3 +1,5 @@
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
 import { PGlite } from '@electric-sql/pglite'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
@@ -5,7 +7,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
  * A PostgreSQL-protocol server (PGlite behind pglite-socket) that a test can stop and start
  * again on the same port, to see how the console behaves when its database goes away.
  */
-export async function startPostgresProtocolServer(port: number) {
+export async function startPostgresProtocolServer() {
+  const port = await freePort()
   const db = await PGlite.create()
   let server: PGLiteSocketServer | null = null
   const start = async () => {
@@ -25,4 +28,15 @@ export async function startPostgresProtocolServer(port: number) {
       await db.close()
     },
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', reject)
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo
+      probe.close(() => resolve(port))
+    })
+  })
 }

@@ -13,6 +13,7 @@ export function install(app: App): void {
     theme: preferences.isDark ? darkTheme : null,
     themeOverrides: preferences.isDark ? DARK_OVERRIDES : LIGHT_OVERRIDES,
   }))
-  const { message } = createDiscreteApi(['message'], { configProviderProps })
+  // Messages render inside <main>, so that they belong to a landmark like the rest of the page.
+  const { message } = createDiscreteApi(['message'], { configProviderProps, messageProviderProps: { to: '#main' } })
   app.provide(NOTICE_KEY, message)
 }

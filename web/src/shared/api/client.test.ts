@@ -1,5 +1,5 @@
 import { getSessionRoute, listTrainingRunsRoute, listUsersRoute, signOutRoute, updateUserRoute } from '@tg/contracts'
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError } from './api-error'
 import { createApiClient } from './client'
 import { getCsrfToken, setCsrfToken } from './csrf'
@@ -57,17 +57,32 @@ describe('api client', () => {
 
   it('turns an error envelope into an ApiError with its code, status, request id and details', async () => {
     const envelope = {
-      error: { code: 'FORBIDDEN', message: 'Your roles do not allow this.', requestId: 'req-1', details: { requiredRoles: ['admin'] } },
+      error: {
+        code: 'FORBIDDEN',
+        message: 'Your roles do not allow this.',
+        requestId: 'req-1',
+        details: { requiredRoles: ['admin'] },
+      },
     }
     const { client } = clientAnswering(() => json(403, envelope))
     const error = await caught(client.request(listUsersRoute))
-    expect(error).toMatchObject({ status: 403, code: 'FORBIDDEN', requestId: 'req-1', message: 'Your roles do not allow this.' })
+    expect(error).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+      requestId: 'req-1',
+      message: 'Your roles do not allow this.',
+    })
     expect(error.details).toEqual({ requiredRoles: ['admin'] })
   })
 
   it('parses the error envelope of a route that has no success response (501 NOT_SUPPORTED)', async () => {
     const envelope = {
-      error: { code: 'NOT_SUPPORTED', message: 'Training is not available.', requestId: 'req-2', details: { remediation: 'Upgrade.' } },
+      error: {
+        code: 'NOT_SUPPORTED',
+        message: 'Training is not available.',
+        requestId: 'req-2',
+        details: { remediation: 'Upgrade.' },
+      },
     }
     const { client } = clientAnswering(() => json(501, envelope))
     const error = await caught(client.request(listTrainingRunsRoute))

@@ -4,7 +4,7 @@ import createClient from 'openapi-fetch'
 import type { Middleware } from 'openapi-fetch'
 import { ApiError } from './api-error'
 import { parseResponse } from './contract'
-import type { ContractRoute, DataOf, InitArgs } from './contract'
+import type { ContractRoute, DataOf, InitArgs, InitOf } from './contract'
 import { getCsrfToken, setCsrfToken } from './csrf'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -39,10 +39,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
   })
   http.use(csrfMiddleware)
 
-  async function request<R extends ContractRoute>(route: R, ...[init]: InitArgs<R>): Promise<DataOf<R>> {
+  async function request<R extends ContractRoute, I extends InitOf<R>>(
+    route: R,
+    ...[init]: InitArgs<I>
+  ): Promise<DataOf<R>> {
     let result: { response: Response; data?: unknown; error?: unknown }
     try {
-      const method = route.method.toUpperCase() as 'GET'
+      const method = route.method as 'get'
       result = await http.request(method, route.path as '/healthz', { ...init, parseAs: 'text' } as never)
     } catch (error) {
       if (isAbort(error)) throw error

@@ -37,8 +37,8 @@ export type InitOf<R extends ContractRoute> = Pick<FetchOptions<OperationOf<R>>,
 }
 
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T]
-export type InitArgs<R extends ContractRoute> =
-  RequiredKeys<InitOf<R>> extends never ? [init?: InitOf<R>] : [init: InitOf<R>]
+/** The init argument: optional when the route needs no parameters and no body. */
+export type InitArgs<I> = RequiredKeys<I> extends never ? [init?: I] : [init: I]
 
 const GATEWAY_STATUSES = new Set([502, 503, 504])
 

@@ -91,8 +91,8 @@ export function describeError(error: ApiError): ErrorView {
         canRetry: true,
       })
     case 'NOT_SUPPORTED':
+      // The title already says what the server message says; the remediation says what to do.
       return view('not-supported', 'Not available in this build', remediationOf(error) ?? error.message, {
-        notes: remediationOf(error) ? [error.message] : [],
         tone: 'info',
       })
     case 'CONTRACT_VIOLATION':
@@ -101,7 +101,10 @@ export function describeError(error: ApiError): ErrorView {
         canRetry: true,
       })
     case 'UPSTREAM_UNAVAILABLE':
-      return view('unavailable', unavailableTitle(error.status), error.message, { showsRequestId: true, canRetry: true })
+      return view('unavailable', unavailableTitle(error.status), error.message, {
+        showsRequestId: true,
+        canRetry: true,
+      })
     default: {
       const unhandled: never = code
       throw new Error(`No error view for ${String(unhandled)}`)

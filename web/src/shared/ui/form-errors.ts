@@ -1,9 +1,16 @@
-import { validationIssuesOf } from '@/shared/api'
+import { isApiError, validationIssuesOf } from '@/shared/api'
 import type { ValidationIssue } from '@tg/contracts'
 
-/** The 422 issues of `error` for the fields a form shows, by field path (first message wins). */
+/**
+ * The problems of `error` for the fields a form shows, by field path (first message wins): the
+ * 422 issues, and a 409 conflict that names its field (`details.field`, e.g. a taken username).
+ */
 export function fieldErrorsOf(error: unknown, fields: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {}
+  if (isApiError(error) && error.code === 'CONFLICT') {
+    const field = error.details?.field
+    if (typeof field === 'string' && fields.includes(field)) out[field] = error.message
+  }
   for (const issue of validationIssuesOf(error)) {
     const field = fields.find((f) => issue.path === f || issue.path.startsWith(`${f}.`))
     if (field && out[field] === undefined) out[field] = issue.message

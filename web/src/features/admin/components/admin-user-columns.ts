@@ -1,4 +1,3 @@
-import { ROLE_LABELS } from '@tg/contracts'
 import type { User } from '@tg/contracts'
 import { NButton } from 'naive-ui'
 import type { DataTableColumns } from 'naive-ui'
@@ -23,12 +22,13 @@ export function buildUserColumns({ onChangeRoles, onToggleStatus }: UserRowActio
     {
       key: 'user',
       title: 'User',
-      render: (user) => [h('div', user.displayName), h('code', { class: 'username' }, user.username)],
+      // One element per user, the username nested in it: "Olga" with "olga" below.
+      render: (user) => h('div', [user.displayName, h('code', { class: 'username' }, user.username)]),
     },
     {
       key: 'roles',
       title: 'Roles',
-      render: (user) => h(RoleList, { roles: user.roles, title: user.roles.map((r) => ROLE_LABELS[r]).join(', ') }),
+      render: (user) => h(RoleList, { roles: user.roles }),
     },
     {
       key: 'status',

@@ -1,0 +1,47 @@
+import { expect, test } from '@playwright/test'
+import { ADMIN, completeSetup } from '../../support/api'
+import { expectNoSeriousA11yViolations } from '../../support/axe'
+import { startConsoleServer } from '../../support/console-server'
+import type { ConsoleServer } from '../../support/console-server'
+import { signInUi } from '../../support/ui'
+
+let server: ConsoleServer
+test.beforeAll(async () => {
+  server = await startConsoleServer()
+})
+test.afterAll(async () => server.stop())
+
+const SIGNED_IN_PAGES = [
+  ['Dashboard', '/'],
+  ['Training', '/training'],
+  ['Marketplace', '/marketplace'],
+  ['FedMoE', '/fedmoe'],
+  ['Integrations', '/integrations'],
+  ['Audit', '/audit'],
+  ['Admin', '/admin/users'],
+  ['Admin', '/admin/api-keys'],
+] as const
+
+test('every page has no serious or critical axe violations, in light and dark mode', async ({ page }) => {
+  await page.goto(server.setupUrl as string)
+  await expect(page.getByRole('heading', { level: 1, name: 'Create the first admin' })).toBeVisible()
+  await expectNoSeriousA11yViolations(page, 'setup')
+  await completeSetup(server.url, server.setupUrl as string)
+
+  await page.goto(`${server.url}/sign-in`)
+  await expectNoSeriousA11yViolations(page, 'sign-in')
+  await signInUi(page, ADMIN.username, ADMIN.password)
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    for (const [heading, path] of SIGNED_IN_PAGES) {
+      await page.goto(`${server.url}${path}`)
+      await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
+      await expect(page.locator('[data-testid="query-state"][data-state="loading"]')).toHaveCount(0)
+      await expectNoSeriousA11yViolations(page, `${path} (${scheme})`)
+    }
+    await page.goto(`${server.url}/no/such/page`)
+    await expectNoSeriousA11yViolations(page, `not found (${scheme})`)
+  }
+})
