@@ -1,10 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import { API_VERSION, CSRF_HEADER, SESSION_COOKIE } from './common/http'
 import { ALL_ROUTES } from './routes'
-
-export const API_VERSION = '0.1.0'
-export const SESSION_COOKIE = 'tg_session'
-export const CSRF_HEADER = 'X-CSRF-Token'
-export const REQUEST_ID_HEADER = 'X-Request-Id'
 
 /** Builds the OpenAPI 3.1 document of the whole API from the route definitions. */
 export function buildOpenApiDocument() {

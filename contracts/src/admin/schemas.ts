@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { RoleSchema } from '../common/roles'
 import { PageQuerySchema, TimestampSchema, pageOf } from '../common/pagination'
 import { DisplayNameSchema, PasswordSchema, UsernameSchema } from '../auth/schemas'
@@ -19,10 +19,10 @@ export const UserSchema = z
     createdAt: TimestampSchema,
     lastSignInAt: TimestampSchema.nullable(),
   })
-  .openapi('User')
+  .meta({ id: 'User' })
 export type User = z.infer<typeof UserSchema>
 
-export const UserPageSchema = pageOf(UserSchema).openapi('UserPage')
+export const UserPageSchema = pageOf(UserSchema).meta({ id: 'UserPage' })
 export type UserPage = z.infer<typeof UserPageSchema>
 
 export const ListUsersQuerySchema = PageQuerySchema.extend({
@@ -31,12 +31,12 @@ export const ListUsersQuerySchema = PageQuerySchema.extend({
     .trim()
     .max(63)
     .optional()
-    .openapi({ param: { name: 'q', in: 'query' }, description: 'Username or display name contains.' }),
-  role: RoleSchema.optional().openapi({ param: { name: 'role', in: 'query' } }),
+    .meta({ param: { name: 'q', in: 'query' }, description: 'Username or display name contains.' }),
+  role: RoleSchema.optional().meta({ param: { name: 'role', in: 'query' } }),
   status: z
     .enum(['active', 'disabled'])
     .optional()
-    .openapi({ param: { name: 'status', in: 'query' } }),
+    .meta({ param: { name: 'status', in: 'query' } }),
 })
 export type ListUsersQuery = z.infer<typeof ListUsersQuerySchema>
 
@@ -47,7 +47,7 @@ export const CreateUserBodySchema = z
     password: PasswordSchema,
     roles: RolesSchema,
   })
-  .openapi('CreateUserBody')
+  .meta({ id: 'CreateUserBody' })
 export type CreateUserBody = z.infer<typeof CreateUserBodySchema>
 
 export const UpdateUserBodySchema = z
@@ -59,11 +59,11 @@ export const UpdateUserBodySchema = z
   .refine((b) => b.displayName !== undefined || b.roles !== undefined || b.status !== undefined, {
     message: 'Change at least one of displayName, roles or status.',
   })
-  .openapi('UpdateUserBody')
+  .meta({ id: 'UpdateUserBody' })
 export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>
 
 export const UserIdParamSchema = z.object({
-  userId: z.uuid().openapi({ param: { name: 'userId', in: 'path' } }),
+  userId: z.uuid().meta({ param: { name: 'userId', in: 'path' } }),
 })
 
 export const API_KEY_PREFIX = 'tgk_'
@@ -74,19 +74,19 @@ export const ApiKeySchema = z
     name: z.string(),
     prefix: z
       .string()
-      .openapi({ description: 'The first characters of the key, to recognise it.', example: 'tgk_3Fq9xK2a' }),
+      .meta({ description: 'The first characters of the key, to recognise it.', example: 'tgk_3Fq9xK2a' }),
     roles: z.array(RoleSchema).min(1),
     status: z.enum(['active', 'revoked', 'expired']),
     createdAt: TimestampSchema,
-    createdBy: z.string().nullable().openapi({ description: 'Username of the creator.' }),
+    createdBy: z.string().nullable().meta({ description: 'Username of the creator.' }),
     expiresAt: TimestampSchema.nullable(),
     lastUsedAt: TimestampSchema.nullable(),
     revokedAt: TimestampSchema.nullable(),
   })
-  .openapi('ApiKey')
+  .meta({ id: 'ApiKey' })
 export type ApiKey = z.infer<typeof ApiKeySchema>
 
-export const ApiKeyPageSchema = pageOf(ApiKeySchema).openapi('ApiKeyPage')
+export const ApiKeyPageSchema = pageOf(ApiKeySchema).meta({ id: 'ApiKeyPage' })
 export type ApiKeyPage = z.infer<typeof ApiKeyPageSchema>
 
 export const ListApiKeysQuerySchema = PageQuerySchema.extend({
@@ -95,31 +95,31 @@ export const ListApiKeysQuerySchema = PageQuerySchema.extend({
     .trim()
     .max(40)
     .optional()
-    .openapi({ param: { name: 'prefix', in: 'query' }, description: 'Key prefix starts with.' }),
+    .meta({ param: { name: 'prefix', in: 'query' }, description: 'Key prefix starts with.' }),
   status: z
     .enum(['active', 'revoked', 'expired'])
     .optional()
-    .openapi({ param: { name: 'status', in: 'query' } }),
+    .meta({ param: { name: 'status', in: 'query' } }),
 })
 export type ListApiKeysQuery = z.infer<typeof ListApiKeysQuerySchema>
 
 export const CreateApiKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(120),
+    name: z.string().trim().min(1, 'Enter a name.').max(120),
     roles: RolesSchema,
-    expiresAt: TimestampSchema.optional().openapi({ description: 'Optional expiry; never expires when absent.' }),
+    expiresAt: TimestampSchema.optional().meta({ description: 'Optional expiry; never expires when absent.' }),
   })
-  .openapi('CreateApiKeyBody')
+  .meta({ id: 'CreateApiKeyBody' })
 export type CreateApiKeyBody = z.infer<typeof CreateApiKeyBodySchema>
 
 export const CreatedApiKeySchema = z
   .object({
     apiKey: ApiKeySchema,
-    secret: z.string().openapi({ description: 'The whole key. Shown once; only its hash is stored.' }),
+    secret: z.string().meta({ description: 'The whole key. Shown once; only its hash is stored.' }),
   })
-  .openapi('CreatedApiKey')
+  .meta({ id: 'CreatedApiKey' })
 export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>
 
 export const ApiKeyIdParamSchema = z.object({
-  keyId: z.uuid().openapi({ param: { name: 'keyId', in: 'path' } }),
+  keyId: z.uuid().meta({ param: { name: 'keyId', in: 'path' } }),
 })

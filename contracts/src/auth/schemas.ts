@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { RoleSchema } from '../common/roles'
 import { TimestampSchema } from '../common/pagination'
 
@@ -11,13 +11,13 @@ export const UsernameSchema = z
   .trim()
   .toLowerCase()
   .regex(USERNAME_PATTERN, 'Use 2 to 63 lowercase letters, digits, dot, dash or underscore.')
-  .openapi({ example: 'alice' })
+  .meta({ example: 'alice' })
 
 export const PasswordSchema = z
   .string()
   .min(PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
   .max(PASSWORD_MAX_LENGTH)
-  .openapi({ format: 'password' })
+  .meta({ format: 'password' })
 
 export const DisplayNameSchema = z.string().trim().min(1).max(120)
 
@@ -28,23 +28,23 @@ export const SessionUserSchema = z
     displayName: z.string(),
     roles: z.array(RoleSchema).min(1),
   })
-  .openapi('SessionUser')
+  .meta({ id: 'SessionUser' })
 export type SessionUser = z.infer<typeof SessionUserSchema>
 
 export const SessionResponseSchema = z
   .object({
     user: SessionUserSchema,
-    csrfToken: z.string().openapi({ description: 'Send as X-CSRF-Token on state-changing requests.' }),
+    csrfToken: z.string().meta({ description: 'Send as X-CSRF-Token on state-changing requests.' }),
     expiresAt: TimestampSchema,
   })
-  .openapi('SessionResponse')
+  .meta({ id: 'SessionResponse' })
 export type SessionResponse = z.infer<typeof SessionResponseSchema>
 
 export const SetupStatusResponseSchema = z
   .object({
-    setupRequired: z.boolean().openapi({ description: 'True until the first admin exists.' }),
+    setupRequired: z.boolean().meta({ description: 'True until the first admin exists.' }),
   })
-  .openapi('SetupStatusResponse')
+  .meta({ id: 'SetupStatusResponse' })
 export type SetupStatusResponse = z.infer<typeof SetupStatusResponseSchema>
 
 export const CompleteSetupBodySchema = z
@@ -53,18 +53,18 @@ export const CompleteSetupBodySchema = z
       .string()
       .min(16)
       .max(200)
-      .openapi({ description: 'The one-time token from the setup link in the server log.' }),
+      .meta({ description: 'The one-time token from the setup link in the server log.' }),
     username: UsernameSchema,
     displayName: DisplayNameSchema,
     password: PasswordSchema,
   })
-  .openapi('CompleteSetupBody')
+  .meta({ id: 'CompleteSetupBody' })
 export type CompleteSetupBody = z.infer<typeof CompleteSetupBodySchema>
 
 export const SignInBodySchema = z
   .object({
     username: z.string().trim().toLowerCase().min(1).max(63),
-    password: z.string().min(1).max(PASSWORD_MAX_LENGTH).openapi({ format: 'password' }),
+    password: z.string().min(1).max(PASSWORD_MAX_LENGTH).meta({ format: 'password' }),
   })
-  .openapi('SignInBody')
+  .meta({ id: 'SignInBody' })
 export type SignInBody = z.infer<typeof SignInBodySchema>

@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 
 /**
  * The one error vocabulary of the platform. Every error the BFF answers carries one of these
@@ -28,7 +28,8 @@ export type ErrorStatus = (typeof ERROR_STATUS)[ErrorCode]
 
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]]
 
-export const ErrorCodeSchema = z.enum(ERROR_CODES).openapi('ErrorCode', {
+export const ErrorCodeSchema = z.enum(ERROR_CODES).meta({
+  id: 'ErrorCode',
   description:
     'Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response ' +
     'failed its schema; the server never sends it.',
@@ -36,10 +37,10 @@ export const ErrorCodeSchema = z.enum(ERROR_CODES).openapi('ErrorCode', {
 
 export const ValidationIssueSchema = z
   .object({
-    path: z.string().openapi({ description: 'Dotted path of the offending field, empty for the root.' }),
+    path: z.string().meta({ description: 'Dotted path of the offending field, empty for the root.' }),
     message: z.string(),
   })
-  .openapi('ValidationIssue')
+  .meta({ id: 'ValidationIssue' })
 export type ValidationIssue = z.infer<typeof ValidationIssueSchema>
 
 export const ErrorBodySchema = z.object({
@@ -49,7 +50,7 @@ export const ErrorBodySchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 })
 
-export const ErrorEnvelopeSchema = z.object({ error: ErrorBodySchema }).openapi('ErrorEnvelope')
+export const ErrorEnvelopeSchema = z.object({ error: ErrorBodySchema }).meta({ id: 'ErrorEnvelope' })
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>
 
 /** `details` of VALIDATION_FAILED. */
@@ -58,6 +59,8 @@ export const ValidationDetailsSchema = z.object({ issues: z.array(ValidationIssu
 export const RateLimitDetailsSchema = z.object({ retryAfterSeconds: z.number().int().nonnegative() })
 /** `details` of NOT_SUPPORTED: what an operator can do about it. */
 export const NotSupportedDetailsSchema = z.object({ remediation: z.string() })
+/** `details` of a CONFLICT caused by one field's value (for example a taken username). */
+export const ConflictDetailsSchema = z.object({ field: z.string() })
 /** `details` of UPSTREAM_UNAVAILABLE: which dependency is down. */
 export const UpstreamDetailsSchema = z.object({ dependency: z.string() })
 

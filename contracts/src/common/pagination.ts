@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 
 export const PAGE_LIMIT_MAX = 200
 
@@ -9,7 +9,7 @@ export const PageQuerySchema = z.object({
     .min(1)
     .max(PAGE_LIMIT_MAX)
     .default(50)
-    .openapi({
+    .meta({
       param: { name: 'limit', in: 'query' },
       description: `Page size, 1 to ${PAGE_LIMIT_MAX}.`,
     }),
@@ -17,7 +17,7 @@ export const PageQuerySchema = z.object({
     .string()
     .max(200)
     .optional()
-    .openapi({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from nextCursor.' }),
+    .meta({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from nextCursor.' }),
 })
 
 /** A page of items in a stable order; `nextCursor` is null on the last page. */
@@ -25,4 +25,4 @@ export function pageOf<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() })
 }
 
-export const TimestampSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-11-23T12:00:00.000Z' })
+export const TimestampSchema = z.iso.datetime({ offset: true }).meta({ example: '2026-11-23T12:00:00.000Z' })

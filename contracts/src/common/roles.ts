@@ -1,7 +1,7 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 
 export const ROLES = ['viewer', 'operator', 'publisher', 'release-manager', 'auditor', 'admin'] as const
-export const RoleSchema = z.enum(ROLES).openapi('Role')
+export const RoleSchema = z.enum(ROLES).meta({ id: 'Role' })
 export type Role = z.infer<typeof RoleSchema>
 
 /** Every signed-in role: for read-only overview routes. */

@@ -1,17 +1,17 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
 import { ApiKeySchema, UserSchema } from '../admin/schemas'
 
 export const SignInEventSchema = z
   .object({
-    id: z.string().openapi({ description: 'Sequence number of the audit entry.' }),
+    id: z.string().meta({ description: 'Sequence number of the audit entry.' }),
     at: TimestampSchema,
     username: z.string(),
     outcome: z.enum(['success', 'failure', 'throttled']),
     clientIp: z.string().nullable(),
     reason: z.string().nullable(),
   })
-  .openapi('SignInEvent')
+  .meta({ id: 'SignInEvent' })
 export type SignInEvent = z.infer<typeof SignInEventSchema>
 
 export const DashboardOverviewSchema = z
@@ -30,5 +30,5 @@ export const DashboardOverviewSchema = z
     }),
     recentSignIns: z.array(SignInEventSchema),
   })
-  .openapi('DashboardOverview')
+  .meta({ id: 'DashboardOverview' })
 export type DashboardOverview = z.infer<typeof DashboardOverviewSchema>

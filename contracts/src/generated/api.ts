@@ -1036,7 +1036,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Username or display name contains. */
                 q?: string;
-                role?: components["schemas"]["Role"];
+                role?: "viewer" | "operator" | "publisher" | "release-manager" | "auditor" | "admin";
                 status?: "active" | "disabled";
             };
             header?: never;
@@ -1677,6 +1677,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A dependency (for example the database) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     "tgsp.listPackages": {
@@ -1717,6 +1726,15 @@ export interface operations {
             };
             /** @description Not available in this build; details.remediation says what to do. */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry later. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1771,6 +1789,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A dependency (for example the database) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     "integrations.listConnectors": {
@@ -1818,6 +1845,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description A dependency (for example the database) is unavailable; retry later. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
         };
     };
     "audit.listEntries": {
@@ -1858,6 +1894,15 @@ export interface operations {
             };
             /** @description Not available in this build; details.remediation says what to do. */
             501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry later. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

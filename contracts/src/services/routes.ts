@@ -36,7 +36,7 @@ function definePendingRoute(service: PendingService) {
     summary: `${spec.label}: not available in this build (501 NOT_SUPPORTED)`,
     tags: [service],
     'x-roles': spec.roles,
-    responses: errorResponses(401, 403, 500, 501),
+    responses: errorResponses(401, 403, 500, 501, 503),
   })
 }
 

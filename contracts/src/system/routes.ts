@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { ANY_ROLE } from '../common/roles'
 import { errorResponses } from '../common/errors'
 import { defineRoute, jsonContent } from '../common/route'

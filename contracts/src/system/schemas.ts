@@ -1,32 +1,32 @@
-import { z } from '@hono/zod-openapi'
+import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
 
-export const LivenessSchema = z.object({ status: z.literal('ok') }).openapi('Liveness')
+export const LivenessSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' })
 
 export const ReadinessSchema = z
   .object({
     status: z.literal('ready'),
     checks: z.object({ database: z.literal('ok'), migrations: z.literal('ok') }),
   })
-  .openapi('Readiness')
+  .meta({ id: 'Readiness' })
 
 export const COMPONENT_STATUSES = ['ok', 'not_supported', 'unavailable'] as const
 
 export const ComponentHealthSchema = z
   .object({
-    name: z.string().openapi({ example: 'database' }),
-    label: z.string().openapi({ example: 'Database' }),
+    name: z.string().meta({ example: 'database' }),
+    label: z.string().meta({ example: 'Database' }),
     kind: z.enum(['database', 'module']),
     status: z.enum(COMPONENT_STATUSES),
     message: z.string(),
     latencyMs: z.number().nonnegative().nullable(),
   })
-  .openapi('ComponentHealth')
+  .meta({ id: 'ComponentHealth' })
 export type ComponentHealth = z.infer<typeof ComponentHealthSchema>
 
 export const SystemHealthSchema = z
   .object({
-    status: z.enum(['ok', 'degraded']).openapi({
+    status: z.enum(['ok', 'degraded']).meta({
       description: 'degraded when a built component is unavailable; modules not in this build do not degrade it.',
     }),
     version: z.string(),
@@ -34,5 +34,5 @@ export const SystemHealthSchema = z
     checkedAt: TimestampSchema,
     components: z.array(ComponentHealthSchema),
   })
-  .openapi('SystemHealth')
+  .meta({ id: 'SystemHealth' })
 export type SystemHealth = z.infer<typeof SystemHealthSchema>

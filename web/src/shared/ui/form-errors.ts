@@ -1,4 +1,5 @@
 import { isApiError, validationIssuesOf } from '@/shared/api'
+import { ConflictDetailsSchema } from '@tg/contracts'
 import type { ValidationIssue } from '@tg/contracts'
 
 /**
@@ -8,8 +9,8 @@ import type { ValidationIssue } from '@tg/contracts'
 export function fieldErrorsOf(error: unknown, fields: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {}
   if (isApiError(error) && error.code === 'CONFLICT') {
-    const field = error.details?.field
-    if (typeof field === 'string' && fields.includes(field)) out[field] = error.message
+    const conflict = ConflictDetailsSchema.safeParse(error.details)
+    if (conflict.success && fields.includes(conflict.data.field)) out[conflict.data.field] = error.message
   }
   for (const issue of validationIssuesOf(error)) {
     const field = fields.find((f) => issue.path === f || issue.path.startsWith(`${f}.`))
