@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { apiKeyFiltersOf, hasFilters, toLocationQuery, userFiltersOf } from './url-filters'
+import { hasFilters, toLocationQuery } from '@/shared/ui/url-filters'
+import { apiKeyFiltersOf, userFiltersOf } from './url-filters'
 
 describe('user filters in the URL', () => {
   it('reads the filters that are valid and drops the rest', () => {
