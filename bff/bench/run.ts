@@ -19,7 +19,7 @@ import { createApp } from '../src/app'
 import { createDatabase } from '../src/db/client'
 import type { DatabaseTarget } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
-import { SYSTEM_ACTOR } from '../src/modules/audit/service'
+import { SYSTEM_ACTOR } from '../src/modules/audit/record'
 import { createPostgresDatabase } from '../src/test/harness'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -58,7 +58,10 @@ async function startBff(target: DatabaseTarget) {
     database,
     log: createLogger('silent'),
     sessionSecret: 'bench-session-secret-0123456789abcdef',
+    keyMaster: 'bench-key-master-0123456789abcdef-0123456789',
+    audit: { origin: 'bench.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 60_000, pinnedKeys: [] },
   })
+  await services.audit.initialize()
   const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
   for (let i = 0; i < 50; i++)
     await services.admin.createUser(ctx, {

@@ -15,7 +15,10 @@ import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
 import { createAdminRoutes } from './modules/admin/routes'
 import { createAdminService } from './modules/admin/service'
-import { createAuditLog } from './modules/audit/service'
+import { createAuditRoutes } from './modules/audit/routes'
+import { createAuditService } from './modules/audit/service'
+import type { AuditConfig } from './modules/audit/service'
+import { createSealer } from './lib/seal'
 import { createAuthRoutes } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
 import { createDashboardRoutes } from './modules/dashboard/routes'
@@ -33,6 +36,9 @@ export type AppDeps = {
   log: Logger
   /** Keys the hashes of session tokens, API keys and setup tokens. */
   sessionSecret: string
+  /** Derives the key that seals secrets at rest (audit signing keys). */
+  keyMaster: string
+  audit: AuditConfig
   metrics?: Metrics
 }
 
@@ -57,7 +63,7 @@ export function createApp(deps: AppDeps) {
   const db = database.db
   const hashSecret = createSecretHasher(Buffer.from(deps.sessionSecret, 'utf8'))
 
-  const audit = createAuditLog(db)
+  const audit = createAuditService({ db, sealer: createSealer(deps.keyMaster), config: deps.audit, log })
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
@@ -66,9 +72,9 @@ export function createApp(deps: AppDeps) {
     tgsp: createPendingModule('tgsp'),
     fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),
-    audit: createPendingModule('audit'),
   }
-  const system = createSystemService({ database, version: API_VERSION, modules: Object.values(pending) })
+  const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
+  const system = createSystemService({ database, version: API_VERSION, modules: [auditModule, ...Object.values(pending)] })
   const guard = { auth, publicUrl: config.publicUrl }
 
   const app = new OpenAPIHono<AppEnv>()
@@ -94,11 +100,17 @@ export function createApp(deps: AppDeps) {
     }),
   )
   app.onError(handleError)
+  // A state change has just queued audit records: sequence them (and checkpoint when due) now.
+  app.use('/api/*', async (c, next) => {
+    await next()
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') audit.kick()
+  })
 
   app.route('/', createSystemRoutes({ system, metrics, guard }))
   app.route('/', createAuthRoutes({ auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }))
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
+  app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 

@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import { parseVerifierKey } from '@tg/contracts/formats/audit'
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -30,6 +31,13 @@ const EnvSchema = z.object({
   TG_TRUST_PROXY: bool,
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  TG_AUDIT_ORIGIN: z
+    .string()
+    .regex(/^[^\s+]+$/, 'TG_AUDIT_ORIGIN must have no spaces and no "+"')
+    .optional(),
+  TG_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
+  TG_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(60),
+  TG_AUDIT_PINNED_KEYS: z.string().optional(),
 })
 
 export type RawEnv = z.infer<typeof EnvSchema>
@@ -51,6 +59,7 @@ export type Config = {
   trustProxy: boolean
   shutdownTimeoutMs: number
   dbTimeoutMs: number
+  audit: { origin: string | undefined; checkpointEvery: number; checkpointIntervalMs: number; pinnedKeys: string[] }
 }
 
 export class ConfigError extends Error {
@@ -97,5 +106,27 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     trustProxy: e.TG_TRUST_PROXY ?? false,
     shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
     dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
+    audit: {
+      origin: e.TG_AUDIT_ORIGIN,
+      checkpointEvery: e.TG_AUDIT_CHECKPOINT_EVERY,
+      checkpointIntervalMs: e.TG_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
+      pinnedKeys: parsePinnedKeys(e.TG_AUDIT_PINNED_KEYS),
+    },
   }
+}
+
+/** Comma- or newline-separated verifier keys (name+keyid+base64), each checked now. */
+function parsePinnedKeys(text: string | undefined): string[] {
+  const keys = (text ?? '')
+    .split(/[,\n]/)
+    .map((k) => k.trim())
+    .filter(Boolean)
+  for (const key of keys) {
+    try {
+      parseVerifierKey(key)
+    } catch (err) {
+      throw new ConfigError(`TG_AUDIT_PINNED_KEYS: "${key.slice(0, 40)}..." is not a verifier key (${(err as Error).message})`)
+    }
+  }
+  return keys
 }

@@ -37,7 +37,16 @@ async function main() {
   await database.migrate()
   log.info({ driver: database.driver }, 'database ready, migrations applied')
 
-  const { app, services } = createApp({ config, database, log, sessionSecret: secrets.sessionSecret })
+  const { app, services } = createApp({
+    config,
+    database,
+    log,
+    sessionSecret: secrets.sessionSecret,
+    keyMaster: secrets.keyMaster,
+    audit: config.audit,
+  })
+  await services.audit.initialize()
+  const stopAuditTimer = services.audit.start()
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
@@ -69,6 +78,8 @@ async function main() {
     forceTimer.unref()
     server.close(async () => {
       clearTimeout(forceTimer)
+      stopAuditTimer()
+      await services.audit.drain().catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
       await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')

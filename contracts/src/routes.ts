@@ -1,4 +1,5 @@
 import { adminRoutes } from './admin/routes'
+import { auditRoutes } from './audit/routes'
 import { authRoutes } from './auth/routes'
 import { dashboardRoutes } from './dashboard/routes'
 import { pendingServiceRoutes } from './services/routes'
@@ -10,6 +11,7 @@ export const ALL_ROUTES = [
   ...authRoutes,
   ...adminRoutes,
   ...dashboardRoutes,
+  ...auditRoutes,
   ...pendingServiceRoutes,
 ] as const
 

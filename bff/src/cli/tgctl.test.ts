@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { createDatabase } from '../db/client'
-import { auditEntries, users } from '../db/schema'
+import { auditLog, users } from '../db/schema'
 import { verifyPassword } from '../lib/password'
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
@@ -36,10 +36,11 @@ describe('pnpm tgctl admin create-user', () => {
     const [user] = await database.db.select().from(users)
     expect(user).toMatchObject({ username: 'ops', displayName: 'Ops Lead', roles: ['admin'] })
     expect(await verifyPassword('correct horse battery staple', user?.passwordHash ?? '')).toBe(true)
-    const entries = await database.db.select().from(auditEntries)
-    expect(entries.map((e) => [e.action, e.actorType, e.actorName])).toEqual([
-      ['admin.user_created', 'system', 'tgctl'],
+    const entries = await database.db.select().from(auditLog)
+    expect(entries.map((e) => [e.seq, e.action, e.actorType, e.actorName])).toEqual([
+      [0, 'admin.user_created', 'system', 'tgctl'],
     ])
+    expect(JSON.parse(entries[0]?.canonical ?? '{}')).toMatchObject({ seq: 0, prevHash: null, details: { username: 'ops' } })
     await database.close()
   })
 })

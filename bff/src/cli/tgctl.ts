@@ -10,7 +10,8 @@ import { createDatabase } from '../db/client'
 import { ConfigError, parseConfig } from '../env'
 import { acquireDataDirLock } from '../lib/data-dir'
 import { hashPassword } from '../lib/password'
-import { SYSTEM_ACTOR, createAuditLog } from '../modules/audit/service'
+import { SYSTEM_ACTOR, auditLogOf } from '../modules/audit/record'
+import { createSequencer } from '../modules/audit/tree'
 import { insertUser } from '../modules/admin/service'
 import { AppError } from '../lib/errors'
 
@@ -75,10 +76,12 @@ async function createUser(argv: string[]): Promise<void> {
   const database = createDatabase(config.database, { timeoutMs: config.dbTimeoutMs })
   try {
     await database.migrate()
-    const audit = createAuditLog(database.db)
+    const audit = auditLogOf()
     const passwordHash = await hashPassword(parsed.data.password)
     const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
     const user = await database.db.transaction((tx) => insertUser(tx, audit, ctx, parsed.data, passwordHash))
+    // Hash the record into the tamper-evident log now; the server checkpoints it when it runs.
+    await createSequencer(database.db, () => undefined)()
     console.log(`Created user ${user.username} (${user.roles.join(', ')}), id ${user.id}.`)
   } finally {
     await database.close()

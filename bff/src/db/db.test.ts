@@ -2,8 +2,9 @@ import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase } from './client'
 import type { Database, DatabaseTarget } from './client'
-import { auditEntries, signInThrottle } from './schema'
-import { createAuditLog } from '../modules/audit/service'
+import { auditLog, auditNodes, auditPending, signInThrottle } from './schema'
+import { auditLogOf } from '../modules/audit/record'
+import { createSequencer } from '../modules/audit/tree'
 import { insertUser } from '../modules/admin/service'
 import { listUsers } from '../modules/admin/repo'
 import { recordFailure, remainingBlockMs } from '../modules/auth/throttle'
@@ -40,8 +41,8 @@ describe.each(targets)('repositories on %s', (_name, target) => {
     expect(await database.ping()).toBeGreaterThanOrEqual(0)
   })
 
-  it.skipIf(!target)('keeps the audit table append-only', async () => {
-    const audit = createAuditLog(database.db)
+  it.skipIf(!target)('sequences audit records into an append-only log with redacted details', async () => {
+    const audit = auditLogOf()
     await database.db.transaction((tx) =>
       audit.record(tx, ctx, {
         action: 'test.append',
@@ -50,18 +51,20 @@ describe.each(targets)('repositories on %s', (_name, target) => {
         details: { apiToken: 'abc', nested: { password: 'p' } },
       }),
     )
-    const [row] = await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'test.append'))
-    expect(row?.details).toEqual({ apiToken: '[REDACTED]', nested: { password: '[REDACTED]' } })
-    await expect(
-      database.db.update(auditEntries).set({ outcome: 'failure' }).where(eq(auditEntries.action, 'test.append')),
-    ).rejects.toThrow()
-    await expect(database.db.delete(auditEntries).where(eq(auditEntries.action, 'test.append'))).rejects.toThrow()
-    await expect(database.db.execute(sql`truncate audit_entries`)).rejects.toThrow()
-    expect(await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'test.append'))).toHaveLength(1)
+    await createSequencer(database.db, () => undefined)()
+    expect(await database.db.select().from(auditPending)).toEqual([])
+    const [row] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'test.append'))
+    expect(JSON.parse(row?.canonical ?? '{}').details).toEqual({ apiToken: '[REDACTED]', nested: { password: '[REDACTED]' } })
+    const where = eq(auditLog.action, 'test.append')
+    await expect(database.db.update(auditLog).set({ outcome: 'failure' }).where(where)).rejects.toThrow()
+    await expect(database.db.delete(auditLog).where(where)).rejects.toThrow()
+    await expect(database.db.execute(sql`truncate audit_log`)).rejects.toThrow()
+    await expect(database.db.delete(auditNodes)).rejects.toThrow()
+    expect(await database.db.select().from(auditLog).where(where)).toHaveLength(1)
   })
 
-  it.skipIf(!target)('rolls back the change and its audit entry together', async () => {
-    const audit = createAuditLog(database.db)
+  it.skipIf(!target)('rolls back the change and its audit record together', async () => {
+    const audit = auditLogOf()
     const body = { username: 'tx-user', displayName: 'T', password: 'x'.repeat(12), roles: ['viewer' as const] }
     await expect(
       database.db.transaction(async (tx) => {
@@ -70,8 +73,7 @@ describe.each(targets)('repositories on %s', (_name, target) => {
       }),
     ).rejects.toThrow('boom')
     expect((await listUsers(database.db, { limit: 10, q: 'tx-user' })).items).toEqual([])
-    const entries = await database.db.select().from(auditEntries).where(eq(auditEntries.action, 'admin.user_created'))
-    expect(entries).toEqual([])
+    expect(await database.db.select().from(auditPending)).toEqual([])
   })
 
   it.skipIf(!target)('counts sign-in failures per key and blocks past the free ones', async () => {

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { bigserial, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { bigint, bigserial, customType, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 
@@ -67,15 +67,42 @@ export const signInThrottle = pgTable('sign_in_throttle', {
   blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
 })
 
+/** Raw bytes (hashes, public keys). PGlite returns Uint8Array and node-postgres Buffer: both become Buffer. */
+const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+})
+
+const at = () => timestamp('at', { withTimezone: true, mode: 'date' }).notNull()
+
 /**
- * The append-only audit table. Rows are only ever inserted (a trigger refuses UPDATE and
- * DELETE); the tamper-evident Merkle log is built on top of it.
+ * Audit records written by state changes, in the same transaction as the change. The sequencer
+ * moves them, in order, into the Merkle log (`audit_log`); this table is only a queue.
  */
-export const auditEntries = pgTable(
-  'audit_entries',
+export const auditPending = pgTable('audit_pending', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: at().defaultNow(),
+  actorType: text('actor_type').notNull(),
+  actorId: text('actor_id'),
+  actorName: text('actor_name'),
+  action: text('action').notNull(),
+  resourceType: text('resource_type').notNull(),
+  resourceId: text('resource_id'),
+  outcome: text('outcome').notNull(),
+  requestId: text('request_id'),
+  clientIp: text('client_ip'),
+  details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+})
+
+/**
+ * The tamper-evident log: entry `seq` is leaf `seq` of the RFC 6962 Merkle tree. `canonical` is
+ * the exact text that is hashed; the other columns are copies for filtering. Append-only.
+ */
+export const auditLog = pgTable(
+  'audit_log',
   {
-    seq: bigserial('seq', { mode: 'bigint' }).primaryKey(),
-    at: timestamp('at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    at: at(),
     actorType: text('actor_type').notNull(),
     actorId: text('actor_id'),
     actorName: text('actor_name'),
@@ -83,11 +110,56 @@ export const auditEntries = pgTable(
     resourceType: text('resource_type').notNull(),
     resourceId: text('resource_id'),
     outcome: text('outcome').notNull(),
-    requestId: text('request_id'),
-    clientIp: text('client_ip'),
-    details: jsonb('details')
-      .notNull()
-      .default(sql`'{}'::jsonb`),
+    canonical: text('canonical').notNull(),
+    leafHash: bytea('leaf_hash').notNull(),
   },
-  (t) => [index('audit_action_at_idx').on(t.action, t.seq)],
+  (t) => [
+    index('audit_log_action_idx').on(t.action, t.seq),
+    index('audit_log_actor_name_idx').on(t.actorName, t.seq),
+    index('audit_log_actor_id_idx').on(t.actorId, t.seq),
+    index('audit_log_resource_idx').on(t.resourceType, t.resourceId, t.seq),
+    index('audit_log_outcome_idx').on(t.outcome, t.seq),
+    index('audit_log_at_idx').on(t.at),
+  ],
 )
+
+/** Every complete perfect subtree of the log: node (level, idx) covers leaves [idx*2^level, (idx+1)*2^level). */
+export const auditNodes = pgTable(
+  'audit_nodes',
+  {
+    level: smallint('level').notNull(),
+    idx: bigint('idx', { mode: 'number' }).notNull(),
+    hash: bytea('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.level, t.idx] })],
+)
+
+/** One row: the log's origin and the state of its tree. Locking it serialises sequencing. */
+export const auditHead = pgTable('audit_head', {
+  id: smallint('id').primaryKey(),
+  origin: text('origin'),
+  treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+  /** Hex roots of the perfect subtrees that make up the tree, largest first, comma-separated. */
+  frontier: text('frontier').notNull(),
+  lastLeafHash: text('last_leaf_hash'),
+})
+
+export const auditCheckpoints = pgTable('audit_checkpoints', {
+  treeSize: bigint('tree_size', { mode: 'number' }).primaryKey(),
+  rootHash: bytea('root_hash').notNull(),
+  note: text('note').notNull(),
+  createdAt: createdAt(),
+})
+
+export const auditSigningKeys = pgTable('audit_signing_keys', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  algorithm: text('algorithm').notNull(),
+  name: text('name').notNull(),
+  keyId: text('key_id').notNull(),
+  publicKey: bytea('public_key').notNull(),
+  /** The secret key, sealed with AES-256-GCM under a data key wrapped by the TG_KEY_MASTER key. */
+  sealedSecret: text('sealed_secret').notNull(),
+  status: text('status').notNull(),
+  createdAt: createdAt(),
+  retiredAt: timestamp('retired_at', { withTimezone: true, mode: 'date' }),
+})

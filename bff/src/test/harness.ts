@@ -1,17 +1,22 @@
 import { Writable } from 'node:stream'
+import { asc } from 'drizzle-orm'
 import pg from 'pg'
+import type { AuditEntryBody } from '@tg/contracts/formats/audit'
 import { CSRF_HEADER, SESSION_COOKIE } from '@tg/contracts'
 import type { Role } from '@tg/contracts'
 import { createApp } from '../app'
 import type { AppConfig } from '../app'
 import { createDatabase } from '../db/client'
 import type { Database, DatabaseTarget } from '../db/client'
+import { auditLog } from '../db/schema'
 import { createLogger } from '../lib/logger'
-import { SYSTEM_ACTOR } from '../modules/audit/service'
+import type { AuditConfig } from '../modules/audit/service'
+import { SYSTEM_ACTOR } from '../modules/audit/record'
 
 export const ORIGIN = 'http://localhost'
 export const TEST_PASSWORD = 'correct horse battery staple'
 export const SESSION_SECRET = 'test-session-secret-0123456789abcdef'
+export const KEY_MASTER = 'test-key-master-0123456789abcdef-0123456789'
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>
 export type Caller = { cookie?: string; csrf?: string; bearer?: string }
@@ -30,7 +35,9 @@ export function createLogCapture() {
 }
 
 /** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
-export async function createHarness(options: { target?: DatabaseTarget; config?: Partial<AppConfig> } = {}) {
+export async function createHarness(
+  options: { target?: DatabaseTarget; config?: Partial<AppConfig>; audit?: Partial<AuditConfig>; initializeAudit?: boolean } = {},
+) {
   const database = createDatabase(options.target ?? { kind: 'pglite', dir: 'memory://' })
   await database.migrate()
   const logs = createLogCapture()
@@ -42,8 +49,23 @@ export async function createHarness(options: { target?: DatabaseTarget; config?:
     webDist: '/nonexistent-web-dist',
     ...options.config,
   }
-  const built = createApp({ config, database, log: logs.log, sessionSecret: SESSION_SECRET })
+  const built = createApp({
+    config,
+    database,
+    log: logs.log,
+    sessionSecret: SESSION_SECRET,
+    keyMaster: KEY_MASTER,
+    audit: { origin: 'test.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [], ...options.audit },
+  })
   const { app, services } = built
+  if (options.initializeAudit !== false) await services.audit.initialize()
+
+  /** Every sequenced audit entry, oldest first, after sequencing what is queued. */
+  async function auditEntries() {
+    await services.audit.drain()
+    const rows = await database.db.select().from(auditLog).orderBy(asc(auditLog.seq))
+    return rows.map((row) => ({ ...row, body: JSON.parse(row.canonical) as AuditEntryBody }))
+  }
 
   async function request(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { ...opts.headers }
@@ -97,6 +119,7 @@ export async function createHarness(options: { target?: DatabaseTarget; config?:
     signIn,
     userSession,
     apiKey,
+    auditEntries,
     close: () => database.close(),
   }
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { request } from 'node:http'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -52,15 +53,22 @@ describe('the server process', () => {
     expect(await second.exited).not.toBe(0)
     expect(second.output()).toContain('is in use by process')
 
-    // An in-flight request (scrypt makes sign-in take a while) still gets its answer.
-    const inFlight = fetch(`${url}/api/v1/auth/sign-in`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'nobody', password: 'not a real password' }),
+    // An in-flight request (scrypt makes sign-in take a while) still gets its answer: SIGTERM is
+    // sent once the request has been written to an accepted connection.
+    const body = JSON.stringify({ username: 'nobody', password: 'not a real password' })
+    const inFlight = new Promise<number>((resolve, reject) => {
+      const req = request(`${url}/api/v1/auth/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      })
+      req.on('response', (res) => {
+        res.resume()
+        resolve(res.statusCode ?? 0)
+      })
+      req.on('error', reject)
+      req.end(body, () => server.child.kill('SIGTERM'))
     })
-    await new Promise((r) => setTimeout(r, 30))
-    server.child.kill('SIGTERM')
-    expect((await inFlight).status).toBe(401)
+    expect(await inFlight).toBe(401)
     expect(await server.exited).toBe(0)
     expect(server.output()).toContain('"msg":"stopped"')
     expect(existsSync(join(dataDir, 'server.pid'))).toBe(false)

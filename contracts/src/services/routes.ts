@@ -17,12 +17,6 @@ export const PENDING_SERVICES = {
     operationId: 'integrations.listConnectors',
     roles: ['operator', 'admin'] as readonly Role[],
   },
-  audit: {
-    label: 'Audit',
-    path: '/api/v1/audit/entries',
-    operationId: 'audit.listEntries',
-    roles: ['auditor', 'admin'] as readonly Role[],
-  },
 } as const
 
 export type PendingService = keyof typeof PENDING_SERVICES
@@ -44,12 +38,10 @@ export const listTrainingRunsRoute = definePendingRoute('training')
 export const listPackagesRoute = definePendingRoute('tgsp')
 export const listExpertsRoute = definePendingRoute('fedmoe')
 export const listConnectorsRoute = definePendingRoute('integrations')
-export const listAuditEntriesRoute = definePendingRoute('audit')
 
 export const pendingServiceRoutes = [
   listTrainingRunsRoute,
   listPackagesRoute,
   listExpertsRoute,
   listConnectorsRoute,
-  listAuditEntriesRoute,
 ] as const

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiKeys, auditEntries } from '../../db/schema'
+import { apiKeys } from '../../db/schema'
 import { TEST_PASSWORD, createHarness, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 
@@ -31,19 +31,19 @@ describe('users', () => {
     expect(user).toMatchObject({ username: 'olivia', roles: ['operator', 'auditor'], status: 'active' })
     expect(JSON.stringify(user)).not.toContain('scrypt')
     await h.signIn('olivia')
-    const [entry] = await h.database.db.select().from(auditEntries).where(eq(auditEntries.resourceId, user.id))
-    expect(entry).toMatchObject({ action: 'admin.user_created', actorName: 'root', outcome: 'success' })
+    const entry = (await h.auditEntries()).find((e) => e.resourceId === user.id)
+    expect(entry?.body).toMatchObject({ action: 'admin.user_created', actor: { name: 'root' }, outcome: 'success' })
   })
 
   it('refuses a taken username with 409 and writes nothing', async () => {
-    const before = (await h.database.db.select().from(auditEntries)).length
+    const before = (await h.auditEntries()).length
     const res = await h.request('POST', '/api/v1/admin/users', {
       ...admin,
       body: { username: 'olivia', displayName: 'Again', password: TEST_PASSWORD, roles: ['viewer'] },
     })
     expect(res.status).toBe(409)
     expect((await json<ErrorBody>(res)).error.message).toContain('taken')
-    expect((await h.database.db.select().from(auditEntries)).length).toBe(before)
+    expect((await h.auditEntries()).length).toBe(before)
   })
 
   it('lists newest first with filters and cursor pages', async () => {

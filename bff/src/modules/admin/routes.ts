@@ -8,7 +8,7 @@ import {
 } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
-import { auditContextOf } from '../audit/service'
+import { auditContextOf } from '../audit/record'
 import type { AdminService } from './service'
 
 export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard: GuardOptions }) {

@@ -18,7 +18,7 @@ import { apiKeys, sessions, users } from '../../db/schema'
 import { AppError, conflict, notFound } from '../../lib/errors'
 import { hashPassword } from '../../lib/password'
 import { randomToken } from '../../lib/secrets'
-import type { AuditContext, AuditLog } from '../audit/service'
+import type { AuditContext, AuditLog } from '../audit/record'
 import { countActiveAdmins, findApiKey, listApiKeys, listUsers, toApiKey, toUser } from './repo'
 
 export interface AdminService {

@@ -1,6 +1,4 @@
-import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { auditEntries } from '../../db/schema'
 import { TEST_PASSWORD, createHarness, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import { blockDurationMs } from './throttle'
@@ -79,11 +77,9 @@ describe('sign-in', () => {
         message: 'Wrong username or password.',
       })
     }
-    const failures = await h.database.db.select().from(auditEntries).where(eq(auditEntries.outcome, 'failure'))
-    expect(failures.map((f) => (f.details as { reason: string }).reason)).toEqual(
-      expect.arrayContaining(['wrong_password', 'unknown_user']),
-    )
-    expect(JSON.stringify(failures.map((f) => f.details))).not.toContain('not the password')
+    const failures = (await h.auditEntries()).filter((e) => e.body.outcome === 'failure')
+    expect(failures.map((f) => f.body.details.reason)).toEqual(expect.arrayContaining(['wrong_password', 'unknown_user']))
+    expect(JSON.stringify(failures.map((f) => f.canonical))).not.toContain('not the password')
   })
 
   it('slows repeated failures for one account with 429 and Retry-After, without locking out others', async () => {

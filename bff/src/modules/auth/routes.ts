@@ -13,7 +13,7 @@ import { AppError } from '../../lib/errors'
 import { isHttps } from '../../lib/guard'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
-import { auditContextOf } from '../audit/service'
+import { auditContextOf } from '../audit/record'
 import type { AuthService, IssuedSession } from './service'
 
 type Deps = { auth: AuthService; guard: GuardOptions; trustProxy: boolean; sessionTtlMs: number }

@@ -6,8 +6,8 @@ import { AppError, conflict, rateLimited } from '../../lib/errors'
 import type { ApiKeyPrincipal, UserPrincipal } from '../../lib/context'
 import { getDummyHash, hashPassword, verifyPassword } from '../../lib/password'
 import { randomToken } from '../../lib/secrets'
-import type { AuditContext, AuditLog } from '../audit/service'
-import { SIGN_IN_ACTION } from '../audit/service'
+import type { AuditContext, AuditLog } from '../audit/record'
+import { SIGN_IN_ACTION } from '../audit/record'
 import { THROTTLE_POLICY, accountKey, addressKey, clearFailures, recordFailure, remainingBlockMs } from './throttle'
 
 export const SETUP_TOKEN_TTL_MS = 24 * 3600_000

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { DashboardOverview } from '@tg/contracts'
 import type { Db } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
-import type { AuditLog } from '../audit/service'
+import type { AuditService } from '../audit/service'
 import { listApiKeys, listUsers } from '../admin/repo'
 
 export interface DashboardService {
@@ -12,7 +12,7 @@ export interface DashboardService {
 const RECENT = 5
 const RECENT_SIGN_INS = 10
 
-export function createDashboardService({ db, audit }: { db: Db; audit: AuditLog }): DashboardService {
+export function createDashboardService({ db, audit }: { db: Db; audit: Pick<AuditService, 'recentSignIns'> }): DashboardService {
   return {
     async overview() {
       const now = new Date().toISOString()

@@ -1,5 +1,4 @@
 import {
-  listAuditEntriesRoute,
   listConnectorsRoute,
   listExpertsRoute,
   listPackagesRoute,
@@ -21,6 +20,5 @@ export function createPendingRoutes({
   app.register(listPackagesRoute, () => modules.tgsp.refuse())
   app.register(listExpertsRoute, () => modules.fedmoe.refuse())
   app.register(listConnectorsRoute, () => modules.integrations.refuse())
-  app.register(listAuditEntriesRoute, () => modules.audit.refuse())
   return app
 }

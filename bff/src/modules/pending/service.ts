@@ -10,8 +10,6 @@ const REMEDIATION: Record<PendingService, string> = {
     'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
   integrations:
     'Integrations (connectors, credentials, webhooks) are not part of this build. Upgrade the console to a release that includes the integrations service.',
-  audit:
-    'The audit trail viewer and its proofs are not part of this build. Every state change is already recorded in the append-only audit table; upgrade to a release with the audit service to browse and verify it.',
 }
 
 /**
@@ -20,6 +18,7 @@ const REMEDIATION: Record<PendingService, string> = {
  */
 export interface PendingModule {
   readonly name: PendingService
+  readonly label: string
   health(): ComponentHealth
   refuse(): never
 }
@@ -28,6 +27,7 @@ export function createPendingModule(name: PendingService): PendingModule {
   const { label } = PENDING_SERVICES[name]
   return {
     name,
+    label,
     health: () => ({
       name,
       label,

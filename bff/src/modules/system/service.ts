@@ -8,7 +8,7 @@ export interface SystemService {
   readiness(): Promise<{ database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } | null>
 }
 
-type Deps = { database: Database; version: string; modules: Array<{ health(): ComponentHealth }> }
+type Deps = { database: Database; version: string; modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }> }
 
 export function createSystemService({ database, version, modules }: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
@@ -23,10 +23,21 @@ export function createSystemService({ database, version, modules }: Deps): Syste
     }
   }
 
+  async function moduleHealthOf(module: Deps['modules'][number]): Promise<ComponentHealth> {
+    try {
+      return await module.health()
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err
+      const { name, label } = module
+      return { name, label, kind: 'module', status: 'unavailable', message: 'Needs the database, which does not answer.', latencyMs: null }
+    }
+  }
+
   return {
     async health() {
       const db = await databaseHealth()
-      const components = [db, ...modules.map((m) => m.health())]
+      const moduleHealth = await Promise.all(modules.map((m) => moduleHealthOf(m)))
+      const components = [db, ...moduleHealth]
       return {
         status: components.some((c) => c.status === 'unavailable') ? 'degraded' : 'ok',
         version,

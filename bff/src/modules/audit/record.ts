@@ -1,0 +1,73 @@
+import type { Executor } from '../../db/client'
+import { auditPending } from '../../db/schema'
+import type { AppEnv, Principal } from '../../lib/context'
+import type { Context } from 'hono'
+
+export type AuditActor = { type: 'user' | 'api_key' | 'anonymous' | 'system'; id: string | null; name: string | null }
+export type AuditContext = { actor: AuditActor; requestId: string | null; clientIp: string | null }
+export type AuditOutcome = 'success' | 'failure' | 'denied'
+
+export type AuditEvent = {
+  action: string
+  resourceType: string
+  resourceId?: string | null
+  outcome: AuditOutcome
+  details?: Record<string, unknown>
+}
+
+export const SIGN_IN_ACTION = 'auth.sign_in'
+
+/**
+ * The one audit interface of the platform. `record` takes the executor of the caller's
+ * transaction, so an audit entry commits or rolls back together with the change it describes.
+ * The sequencer then hashes committed records, in order, into the Merkle log.
+ */
+export interface AuditLog {
+  record(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void>
+}
+
+const SECRET_KEY = /password|secret|token|authorization|cookie/i
+
+/** Replaces the values of secret-looking keys, at every depth, before details are stored. */
+export function redactDetails(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactDetails)
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[REDACTED]' : redactDetails(v)]),
+    )
+  }
+  return value
+}
+
+export function actorOf(principal: Principal | undefined): AuditActor {
+  if (!principal) return { type: 'anonymous', id: null, name: null }
+  return principal.kind === 'user'
+    ? { type: 'user', id: principal.id, name: principal.username }
+    : { type: 'api_key', id: principal.id, name: `${principal.name} (${principal.prefix})` }
+}
+
+export function auditContextOf(c: Context<AppEnv>, actor?: AuditActor): AuditContext {
+  return { actor: actor ?? actorOf(c.var.principal), requestId: c.var.requestId, clientIp: c.var.clientIp }
+}
+
+export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: 'tgctl' }
+/** The server itself (for example when it makes its first audit signing keys). */
+export const SERVER_ACTOR: AuditActor = { type: 'system', id: null, name: 'tg-bff' }
+
+/** Writes the record into the caller's transaction (the sequencing queue). */
+export async function recordAuditEvent(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  await tx.insert(auditPending).values({
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    outcome: event.outcome,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    details: redactDetails(event.details ?? {}) as Record<string, unknown>,
+  })
+}
+
+export const auditLogOf = (): AuditLog => ({ record: recordAuditEvent })

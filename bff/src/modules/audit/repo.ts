@@ -1,0 +1,81 @@
+import { and, asc, desc, eq, gte, like, lt, or } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import type { AuditFilter } from '@tg/contracts'
+import type { Executor } from '../../db/client'
+import { auditLog, auditPending } from '../../db/schema'
+import { AppError } from '../../lib/errors'
+
+export type LogRow = typeof auditLog.$inferSelect
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+
+/** The SQL conditions of an entry filter (on the copies of the canonical fields kept in columns). */
+export function filterConditions(filter: AuditFilter): Array<SQL | undefined> {
+  return [
+    filter.actor ? or(eq(auditLog.actorName, filter.actor), eq(auditLog.actorId, filter.actor)) : undefined,
+    filter.action
+      ? filter.action.endsWith('.')
+        ? like(auditLog.action, `${escapeLike(filter.action)}%`)
+        : eq(auditLog.action, filter.action)
+      : undefined,
+    filter.resourceType ? eq(auditLog.resourceType, filter.resourceType) : undefined,
+    filter.resourceId ? eq(auditLog.resourceId, filter.resourceId) : undefined,
+    filter.outcome ? eq(auditLog.outcome, filter.outcome) : undefined,
+    filter.from ? gte(auditLog.at, new Date(filter.from)) : undefined,
+    filter.to ? lt(auditLog.at, new Date(filter.to)) : undefined,
+  ]
+}
+
+function decodeSeqCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined
+  if (!/^\d{1,15}$/.test(cursor))
+    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
+      issues: [{ path: 'cursor', message: 'Use the nextCursor of a previous page.' }],
+    })
+  return Number(cursor)
+}
+
+/** A page of entries, newest first, in the stable order of their sequence numbers. */
+export async function listEntries(ex: Executor, filter: AuditFilter, limit: number, cursor: string | undefined) {
+  const before = decodeSeqCursor(cursor)
+  const rows = await ex
+    .select()
+    .from(auditLog)
+    .where(and(...filterConditions(filter), before === undefined ? undefined : lt(auditLog.seq, before)))
+    .orderBy(desc(auditLog.seq))
+    .limit(limit + 1)
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  return { rows: page, nextCursor: rows.length > limit && last ? String(last.seq) : null }
+}
+
+export async function findEntry(ex: Executor, seq: number): Promise<LogRow | undefined> {
+  const [row] = await ex.select().from(auditLog).where(eq(auditLog.seq, seq))
+  return row
+}
+
+export async function listLeaves(ex: Executor, start: number, count: number) {
+  return ex
+    .select({ seq: auditLog.seq, canonical: auditLog.canonical })
+    .from(auditLog)
+    .where(and(gte(auditLog.seq, start), lt(auditLog.seq, start + count)))
+    .orderBy(asc(auditLog.seq))
+}
+
+export async function exportEntries(ex: Executor, filter: AuditFilter, fromSeq: number, toSeq: number, max: number) {
+  return ex
+    .select()
+    .from(auditLog)
+    .where(and(...filterConditions(filter), gte(auditLog.seq, fromSeq), lt(auditLog.seq, toSeq)))
+    .orderBy(asc(auditLog.seq))
+    .limit(max + 1)
+}
+
+/** The newest records of one action, sequenced or still queued, newest first. */
+export async function recentOfAction(ex: Executor, action: string, limit: number) {
+  const [queued, logged] = await Promise.all([
+    ex.select().from(auditPending).where(eq(auditPending.action, action)).orderBy(desc(auditPending.id)).limit(limit),
+    ex.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(desc(auditLog.seq)).limit(limit),
+  ])
+  return { queued, logged }
+}

@@ -1,0 +1,61 @@
+import {
+  createAuditCheckpointRoute,
+  exportAuditBundleRoute,
+  getAuditEntryRoute,
+  getAuditKeysRoute,
+  getConsistencyProofRoute,
+  getLatestAuditCheckpointRoute,
+  listAuditCheckpointsRoute,
+  listAuditEntriesRoute,
+  listAuditLeavesRoute,
+  rotateAuditKeysRoute,
+} from '@tg/contracts'
+import type { GuardOptions } from '../../lib/guard'
+import { createRouter } from '../../lib/router'
+import { auditContextOf } from './record'
+import type { AuditService } from './service'
+
+export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard: GuardOptions }) {
+  const app = createRouter(guard)
+
+  app.register(listAuditEntriesRoute, async (c) => c.json(await audit.listEntries(c.req.valid('query')), 200))
+
+  app.register(getAuditEntryRoute, async (c) => {
+    const { seq } = c.req.valid('param')
+    return c.json(await audit.getEntry(seq, c.req.valid('query').treeSize), 200)
+  })
+
+  app.register(listAuditLeavesRoute, async (c) => {
+    const { start, count } = c.req.valid('query')
+    return c.json(await audit.leaves(start, count), 200)
+  })
+
+  app.register(listAuditCheckpointsRoute, async (c) => {
+    const { limit, cursor } = c.req.valid('query')
+    return c.json(await audit.listCheckpoints(limit, cursor), 200)
+  })
+
+  app.register(getLatestAuditCheckpointRoute, async (c) => c.json(await audit.latestCheckpoint(), 200))
+
+  app.register(createAuditCheckpointRoute, async (c) => {
+    const { checkpoint, isNew } = await audit.createCheckpoint()
+    return isNew ? c.json(checkpoint, 201) : c.json(checkpoint, 200)
+  })
+
+  app.register(getConsistencyProofRoute, async (c) => {
+    const { from, to } = c.req.valid('query')
+    return c.json(await audit.consistency(from, to), 200)
+  })
+
+  app.register(getAuditKeysRoute, async (c) => c.json(await audit.keys(), 200))
+
+  app.register(rotateAuditKeysRoute, async (c) => c.json(await audit.rotateKeys(auditContextOf(c)), 201))
+
+  app.register(exportAuditBundleRoute, async (c) => {
+    const bundle = await audit.exportBundle(c.req.valid('query'))
+    c.header('Content-Disposition', `attachment; filename="audit-bundle-${bundle.checkpoints.at(-1) ? 'latest' : 'empty'}.json"`)
+    return c.json(bundle, 200)
+  })
+
+  return app
+}

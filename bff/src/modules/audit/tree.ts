@@ -1,0 +1,129 @@
+import { asc, eq, inArray, sql } from 'drizzle-orm'
+import { canonicalEntryText, appendLeaf, fromHex, leafHash, toHex } from '@tg/contracts/formats/audit'
+import type { AuditEntryBody, Frontier } from '@tg/contracts/formats/audit'
+import type { Db, Executor } from '../../db/client'
+import { auditHead, auditLog, auditNodes, auditPending } from '../../db/schema'
+
+export const SEQUENCE_BATCH = 500
+
+export type Head = { origin: string | null; treeSize: number; frontier: Frontier; lastLeafHash: string | null }
+
+export const parseFrontier = (text: string): Frontier => (text ? text.split(',').map(fromHex) : [])
+const formatFrontier = (frontier: Frontier) => frontier.map(toHex).join(',')
+
+/** Reads the head row, locking it: every writer of the tree goes through this lock. */
+export async function lockHead(tx: Executor): Promise<Head> {
+  const [row] = await tx.select().from(auditHead).where(eq(auditHead.id, 1)).for('update')
+  if (!row) throw new Error('audit_head row is missing: migrations incomplete')
+  return { origin: row.origin, treeSize: row.treeSize, frontier: parseFrontier(row.frontier), lastLeafHash: row.lastLeafHash }
+}
+
+export async function readHead(ex: Executor): Promise<Head> {
+  const [row] = await ex.select().from(auditHead).where(eq(auditHead.id, 1))
+  if (!row) throw new Error('audit_head row is missing: migrations incomplete')
+  return { origin: row.origin, treeSize: row.treeSize, frontier: parseFrontier(row.frontier), lastLeafHash: row.lastLeafHash }
+}
+
+export async function setOrigin(tx: Executor, origin: string): Promise<void> {
+  await tx.update(auditHead).set({ origin }).where(eq(auditHead.id, 1))
+}
+
+const encoder = new TextEncoder()
+
+/**
+ * Moves up to `limit` committed records from the queue into the log, in queue order: each gets
+ * the next sequence number, its canonical bytes (which include the previous entry's hash), its
+ * leaf hash, and the tree nodes it completes. Runs under the head lock, so sequence numbers are
+ * unique across every replica. Returns how many were sequenced.
+ */
+export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<number> {
+  return db.transaction(async (tx) => {
+    const head = await lockHead(tx)
+    const rows = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
+    if (rows.length === 0) return 0
+    let { frontier, treeSize: size, lastLeafHash: prev } = head
+    const logRows: Array<typeof auditLog.$inferInsert> = []
+    const nodeRows: Array<typeof auditNodes.$inferInsert> = []
+    for (const row of rows) {
+      const body: AuditEntryBody = {
+        seq: size,
+        time: row.at.toISOString(),
+        actor: { type: row.actorType as AuditEntryBody['actor']['type'], id: row.actorId, name: row.actorName },
+        action: row.action,
+        resource: { type: row.resourceType, id: row.resourceId },
+        outcome: row.outcome as AuditEntryBody['outcome'],
+        requestId: row.requestId,
+        clientIp: row.clientIp,
+        details: (row.details ?? {}) as Record<string, unknown>,
+        prevHash: prev,
+      }
+      const canonical = canonicalEntryText(body)
+      const hash = leafHash(encoder.encode(canonical))
+      const appended = appendLeaf(frontier, size, hash)
+      frontier = appended.frontier
+      for (const node of appended.completed)
+        nodeRows.push({ level: node.level, idx: node.index, hash: Buffer.from(node.hash) })
+      logRows.push({
+        seq: size,
+        at: row.at,
+        actorType: row.actorType,
+        actorId: row.actorId,
+        actorName: row.actorName,
+        action: row.action,
+        resourceType: row.resourceType,
+        resourceId: row.resourceId,
+        outcome: row.outcome,
+        canonical,
+        leafHash: Buffer.from(hash),
+      })
+      prev = toHex(hash)
+      size += 1
+    }
+    await tx.insert(auditLog).values(logRows)
+    for (let i = 0; i < nodeRows.length; i += 1000) await tx.insert(auditNodes).values(nodeRows.slice(i, i + 1000))
+    await tx.delete(auditPending).where(inArray(auditPending.id, rows.map((r) => r.id)))
+    await tx
+      .update(auditHead)
+      .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })
+      .where(eq(auditHead.id, 1))
+    return rows.length
+  })
+}
+
+export async function countPending(ex: Executor): Promise<number> {
+  const [row] = await ex.select({ n: sql<number>`count(*)::int` }).from(auditPending)
+  return row?.n ?? 0
+}
+
+/**
+ * Runs sequencing passes until the queue is empty. A call made while a pass runs gets a pass
+ * that starts after the current one, so a caller always sees its own committed records
+ * sequenced once the promise resolves.
+ */
+export function createSequencer(db: Db, onSequenced: (count: number) => void) {
+  let running: Promise<void> | null = null
+  let queued: Promise<void> | null = null
+  const pass = async () => {
+    for (let n = await sequenceBatch(db); n > 0; n = await sequenceBatch(db)) onSequenced(n)
+  }
+  const drain = (): Promise<void> => {
+    if (!running) {
+      running = pass().finally(() => {
+        running = null
+      })
+      return running
+    }
+    queued ??= running.then(
+      () => {
+        queued = null
+        return drain()
+      },
+      () => {
+        queued = null
+        return drain()
+      },
+    )
+    return queued
+  }
+  return drain
+}

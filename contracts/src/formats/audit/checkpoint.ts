@@ -1,0 +1,116 @@
+// c2sp.org/tlog-checkpoint bodies and their verification. A TensorGuardFlow checkpoint is valid
+// only when it carries a verifying Ed25519 AND a verifying ML-DSA-65 signature from trusted keys.
+import { bytesEqual, fromBase64, toBase64, toHex } from './hash'
+import { NoteFormatError } from './note-errors'
+import { ALGORITHM_LABELS, keyIdOf, type AuditKeyAlgorithm, type VerifierKey } from './note-keys'
+import { verifySignature } from './signature'
+import { assertNoteBody, parseSignedNote } from './signed-note'
+
+export type Checkpoint = { origin: string; treeSize: number; rootHash: Uint8Array; extensions: string[] }
+
+export type VerifiedKey = { name: string; algorithm: AuditKeyAlgorithm; keyId: string }
+
+export type CheckpointCheck = 'format' | 'signature-ed25519' | 'signature-ml-dsa-65' | 'untrusted'
+
+export type CheckpointVerification =
+  | { ok: true; checkpoint: Checkpoint; body: string; verifiedBy: VerifiedKey[] }
+  | { ok: false; check: CheckpointCheck; reason: string }
+
+function assertLine(line: string, what: string): void {
+  if (line.length === 0) throw new NoteFormatError(`checkpoint ${what} is empty`)
+  if (line.includes('\n')) throw new NoteFormatError(`checkpoint ${what} contains a newline`)
+}
+
+/** `<origin>\n<tree size>\n<base64 root hash>\n` followed by one line per extension. */
+export function formatCheckpointBody(checkpoint: Checkpoint): string {
+  assertLine(checkpoint.origin, 'origin')
+  if (!Number.isSafeInteger(checkpoint.treeSize) || checkpoint.treeSize < 0) {
+    throw new NoteFormatError(`invalid checkpoint tree size ${checkpoint.treeSize}`)
+  }
+  if (checkpoint.rootHash.length !== 32) throw new NoteFormatError('checkpoint root hash must be 32 bytes')
+  for (const extension of checkpoint.extensions) assertLine(extension, 'extension line')
+  const lines = [
+    checkpoint.origin,
+    String(checkpoint.treeSize),
+    toBase64(checkpoint.rootHash),
+    ...checkpoint.extensions,
+  ]
+  const body = lines.map((line) => `${line}\n`).join('')
+  assertNoteBody(body)
+  return body
+}
+
+/** Parses a checkpoint note text; throws NoteFormatError when malformed. */
+export function parseCheckpointBody(body: string): Checkpoint {
+  assertNoteBody(body)
+  const lines = body.slice(0, -1).split('\n')
+  const [origin, size, root] = lines
+  if (origin === undefined || size === undefined || root === undefined) {
+    throw new NoteFormatError('checkpoint has fewer than three lines')
+  }
+  if (origin.length === 0) throw new NoteFormatError('checkpoint origin is empty')
+  if (!/^(0|[1-9][0-9]*)$/.test(size))
+    throw new NoteFormatError(
+      `checkpoint tree size ${JSON.stringify(size)} is not a decimal number without leading zeros`,
+    )
+  const treeSize = Number(size)
+  if (!Number.isSafeInteger(treeSize)) throw new NoteFormatError(`checkpoint tree size ${size} is too large`)
+  let rootHash: Uint8Array
+  try {
+    rootHash = fromBase64(root)
+  } catch (error) {
+    throw new NoteFormatError(`checkpoint root hash is not valid base64: ${(error as Error).message}`)
+  }
+  if (rootHash.length !== 32) throw new NoteFormatError(`checkpoint root hash is ${rootHash.length} bytes, not 32`)
+  const extensions = lines.slice(3)
+  if (extensions.some((line) => line.length === 0)) throw new NoteFormatError('checkpoint has an empty extension line')
+  return { origin, treeSize, rootHash, extensions }
+}
+
+/**
+ * Verifies a signed checkpoint against trusted keys. Signatures from unknown (name, key ID) pairs
+ * are ignored; a failing signature from a trusted key fails the checkpoint; at least one trusted
+ * Ed25519 and one trusted ML-DSA-65 signature must verify.
+ */
+export async function verifyCheckpoint(
+  noteText: string,
+  trustedKeys: readonly VerifierKey[],
+): Promise<CheckpointVerification> {
+  let note: ReturnType<typeof parseSignedNote>
+  let checkpoint: Checkpoint
+  try {
+    note = parseSignedNote(noteText)
+    checkpoint = parseCheckpointBody(note.body)
+  } catch (error) {
+    if (error instanceof NoteFormatError) return { ok: false, check: 'format', reason: error.message }
+    throw error
+  }
+  const known = trustedKeys.map((key) => ({ key, keyId: keyIdOf(key) }))
+  const message = new TextEncoder().encode(note.body)
+  const verifiedBy: VerifiedKey[] = []
+  for (const signature of note.signatures) {
+    const match = known.find((k) => k.key.name === signature.name && bytesEqual(k.keyId, signature.keyId))
+    if (!match) continue
+    const { algorithm, publicKey } = match.key
+    const keyId = toHex(match.keyId)
+    if (!(await verifySignature(algorithm, publicKey, message, signature.signature))) {
+      const reason = `${ALGORITHM_LABELS[algorithm]} signature by ${signature.name} (key ${keyId}) does not verify`
+      return { ok: false, check: `signature-${algorithm}`, reason }
+    }
+    verifiedBy.push({ name: signature.name, algorithm, keyId })
+  }
+  if (verifiedBy.length === 0) {
+    return {
+      ok: false,
+      check: 'untrusted',
+      reason: `none of the ${note.signatures.length} signatures is from a trusted key`,
+    }
+  }
+  for (const algorithm of ['ed25519', 'ml-dsa-65'] as const) {
+    if (!verifiedBy.some((k) => k.algorithm === algorithm)) {
+      const reason = `no ${ALGORITHM_LABELS[algorithm]} signature from a trusted key (both Ed25519 and ML-DSA-65 are required)`
+      return { ok: false, check: `signature-${algorithm}`, reason }
+    }
+  }
+  return { ok: true, checkpoint, body: note.body, verifiedBy }
+}

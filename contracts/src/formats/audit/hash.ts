@@ -1,0 +1,107 @@
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
+
+/** SHA-256 of `bytes` (synchronous; @noble/hashes). */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  return nobleSha256(bytes)
+}
+
+const LEAF_PREFIX = new Uint8Array([0x00])
+const NODE_PREFIX = new Uint8Array([0x01])
+
+/** RFC 6962 leaf hash: SHA-256(0x00 || entry bytes). */
+export function leafHash(entryBytes: Uint8Array): Uint8Array {
+  return nobleSha256.create().update(LEAF_PREFIX).update(entryBytes).digest()
+}
+
+/** RFC 6962 interior node hash: SHA-256(0x01 || left || right). */
+export function nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array {
+  return nobleSha256.create().update(NODE_PREFIX).update(left).update(right).digest()
+}
+
+/** The root hash of the empty tree: SHA-256 of the empty string. */
+export const EMPTY_ROOT: Uint8Array = nobleSha256(new Uint8Array(0))
+
+const HEX_DIGITS = '0123456789abcdef'
+
+/** Lowercase hexadecimal. */
+export function toHex(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += HEX_DIGITS[byte >> 4]! + HEX_DIGITS[byte & 15]!
+  return out
+}
+
+/** Parses hexadecimal (either case); throws on odd length or a non-hex character. */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new Error('hex string has an odd length')
+  if (!/^[0-9a-fA-F]*$/.test(hex)) throw new Error('hex string contains a non-hex character')
+  const out = new Uint8Array(hex.length / 2)
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16)
+  return out
+}
+
+const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const B64_VALUES = new Map<string, number>([...B64_ALPHABET].map((char, i) => [char, i]))
+
+/** Standard base64 with padding (RFC 4648 §4). */
+export function toBase64(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    const b0 = bytes[i]!
+    const b1 = bytes[i + 1]
+    const b2 = bytes[i + 2]
+    const n = (b0 << 16) | ((b1 ?? 0) << 8) | (b2 ?? 0)
+    out += B64_ALPHABET[(n >> 18) & 63]! + B64_ALPHABET[(n >> 12) & 63]!
+    out += b1 === undefined ? '=' : B64_ALPHABET[(n >> 6) & 63]!
+    out += b2 === undefined ? '=' : B64_ALPHABET[n & 63]!
+  }
+  return out
+}
+
+/**
+ * Parses standard base64 (RFC 4648 §4). Strict: padding is required, no whitespace or other
+ * characters, and the unused trailing bits must be zero, so every byte string has exactly one
+ * accepted encoding.
+ */
+export function fromBase64(text: string): Uint8Array {
+  if (text.length % 4 !== 0) throw new Error('base64 length is not a multiple of 4')
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const out = new Uint8Array((text.length / 4) * 3 - padding)
+  let o = 0
+  for (let i = 0; i < text.length; i += 4) {
+    const last = i + 4 === text.length
+    let n = 0
+    for (let j = 0; j < 4; j++) {
+      const char = text[i + j]!
+      const isPad = last && j >= 4 - padding
+      const value = isPad ? 0 : B64_VALUES.get(char)
+      if (value === undefined) throw new Error(`base64 contains an invalid character at offset ${i + j}`)
+      n = (n << 6) | value
+    }
+    const bytes = [(n >> 16) & 255, (n >> 8) & 255, n & 255]
+    const keep = last ? 3 - padding : 3
+    if (last && padding > 0 && bytes.slice(keep).some((b) => b !== 0)) {
+      throw new Error('base64 has non-zero trailing bits')
+    }
+    for (let j = 0; j < keep; j++) out[o++] = bytes[j]!
+  }
+  return out
+}
+
+/** The concatenation of byte strings. */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0))
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.length
+  }
+  return out
+}
+
+/** Constant-length comparison of two byte strings. */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
+  return diff === 0
+}

@@ -1,0 +1,117 @@
+// Signature verification: WebCrypto where the runtime implements the algorithm (Chromium has
+// Ed25519 and ML-DSA-65, Node 20 only Ed25519), otherwise @noble/curves / @noble/post-quantum.
+// Support is probed once per algorithm (generate, export, import, sign, verify) and cached.
+import { KEY_SIZES, type AuditKeyAlgorithm } from './note-keys'
+
+export type SignatureBackend = 'webcrypto' | 'noble'
+
+const WEBCRYPTO_NAMES: Record<AuditKeyAlgorithm, string> = { ed25519: 'Ed25519', 'ml-dsa-65': 'ML-DSA-65' }
+// WebCrypto's ML-DSA keys use the 'raw-public' format (WICG "Modern Algorithms in WebCrypto").
+const PUBLIC_KEY_FORMATS: Record<AuditKeyAlgorithm, string> = { ed25519: 'raw', 'ml-dsa-65': 'raw-public' }
+
+/** The part of SubtleCrypto used here, typed loosely: 'raw-public' is not in TypeScript's DOM lib. */
+type SubtleLike = {
+  generateKey(algorithm: { name: string }, extractable: boolean, usages: string[]): Promise<unknown>
+  exportKey(format: string, key: unknown): Promise<ArrayBuffer>
+  importKey(
+    format: string,
+    data: Uint8Array,
+    algorithm: { name: string },
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>
+  sign(algorithm: { name: string }, key: unknown, data: Uint8Array): Promise<ArrayBuffer>
+  verify(algorithm: { name: string }, key: unknown, signature: Uint8Array, data: Uint8Array): Promise<boolean>
+}
+
+function getSubtle(): SubtleLike | undefined {
+  return (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle as SubtleLike | undefined
+}
+
+async function verifyWithWebCrypto(
+  subtle: SubtleLike,
+  algorithm: AuditKeyAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const params = { name: WEBCRYPTO_NAMES[algorithm] }
+  const key = await subtle.importKey(PUBLIC_KEY_FORMATS[algorithm], new Uint8Array(publicKey), params, false, [
+    'verify',
+  ])
+  return subtle.verify(params, key, new Uint8Array(signature), new Uint8Array(message))
+}
+
+async function probeWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {
+  const subtle = getSubtle()
+  if (!subtle) return false
+  try {
+    const params = { name: WEBCRYPTO_NAMES[algorithm] }
+    const pair = (await subtle.generateKey(params, true, ['sign', 'verify'])) as {
+      publicKey: unknown
+      privateKey: unknown
+    }
+    const publicKey = new Uint8Array(await subtle.exportKey(PUBLIC_KEY_FORMATS[algorithm], pair.publicKey))
+    const message = new TextEncoder().encode('tensorguardflow signature probe')
+    const signature = new Uint8Array(await subtle.sign(params, pair.privateKey, message))
+    const good = await verifyWithWebCrypto(subtle, algorithm, publicKey, message, signature)
+    const bad = await verifyWithWebCrypto(subtle, algorithm, publicKey, message.subarray(1), signature)
+    return good && !bad
+  } catch {
+    return false
+  }
+}
+
+const probes = new Map<AuditKeyAlgorithm, Promise<boolean>>()
+
+function hasWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {
+  let probe = probes.get(algorithm)
+  if (!probe) {
+    probe = probeWebCrypto(algorithm)
+    probes.set(algorithm, probe)
+  }
+  return probe
+}
+
+/** Which implementation verifies each algorithm in this runtime. */
+export async function signatureBackends(): Promise<Record<AuditKeyAlgorithm, SignatureBackend>> {
+  const [ed25519, mlDsa65] = await Promise.all([hasWebCrypto('ed25519'), hasWebCrypto('ml-dsa-65')])
+  return { ed25519: ed25519 ? 'webcrypto' : 'noble', 'ml-dsa-65': mlDsa65 ? 'webcrypto' : 'noble' }
+}
+
+async function verifyWithNoble(
+  algorithm: AuditKeyAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  if (algorithm === 'ed25519') {
+    const { ed25519 } = await import('@noble/curves/ed25519.js')
+    return ed25519.verify(signature, message, publicKey, { zip215: false })
+  }
+  const { ml_dsa65 } = await import('@noble/post-quantum/ml-dsa.js')
+  return ml_dsa65.verify(signature, message, publicKey)
+}
+
+/**
+ * Verifies `signature` over `message` (Ed25519 per RFC 8032; ML-DSA-65 per FIPS 204 with an
+ * empty context). Malformed keys or signatures verify as false; this never throws.
+ */
+export async function verifySignature(
+  algorithm: AuditKeyAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  const sizes = KEY_SIZES[algorithm]
+  if (publicKey.length !== sizes.publicKey || signature.length !== sizes.signature) return false
+  try {
+    const subtle = getSubtle()
+    if (subtle && (await hasWebCrypto(algorithm))) {
+      return await verifyWithWebCrypto(subtle, algorithm, publicKey, message, signature)
+    }
+    return await verifyWithNoble(algorithm, publicKey, message, signature)
+  } catch {
+    return false
+  }
+}
