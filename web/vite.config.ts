@@ -15,6 +15,8 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
   },
+  // Workers are ES modules (`new Worker(url, { type: 'module' })`), so they can split chunks.
+  worker: { format: 'es' },
   server: {
     proxy: {
       '/api': { target: BFF, changeOrigin: false },

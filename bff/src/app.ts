@@ -74,7 +74,11 @@ export function createApp(deps: AppDeps) {
     integrations: createPendingModule('integrations'),
   }
   const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
-  const system = createSystemService({ database, version: API_VERSION, modules: [auditModule, ...Object.values(pending)] })
+  const system = createSystemService({
+    database,
+    version: API_VERSION,
+    modules: [auditModule, ...Object.values(pending)],
+  })
   const guard = { auth, publicUrl: config.publicUrl }
 
   const app = new OpenAPIHono<AppEnv>()

@@ -125,7 +125,9 @@ function parsePinnedKeys(text: string | undefined): string[] {
     try {
       parseVerifierKey(key)
     } catch (err) {
-      throw new ConfigError(`TG_AUDIT_PINNED_KEYS: "${key.slice(0, 40)}..." is not a verifier key (${(err as Error).message})`)
+      throw new ConfigError(
+        `TG_AUDIT_PINNED_KEYS: "${key.slice(0, 40)}..." is not a verifier key (${(err as Error).message})`,
+      )
     }
   }
   return keys

@@ -79,7 +79,9 @@ async function main() {
     server.close(async () => {
       clearTimeout(forceTimer)
       stopAuditTimer()
-      await services.audit.drain().catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
+      await services.audit
+        .drain()
+        .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
       await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')

@@ -40,7 +40,11 @@ describe('pnpm tgctl admin create-user', () => {
     expect(entries.map((e) => [e.seq, e.action, e.actorType, e.actorName])).toEqual([
       [0, 'admin.user_created', 'system', 'tgctl'],
     ])
-    expect(JSON.parse(entries[0]?.canonical ?? '{}')).toMatchObject({ seq: 0, prevHash: null, details: { username: 'ops' } })
+    expect(JSON.parse(entries[0]?.canonical ?? '{}')).toMatchObject({
+      seq: 0,
+      prevHash: null,
+      details: { username: 'ops' },
+    })
     await database.close()
   })
 })

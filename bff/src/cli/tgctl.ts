@@ -12,6 +12,7 @@ import { acquireDataDirLock } from '../lib/data-dir'
 import { hashPassword } from '../lib/password'
 import { SYSTEM_ACTOR, auditLogOf } from '../modules/audit/record'
 import { createSequencer } from '../modules/audit/tree'
+import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
 import { insertUser } from '../modules/admin/service'
 import { AppError } from '../lib/errors'
 
@@ -21,7 +22,9 @@ const USAGE = `Usage:
 Creates a user (the first admin, for example) directly in the configured database. Reads the
 password from standard input with --password-stdin, otherwise asks for it without echo.
 Uses the same environment as the server (TG_DATA_DIR, DATABASE_URL). With the embedded
-database, stop the server first: one process at a time may open it.`
+database, stop the server first: one process at a time may open it.
+
+${AUDIT_VERIFY_USAGE}`
 
 async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
@@ -91,6 +94,7 @@ async function createUser(argv: string[]): Promise<void> {
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
+  if (group === 'audit' && command === 'verify') return auditVerify(rest, (line) => console.log(line))
   if (group === 'admin' && command === 'create-user') {
     await createUser(rest)
     return 0

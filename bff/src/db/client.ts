@@ -39,10 +39,10 @@ function readJournal(): JournalEntry[] {
   return journal.entries
 }
 
-function createPostgres(url: string, timeoutMs: number, onPoolError: (err: Error) => void) {
+function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolError: (err: Error) => void) {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: poolMax,
     connectionTimeoutMillis: timeoutMs,
     query_timeout: timeoutMs,
     idleTimeoutMillis: 30_000,
@@ -80,11 +80,16 @@ function createPglite(dir: string) {
 
 export function createDatabase(
   target: DatabaseTarget,
-  options: { timeoutMs?: number; onPoolError?: (err: Error) => void } = {},
+  options: { timeoutMs?: number; poolMax?: number; onPoolError?: (err: Error) => void } = {},
 ): Database {
   const impl =
     target.kind === 'postgres'
-      ? createPostgres(target.url, options.timeoutMs ?? 5000, options.onPoolError ?? (() => undefined))
+      ? createPostgres(
+          target.url,
+          options.timeoutMs ?? 5000,
+          options.poolMax ?? 10,
+          options.onPoolError ?? (() => undefined),
+        )
       : createPglite(target.dir)
   const journal = readJournal()
   return {

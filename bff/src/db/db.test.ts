@@ -54,7 +54,10 @@ describe.each(targets)('repositories on %s', (_name, target) => {
     await createSequencer(database.db, () => undefined)()
     expect(await database.db.select().from(auditPending)).toEqual([])
     const [row] = await database.db.select().from(auditLog).where(eq(auditLog.action, 'test.append'))
-    expect(JSON.parse(row?.canonical ?? '{}').details).toEqual({ apiToken: '[REDACTED]', nested: { password: '[REDACTED]' } })
+    expect(JSON.parse(row?.canonical ?? '{}').details).toEqual({
+      apiToken: '[REDACTED]',
+      nested: { password: '[REDACTED]' },
+    })
     const where = eq(auditLog.action, 'test.append')
     await expect(database.db.update(auditLog).set({ outcome: 'failure' }).where(where)).rejects.toThrow()
     await expect(database.db.delete(auditLog).where(where)).rejects.toThrow()
@@ -104,6 +107,35 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       expect((await h.request('GET', '/readyz')).status).toBe(200)
     } finally {
       await h.close()
+      await pgTarget.drop()
+    }
+  })
+
+  it('two replicas on one database append with unique, contiguous sequence numbers and one tree', async () => {
+    const pgTarget = await createPostgresDatabase()
+    if (!('target' in pgTarget)) return
+    const [a, b] = [await createHarness({ target: pgTarget.target }), await createHarness({ target: pgTarget.target })]
+    try {
+      const [keyA, keyB] = [await a.apiKey(['admin'], 'replica a'), await b.apiKey(['admin'], 'replica b')]
+      const create = (h: typeof a, key: string, name: string) =>
+        h.request('POST', '/api/v1/admin/users', {
+          bearer: key,
+          body: { username: name, displayName: name, password: 'x'.repeat(12), roles: ['viewer'] },
+        })
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? create(a, keyA, `ra${i}`) : create(b, keyB, `rb${i}`))),
+      )
+      expect(results.every((r) => r.status === 201)).toBe(true)
+      await Promise.all([a.services.audit.drain(), b.services.audit.drain()])
+      const entries = await a.auditEntries()
+      expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i))
+      // Both replicas made their audit keys at start under the head lock: one pair exists.
+      expect(entries.filter((e) => e.action === 'audit.keys_created')).toHaveLength(1)
+      const [cpA, cpB] = [await a.services.audit.createCheckpoint(), await b.services.audit.createCheckpoint()]
+      expect(cpB.checkpoint.rootHash).toBe(cpA.checkpoint.rootHash)
+    } finally {
+      await a.close()
+      await b.close()
       await pgTarget.drop()
     }
   })

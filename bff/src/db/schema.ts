@@ -1,5 +1,18 @@
 import { sql } from 'drizzle-orm'
-import { bigint, bigserial, customType, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core'
 
 const createdAt = () => timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow()
 
@@ -91,7 +104,9 @@ export const auditPending = pgTable('audit_pending', {
   outcome: text('outcome').notNull(),
   requestId: text('request_id'),
   clientIp: text('client_ip'),
-  details: jsonb('details').notNull().default(sql`'{}'::jsonb`),
+  details: jsonb('details')
+    .notNull()
+    .default(sql`'{}'::jsonb`),
 })
 
 /**

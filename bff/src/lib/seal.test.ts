@@ -16,10 +16,14 @@ describe('sealed secrets', () => {
   it('refuses another purpose, another master key, and any edited byte', () => {
     const sealed = sealer.seal(secret, 'audit-key:1')
     expect(() => sealer.open(sealed, 'audit-key:2')).toThrow(SealError)
-    expect(() => createSealer('another master key, also long enough 9876').open(sealed, 'audit-key:1')).toThrow(SealError)
+    expect(() => createSealer('another master key, also long enough 9876').open(sealed, 'audit-key:1')).toThrow(
+      SealError,
+    )
     const parsed = JSON.parse(sealed) as Record<string, string>
     const ct = Buffer.from(parsed.ct as string, 'base64')
     ct[0] = (ct[0] as number) ^ 1
-    expect(() => sealer.open(JSON.stringify({ ...parsed, ct: ct.toString('base64') }), 'audit-key:1')).toThrow(SealError)
+    expect(() => sealer.open(JSON.stringify({ ...parsed, ct: ct.toString('base64') }), 'audit-key:1')).toThrow(
+      SealError,
+    )
   })
 })

@@ -36,7 +36,12 @@ export function createLogCapture() {
 
 /** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
 export async function createHarness(
-  options: { target?: DatabaseTarget; config?: Partial<AppConfig>; audit?: Partial<AuditConfig>; initializeAudit?: boolean } = {},
+  options: {
+    target?: DatabaseTarget
+    config?: Partial<AppConfig>
+    audit?: Partial<AuditConfig>
+    initializeAudit?: boolean
+  } = {},
 ) {
   const database = createDatabase(options.target ?? { kind: 'pglite', dir: 'memory://' })
   await database.migrate()
@@ -55,7 +60,13 @@ export async function createHarness(
     log: logs.log,
     sessionSecret: SESSION_SECRET,
     keyMaster: KEY_MASTER,
-    audit: { origin: 'test.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [], ...options.audit },
+    audit: {
+      origin: 'test.example/audit',
+      checkpointEvery: 1000,
+      checkpointIntervalMs: 3600_000,
+      pinnedKeys: [],
+      ...options.audit,
+    },
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()

@@ -98,7 +98,10 @@ export const createAuditCheckpointRoute = defineRoute({
   tags: TAGS,
   'x-roles': READERS,
   responses: {
-    200: { description: 'The latest checkpoint already covers every entry', content: jsonContent(AuditCheckpointSchema) },
+    200: {
+      description: 'The latest checkpoint already covers every entry',
+      content: jsonContent(AuditCheckpointSchema),
+    },
     201: { description: 'A new checkpoint', content: jsonContent(AuditCheckpointSchema) },
     ...errorResponses(401, 403, 409, 500, 503),
   },

@@ -47,7 +47,12 @@ export type AuditEntryPage = z.infer<typeof AuditEntryPageSchema>
 
 export const AuditFilterSchema = z.object({
   actor: z.string().trim().max(200).optional().meta({ description: 'Actor name or id, exact.' }),
-  action: z.string().trim().max(100).optional().meta({ description: 'Action, or a prefix ending in "." (e.g. "auth.").' }),
+  action: z
+    .string()
+    .trim()
+    .max(100)
+    .optional()
+    .meta({ description: 'Action, or a prefix ending in "." (e.g. "auth.").' }),
   resourceType: z.string().trim().max(60).optional(),
   resourceId: z.string().trim().max(200).optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
@@ -94,7 +99,11 @@ export type AuditCheckpointPage = z.infer<typeof AuditCheckpointPageSchema>
 
 export const ConsistencyQuerySchema = z.object({ from: SeqSchema, to: SeqSchema })
 export const ConsistencyProofSchema = z
-  .object({ fromSize: z.number().int().nonnegative(), toSize: z.number().int().nonnegative(), hashes: z.array(HexHashSchema) })
+  .object({
+    fromSize: z.number().int().nonnegative(),
+    toSize: z.number().int().nonnegative(),
+    hashes: z.array(HexHashSchema),
+  })
   .meta({ id: 'ConsistencyProof' })
 export type ConsistencyProof = z.infer<typeof ConsistencyProofSchema>
 

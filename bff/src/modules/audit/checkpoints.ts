@@ -11,7 +11,12 @@ import { lockHead } from './tree'
 export type CheckpointRow = typeof auditCheckpoints.$inferSelect
 
 export function toCheckpoint(row: CheckpointRow): AuditCheckpoint {
-  return { treeSize: row.treeSize, rootHash: toBase64(row.rootHash), note: row.note, createdAt: row.createdAt.toISOString() }
+  return {
+    treeSize: row.treeSize,
+    rootHash: toBase64(row.rootHash),
+    note: row.note,
+    createdAt: row.createdAt.toISOString(),
+  }
 }
 
 export async function latestCheckpoint(ex: Executor): Promise<CheckpointRow | undefined> {
@@ -45,7 +50,8 @@ export async function cutCheckpoint(
 ): Promise<{ row: CheckpointRow; isNew: boolean }> {
   return db.transaction(async (tx) => {
     const head = await lockHead(tx)
-    if (head.treeSize === 0 || !head.origin) throw conflict('The audit log is empty: there is nothing to checkpoint yet.')
+    if (head.treeSize === 0 || !head.origin)
+      throw conflict('The audit log is empty: there is nothing to checkpoint yet.')
     const existing = await checkpointAt(tx, head.treeSize)
     if (existing) return { row: existing, isNew: false }
     const keys = await activeKeyRows(tx)

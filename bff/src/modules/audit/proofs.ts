@@ -1,5 +1,11 @@
 import { sql } from 'drizzle-orm'
-import { consistencyProofRanges, hashRange, inclusionProofRanges, perfectSubtrees, toHex } from '@tg/contracts/formats/audit'
+import {
+  consistencyProofRanges,
+  hashRange,
+  inclusionProofRanges,
+  perfectSubtrees,
+  toHex,
+} from '@tg/contracts/formats/audit'
 import type { Range } from '@tg/contracts/formats/audit'
 import type { Executor } from '../../db/client'
 import { auditNodes } from '../../db/schema'
@@ -17,7 +23,12 @@ async function loadNodes(ex: Executor, ranges: readonly Range[]): Promise<Map<st
     const rows = await ex
       .select()
       .from(auditNodes)
-      .where(sql`(${auditNodes.level}, ${auditNodes.idx}) in (${sql.join(chunk.map((n) => sql`(${n.level}, ${n.index})`), sql`, `)})`)
+      .where(
+        sql`(${auditNodes.level}, ${auditNodes.idx}) in (${sql.join(
+          chunk.map((n) => sql`(${n.level}, ${n.index})`),
+          sql`, `,
+        )})`,
+      )
     for (const row of rows) nodes.set(keyOf(row.level, row.idx), new Uint8Array(row.hash))
   }
   return nodes

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import type { Executor } from '../../db/client'
 import { auditPending } from '../../db/schema'
 import type { AppEnv, Principal } from '../../lib/context'
@@ -56,18 +57,12 @@ export const SERVER_ACTOR: AuditActor = { type: 'system', id: null, name: 'tg-bf
 
 /** Writes the record into the caller's transaction (the sequencing queue). */
 export async function recordAuditEvent(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void> {
-  await tx.insert(auditPending).values({
-    actorType: ctx.actor.type,
-    actorId: ctx.actor.id,
-    actorName: ctx.actor.name,
-    action: event.action,
-    resourceType: event.resourceType,
-    resourceId: event.resourceId ?? null,
-    outcome: event.outcome,
-    requestId: ctx.requestId,
-    clientIp: ctx.clientIp,
-    details: redactDetails(event.details ?? {}) as Record<string, unknown>,
-  })
+  // A plain statement: this runs in every state-changing transaction, so it stays cheap.
+  const details = JSON.stringify(redactDetails(event.details ?? {}))
+  await tx.execute(sql`
+    insert into ${auditPending} (actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, request_id, client_ip, details)
+    values (${ctx.actor.type}, ${ctx.actor.id}, ${ctx.actor.name}, ${event.action}, ${event.resourceType}, ${event.resourceId ?? null},
+      ${event.outcome}, ${ctx.requestId}, ${ctx.clientIp}, ${details}::jsonb)`)
 }
 
 export const auditLogOf = (): AuditLog => ({ record: recordAuditEvent })

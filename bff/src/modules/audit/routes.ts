@@ -53,7 +53,10 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
 
   app.register(exportAuditBundleRoute, async (c) => {
     const bundle = await audit.exportBundle(c.req.valid('query'))
-    c.header('Content-Disposition', `attachment; filename="audit-bundle-${bundle.checkpoints.at(-1) ? 'latest' : 'empty'}.json"`)
+    c.header(
+      'Content-Disposition',
+      `attachment; filename="audit-bundle-${bundle.checkpoints.at(-1) ? 'latest' : 'empty'}.json"`,
+    )
     return c.json(bundle, 200)
   })
 

@@ -78,7 +78,14 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
 
   async function withProofs(rows: LogRow[], treeSize: number | null) {
     const proven = treeSize === null ? [] : rows.filter((r) => r.seq < treeSize)
-    const proofs = treeSize === null ? [] : await inclusionProofs(db, proven.map((r) => r.seq), treeSize)
+    const proofs =
+      treeSize === null
+        ? []
+        : await inclusionProofs(
+            db,
+            proven.map((r) => r.seq),
+            treeSize,
+          )
     const bySeq = new Map(proven.map((r, i) => [r.seq, proofs[i] ?? []]))
     return rows.map((row) => {
       const hashes = bySeq.get(row.seq)
@@ -120,14 +127,21 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
         const missing = ALGORITHMS.filter((alg) => !active.some((k) => k.algorithm === alg))
         if (missing.length === 0) return
         const created = []
-        for (const algorithm of missing) created.push(toSigningKey(await insertSigningKey(tx, sealer, origin, algorithm)))
-        await recordAuditEvent(tx, { actor: SERVER_ACTOR, requestId: null, clientIp: null }, {
-          action: 'audit.keys_created',
-          resourceType: 'audit_log',
-          resourceId: origin,
-          outcome: 'success',
-          details: { keys: created.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId, fingerprint: k.fingerprint })) },
-        })
+        for (const algorithm of missing)
+          created.push(toSigningKey(await insertSigningKey(tx, sealer, origin, algorithm)))
+        await recordAuditEvent(
+          tx,
+          { actor: SERVER_ACTOR, requestId: null, clientIp: null },
+          {
+            action: 'audit.keys_created',
+            resourceType: 'audit_log',
+            resourceId: origin,
+            outcome: 'success',
+            details: {
+              keys: created.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId, fingerprint: k.fingerprint })),
+            },
+          },
+        )
       })
       await drain()
       await cutIfDue()
@@ -149,7 +163,10 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
       const { limit, cursor, treeSize: wanted, withProofs: isProven, ...filter } = query
       const checkpoint = await requireCheckpoint(wanted)
       const treeSize = isProven && checkpoint ? checkpoint.treeSize : null
-      const [{ rows, nextCursor }, pending] = await Promise.all([listEntries(db, filter, limit, cursor), countPending(db)])
+      const [{ rows, nextCursor }, pending] = await Promise.all([
+        listEntries(db, filter, limit, cursor),
+        countPending(db),
+      ])
       return { items: await withProofs(rows, treeSize), nextCursor, treeSize, pending }
     },
 
@@ -169,7 +186,9 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     async listCheckpoints(limit, cursor) {
       const before = cursor === undefined ? undefined : Number(cursor)
       if (before !== undefined && !Number.isSafeInteger(before))
-        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', { issues: [{ path: 'cursor', message: 'Use nextCursor.' }] })
+        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
+          issues: [{ path: 'cursor', message: 'Use nextCursor.' }],
+        })
       const rows = await db
         .select()
         .from(auditCheckpoints)
@@ -210,7 +229,10 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
       await db.transaction(async (tx) => {
         const head = await lockHead(tx)
         const retired = await activeKeyRows(tx)
-        await tx.update(auditSigningKeys).set({ status: 'retired', retiredAt: new Date() }).where(eq(auditSigningKeys.status, 'active'))
+        await tx
+          .update(auditSigningKeys)
+          .set({ status: 'retired', retiredAt: new Date() })
+          .where(eq(auditSigningKeys.status, 'active'))
         const created = []
         for (const algorithm of ALGORITHMS)
           created.push(toSigningKey(await insertSigningKey(tx, sealer, head.origin ?? '', algorithm)))
@@ -255,8 +277,15 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     const end = Math.min(toSeq ?? latest.treeSize, latest.treeSize)
     const rows = await exportEntries(db, filter, fromSeq, end, AUDIT_EXPORT_MAX)
     if (rows.length > AUDIT_EXPORT_MAX)
-      throw new AppError('PAYLOAD_TOO_LARGE', `More than ${AUDIT_EXPORT_MAX} entries match: narrow the filter or the range.`)
-    const proofs = await inclusionProofs(db, rows.map((r) => r.seq), latest.treeSize)
+      throw new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `More than ${AUDIT_EXPORT_MAX} entries match: narrow the filter or the range.`,
+      )
+    const proofs = await inclusionProofs(
+      db,
+      rows.map((r) => r.seq),
+      latest.treeSize,
+    )
     const previous = await checkpointBefore(db, latest.treeSize)
     const keyRows = await listKeyRows(db)
     const head = await readHead(db)
@@ -267,11 +296,23 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
       filter: { ...filter, fromSeq, toSeq: end },
       publicKeys: keyRows.map((row) => {
         const key = toSigningKey(row)
-        return { name: key.name, algorithm: key.algorithm, publicKey: key.publicKey, keyId: key.keyId, status: key.status }
+        return {
+          name: key.name,
+          algorithm: key.algorithm,
+          publicKey: key.publicKey,
+          keyId: key.keyId,
+          status: key.status,
+        }
       }),
       checkpoints: [...(previous ? [{ note: previous.note }] : []), { note: latest.note }],
       consistency: previous
-        ? [{ fromSize: previous.treeSize, toSize: latest.treeSize, proof: await consistencyProof(db, previous.treeSize, latest.treeSize) }]
+        ? [
+            {
+              fromSize: previous.treeSize,
+              toSize: latest.treeSize,
+              proof: await consistencyProof(db, previous.treeSize, latest.treeSize),
+            },
+          ]
         : [],
       entries: rows.map((row, i) => ({ seq: row.seq, canonical: row.canonical, proof: proofs[i] ?? [] })),
     }

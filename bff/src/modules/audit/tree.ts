@@ -1,4 +1,4 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { canonicalEntryText, appendLeaf, fromHex, leafHash, toHex } from '@tg/contracts/formats/audit'
 import type { AuditEntryBody, Frontier } from '@tg/contracts/formats/audit'
 import type { Db, Executor } from '../../db/client'
@@ -15,13 +15,23 @@ const formatFrontier = (frontier: Frontier) => frontier.map(toHex).join(',')
 export async function lockHead(tx: Executor): Promise<Head> {
   const [row] = await tx.select().from(auditHead).where(eq(auditHead.id, 1)).for('update')
   if (!row) throw new Error('audit_head row is missing: migrations incomplete')
-  return { origin: row.origin, treeSize: row.treeSize, frontier: parseFrontier(row.frontier), lastLeafHash: row.lastLeafHash }
+  return {
+    origin: row.origin,
+    treeSize: row.treeSize,
+    frontier: parseFrontier(row.frontier),
+    lastLeafHash: row.lastLeafHash,
+  }
 }
 
 export async function readHead(ex: Executor): Promise<Head> {
   const [row] = await ex.select().from(auditHead).where(eq(auditHead.id, 1))
   if (!row) throw new Error('audit_head row is missing: migrations incomplete')
-  return { origin: row.origin, treeSize: row.treeSize, frontier: parseFrontier(row.frontier), lastLeafHash: row.lastLeafHash }
+  return {
+    origin: row.origin,
+    treeSize: row.treeSize,
+    frontier: parseFrontier(row.frontier),
+    lastLeafHash: row.lastLeafHash,
+  }
 }
 
 export async function setOrigin(tx: Executor, origin: string): Promise<void> {
@@ -42,8 +52,8 @@ export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<num
     const rows = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
     if (rows.length === 0) return 0
     let { frontier, treeSize: size, lastLeafHash: prev } = head
-    const logRows: Array<typeof auditLog.$inferInsert> = []
-    const nodeRows: Array<typeof auditNodes.$inferInsert> = []
+    const logRows: Array<Record<string, string | number | null>> = []
+    const nodeRows: Array<{ level: number; idx: number; hash: string }> = []
     for (const row of rows) {
       const body: AuditEntryBody = {
         seq: size,
@@ -62,26 +72,34 @@ export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<num
       const appended = appendLeaf(frontier, size, hash)
       frontier = appended.frontier
       for (const node of appended.completed)
-        nodeRows.push({ level: node.level, idx: node.index, hash: Buffer.from(node.hash) })
+        nodeRows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) })
       logRows.push({
         seq: size,
-        at: row.at,
-        actorType: row.actorType,
-        actorId: row.actorId,
-        actorName: row.actorName,
+        at: row.at.toISOString(),
+        actor_type: row.actorType,
+        actor_id: row.actorId,
+        actor_name: row.actorName,
         action: row.action,
-        resourceType: row.resourceType,
-        resourceId: row.resourceId,
+        resource_type: row.resourceType,
+        resource_id: row.resourceId,
         outcome: row.outcome,
         canonical,
-        leafHash: Buffer.from(hash),
+        leaf_hash: toHex(hash),
       })
       prev = toHex(hash)
       size += 1
     }
-    await tx.insert(auditLog).values(logRows)
-    for (let i = 0; i < nodeRows.length; i += 1000) await tx.insert(auditNodes).values(nodeRows.slice(i, i + 1000))
-    await tx.delete(auditPending).where(inArray(auditPending.id, rows.map((r) => r.id)))
+    // One JSON parameter per batch (jsonb_to_recordset) instead of thousands of bound values.
+    await tx.execute(sql`
+      insert into ${auditLog} (seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, leaf_hash)
+      select seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, decode(leaf_hash, 'hex')
+      from jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb) as x(seq bigint, at timestamptz, actor_type text, actor_id text,
+        actor_name text, action text, resource_type text, resource_id text, outcome text, canonical text, leaf_hash text)`)
+    await tx.execute(sql`
+      insert into ${auditNodes} (level, idx, hash)
+      select level, idx, decode(hash, 'hex') from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(level smallint, idx bigint, hash text)`)
+    const ids = sql.raw(`'{${rows.map((r) => r.id).join(',')}}'::bigint[]`)
+    await tx.execute(sql`delete from ${auditPending} where id = any(${ids})`)
     await tx
       .update(auditHead)
       .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })

@@ -78,7 +78,9 @@ describe('sign-in', () => {
       })
     }
     const failures = (await h.auditEntries()).filter((e) => e.body.outcome === 'failure')
-    expect(failures.map((f) => f.body.details.reason)).toEqual(expect.arrayContaining(['wrong_password', 'unknown_user']))
+    expect(failures.map((f) => f.body.details.reason)).toEqual(
+      expect.arrayContaining(['wrong_password', 'unknown_user']),
+    )
     expect(JSON.stringify(failures.map((f) => f.canonical))).not.toContain('not the password')
   })
 

@@ -12,7 +12,13 @@ export interface DashboardService {
 const RECENT = 5
 const RECENT_SIGN_INS = 10
 
-export function createDashboardService({ db, audit }: { db: Db; audit: Pick<AuditService, 'recentSignIns'> }): DashboardService {
+export function createDashboardService({
+  db,
+  audit,
+}: {
+  db: Db
+  audit: Pick<AuditService, 'recentSignIns'>
+}): DashboardService {
   return {
     async overview() {
       const now = new Date().toISOString()

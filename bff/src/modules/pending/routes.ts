@@ -1,9 +1,4 @@
-import {
-  listConnectorsRoute,
-  listExpertsRoute,
-  listPackagesRoute,
-  listTrainingRunsRoute,
-} from '@tg/contracts'
+import { listConnectorsRoute, listExpertsRoute, listPackagesRoute, listTrainingRunsRoute } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { PendingModule } from './service'

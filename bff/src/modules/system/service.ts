@@ -8,7 +8,11 @@ export interface SystemService {
   readiness(): Promise<{ database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } | null>
 }
 
-type Deps = { database: Database; version: string; modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }> }
+type Deps = {
+  database: Database
+  version: string
+  modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }>
+}
 
 export function createSystemService({ database, version, modules }: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
@@ -29,7 +33,14 @@ export function createSystemService({ database, version, modules }: Deps): Syste
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err
       const { name, label } = module
-      return { name, label, kind: 'module', status: 'unavailable', message: 'Needs the database, which does not answer.', latencyMs: null }
+      return {
+        name,
+        label,
+        kind: 'module',
+        status: 'unavailable',
+        message: 'Needs the database, which does not answer.',
+        latencyMs: null,
+      }
     }
   }
 

@@ -1,46 +1,16 @@
 // The offline audit export (tensorguardflow.audit-bundle/v1) and its verifier. verifyBundle walks
 // the chain of evidence in order and stops at the first broken link.
-import { z } from 'zod'
+import { AuditBundleSchema, type AuditBundle } from './bundle-schema'
 import { parseCheckpointBody, verifyCheckpoint, type Checkpoint, type VerifiedKey } from './checkpoint'
-import { HexHashSchema, parseEntryText } from './entry'
+import { parseEntryText } from './entry'
 import { fromBase64, fromHex, leafHash, toHex } from './hash'
 import { consistencyProofRanges, inclusionProofRanges, verifyConsistency, verifyInclusion } from './merkle'
-import { AUDIT_KEY_ALGORITHMS, keyIdOf, type VerifierKey } from './note-keys'
+import { keyIdOf, type VerifierKey } from './note-keys'
 import { NoteFormatError } from './note-errors'
 import { parseSignedNote } from './signed-note'
 
-export const AUDIT_BUNDLE_FORMAT = 'tensorguardflow.audit-bundle/v1'
-
-const SizeSchema = z.number().int().nonnegative()
-
-export const AuditBundleSchema = z
-  .object({
-    format: z.literal(AUDIT_BUNDLE_FORMAT),
-    origin: z.string().min(1),
-    createdAt: z.string(),
-    filter: z.record(z.string(), z.unknown()),
-    publicKeys: z.array(
-      z
-        .object({
-          name: z.string().min(1),
-          algorithm: z.enum(AUDIT_KEY_ALGORITHMS),
-          publicKey: z.string(),
-          keyId: z.string().regex(/^[0-9a-f]{8}$/, 'Expected 8 lowercase hex characters.'),
-          status: z.enum(['active', 'retired']),
-        })
-        .strict(),
-    ),
-    /** Ascending tree size; entries are proven against the last one. */
-    checkpoints: z.array(z.object({ note: z.string() }).strict()).min(1),
-    /** One proof per consecutive pair of checkpoints. */
-    consistency: z.array(
-      z.object({ fromSize: SizeSchema, toSize: SizeSchema, proof: z.array(HexHashSchema) }).strict(),
-    ),
-    /** Ascending seq; inclusion proofs against the last checkpoint. */
-    entries: z.array(z.object({ seq: SizeSchema, canonical: z.string(), proof: z.array(HexHashSchema) }).strict()),
-  })
-  .strict()
-export type AuditBundle = z.infer<typeof AuditBundleSchema>
+export { AUDIT_BUNDLE_FORMAT, AuditBundleSchema } from './bundle-schema'
+export type { AuditBundle } from './bundle-schema'
 
 export type BundleFailureSubject = 'bundle' | 'checkpoint' | 'consistency' | 'entry'
 export type BundleFailure = {

@@ -16,7 +16,19 @@ import {
 
 const utf8 = (text: string) => new TextEncoder().encode(text)
 const BACKGROUND = leafHash(utf8('background'))
-const SPECIAL_INDEXES = [0, 1, 5, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 40 + 12_344, 2 ** 53 - 2]
+const SPECIAL_INDEXES = [
+  0,
+  1,
+  5,
+  2 ** 31 - 1,
+  2 ** 31,
+  2 ** 31 + 1,
+  2 ** 32 - 1,
+  2 ** 32,
+  2 ** 32 + 1,
+  2 ** 40 + 12_344,
+  2 ** 53 - 2,
+]
 const SPECIALS = new Map(SPECIAL_INDEXES.map((i) => [i, leafHash(utf8(`special ${i}`))]))
 const SIZES = [2 ** 31, 2 ** 31 + 1, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1, 2 ** 32 + 3, 2 ** 40 + 12_345, 2 ** 53 - 1]
 
@@ -77,7 +89,9 @@ describe('trees beyond 2^32 leaves', () => {
       expect(hexes(proof)).toEqual(hexes(path(m, 0, n)))
       const leaf = SPECIALS.get(m)!
       expect(verifyInclusion({ leafIndex: m, treeSize: n, leafHash: leaf, proof, rootHash: root })).toBe(true)
-      expect(verifyInclusion({ leafIndex: n - 1 - m, treeSize: n, leafHash: leaf, proof, rootHash: root })).toBe(m === n - 1 - m)
+      expect(verifyInclusion({ leafIndex: n - 1 - m, treeSize: n, leafHash: leaf, proof, rootHash: root })).toBe(
+        m === n - 1 - m,
+      )
     }
   })
 

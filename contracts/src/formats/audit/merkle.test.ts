@@ -301,9 +301,13 @@ describe('inclusion verification rejects tampering', () => {
     const proof = planInclusion(2, 5)
     expect(check(2, 5, proof)).toBe(true)
     expect(verifyInclusion({ leafIndex: 5, treeSize: 5, leafHash: LEAVES[5]!, proof, rootHash: mth(0, 5) })).toBe(false)
-    expect(verifyInclusion({ leafIndex: 0, treeSize: 0, leafHash: LEAVES[0]!, proof: [], rootHash: EMPTY_ROOT })).toBe(false)
+    expect(verifyInclusion({ leafIndex: 0, treeSize: 0, leafHash: LEAVES[0]!, proof: [], rootHash: EMPTY_ROOT })).toBe(
+      false,
+    )
     expect(check(2, 5, [...proof.slice(0, -1), proof[proof.length - 1]!.slice(1)])).toBe(false)
-    expect(verifyInclusion({ leafIndex: 0, treeSize: 1, leafHash: LEAVES[0]!, proof: [], rootHash: LEAVES[0]! })).toBe(true)
+    expect(verifyInclusion({ leafIndex: 0, treeSize: 1, leafHash: LEAVES[0]!, proof: [], rootHash: LEAVES[0]! })).toBe(
+      true,
+    )
   })
 })
 
@@ -369,7 +373,8 @@ describe('TreeBuilder at scale', () => {
     let level = leaves
     while (level.length > 1) {
       const next: Uint8Array[] = []
-      for (let i = 0; i < level.length; i += 2) next.push(i + 1 < level.length ? nodeHash(level[i]!, level[i + 1]!) : level[i]!)
+      for (let i = 0; i < level.length; i += 2)
+        next.push(i + 1 < level.length ? nodeHash(level[i]!, level[i + 1]!) : level[i]!)
       level = next
     }
     expect(builder.root()).toEqual(level[0])

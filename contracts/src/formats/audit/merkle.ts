@@ -14,11 +14,21 @@ export type Frontier = Uint8Array[]
 /** A perfect subtree node: it covers leaves [index * 2^level, (index + 1) * 2^level). */
 export type TreeNode = { level: number; index: number; hash: Uint8Array }
 
-/** Appends in place; calls `onCompleted` for every node the append completes, leaf first. */
-function appendInPlace(frontier: Uint8Array[], size: number, leaf: Uint8Array, onCompleted?: (node: TreeNode) => void) {
+/**
+ * Appends in place a perfect subtree of 2^startLevel leaves (a leaf when startLevel is 0) to a
+ * tree whose size is a multiple of 2^startLevel; calls `onCompleted` for every node completed.
+ */
+function appendInPlace(
+  frontier: Uint8Array[],
+  size: number,
+  leaf: Uint8Array,
+  onCompleted?: (node: TreeNode) => void,
+  startLevel = 0,
+) {
   let hash = leaf
-  let index = size
-  let level = 0
+  let index = size / 2 ** startLevel
+  if (!Number.isSafeInteger(index)) throw new Error(`a subtree of level ${startLevel} cannot start at leaf ${size}`)
+  let level = startLevel
   onCompleted?.({ level, index, hash })
   while (isOdd(index)) {
     const left = frontier.pop()
@@ -76,6 +86,12 @@ export class TreeBuilder {
   push(leafHash: Uint8Array): void {
     appendInPlace(this.#frontier, this.#size, leafHash)
     this.#size++
+  }
+
+  /** Appends the root of a perfect subtree of 2^level leaves; the size must be a multiple of 2^level. */
+  pushSubtree(level: number, hash: Uint8Array): void {
+    appendInPlace(this.#frontier, this.#size, hash, undefined, level)
+    this.#size += 2 ** level
   }
 
   get size(): number {

@@ -73,7 +73,12 @@ describe('key IDs and verifier keys', () => {
   it('computes the ML-DSA-65 key ID with the 0xff "ML-DSA-65" escape', () => {
     const { key } = makeMlDsa65Signer('audit.example/log')
     expect(toHex(ML_DSA_65_TYPE_ID)).toBe('ff4d4c2d4453412d3635')
-    const expected = independentKeyId(utf8('audit.example/log'), new Uint8Array([0x0a, 0xff]), utf8('ML-DSA-65'), key.publicKey)
+    const expected = independentKeyId(
+      utf8('audit.example/log'),
+      new Uint8Array([0x0a, 0xff]),
+      utf8('ML-DSA-65'),
+      key.publicKey,
+    )
     expect(toHex(keyIdOf(key))).toBe(expected)
     const text = formatVerifierKey(key)
     expect(text.split('+').length).toBeGreaterThan(3) // the base64 key itself contains '+'
@@ -161,7 +166,12 @@ describe('checkpoint verification (Ed25519 and ML-DSA-65 both required)', () => 
   let ed: TestSigner
   let pq: TestSigner
   let trusted: VerifierKey[]
-  const body = formatCheckpointBody({ origin: 'audit.example/log', treeSize: 7, rootHash: sha256(utf8('r')), extensions: [] })
+  const body = formatCheckpointBody({
+    origin: 'audit.example/log',
+    treeSize: 7,
+    rootHash: sha256(utf8('r')),
+    extensions: [],
+  })
 
   beforeAll(() => {
     ed = makeEd25519Signer('audit.example/log')
@@ -188,7 +198,10 @@ describe('checkpoint verification (Ed25519 and ML-DSA-65 both required)', () => 
   })
 
   it('reports a checkpoint forged with other keys as untrusted', async () => {
-    const forged = await signNoteBody(body, [makeEd25519Signer('audit.example/log'), makeMlDsa65Signer('audit.example/log')])
+    const forged = await signNoteBody(body, [
+      makeEd25519Signer('audit.example/log'),
+      makeMlDsa65Signer('audit.example/log'),
+    ])
     expect(await verifyCheckpoint(forged, trusted)).toMatchObject({ ok: false, check: 'untrusted' })
   })
 
@@ -198,7 +211,9 @@ describe('checkpoint verification (Ed25519 and ML-DSA-65 both required)', () => 
     const brokenPq = await signNoteBody(body, [ed, breakSigner(pq)])
     const result = await verifyCheckpoint(brokenPq, trusted)
     expect(result).toMatchObject({ ok: false, check: 'signature-ml-dsa-65' })
-    expect(!result.ok && result.reason).toMatch(/ML-DSA-65 signature by audit\.example\/log \(key [0-9a-f]{8}\) does not verify/)
+    expect(!result.ok && result.reason).toMatch(
+      /ML-DSA-65 signature by audit\.example\/log \(key [0-9a-f]{8}\) does not verify/,
+    )
   })
 
   it('detects a body edited after signing', async () => {

@@ -1,6 +1,8 @@
 // Signature verification: WebCrypto where the runtime implements the algorithm (Chromium has
 // Ed25519 and ML-DSA-65, Node 20 only Ed25519), otherwise @noble/curves / @noble/post-quantum.
 // Support is probed once per algorithm (generate, export, import, sign, verify) and cached.
+import { ed25519 } from '@noble/curves/ed25519.js'
+import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js'
 import { KEY_SIZES, type AuditKeyAlgorithm } from './note-keys'
 
 export type SignatureBackend = 'webcrypto' | 'noble'
@@ -79,17 +81,14 @@ export async function signatureBackends(): Promise<Record<AuditKeyAlgorithm, Sig
   return { ed25519: ed25519 ? 'webcrypto' : 'noble', 'ml-dsa-65': mlDsa65 ? 'webcrypto' : 'noble' }
 }
 
-async function verifyWithNoble(
+// Static imports on purpose: dynamic chunks do not survive every worker bundling format.
+function verifyWithNoble(
   algorithm: AuditKeyAlgorithm,
   publicKey: Uint8Array,
   message: Uint8Array,
   signature: Uint8Array,
-): Promise<boolean> {
-  if (algorithm === 'ed25519') {
-    const { ed25519 } = await import('@noble/curves/ed25519.js')
-    return ed25519.verify(signature, message, publicKey, { zip215: false })
-  }
-  const { ml_dsa65 } = await import('@noble/post-quantum/ml-dsa.js')
+): boolean {
+  if (algorithm === 'ed25519') return ed25519.verify(signature, message, publicKey, { zip215: false })
   return ml_dsa65.verify(signature, message, publicKey)
 }
 
@@ -110,7 +109,7 @@ export async function verifySignature(
     if (subtle && (await hasWebCrypto(algorithm))) {
       return await verifyWithWebCrypto(subtle, algorithm, publicKey, message, signature)
     }
-    return await verifyWithNoble(algorithm, publicKey, message, signature)
+    return verifyWithNoble(algorithm, publicKey, message, signature)
   } catch {
     return false
   }

@@ -7,4 +7,10 @@ export const auditRoutes: RouteRecordRaw[] = [
     component: () => import('./views/AuditEntriesView.vue'),
     meta: { title: 'Audit' },
   },
+  {
+    path: '/audit/keys',
+    name: 'audit-keys',
+    component: () => import('./views/AuditKeysView.vue'),
+    meta: { title: 'Keys and checkpoints · Audit' },
+  },
 ]

@@ -1,0 +1,176 @@
+// The console side of the audit verifier: starts the Web Worker, feeds it the keys, the newest
+// checkpoint and the rows on screen, keeps this browser's memory (trusted keys, newest verified
+// checkpoint) in localStorage, and exposes the results to the views.
+import type { AuditCheckpoint, AuditKeys } from '@tg/contracts'
+import { onScopeDispose, ref, shallowRef, watch } from 'vue'
+import type { Ref } from 'vue'
+import { createRpcClient } from '@/shared/workers/rpc'
+import {
+  readCheckpointMemory,
+  readTrustMemory,
+  writeCheckpointMemory,
+  writeTrustMemory,
+} from './trust-store'
+import { acceptPresentedKeys } from './verify/trust'
+import type { Verifier } from './verify/session'
+import type { LogVerification, RowInput, RowResult, VerifyAllProgress, VerifyAllResult } from './verify/types'
+
+export type LogPhase =
+  | { phase: 'waiting' }
+  | { phase: 'no-checkpoint' }
+  | { phase: 'verifying' }
+  | { phase: 'done'; log: LogVerification }
+  | { phase: 'error'; message: string }
+
+export type VerifyAllState =
+  | { phase: 'idle' }
+  | { phase: 'running'; progress: VerifyAllProgress }
+  | { phase: 'done'; result: VerifyAllResult }
+  | { phase: 'cancelled'; progress: VerifyAllProgress }
+  | { phase: 'error'; message: string }
+
+function startWorker() {
+  const worker = new Worker(new URL('./worker/audit.worker.ts', import.meta.url), { type: 'module', name: 'audit-verifier' })
+  return { worker, rpc: createRpcClient<Verifier>(worker) }
+}
+
+/** A plain copy of query data (reactive proxies cannot be posted to a worker). */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * Verifies the log (`keys`, `checkpoint`: undefined while loading, checkpoint null before the
+ * first one exists) and then every row in `loaded` (the rows on screen), as they arrive.
+ */
+export function useAuditVerifier(
+  keys: Readonly<Ref<AuditKeys | undefined>>,
+  checkpoint: Readonly<Ref<AuditCheckpoint | null | undefined>>,
+  loaded: Readonly<Ref<readonly RowInput[]>> = ref([]),
+) {
+  const { worker, rpc } = startWorker()
+  onScopeDispose(() => worker.terminate())
+
+  const log = shallowRef<LogPhase>({ phase: 'waiting' })
+  const rows = shallowRef(new Map<number, RowResult>())
+  const sessionId = ref<number | null>(null)
+  /** Milliseconds the worker took for the last batch of rows, and its size. */
+  const lastBatch = shallowRef<{ rows: number; elapsedMs: number } | null>(null)
+  const sent = new Map<number, string>()
+  let generation = 0
+
+  async function startSession() {
+    const [currentKeys, currentCheckpoint] = [keys.value, checkpoint.value]
+    const current = ++generation
+    sessionId.value = null
+    sent.clear()
+    rows.value = new Map()
+    if (!currentKeys || currentCheckpoint === undefined) return void (log.value = { phase: 'waiting' })
+    try {
+      if (currentCheckpoint === null) {
+        log.value = { phase: 'no-checkpoint' }
+        const { sessionId: id } = await rpc.call('openUnverified', { reason: 'No signed checkpoint exists yet.' })
+        if (current !== generation) return
+        sessionId.value = id
+      } else {
+        log.value = { phase: 'verifying' }
+        const params = {
+          checkpoint: plain(currentCheckpoint),
+          keys: plain(currentKeys),
+          trust: readTrustMemory(),
+          remembered: readCheckpointMemory(),
+        }
+        const result = await rpc.call('verifyLog', params)
+        if (current !== generation) return
+        if (result.log.remember.trust) writeTrustMemory(result.log.remember.trust)
+        if (result.log.remember.checkpoint) writeCheckpointMemory(result.log.remember.checkpoint)
+        log.value = { phase: 'done', log: result.log }
+        sessionId.value = result.sessionId
+      }
+      flush()
+    } catch (error) {
+      if (current === generation) log.value = { phase: 'error', message: messageOf(error) }
+    }
+  }
+
+  /** Sends the loaded rows not yet verified in this session (or changed since) to the worker. */
+  function flush() {
+    const id = sessionId.value
+    if (id === null) return
+    const identity = (row: RowInput) => `${row.canonical}\n${JSON.stringify(row.proof)}`
+    const batch = loaded.value
+      .filter((row) => sent.get(row.seq) !== identity(row))
+      .map(({ seq, canonical, proof }) => ({ seq, canonical, proof: plain(proof) }))
+    if (batch.length === 0) return
+    for (const row of batch) sent.set(row.seq, identity(row))
+    rpc
+      .call('verifyRows', { sessionId: id, rows: batch })
+      .then(({ results, elapsedMs }) => {
+        if (sessionId.value !== id) return
+        const next = new Map(rows.value)
+        for (const result of results) next.set(result.seq, result)
+        rows.value = next
+        lastBatch.value = { rows: batch.length, elapsedMs }
+      })
+      .catch((error: unknown) => (log.value = { phase: 'error', message: messageOf(error) }))
+  }
+
+  watch([keys, checkpoint], () => void startSession(), { immediate: true })
+  watch(loaded, flush)
+
+  const all = shallowRef<VerifyAllState>({ phase: 'idle' })
+  let cancelAll: AbortController | null = null
+
+  function verifyAll() {
+    const id = sessionId.value
+    if (id === null || all.value.phase === 'running') return
+    cancelAll = new AbortController()
+    const total = checkpoint.value?.treeSize ?? 0
+    let progress: VerifyAllProgress = { done: 0, total }
+    all.value = { phase: 'running', progress }
+    const onProgress = (value: VerifyAllProgress) => {
+      progress = value
+      if (all.value.phase === 'running') all.value = { phase: 'running', progress }
+    }
+    rpc
+      .call('verifyAll', { sessionId: id }, { signal: cancelAll.signal, onProgress })
+      .then((result) => (all.value = { phase: 'done', result }))
+      .catch((error: unknown) => {
+        all.value =
+          error instanceof Error && error.name === 'AbortError'
+            ? { phase: 'cancelled', progress }
+            : { phase: 'error', message: messageOf(error) }
+      })
+  }
+
+  /** Trusts the keys the server presents now (after the person compared their fingerprints). */
+  function acceptKeys() {
+    const current = keys.value
+    if (!current) return
+    const memory = readTrustMemory()
+    if (memory && memory.logOrigin !== current.origin) writeCheckpointMemory(null)
+    writeTrustMemory(acceptPresentedKeys(current, memory))
+    void startSession()
+  }
+
+  /** Forgets the trusted keys and the remembered checkpoint: the next verification is a first use. */
+  function forgetMemory() {
+    writeTrustMemory(null)
+    writeCheckpointMemory(null)
+    void startSession()
+  }
+
+  return {
+    log,
+    rows,
+    lastBatch,
+    all,
+    verifyAll,
+    cancelVerifyAll: () => cancelAll?.abort(),
+    acceptKeys,
+    forgetMemory,
+    reverify: () => void startSession(),
+  }
+}
+
+export type AuditVerifier = ReturnType<typeof useAuditVerifier>
