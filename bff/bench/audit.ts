@@ -67,7 +67,9 @@ async function appendsPerSecond(target: DatabaseTarget, withStateChange: boolean
 }
 
 export async function runAuditBench(): Promise<void> {
-  console.log(`\naudit: ${APPENDS} transactions, ${WRITERS} concurrent writers, until every record is in the Merkle log`)
+  console.log(
+    `\naudit: ${APPENDS} transactions, ${WRITERS} concurrent writers, until every record is in the Merkle log`,
+  )
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-audit-'))
   const embedded = await appendsPerSecond({ kind: 'pglite', dir: join(dir, 'pglite') }, false)
   console.log(`  embedded PGlite: ${embedded.appendsPerSecond.toFixed(0)} appends/s (tree size ${embedded.treeSize})`)
@@ -80,7 +82,9 @@ export async function runAuditBench(): Promise<void> {
     const again = await createPostgresDatabase()
     if ('target' in again) {
       const withChange = await appendsPerSecond(again.target, true)
-      console.log(`  PostgreSQL, each beside a state change (sign-in counter): ${withChange.appendsPerSecond.toFixed(0)} appends/s`)
+      console.log(
+        `  PostgreSQL, each beside a state change (sign-in counter): ${withChange.appendsPerSecond.toFixed(0)} appends/s`,
+      )
       await again.drop()
     }
   } else console.log(`  PostgreSQL: skipped (${postgres.skip})`)

@@ -23,7 +23,7 @@ export async function auditVerify(argv: string[], print: (line: string) => void)
   try {
     bundle = JSON.parse(await readFile(file, 'utf8'))
   } catch (err) {
-    throw new Error(`cannot read ${file} as JSON: ${(err as Error).message}`)
+    throw new Error(`cannot read ${file} as JSON: ${(err as Error).message}`, { cause: err })
   }
   const result = await verifyBundle(bundle, trustedKeys.length > 0 ? { trustedKeys } : {})
   if (!result.ok) {

@@ -17,7 +17,7 @@ const tgctl = (args: string[], input: string, dataDir: string) =>
     env: { ...process.env, TG_DATA_DIR: dataDir },
   })
 
-describe('pnpm tgctl admin create-user', () => {
+describe('pnpm tgctl admin create-user', { timeout: 120_000 }, () => {
   it('creates an admin from a shell, audited as tgctl, and refuses bad input', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tg-cli-'))
     const args = ['admin', 'create-user', '--username', 'Ops', '--display-name', 'Ops Lead', '--password-stdin']

@@ -22,7 +22,7 @@ function start(env: Record<string, string>) {
   child.stdout.on('data', (d: Buffer) => (out += d.toString()))
   child.stderr.on('data', (d: Buffer) => (out += d.toString()))
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
-  const waitFor = async (pattern: RegExp, timeoutMs = 30_000) => {
+  const waitFor = async (pattern: RegExp, timeoutMs = 90_000) => {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
       const match = pattern.exec(out)
@@ -34,7 +34,7 @@ function start(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => out }
 }
 
-describe('the server process', () => {
+describe('the server process', { timeout: 120_000 }, () => {
   it('refuses to start in production without its secrets, naming them', async () => {
     const server = start({ TG_ENV: 'production', TG_DATA_DIR: 'relative-dir' })
     expect(await server.exited).toBe(1)

@@ -23,6 +23,8 @@ import {
 import type { AuditBundle, VerifierKey } from '@tg/contracts/formats/audit'
 import { auditSigningKeys } from '../../db/schema'
 import { AppError } from '../../lib/errors'
+import { createLogger } from '../../lib/logger'
+import { createApp } from '../../app'
 import { TEST_PASSWORD, createHarness, json } from '../../test/harness'
 import type { Harness } from '../../test/harness'
 
@@ -196,6 +198,17 @@ describe('audit signing keys', () => {
       const sealed = JSON.parse(row.sealedSecret) as Record<string, string>
       expect(Object.keys(sealed).sort()).toEqual(['ct', 'iv', 'tag', 'v', 'wdek', 'wiv', 'wtag'])
     }
+    // The same database behind a server with another TG_KEY_MASTER cannot sign a checkpoint.
+    const impostor = createApp({
+      config: { publicUrl: undefined, trustProxy: false, sessionTtlMs: 60_000, maxJsonBytes: 4096, webDist: '/none' },
+      database: h.database,
+      log: createLogger('silent'),
+      sessionSecret: 'another-session-secret-0123456789abcdef',
+      keyMaster: 'another-key-master-0123456789abcdef-01234',
+      audit: { origin: undefined, checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [] },
+    })
+    await h.createUser('needs-a-new-checkpoint', ['viewer'])
+    await expect(impostor.services.audit.createCheckpoint()).rejects.toThrow(/wrong TG_KEY_MASTER/)
   })
 
   it('rotate on an admin request only; old checkpoints still verify with the retired keys', async () => {
