@@ -328,3 +328,32 @@ describe('concurrent writers', () => {
     expect(new Set(leaves.map((l) => l.seq)).size).toBe(leaves.length)
   })
 })
+
+describe('a large log', () => {
+  it('serves a page of 200 entries whose proofs need hundreds of stored nodes, all verifying', async () => {
+    const big = await createHarness()
+    await big.database.db.execute(
+      sql.raw(`insert into audit_pending (actor_type, actor_name, action, resource_type, resource_id, outcome, details)
+        select 'user', 'user' || (g % 50), 'admin.user_updated', 'user', 'u' || g, 'success', jsonb_build_object('n', g)
+        from generate_series(1, 20000) g`),
+    )
+    const { checkpoint } = await big.services.audit.createCheckpoint()
+    expect(checkpoint.treeSize).toBe(20001)
+    const root = fromBase64(checkpoint.rootHash)
+    for (const cursor of [undefined, '10000']) {
+      const page = await big.services.audit.listEntries({ limit: 200, withProofs: true, cursor })
+      expect(page.items).toHaveLength(200)
+      for (const item of page.items) {
+        const ok = verifyInclusion({
+          leafIndex: item.seq,
+          treeSize: checkpoint.treeSize,
+          leafHash: fromHex(item.leafHash),
+          proof: item.proof?.hashes.map(fromHex) ?? [],
+          rootHash: root,
+        })
+        expect(ok, `entry ${item.seq}`).toBe(true)
+      }
+    }
+    await big.close()
+  })
+})

@@ -12,25 +12,25 @@ import { auditNodes } from '../../db/schema'
 
 const keyOf = (level: number, index: number) => `${level}:${index}`
 
-/** Fetches, in one query, every stored subtree node needed to hash `ranges`. */
+/**
+ * Fetches, in one query, every stored subtree node needed to hash `ranges`. The wanted nodes go
+ * in as one JSON parameter: a statement with hundreds of bind parameters is where embedded
+ * PGlite was seen to return no rows (or stop).
+ */
 async function loadNodes(ex: Executor, ranges: readonly Range[]): Promise<Map<string, Uint8Array>> {
-  const wanted = new Map<string, { level: number; index: number }>()
-  for (const range of ranges) for (const node of perfectSubtrees(range)) wanted.set(keyOf(node.level, node.index), node)
+  const wanted = new Map<string, { level: number; idx: number }>()
+  for (const range of ranges)
+    for (const node of perfectSubtrees(range))
+      wanted.set(keyOf(node.level, node.index), { level: node.level, idx: node.index })
   const nodes = new Map<string, Uint8Array>()
-  const all = [...wanted.values()]
-  for (let i = 0; i < all.length; i += 2000) {
-    const chunk = all.slice(i, i + 2000)
-    const rows = await ex
-      .select()
-      .from(auditNodes)
-      .where(
-        sql`(${auditNodes.level}, ${auditNodes.idx}) in (${sql.join(
-          chunk.map((n) => sql`(${n.level}, ${n.index})`),
-          sql`, `,
-        )})`,
-      )
-    for (const row of rows) nodes.set(keyOf(row.level, row.idx), new Uint8Array(row.hash))
-  }
+  if (wanted.size === 0) return nodes
+  const result = await ex.execute(sql`
+    select n.level, n.idx, n.hash from ${auditNodes} n
+    join jsonb_to_recordset(${JSON.stringify([...wanted.values()])}::jsonb) as w(level smallint, idx bigint)
+      on n.level = w.level and n.idx = w.idx`)
+  for (const row of (result as unknown as { rows: Array<{ level: number; idx: number | string; hash: Uint8Array }> })
+    .rows)
+    nodes.set(keyOf(Number(row.level), Number(row.idx)), new Uint8Array(row.hash))
   return nodes
 }
 
