@@ -16,7 +16,6 @@ const PAGES = [
   ['Marketplace', '/marketplace'],
   ['FedMoE', '/fedmoe'],
   ['Integrations', '/integrations'],
-  ['Audit', '/audit'],
 ] as const
 
 test('services not in this build show exactly that, with the server remediation', async ({ page }) => {

@@ -13,6 +13,8 @@ export type IntegritySummary = {
   failures: Failure[]
   counts: { verified: number; failed: number; pending: number; loaded: number }
   trustMode: TrustMode | null
+  /** Entries wait for a checkpoint (none exists, or newer entries are shown): offer to cut one. */
+  needsCheckpoint: boolean
 }
 
 export const TRUST_MODE_LABELS: Record<TrustMode, string> = {
@@ -21,8 +23,8 @@ export const TRUST_MODE_LABELS: Record<TrustMode, string> = {
   tofu: 'Trust on first use (keys remembered by this browser)',
 }
 
-function countRows(rows: ReadonlyMap<number, RowResult>, loaded: number) {
-  const counts = { verified: 0, failed: 0, pending: 0, loaded }
+function countRows(rows: ReadonlyMap<number, RowResult>, loaded: number | null) {
+  const counts = { verified: 0, failed: 0, pending: 0, loaded: loaded ?? 0 }
   for (const row of rows.values()) counts[row.state] += 1
   return counts
 }
@@ -35,6 +37,8 @@ function rowFailures(rows: ReadonlyMap<number, RowResult>): Failure[] {
     .flatMap((row) => row.failures)
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
 const pending = (title: string, message: string, counts: IntegritySummary['counts']): IntegritySummary => ({
   state: 'pending',
   title,
@@ -42,21 +46,32 @@ const pending = (title: string, message: string, counts: IntegritySummary['count
   failures: [],
   counts,
   trustMode: null,
+  needsCheckpoint: false,
 })
 
-/** The banner's state from the log verification and the rows verified so far. */
-export function summarizeIntegrity(log: LogPhase, rows: ReadonlyMap<number, RowResult>, loaded: number): IntegritySummary {
+/**
+ * The banner's state from the log verification and the rows verified so far; `loaded` is the
+ * number of rows on screen, null while they are loading.
+ */
+export function summarizeIntegrity(
+  log: LogPhase,
+  rows: ReadonlyMap<number, RowResult>,
+  loaded: number | null,
+): IntegritySummary {
   const counts = countRows(rows, loaded)
   switch (log.phase) {
     case 'waiting':
     case 'verifying':
       return pending('Verifying the audit log…', 'Checking the signatures of the newest checkpoint.', counts)
     case 'no-checkpoint':
-      return pending(
-        'No signed checkpoint yet',
-        'No entry is covered by a signed checkpoint yet, so none can be verified. Cut a checkpoint to verify them.',
-        counts,
-      )
+      return {
+        ...pending(
+          'No signed checkpoint yet',
+          'No entry is covered by a signed checkpoint yet, so none can be verified. Cut a checkpoint to verify them.',
+          counts,
+        ),
+        needsCheckpoint: true,
+      }
     case 'error':
       return pending('Verification could not run', log.message, counts)
     case 'done':
@@ -73,6 +88,7 @@ export function summarizeIntegrity(log: LogPhase, rows: ReadonlyMap<number, RowR
       failures,
       counts,
       trustMode,
+      needsCheckpoint: false,
     }
   }
   if (result.state === 'untrusted') {
@@ -85,19 +101,32 @@ export function summarizeIntegrity(log: LogPhase, rows: ReadonlyMap<number, RowR
       failures,
       counts,
       trustMode,
+      needsCheckpoint: false,
     }
   }
-  if (result.state === 'unchecked') return { ...pending('Consistency not checked', result.consistency.message, counts), trustMode }
+  if (result.state === 'unchecked')
+    return { ...pending('Consistency not checked', result.consistency.message, counts), trustMode }
   const done = counts.verified + counts.failed + counts.pending
-  if (done < loaded) return { ...pending('Verifying entries…', `${done} of ${loaded} entries checked.`, counts), trustMode }
+  if (loaded === null)
+    return { ...pending('Loading entries…', 'The newest checkpoint verified; loading the entries.', counts), trustMode }
+  if (done < loaded)
+    return { ...pending('Verifying entries…', `${done} of ${loaded} entries checked.`, counts), trustMode }
   const covered = result.checkpoint ? `checkpoint ${result.checkpoint.treeSize}` : 'the checkpoint'
-  const newer = counts.pending > 0 ? ` ${counts.pending} newer entries are pending until the next checkpoint.` : ''
+  const holds =
+    counts.verified > 0
+      ? `The checkpoint's signatures, its consistency with what this browser verified before, and the inclusion of the ${plural(counts.verified, 'entry', 'entries')} shown in ${covered} all hold.`
+      : `The checkpoint's signatures and its consistency with what this browser verified before hold.`
+  const newer =
+    counts.pending > 0
+      ? ` ${plural(counts.pending, 'newer entry is', 'newer entries are')} pending until the next checkpoint.`
+      : ''
   return {
     state: 'verified',
     title: 'The audit log verified',
-    message: `Signatures, consistency with what this browser saw before, and the inclusion of the ${counts.verified} entries shown in ${covered} all hold.${newer}`,
+    message: `${holds}${newer}`,
     failures: [],
     counts,
     trustMode,
+    needsCheckpoint: counts.pending > 0,
   }
 }

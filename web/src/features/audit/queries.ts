@@ -11,7 +11,11 @@ import type { AuditCheckpoint } from '@tg/contracts'
 import { api, isApiError } from '@/shared/api'
 import type { AuditFilters } from './url-filters'
 
-/** Entries per page: large enough to scroll smoothly, small enough to verify at once. */
+/**
+ * Entries per page: large enough to scroll smoothly, small enough to verify at once (a page of
+ * 200 with proofs took 0.15 s unfiltered and 0.26 s filtered from a million-entry embedded
+ * database).
+ */
 export const ENTRIES_PAGE_SIZE = 200
 
 export const auditKeys = {

@@ -5,12 +5,7 @@ import type { AuditCheckpoint, AuditKeys } from '@tg/contracts'
 import { onScopeDispose, ref, shallowRef, watch } from 'vue'
 import type { Ref } from 'vue'
 import { createRpcClient } from '@/shared/workers/rpc'
-import {
-  readCheckpointMemory,
-  readTrustMemory,
-  writeCheckpointMemory,
-  writeTrustMemory,
-} from './trust-store'
+import { readCheckpointMemory, readTrustMemory, writeCheckpointMemory, writeTrustMemory } from './trust-store'
 import { acceptPresentedKeys } from './verify/trust'
 import type { Verifier } from './verify/session'
 import type { LogVerification, RowInput, RowResult, VerifyAllProgress, VerifyAllResult } from './verify/types'
@@ -30,7 +25,10 @@ export type VerifyAllState =
   | { phase: 'error'; message: string }
 
 function startWorker() {
-  const worker = new Worker(new URL('./worker/audit.worker.ts', import.meta.url), { type: 'module', name: 'audit-verifier' })
+  const worker = new Worker(new URL('./worker/audit.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'audit-verifier',
+  })
   return { worker, rpc: createRpcClient<Verifier>(worker) }
 }
 
@@ -56,15 +54,18 @@ export function useAuditVerifier(
   const sessionId = ref<number | null>(null)
   /** Milliseconds the worker took for the last batch of rows, and its size. */
   const lastBatch = shallowRef<{ rows: number; elapsedMs: number } | null>(null)
-  const sent = new Map<number, string>()
+  /** Row objects sent in this session (pages are parsed once, so a refetched page is sent again). */
+  let sent = new WeakSet<RowInput>()
   let generation = 0
 
   async function startSession() {
     const [currentKeys, currentCheckpoint] = [keys.value, checkpoint.value]
     const current = ++generation
     sessionId.value = null
-    sent.clear()
+    sent = new WeakSet()
     rows.value = new Map()
+    cancelAll?.abort()
+    all.value = { phase: 'idle' }
     if (!currentKeys || currentCheckpoint === undefined) return void (log.value = { phase: 'waiting' })
     try {
       if (currentCheckpoint === null) {
@@ -97,12 +98,10 @@ export function useAuditVerifier(
   function flush() {
     const id = sessionId.value
     if (id === null) return
-    const identity = (row: RowInput) => `${row.canonical}\n${JSON.stringify(row.proof)}`
-    const batch = loaded.value
-      .filter((row) => sent.get(row.seq) !== identity(row))
-      .map(({ seq, canonical, proof }) => ({ seq, canonical, proof: plain(proof) }))
-    if (batch.length === 0) return
-    for (const row of batch) sent.set(row.seq, identity(row))
+    const fresh = loaded.value.filter((row) => !sent.has(row))
+    if (fresh.length === 0) return
+    for (const row of fresh) sent.add(row)
+    const batch = fresh.map(({ seq, canonical, proof }) => ({ seq, canonical, proof: plain(proof) }))
     rpc
       .call('verifyRows', { sessionId: id, rows: batch })
       .then(({ results, elapsedMs }) => {
@@ -112,19 +111,22 @@ export function useAuditVerifier(
         rows.value = next
         lastBatch.value = { rows: batch.length, elapsedMs }
       })
-      .catch((error: unknown) => (log.value = { phase: 'error', message: messageOf(error) }))
+      .catch((error: unknown) => {
+        if (sessionId.value === id) log.value = { phase: 'error', message: messageOf(error) }
+      })
   }
-
-  watch([keys, checkpoint], () => void startSession(), { immediate: true })
-  watch(loaded, flush)
 
   const all = shallowRef<VerifyAllState>({ phase: 'idle' })
   let cancelAll: AbortController | null = null
 
+  watch([keys, checkpoint], () => void startSession(), { immediate: true })
+  watch(loaded, flush)
+
   function verifyAll() {
     const id = sessionId.value
     if (id === null || all.value.phase === 'running') return
-    cancelAll = new AbortController()
+    const controller = new AbortController()
+    cancelAll = controller
     const total = checkpoint.value?.treeSize ?? 0
     let progress: VerifyAllProgress = { done: 0, total }
     all.value = { phase: 'running', progress }
@@ -133,9 +135,12 @@ export function useAuditVerifier(
       if (all.value.phase === 'running') all.value = { phase: 'running', progress }
     }
     rpc
-      .call('verifyAll', { sessionId: id }, { signal: cancelAll.signal, onProgress })
-      .then((result) => (all.value = { phase: 'done', result }))
+      .call('verifyAll', { sessionId: id }, { signal: controller.signal, onProgress })
+      .then((result) => {
+        if (sessionId.value === id) all.value = { phase: 'done', result }
+      })
       .catch((error: unknown) => {
+        if (sessionId.value !== id) return
         all.value =
           error instanceof Error && error.name === 'AbortError'
             ? { phase: 'cancelled', progress }
@@ -169,7 +174,6 @@ export function useAuditVerifier(
     cancelVerifyAll: () => cancelAll?.abort(),
     acceptKeys,
     forgetMemory,
-    reverify: () => void startSession(),
   }
 }
 

@@ -67,7 +67,10 @@ export type RpcCallOptions<P> = { signal?: AbortSignal; onProgress?: (value: P) 
 /** The console side: typed calls to the methods `M` that a worker serves. */
 export function createRpcClient<M extends RpcMethods>(worker: Pick<Worker, 'postMessage' | 'addEventListener'>) {
   let nextId = 1
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (v: unknown) => void }>()
+  const pending = new Map<
+    number,
+    { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (v: unknown) => void }
+  >()
   worker.addEventListener('message', (event: MessageEvent) => {
     const reply = event.data as ReplyMessage
     const call = pending.get(reply.id)
@@ -95,7 +98,9 @@ export function createRpcClient<M extends RpcMethods>(worker: Pick<Worker, 'post
         reject,
         onProgress: options.onProgress as ((v: unknown) => void) | undefined,
       })
-      options.signal?.addEventListener('abort', () => worker.postMessage({ id, kind: 'cancel' } satisfies CancelMessage))
+      options.signal?.addEventListener('abort', () =>
+        worker.postMessage({ id, kind: 'cancel' } satisfies CancelMessage),
+      )
       worker.postMessage({ id, kind: 'call', method, params } satisfies CallMessage)
     })
   }

@@ -1,7 +1,5 @@
-import { NButton } from 'naive-ui'
 import type { DataTableColumns } from 'naive-ui'
 import { h } from 'vue'
-import StatusTag from '@/shared/ui/StatusTag.vue'
 import { formatDateTime } from '@/shared/ui/format'
 import { actorLabel, resourceLabel } from '../entry-rows'
 import type { AuditRow } from '../entry-rows'
@@ -21,6 +19,17 @@ export const OUTCOME_VIEW = {
 
 const UNREADABLE = 'Unreadable entry'
 
+/**
+ * A status badge as plain markup: the table renders thousands of these while scrolling, so they
+ * avoid component instances (styles live in AuditEntryTable.vue).
+ */
+const badge = (value: string, view: { label: string; tone: string }) =>
+  h(
+    'span',
+    { class: ['audit-badge', `is-${view.tone}`], 'data-testid': 'status-badge', 'data-status': value },
+    view.label,
+  )
+
 /** Columns of the entries table; every value comes from the row's parsed canonical text. */
 export function buildEntryColumns(options: {
   stateOf: (seq: number) => VerificationState
@@ -34,12 +43,18 @@ export function buildEntryColumns(options: {
       width: 90,
       render: (row) =>
         h(
-          NButton,
-          { text: true, type: 'primary', 'aria-label': `Open entry ${row.seq}`, onClick: () => onOpen(row.seq) },
-          () => String(row.seq),
+          'button',
+          { type: 'button', class: 'audit-seq', 'aria-label': `Open entry ${row.seq}`, onClick: () => onOpen(row.seq) },
+          String(row.seq),
         ),
     },
-    { key: 'time', title: 'Time', width: 190, ellipsis: true, render: (row) => (row.body ? formatDateTime(row.body.time) : UNREADABLE) },
+    {
+      key: 'time',
+      title: 'Time',
+      width: 190,
+      ellipsis: true,
+      render: (row) => (row.body ? formatDateTime(row.body.time) : UNREADABLE),
+    },
     { key: 'actor', title: 'Actor', ellipsis: true, render: (row) => (row.body ? actorLabel(row.body) : '') },
     { key: 'action', title: 'Action', ellipsis: true, render: (row) => (row.body ? h('code', row.body.action) : '') },
     { key: 'resource', title: 'Resource', ellipsis: true, render: (row) => (row.body ? resourceLabel(row.body) : '') },
@@ -47,7 +62,7 @@ export function buildEntryColumns(options: {
       key: 'outcome',
       title: 'Outcome',
       width: 110,
-      render: (row) => (row.body ? h(StatusTag, { value: row.body.outcome, ...OUTCOME_VIEW[row.body.outcome] }) : ''),
+      render: (row) => (row.body ? badge(row.body.outcome, OUTCOME_VIEW[row.body.outcome]) : ''),
     },
     {
       key: 'verification',
@@ -55,7 +70,7 @@ export function buildEntryColumns(options: {
       width: 120,
       render: (row) => {
         const state = stateOf(row.seq)
-        return h(StatusTag, { value: state, ...VERIFICATION_VIEW[state] })
+        return badge(state, VERIFICATION_VIEW[state])
       },
     },
   ]

@@ -28,7 +28,10 @@ export function buildKeyColumns(trustOf: (key: AuditSigningKey) => string): Data
       render: (key) =>
         h('div', { class: 'key-text' }, [
           h('code', { 'data-testid': 'audit-key-fingerprint' }, key.fingerprint),
-          h('code', { class: 'verifier-key', title: 'Verifier key, for TG_AUDIT_PINNED_KEYS' }, key.verifierKey),
+          h('details', [
+            h('summary', 'Verifier key (for TG_AUDIT_PINNED_KEYS)'),
+            h('code', { class: 'verifier-key', 'data-testid': 'audit-verifier-key' }, key.verifierKey),
+          ]),
         ]),
     },
     {

@@ -18,7 +18,8 @@ export async function checkConsistency(
   current: CurrentCheckpoint,
   getProof: ConsistencyProofSource,
 ): Promise<ConsistencyView> {
-  if (!remembered) return { state: 'first', message: 'This is the first checkpoint this browser verified for this log.' }
+  if (!remembered)
+    return { state: 'first', message: 'This is the first checkpoint this browser verified for this log.' }
   const before = `the checkpoint of size ${remembered.treeSize} this browser verified on ${remembered.verifiedAt}`
   if (remembered.origin !== current.origin) {
     return {
@@ -41,7 +42,10 @@ export async function checkConsistency(
           toSize: current.treeSize,
           message: `Same checkpoint as ${before}.`,
         }
-      : { state: 'failed', message: `The root hash of size ${current.treeSize} differs from ${before}: history was rewritten.` }
+      : {
+          state: 'failed',
+          message: `The root hash of size ${current.treeSize} differs from ${before}: history was rewritten.`,
+        }
   }
   let hashes: string[]
   try {

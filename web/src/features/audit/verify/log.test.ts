@@ -23,7 +23,11 @@ beforeAll(() => {
 
 const now = new Date('2026-11-23T13:00:00.000Z')
 
-function input(checkpoint: AuditCheckpoint, keys: AuditKeys, memory: Partial<Pick<LogInput, 'trust' | 'remembered'>> = {}) {
+function input(
+  checkpoint: AuditCheckpoint,
+  keys: AuditKeys,
+  memory: Partial<Pick<LogInput, 'trust' | 'remembered'>> = {},
+) {
   return {
     checkpoint,
     keys,
@@ -166,7 +170,10 @@ describe('consistency with the checkpoint this browser verified before', () => {
   it('leaves consistency unchecked, never verified, when the proof cannot be fetched', async () => {
     const keys = keysResponse([first])
     const args = {
-      ...input(await log.checkpoint(12, signersOf(first)), keys, { trust: trustOf(keys), remembered: await rememberedAt(log, 5) }),
+      ...input(await log.checkpoint(12, signersOf(first)), keys, {
+        trust: trustOf(keys),
+        remembered: await rememberedAt(log, 5),
+      }),
       getConsistencyProof: async () => {
         throw new Error('Service unavailable')
       },
@@ -179,7 +186,10 @@ describe('consistency with the checkpoint this browser verified before', () => {
   it('rejects a proof with a missing hash', async () => {
     const keys = keysResponse([first])
     const args = {
-      ...input(await log.checkpoint(12, signersOf(first)), keys, { trust: trustOf(keys), remembered: await rememberedAt(log, 5) }),
+      ...input(await log.checkpoint(12, signersOf(first)), keys, {
+        trust: trustOf(keys),
+        remembered: await rememberedAt(log, 5),
+      }),
       getConsistencyProof: async (from: number, to: number) => log.consistency(from, to).slice(1),
     }
     expect((await verifyLog(args)).state).toBe('failed')

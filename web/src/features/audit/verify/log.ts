@@ -1,8 +1,8 @@
 // The log-level verification: the newest checkpoint's two signatures against the trusted keys,
 // its origin, and its consistency with the newest checkpoint this browser verified before.
 import type { AuditCheckpoint, AuditKeys } from '@tg/contracts'
-import { toBase64, verifyCheckpoint } from '@tg/contracts/formats/audit'
-import type { Checkpoint, VerifiedKey } from '@tg/contracts/formats/audit'
+import { signatureBackends, toBase64, verifyCheckpoint } from '@tg/contracts/formats/audit'
+import type { AuditKeyAlgorithm, Checkpoint, SignatureBackend, VerifiedKey } from '@tg/contracts/formats/audit'
 import { checkConsistency, nextCheckpointMemory } from './consistency'
 import type { ConsistencyProofSource } from './consistency'
 import { decideTrust } from './trust'
@@ -42,7 +42,14 @@ function viewOfCheckpoint(input: LogInput, checkpoint: Checkpoint, verifiedBy: V
   return view
 }
 
-function unverified(decision: TrustDecision, failures: Failure[], started: number): LogVerification {
+type Backends = Record<AuditKeyAlgorithm, SignatureBackend>
+
+function unverified(
+  decision: TrustDecision,
+  failures: Failure[],
+  started: number,
+  backends: Backends,
+): LogVerification {
   return {
     state: 'failed',
     trust: viewOfTrust(decision),
@@ -50,6 +57,7 @@ function unverified(decision: TrustDecision, failures: Failure[], started: numbe
     consistency: { state: 'unchecked', message: 'Not checked: the checkpoint did not verify.' },
     failures,
     remember: { trust: null, checkpoint: null },
+    backends,
     elapsedMs: performance.now() - started,
   }
 }
@@ -58,7 +66,10 @@ function unverified(decision: TrustDecision, failures: Failure[], started: numbe
 function listingFailures(input: LogInput, checkpoint: Checkpoint): Failure[] {
   const failures: Failure[] = []
   if (input.checkpoint.treeSize !== checkpoint.treeSize || input.checkpoint.rootHash !== toBase64(checkpoint.rootHash))
-    failures.push({ check: 'checkpoint', message: 'The tree size or root hash listed with the checkpoint differ from its signed note.' })
+    failures.push({
+      check: 'checkpoint',
+      message: 'The tree size or root hash listed with the checkpoint differ from its signed note.',
+    })
   if (checkpoint.origin !== input.keys.origin)
     failures.push({
       check: 'origin',
@@ -74,6 +85,7 @@ function listingFailures(input: LogInput, checkpoint: Checkpoint): Failure[] {
 export async function verifyLog(input: LogInput): Promise<LogVerification> {
   const started = performance.now()
   const decision = decideTrust(input.keys, input.trust, input.now)
+  const backends = await signatureBackends()
   let result = await verifyCheckpoint(input.checkpoint.note, decision.keys)
   let isUntrusted = false
   if (!result.ok && decision.mode === 'tofu' && decision.newVerifierKeys.length > 0) {
@@ -82,11 +94,21 @@ export async function verifyLog(input: LogInput): Promise<LogVerification> {
   }
   if (!result.ok) {
     const who = decision.mode === 'pinned' ? 'the pinned keys' : 'the keys this browser trusts'
-    return unverified(decision, [{ check: `checkpoint-${result.check}`, message: `The newest checkpoint does not verify with ${who}: ${result.reason}.` }], started)
+    return unverified(
+      decision,
+      [
+        {
+          check: `checkpoint-${result.check}`,
+          message: `The newest checkpoint does not verify with ${who}: ${result.reason}.`,
+        },
+      ],
+      started,
+      backends,
+    )
   }
   const { checkpoint } = result
   const listing = listingFailures(input, checkpoint)
-  if (listing.length > 0) return unverified(decision, listing, started)
+  if (listing.length > 0) return unverified(decision, listing, started, backends)
   if (decision.originChangedFrom !== null) isUntrusted = true
 
   const current = { origin: checkpoint.origin, treeSize: checkpoint.treeSize, rootHash: checkpoint.rootHash }
@@ -111,6 +133,7 @@ export async function verifyLog(input: LogInput): Promise<LogVerification> {
       state === 'verified'
         ? { trust: decision.firstUseMemory, checkpoint: nextCheckpointMemory(input.remembered, current, input.now) }
         : { trust: null, checkpoint: null },
+    backends,
     elapsedMs: performance.now() - started,
   }
 }

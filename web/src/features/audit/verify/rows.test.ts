@@ -54,7 +54,9 @@ describe('row verification', () => {
     expect(results[0]!.state).toBe('failed')
     expect(results[0]!.failures.map((f) => f.check)).toEqual(['canonical', 'inclusion'])
     // Without a verified checkpoint, the text alone already fails the row.
-    const alone = new RowVerifier({ kind: 'unverified', reason: 'No checkpoint.' }).verify([{ ...row!, canonical: spaced }])
+    const alone = new RowVerifier({ kind: 'unverified', reason: 'No checkpoint.' }).verify([
+      { ...row!, canonical: spaced },
+    ])
     expect(alone[0]).toMatchObject({ state: 'failed', failures: [expect.objectContaining({ check: 'canonical' })] })
   })
 
@@ -104,7 +106,9 @@ describe('row verification', () => {
 
   it('verifies the genesis rule: entry 0 has no prevHash, every later entry has one', () => {
     const text = canonicalEntryText({ ...JSON.parse(log.canonicals[0]!), prevHash: 'cd'.repeat(32) })
-    const results = verified(16).verify([{ seq: 0, canonical: text, proof: { treeSize: 16, hashes: log.inclusion(0, 16) } }])
+    const results = verified(16).verify([
+      { seq: 0, canonical: text, proof: { treeSize: 16, hashes: log.inclusion(0, 16) } },
+    ])
     expect(results[0]!.failures.map((f) => f.check)).toEqual(expect.arrayContaining(['chain', 'inclusion']))
   })
 })

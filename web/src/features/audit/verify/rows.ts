@@ -1,6 +1,13 @@
 // Per-row verification: the entry's exact bytes, its seq, its inclusion in the verified
 // checkpoint, and the prevHash links between consecutive rows (across pages, as they arrive).
-import { fromHex, inclusionProofRanges, leafHash, parseEntryText, toHex, verifyInclusion } from '@tg/contracts/formats/audit'
+import {
+  fromHex,
+  inclusionProofRanges,
+  leafHash,
+  parseEntryText,
+  toHex,
+  verifyInclusion,
+} from '@tg/contracts/formats/audit'
 import type { Failure, RowInput, RowResult } from './types'
 
 /** The root rows are proven against: a checkpoint whose signatures verified, never anything else. */
@@ -8,9 +15,7 @@ export type TrustedRoot = { treeSize: number; rootHash: Uint8Array }
 
 /** What rows are verified against: a verified root, a failed log, or nothing yet. */
 export type RowContext =
-  | { kind: 'verified'; root: TrustedRoot }
-  | { kind: 'failed'; reason: string }
-  | { kind: 'unverified'; reason: string }
+  { kind: 'verified'; root: TrustedRoot } | { kind: 'failed'; reason: string } | { kind: 'unverified'; reason: string }
 
 /** An entry whose inclusion in the verified tree holds: its leaf hash is authentic. */
 type Included = { leaf: string; prevHash: string | null }
@@ -20,10 +25,17 @@ const encoder = new TextEncoder()
 function contentFailures(row: RowInput): { failures: Failure[]; prevHash: string | null } {
   const { seq } = row
   const parsed = parseEntryText(row.canonical)
-  if (!parsed.ok) return { failures: [{ check: 'canonical', seq, message: `Entry ${seq}: its text is ${parsed.reason}.` }], prevHash: null }
+  if (!parsed.ok)
+    return {
+      failures: [{ check: 'canonical', seq, message: `Entry ${seq}: its text is ${parsed.reason}.` }],
+      prevHash: null,
+    }
   const { body } = parsed
   if (body.seq !== seq)
-    return { failures: [{ check: 'seq', seq, message: `Entry ${seq}: its signed text says it is entry ${body.seq}.` }], prevHash: body.prevHash }
+    return {
+      failures: [{ check: 'seq', seq, message: `Entry ${seq}: its signed text says it is entry ${body.seq}.` }],
+      prevHash: body.prevHash,
+    }
   if ((seq === 0) !== (body.prevHash === null)) {
     const message = seq === 0 ? 'Entry 0 has a prevHash; the first entry has none.' : `Entry ${seq} has no prevHash.`
     return { failures: [{ check: 'chain', seq, message }], prevHash: body.prevHash }
@@ -36,7 +48,11 @@ function inclusionFailure(row: RowInput, root: TrustedRoot, leaf: Uint8Array): F
   const { treeSize } = root
   if (!proof) {
     if (seq < treeSize)
-      return { check: 'inclusion', seq, message: `Entry ${seq}: no inclusion proof, although checkpoint ${treeSize} covers it.` }
+      return {
+        check: 'inclusion',
+        seq,
+        message: `Entry ${seq}: no inclusion proof, although checkpoint ${treeSize} covers it.`,
+      }
     return {
       pending: `Not yet covered by a signed checkpoint: the newest verified checkpoint covers entries 0 to ${treeSize - 1}.`,
     }
@@ -52,7 +68,13 @@ function inclusionFailure(row: RowInput, root: TrustedRoot, leaf: Uint8Array): F
       seq,
       message: `Entry ${seq}: its inclusion proof has ${proof.hashes.length} hashes, ${expected} expected.`,
     }
-  const ok = verifyInclusion({ leafIndex: seq, treeSize, leafHash: leaf, proof: proof.hashes.map(fromHex), rootHash: root.rootHash })
+  const ok = verifyInclusion({
+    leafIndex: seq,
+    treeSize,
+    leafHash: leaf,
+    proof: proof.hashes.map(fromHex),
+    rootHash: root.rootHash,
+  })
   return ok
     ? null
     : {
@@ -96,7 +118,12 @@ export class RowVerifier {
     const current = out.get(seq) ?? this.#results.get(seq)
     if (!current || current.failures.some((f) => f.check === 'chain')) return
     const message = `Entry ${seq}: its prevHash does not equal the leaf hash of entry ${seq - 1}; the chain is broken.`
-    out.set(seq, { ...current, state: 'failed', pendingReason: null, failures: [...current.failures, { check: 'chain', seq, message }] })
+    out.set(seq, {
+      ...current,
+      state: 'failed',
+      pendingReason: null,
+      failures: [...current.failures, { check: 'chain', seq, message }],
+    })
   }
 
   #verifyOne(row: RowInput): RowResult {
@@ -108,7 +135,11 @@ export class RowVerifier {
     if (context.kind !== 'verified') {
       if (failures.length > 0) return { ...base, state: 'failed', failures }
       if (context.kind === 'failed' && row.proof)
-        return { ...base, state: 'failed', failures: [{ check: 'checkpoint', seq: row.seq, message: `Entry ${row.seq}: ${context.reason}` }] }
+        return {
+          ...base,
+          state: 'failed',
+          failures: [{ check: 'checkpoint', seq: row.seq, message: `Entry ${row.seq}: ${context.reason}` }],
+        }
       return { ...base, state: 'pending', failures, pendingReason: context.reason }
     }
     const { root } = context

@@ -42,7 +42,10 @@ function contextOf(log: LogVerification): { context: RowContext; root: TrustedRo
     return { context: { kind: 'verified', root }, root }
   }
   if (log.state === 'failed')
-    return { context: { kind: 'failed', reason: 'the checkpoint it is proven against failed verification.' }, root: null }
+    return {
+      context: { kind: 'failed', reason: 'the checkpoint it is proven against failed verification.' },
+      root: null,
+    }
   const reason =
     log.state === 'untrusted'
       ? 'The newest checkpoint is signed by keys this browser does not trust yet.'

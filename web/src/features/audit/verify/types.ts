@@ -1,6 +1,6 @@
 // What the audit verifier (run in a Web Worker) takes and answers. Plain data only: everything
 // here crosses postMessage.
-import type { AuditKeyAlgorithm } from '@tg/contracts/formats/audit'
+import type { AuditKeyAlgorithm, SignatureBackend } from '@tg/contracts/formats/audit'
 
 /** The state of one row, of the whole log, or of a check. */
 export type VerificationState = 'verified' | 'failed' | 'pending'
@@ -89,6 +89,8 @@ export type LogVerification = {
   failures: Failure[]
   /** What to write to localStorage (null: leave as is). */
   remember: { trust: TrustMemory | null; checkpoint: CheckpointMemory | null }
+  /** Which implementation verified each algorithm here (native WebCrypto or @noble). */
+  backends: Record<AuditKeyAlgorithm, SignatureBackend>
   elapsedMs: number
 }
 

@@ -14,18 +14,20 @@ function serverOf(log: TestLog, canonicals = [...log.canonicals], seqs = canonic
     fetchLeaves: vi.fn(async (start: number, count: number) => ({
       entries: served.filter((e) => e.seq >= start && e.seq < start + count),
     })),
-    fetchEntry: vi.fn(
-      async (seq: number): Promise<AuditEntryRecord> => ({
-        seq,
-        canonical: canonicals[seq]!,
-        leafHash: toHex(log.leaves[seq]!),
-        proof: { treeSize: SIZE, hashes: log.inclusion(seq, SIZE) },
-      }),
-    ),
+    fetchEntry: vi.fn(async (seq: number): Promise<AuditEntryRecord> => ({
+      seq,
+      canonical: canonicals[seq]!,
+      leafHash: toHex(log.leaves[seq]!),
+      proof: { treeSize: SIZE, hashes: log.inclusion(seq, SIZE) },
+    })),
   }
 }
 
-function run(log: TestLog, server: Pick<VerifyAllInput, 'fetchLeaves' | 'fetchEntry'>, signal = new AbortController().signal) {
+function run(
+  log: TestLog,
+  server: Pick<VerifyAllInput, 'fetchLeaves' | 'fetchEntry'>,
+  signal = new AbortController().signal,
+) {
   const onProgress = vi.fn()
   const result = verifyAllLeaves({
     root: { treeSize: SIZE, rootHash: log.root(SIZE) },
@@ -75,7 +77,10 @@ describe('verify everything', () => {
     const canonicals = [...log.canonicals]
     canonicals[9] = canonicals[9]!.replace('request-9', 'request-0')
     const { fetchLeaves } = serverOf(log, canonicals)
-    expect(await run(log, { fetchLeaves }).result).toMatchObject({ state: 'failed', failure: { check: 'chain', seq: 10 } })
+    expect(await run(log, { fetchLeaves }).result).toMatchObject({
+      state: 'failed',
+      failure: { check: 'chain', seq: 10 },
+    })
   })
 
   it('finds an altered last entry through the root mismatch', async () => {
@@ -99,7 +104,9 @@ describe('verify everything', () => {
     const server = serverOf(log)
     server.fetchLeaves.mockImplementation(async (start: number, count: number) => {
       if (start >= 10) controller.abort()
-      return { entries: log.canonicals.slice(start, start + count).map((canonical, i) => ({ seq: start + i, canonical })) }
+      return {
+        entries: log.canonicals.slice(start, start + count).map((canonical, i) => ({ seq: start + i, canonical })),
+      }
     })
     await expect(run(log, server, controller.signal).result).rejects.toThrow(/abort/i)
   })

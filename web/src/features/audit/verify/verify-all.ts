@@ -1,17 +1,19 @@
 // "Verify everything": download every leaf up to the verified checkpoint, check that no seq is
-// missing, that each entry's text is canonical and names its seq, and that the prevHash chain
-// holds; recompute the root with TreeBuilder and compare it with the signed root.
+// missing, that each entry names its seq, and that the prevHash chain holds; recompute the root
+// (TreeBuilder, through the contracts' LogReplay) and compare it with the signed root. When the
+// chain or the root breaks, single-entry inclusion proofs name the entry that was altered.
+import { AUDIT_LEAVES_MAX } from '@tg/contracts'
 import type { AuditEntryRecord } from '@tg/contracts'
 import {
-  TreeBuilder,
+  LogReplay,
   bytesEqual,
   fromHex,
   inclusionProofRanges,
   leafHash,
-  parseEntryText,
-  toHex,
+  verifyChunk,
   verifyInclusion,
 } from '@tg/contracts/formats/audit'
+import type { ReplayFailure } from '@tg/contracts/formats/audit'
 import type { TrustedRoot } from './rows'
 import type { Failure, VerifyAllProgress, VerifyAllResult } from './types'
 
@@ -24,10 +26,15 @@ export type VerifyAllInput = {
   fetchEntry?: (seq: number, signal: AbortSignal) => Promise<AuditEntryRecord>
   signal: AbortSignal
   onProgress?: (progress: VerifyAllProgress) => void
+  /** Leaves per request (at most the server's 5000); a power of two keeps each chunk one subtree. */
   pageSize?: number
+  /** Requests kept in flight ahead of the page being checked. */
+  pagesAhead?: number
 }
 
 const encoder = new TextEncoder()
+/** Leaves per request and per replay chunk (ARCHITECTURE.md: chunks of 4,096 leaves). */
+const REPLAY_CHUNK = 4096
 
 /** Whether an entry as served (bytes and proof) is included in the verified tree. */
 export function isIncluded(record: AuditEntryRecord, root: TrustedRoot): boolean {
@@ -81,61 +88,79 @@ const alteredFailure = (seq: number, treeSize: number): Failure => ({
 async function chainFailure(input: VerifyAllInput, seq: number): Promise<Failure> {
   const altered = await firstAltered(input, [seq - 1, seq]).catch(() => null)
   if (altered) return alteredFailure(altered.seq, input.root.treeSize)
-  return { check: 'chain', seq, message: `Entry ${seq}: its prevHash does not equal the leaf hash of entry ${seq - 1}.` }
+  return {
+    check: 'chain',
+    seq,
+    message: `Entry ${seq}: its prevHash does not equal the leaf hash of entry ${seq - 1}.`,
+  }
 }
 
-function entryFailure(seq: number, canonical: string, previous: string | null): Failure | null {
-  const parsed = parseEntryText(canonical)
-  if (!parsed.ok) return { check: 'canonical', seq, message: `Entry ${seq}: its text is ${parsed.reason}.` }
-  const { body } = parsed
-  if (body.seq !== seq) return { check: 'seq', seq, message: `Entry ${seq}: its text says it is entry ${body.seq}.` }
-  if (body.prevHash !== previous) return { check: 'chain', seq, message: '' }
-  return null
+/** Names a replay failure the way the console does ("Entry 12 …"). */
+function failureOf(failure: ReplayFailure): Failure {
+  const { seq } = failure
+  switch (failure.check) {
+    case 'missing':
+      return { check: 'missing', seq, message: `Entry ${seq} is missing: the server did not return it in its place.` }
+    case 'json':
+      return { check: 'canonical', seq, message: `Entry ${seq}: its text is not a canonical audit entry.` }
+    case 'seq':
+      return { check: 'seq', seq, message: `Entry ${seq}: its text says it is another entry (${failure.message}).` }
+    case 'chain':
+      return {
+        check: 'chain',
+        seq,
+        message: `Entry ${seq}: its prevHash does not equal the leaf hash of entry ${seq - 1}.`,
+      }
+  }
 }
 
-/** Verifies the whole log up to the verified checkpoint; stops at the first broken entry. */
+/**
+ * Verifies the whole log up to the verified checkpoint with the shared replay (verifyChunk and
+ * LogReplay): pages are downloaded a few ahead while earlier ones are checked, joined in order,
+ * and the first broken entry stops the run.
+ */
 export async function verifyAllLeaves(input: VerifyAllInput): Promise<VerifyAllResult> {
   const started = performance.now()
   const { treeSize, rootHash } = input.root
-  const pageSize = input.pageSize ?? 5000
-  const builder = new TreeBuilder()
-  let previous: string | null = null
+  const pageSize = Math.min(input.pageSize ?? REPLAY_CHUNK, AUDIT_LEAVES_MAX)
+  const replay = new LogReplay()
   const failed = (failure: Failure): VerifyAllResult => ({
     state: 'failed',
     treeSize,
-    done: builder.size,
+    done: replay.size,
     failure,
     elapsedMs: performance.now() - started,
   })
-  while (builder.size < treeSize) {
-    input.signal.throwIfAborted()
-    const start = builder.size
-    const count = Math.min(pageSize, treeSize - start)
-    const page = await input.fetchLeaves(start, count, input.signal)
-    for (const entry of page.entries) {
-      const seq = builder.size
-      if (seq >= start + count) break
-      if (entry.seq !== seq) {
-        const message =
-          entry.seq > seq
-            ? `Entry ${seq} is missing: the server's leaves go from entry ${seq - 1} to entry ${entry.seq}.`
-            : `Entry ${entry.seq} is served twice or out of order (expected entry ${seq}).`
-        return failed({ check: entry.seq > seq ? 'missing' : 'order', seq, message })
-      }
-      const failure = entryFailure(seq, entry.canonical, previous)
-      if (failure?.check === 'chain') return failed(await chainFailure(input, seq))
-      if (failure) return failed(failure)
-      const leaf = leafHash(encoder.encode(entry.canonical))
-      builder.push(leaf)
-      previous = toHex(leaf)
+  const starts: number[] = []
+  for (let start = 0; start < treeSize; start += pageSize) starts.push(start)
+  const countAt = (start: number) => Math.min(pageSize, treeSize - start)
+  const inFlight: Array<Promise<LeafPage>> = []
+  let requested = 0
+  const fill = () => {
+    while (inFlight.length < (input.pagesAhead ?? 3) && requested < starts.length) {
+      const start = starts[requested++]!
+      const page = input.fetchLeaves(start, countAt(start), input.signal)
+      page.catch(() => undefined) // awaited in order below; an abandoned page must not go unhandled
+      inFlight.push(page)
     }
-    if (builder.size < start + count) {
-      const seq = builder.size
-      return failed({ check: 'missing', seq, message: `Entry ${seq} is missing: the server did not return it.` })
-    }
-    input.onProgress?.({ done: builder.size, total: treeSize })
   }
-  if (!bytesEqual(builder.root(), rootHash)) {
+  for (const start of starts) {
+    fill()
+    const page = await inFlight.shift()!
+    input.signal.throwIfAborted()
+    const end = start + countAt(start)
+    const failure = replay.pushChunk(
+      verifyChunk(
+        start,
+        page.entries.filter((e) => e.seq < end),
+      ),
+    )
+    if (failure?.check === 'chain') return failed(await chainFailure(input, failure.seq))
+    if (failure) return failed(failureOf(failure))
+    if (replay.size < end) return failed(failureOf({ seq: replay.size, check: 'missing', message: '' }))
+    input.onProgress?.({ done: replay.size, total: treeSize })
+  }
+  if (!bytesEqual(replay.root(), rootHash)) {
     const altered = await firstAlteredOfSuffix(input).catch(() => null)
     if (altered) return failed(alteredFailure(altered.seq, treeSize))
     return failed({
@@ -143,5 +168,5 @@ export async function verifyAllLeaves(input: VerifyAllInput): Promise<VerifyAllR
       message: `The root recomputed from all ${treeSize} entries does not equal the signed root of checkpoint ${treeSize}.`,
     })
   }
-  return { state: 'verified', treeSize, entries: builder.size, elapsedMs: performance.now() - started }
+  return { state: 'verified', treeSize, entries: replay.size, elapsedMs: performance.now() - started }
 }
