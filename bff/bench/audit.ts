@@ -54,7 +54,7 @@ async function appendsPerSecond(target: DatabaseTarget, withStateChange: boolean
   await audit.drain()
   const seconds = (performance.now() - start) / 1000
   const { checkpoint } = await audit.createCheckpoint()
-  const keys = (await audit.keys()).keys
+  const keys = (await audit.keys(false)).keys
     .filter((k) => k.status === 'active')
     .map((k) => parseVerifierKey(k.verifierKey))
   await verifyCheckpoint(checkpoint.note, keys) // warm-up (backend detection)

@@ -128,6 +128,7 @@ export const AuditKeysSchema = z
     origin: z.string(),
     pinned: z.array(z.string()).meta({ description: 'Verifier keys pinned by configuration (TG_AUDIT_PINNED_KEYS).' }),
     keys: z.array(AuditSigningKeySchema),
+    canRotate: z.boolean().meta({ description: 'Whether the caller may rotate the keys (admin).' }),
   })
   .meta({ id: 'AuditKeys' })
 export type AuditKeys = z.infer<typeof AuditKeysSchema>

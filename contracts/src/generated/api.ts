@@ -731,6 +731,8 @@ export interface components {
             /** @description Verifier keys pinned by configuration (TG_AUDIT_PINNED_KEYS). */
             pinned: string[];
             keys: components["schemas"]["AuditSigningKey"][];
+            /** @description Whether the caller may rotate the keys (admin). */
+            canRotate: boolean;
         };
         AuditSigningKey: {
             /** Format: uuid */

@@ -357,3 +357,10 @@ describe('a large log', () => {
     await big.close()
   })
 })
+
+describe('who may rotate', () => {
+  it('is told by the keys endpoint, so the console offers rotation only to admins', async () => {
+    expect((await get<AuditKeys>('/api/v1/audit/keys', admin)).canRotate).toBe(true)
+    expect((await get<AuditKeys>('/api/v1/audit/keys', auditor)).canRotate).toBe(false)
+  })
+})

@@ -47,7 +47,10 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
     return c.json(await audit.consistency(from, to), 200)
   })
 
-  app.register(getAuditKeysRoute, async (c) => c.json(await audit.keys(), 200))
+  app.register(getAuditKeysRoute, async (c) => {
+    const canRotate = c.var.principal?.roles.some((role) => rotateAuditKeysRoute['x-roles'].includes(role)) ?? false
+    return c.json(await audit.keys(canRotate), 200)
+  })
 
   app.register(rotateAuditKeysRoute, async (c) => c.json(await audit.rotateKeys(auditContextOf(c)), 201))
 

@@ -55,7 +55,7 @@ export interface AuditService extends AuditLog {
   latestCheckpoint(): Promise<AuditCheckpoint>
   createCheckpoint(): Promise<{ checkpoint: AuditCheckpoint; isNew: boolean }>
   consistency(fromSize: number, toSize: number): Promise<ConsistencyProof>
-  keys(): Promise<AuditKeys>
+  keys(canRotate: boolean): Promise<AuditKeys>
   rotateKeys(ctx: AuditContext): Promise<AuditKeys>
   exportBundle(query: AuditExportQuery): Promise<AuditBundle>
   recentSignIns(limit: number): Promise<SignInEvent[]>
@@ -220,9 +220,9 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
       return { fromSize, toSize, hashes: await consistencyProof(db, fromSize, toSize) }
     },
 
-    async keys() {
+    async keys(canRotate) {
       const [head, rows] = await Promise.all([readHead(db), listKeyRows(db)])
-      return { origin: head.origin ?? '', pinned: config.pinnedKeys, keys: rows.map(toSigningKey) }
+      return { origin: head.origin ?? '', pinned: config.pinnedKeys, keys: rows.map(toSigningKey), canRotate }
     },
 
     async rotateKeys(ctx) {
@@ -248,7 +248,7 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
         })
       })
       await cut()
-      return service.keys()
+      return service.keys(true)
     },
 
     exportBundle: (query) => buildBundle(query),

@@ -122,6 +122,7 @@ export function keysResponse(pairs: readonly TestKeyPair[], pinned: string[] = [
   return {
     origin,
     pinned,
+    canRotate: false,
     keys: pairs.flatMap((pair, i) =>
       [pair.ed25519.key, pair.mlDsa65.key].map((key) => ({
         id: crypto.randomUUID(),
