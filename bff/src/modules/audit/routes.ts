@@ -10,6 +10,7 @@ import {
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
 } from '@tg/contracts'
+import type { Role } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import { auditContextOf } from './record'
@@ -48,7 +49,8 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   })
 
   app.register(getAuditKeysRoute, async (c) => {
-    const canRotate = c.var.principal?.roles.some((role) => rotateAuditKeysRoute['x-roles'].includes(role)) ?? false
+    const rotators: readonly Role[] = rotateAuditKeysRoute['x-roles']
+    const canRotate = c.var.principal?.roles.some((role) => rotators.includes(role)) ?? false
     return c.json(await audit.keys(canRotate), 200)
   })
 
