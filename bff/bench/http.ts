@@ -60,6 +60,7 @@ async function startBff(target: DatabaseTarget) {
     sessionSecret: 'bench-session-secret-0123456789abcdef',
     keyMaster: 'bench-key-master-0123456789abcdef-0123456789',
     audit: { origin: 'bench.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 60_000, pinnedKeys: [] },
+    tgsp: { blobDir: join(tmpdir(), 'tg-bench-blobs'), maxUploadBytes: 1 << 20, channels: ['stable'] },
   })
   await services.audit.initialize()
   const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }

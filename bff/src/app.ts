@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from 'pino'
-import { API_VERSION } from '@tg/contracts'
+import { API_VERSION, uploadPackageRoute } from '@tg/contracts'
 import { buildOpenApiDocument } from '@tg/contracts/openapi'
 import type { Config } from './env'
 import type { Database } from './db/client'
@@ -27,6 +27,10 @@ import { createPendingRoutes } from './modules/pending/routes'
 import { createPendingModule } from './modules/pending/service'
 import { createSystemRoutes } from './modules/system/routes'
 import { createSystemService } from './modules/system/service'
+import { createLocalBlobStore } from './modules/tgsp/blobs'
+import { createTgspRoutes } from './modules/tgsp/routes'
+import { createTgspService } from './modules/tgsp/service'
+import type { TgspConfig } from './modules/tgsp/service'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
 
@@ -39,6 +43,7 @@ export type AppDeps = {
   /** Derives the key that seals secrets at rest (audit signing keys). */
   keyMaster: string
   audit: AuditConfig
+  tgsp: TgspConfig
   metrics?: Metrics
 }
 
@@ -67,9 +72,9 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
+  const tgsp = createTgspService({ db, audit, blobs: createLocalBlobStore(deps.tgsp.blobDir), config: deps.tgsp, log })
   const pending = {
     training: createPendingModule('training'),
-    tgsp: createPendingModule('tgsp'),
     fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),
   }
@@ -77,7 +82,7 @@ export function createApp(deps: AppDeps) {
   const system = createSystemService({
     database,
     version: API_VERSION,
-    modules: [auditModule, ...Object.values(pending)],
+    modules: [auditModule, { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() }, ...Object.values(pending)],
   })
   const guard = { auth, publicUrl: config.publicUrl }
 
@@ -94,14 +99,15 @@ export function createApp(deps: AppDeps) {
       strictTransportSecurity: config.publicUrl?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
     }),
   )
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: config.maxJsonBytes,
-      onError: () => {
-        throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.maxJsonBytes} bytes.`)
-      },
-    }),
+  const jsonLimit = bodyLimit({
+    maxSize: config.maxJsonBytes,
+    onError: () => {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.maxJsonBytes} bytes.`)
+    },
+  })
+  // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); every other body is JSON.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'POST' && c.req.path === uploadPackageRoute.path ? next() : jsonLimit(c, next),
   )
   app.onError(handleError)
   // A state change has just queued audit records: sequence them (and checkpoint when due) now.
@@ -115,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
+  app.route('/', createTgspRoutes({ tgsp, guard }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 
@@ -126,7 +133,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system }, metrics }
+  return { app, services: { auth, admin, audit, dashboard, system, tgsp }, metrics }
 }
 
 export type App = ReturnType<typeof createApp>

@@ -38,6 +38,21 @@ const EnvSchema = z.object({
   TG_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
   TG_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(60),
   TG_AUDIT_PINNED_KEYS: z.string().optional(),
+  TG_BLOB_DIR: z.string().min(1).optional(),
+  TG_UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 ** 3),
+  TG_RELEASE_CHANNELS: z
+    .string()
+    .default('canary,stable')
+    .transform((v) => [...new Set(v.split(',').map((c) => c.trim()))].filter(Boolean))
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'TG_RELEASE_CHANNELS: lowercase names, digits and "-"'))
+        .min(1, 'TG_RELEASE_CHANNELS names at least one channel'),
+    ),
 })
 
 export type RawEnv = z.infer<typeof EnvSchema>
@@ -60,6 +75,7 @@ export type Config = {
   shutdownTimeoutMs: number
   dbTimeoutMs: number
   audit: { origin: string | undefined; checkpointEvery: number; checkpointIntervalMs: number; pinnedKeys: string[] }
+  tgsp: { blobDir: string; maxUploadBytes: number; channels: string[] }
 }
 
 export class ConfigError extends Error {
@@ -111,6 +127,11 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       checkpointEvery: e.TG_AUDIT_CHECKPOINT_EVERY,
       checkpointIntervalMs: e.TG_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
       pinnedKeys: parsePinnedKeys(e.TG_AUDIT_PINNED_KEYS),
+    },
+    tgsp: {
+      blobDir: resolve(cwd, e.TG_BLOB_DIR ?? resolve(dataDir, 'blobs')),
+      maxUploadBytes: e.TG_UPLOAD_MAX_BYTES,
+      channels: e.TG_RELEASE_CHANNELS,
     },
   }
 }

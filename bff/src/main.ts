@@ -44,8 +44,11 @@ async function main() {
     sessionSecret: secrets.sessionSecret,
     keyMaster: secrets.keyMaster,
     audit: config.audit,
+    tgsp: config.tgsp,
   })
   await services.audit.initialize()
+  const swept = await services.tgsp.sweep()
+  if (swept > 0) log.info({ swept }, 'removed temporary files of uploads that an earlier process left unfinished')
   const stopAuditTimer = services.audit.start()
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server
   await new Promise<void>((resolve) => server.once('listening', resolve))

@@ -4,6 +4,7 @@ import { authRoutes } from './auth/routes'
 import { dashboardRoutes } from './dashboard/routes'
 import { pendingServiceRoutes } from './services/routes'
 import { systemRoutes } from './system/routes'
+import { tgspRoutes } from './tgsp/routes'
 
 /** Every route of the API, in the order of the OpenAPI document. */
 export const ALL_ROUTES = [
@@ -12,6 +13,7 @@ export const ALL_ROUTES = [
   ...adminRoutes,
   ...dashboardRoutes,
   ...auditRoutes,
+  ...tgspRoutes,
   ...pendingServiceRoutes,
 ] as const
 

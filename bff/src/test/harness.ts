@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Writable } from 'node:stream'
 import { asc } from 'drizzle-orm'
 import pg from 'pg'
@@ -12,6 +15,7 @@ import { auditLog } from '../db/schema'
 import { createLogger } from '../lib/logger'
 import type { AuditConfig } from '../modules/audit/service'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
+import type { TgspConfig } from '../modules/tgsp/service'
 
 export const ORIGIN = 'http://localhost'
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -20,7 +24,7 @@ export const KEY_MASTER = 'test-key-master-0123456789abcdef-0123456789'
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>
 export type Caller = { cookie?: string; csrf?: string; bearer?: string }
-type RequestOptions = Caller & { body?: unknown; rawBody?: string; headers?: Record<string, string> }
+type RequestOptions = Caller & { body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> }
 
 /** Collects every log line the app writes. */
 export function createLogCapture() {
@@ -40,9 +44,11 @@ export async function createHarness(
     target?: DatabaseTarget
     config?: Partial<AppConfig>
     audit?: Partial<AuditConfig>
+    tgsp?: Partial<TgspConfig>
     initializeAudit?: boolean
   } = {},
 ) {
+  const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
   const database = createDatabase(options.target ?? { kind: 'pglite', dir: 'memory://' })
   await database.migrate()
   const logs = createLogCapture()
@@ -67,6 +73,7 @@ export async function createHarness(
       pinnedKeys: [],
       ...options.audit,
     },
+    tgsp: { maxUploadBytes: 64 * 1024 * 1024, channels: ['canary', 'stable'], ...options.tgsp, blobDir },
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()
@@ -84,7 +91,7 @@ export async function createHarness(
     if (opts.csrf) headers[CSRF_HEADER] = opts.csrf
     if (opts.bearer) headers.authorization = `Bearer ${opts.bearer}`
     if (method !== 'GET' && method !== 'HEAD' && !('origin' in headers)) headers.origin = ORIGIN
-    let body: string | undefined = opts.rawBody
+    let body: string | Uint8Array | undefined = opts.rawBody
     if (opts.body !== undefined) {
       body = JSON.stringify(opts.body)
       headers['content-type'] ??= 'application/json'
@@ -131,6 +138,7 @@ export async function createHarness(
     userSession,
     apiKey,
     auditEntries,
+    blobDir,
     close: () => database.close(),
   }
 }

@@ -174,7 +174,6 @@ describe('pending services', () => {
   it('answer 501 NOT_SUPPORTED with a remediation text', async () => {
     for (const path of [
       '/api/v1/training/runs',
-      '/api/v1/tgsp/packages',
       '/api/v1/fedmoe/experts',
       '/api/v1/integrations/connectors',
     ]) {
@@ -194,8 +193,9 @@ describe('pending services', () => {
         .filter((c) => c.status === 'not_supported')
         .map((c) => c.name)
         .sort(),
-    ).toEqual(['fedmoe', 'integrations', 'tgsp', 'training'])
+    ).toEqual(['fedmoe', 'integrations', 'training'])
     expect(health.components.find((c) => c.name === 'audit')?.status).toBe('ok')
+    expect(health.components.find((c) => c.name === 'tgsp')).toMatchObject({ status: 'ok', message: '0 packages; blob store writable' })
   })
 })
 

@@ -53,9 +53,12 @@ describe('the server process', { timeout: 120_000 }, () => {
     expect(await second.exited).not.toBe(0)
     expect(second.output()).toContain('is in use by process')
 
-    // An in-flight request (scrypt makes sign-in take a while) still gets its answer: SIGTERM is
-    // sent once the request has been written to an accepted connection.
+    // An in-flight request still gets its answer. Half of its body is sent, then SIGTERM once the
+    // server has surely accepted the connection (it cannot answer before the body is whole),
+    // then the rest of the body.
     const body = JSON.stringify({ username: 'nobody', password: 'not a real password' })
+    const half = Math.floor(body.length / 2)
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
     const inFlight = new Promise<number>((resolve, reject) => {
       const req = request(`${url}/api/v1/auth/sign-in`, {
         method: 'POST',
@@ -66,7 +69,12 @@ describe('the server process', { timeout: 120_000 }, () => {
         resolve(res.statusCode ?? 0)
       })
       req.on('error', reject)
-      req.end(body, () => server.child.kill('SIGTERM'))
+      req.write(body.slice(0, half), async () => {
+        await pause(1500)
+        server.child.kill('SIGTERM')
+        await pause(300)
+        req.end(body.slice(half))
+      })
     })
     expect(await inFlight).toBe(401)
     expect(await server.exited).toBe(0)

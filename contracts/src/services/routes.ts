@@ -9,7 +9,6 @@ import { defineRoute } from '../common/route'
  */
 export const PENDING_SERVICES = {
   training: { label: 'Training', path: '/api/v1/training/runs', operationId: 'training.listRuns', roles: ANY_ROLE },
-  tgsp: { label: 'Marketplace', path: '/api/v1/tgsp/packages', operationId: 'tgsp.listPackages', roles: ANY_ROLE },
   fedmoe: { label: 'FedMoE', path: '/api/v1/fedmoe/experts', operationId: 'fedmoe.listExperts', roles: ANY_ROLE },
   integrations: {
     label: 'Integrations',
@@ -35,13 +34,11 @@ function definePendingRoute(service: PendingService) {
 }
 
 export const listTrainingRunsRoute = definePendingRoute('training')
-export const listPackagesRoute = definePendingRoute('tgsp')
 export const listExpertsRoute = definePendingRoute('fedmoe')
 export const listConnectorsRoute = definePendingRoute('integrations')
 
 export const pendingServiceRoutes = [
   listTrainingRunsRoute,
-  listPackagesRoute,
   listExpertsRoute,
   listConnectorsRoute,
 ] as const

@@ -206,6 +206,7 @@ describe('audit signing keys', () => {
       sessionSecret: 'another-session-secret-0123456789abcdef',
       keyMaster: 'another-key-master-0123456789abcdef-01234',
       audit: { origin: undefined, checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [] },
+      tgsp: { blobDir: h.blobDir, maxUploadBytes: 1024, channels: ['stable'] },
     })
     await h.createUser('needs-a-new-checkpoint', ['viewer'])
     await expect(impostor.services.audit.createCheckpoint()).rejects.toThrow(/wrong TG_KEY_MASTER/)

@@ -1,4 +1,4 @@
-import { listConnectorsRoute, listExpertsRoute, listPackagesRoute, listTrainingRunsRoute } from '@tg/contracts'
+import { listConnectorsRoute, listExpertsRoute, listTrainingRunsRoute } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { PendingModule } from './service'
@@ -12,7 +12,6 @@ export function createPendingRoutes({
 }) {
   const app = createRouter(guard)
   app.register(listTrainingRunsRoute, () => modules.training.refuse())
-  app.register(listPackagesRoute, () => modules.tgsp.refuse())
   app.register(listExpertsRoute, () => modules.fedmoe.refuse())
   app.register(listConnectorsRoute, () => modules.integrations.refuse())
   return app

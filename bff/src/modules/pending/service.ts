@@ -5,7 +5,6 @@ import { AppError } from '../../lib/errors'
 const REMEDIATION: Record<PendingService, string> = {
   training:
     'Training runs and differential-privacy accounting are not part of this build. Upgrade the console to a release that includes the training service.',
-  tgsp: 'The TGSP package marketplace is not part of this build. Upgrade the console to a release that includes the marketplace service.',
   fedmoe:
     'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
   integrations:

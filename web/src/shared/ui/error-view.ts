@@ -75,6 +75,10 @@ export function describeError(error: ApiError): ErrorView {
       return view('conflict', 'Conflict', error.message, { tone: 'warning' })
     case 'PAYLOAD_TOO_LARGE':
       return view('too-large', 'Too large', error.message)
+    case 'RANGE_NOT_SATISFIABLE':
+      return view('bad-request', 'The requested range is outside the file', error.message)
+    case 'PACKAGE_REJECTED':
+      return view('invalid', 'The package was rejected', error.message)
     case 'VALIDATION_FAILED': {
       const notes = validationIssuesOf(error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
       return view('invalid', 'Some values are not valid', error.message, { notes })

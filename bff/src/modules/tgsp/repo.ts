@@ -1,0 +1,258 @@
+import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import type {
+  Fleet,
+  ListPackagesQuery,
+  ListReleasesQuery,
+  PackageDetail,
+  PackagePage,
+  PackageSummary,
+  Publisher,
+  Release,
+  TgspChecks,
+} from '@tg/contracts'
+import type { Executor } from '../../db/client'
+import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+
+export type PublisherRow = typeof tgspPublishers.$inferSelect
+export type PackageRow = typeof tgspPackages.$inferSelect
+export type FleetRow = typeof tgspFleets.$inferSelect
+export type ReleaseRow = typeof tgspReleases.$inferSelect
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+const iso = (d: Date | null) => d?.toISOString() ?? null
+
+export function toPublisher(row: PublisherRow, packages: number): Publisher {
+  return {
+    id: row.id,
+    name: row.name,
+    classic: row.classic,
+    pqc: row.pqc,
+    fingerprint: row.fingerprint,
+    status: row.revokedAt ? 'revoked' : 'active',
+    packages,
+    createdAt: row.createdAt.toISOString(),
+    revokedAt: iso(row.revokedAt),
+  }
+}
+
+export function toFleet(row: FleetRow): Fleet {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    status: row.archivedAt ? 'archived' : 'active',
+    createdAt: row.createdAt.toISOString(),
+    archivedAt: iso(row.archivedAt),
+  }
+}
+
+const publisherPackageCount = sql<number>`(select count(*)::int from ${tgspPackages} where ${tgspPackages.publisherId} = ${tgspPublishers.id})`
+
+export async function listPublishers(ex: Executor): Promise<Publisher[]> {
+  const rows = await ex
+    .select({ row: tgspPublishers, packages: publisherPackageCount })
+    .from(tgspPublishers)
+    .orderBy(sql`${tgspPublishers.revokedAt} is not null`, asc(tgspPublishers.name))
+  return rows.map(({ row, packages }) => toPublisher(row, Number(packages)))
+}
+
+export async function findPublisher(ex: Executor, id: string): Promise<Publisher | null> {
+  const [found] = await ex
+    .select({ row: tgspPublishers, packages: publisherPackageCount })
+    .from(tgspPublishers)
+    .where(eq(tgspPublishers.id, id))
+  return found ? toPublisher(found.row, Number(found.packages)) : null
+}
+
+export async function allSigners(ex: Executor): Promise<PublisherRow[]> {
+  return ex.select().from(tgspPublishers)
+}
+
+/** Where each package is live now, for a set of package ids. */
+async function liveOn(ex: Executor, packageIds: string[]): Promise<Map<string, PackageSummary['liveOn']>> {
+  const out = new Map<string, PackageSummary['liveOn']>()
+  if (packageIds.length === 0) return out
+  const rows = await ex
+    .select({
+      packageId: tgspReleases.packageId,
+      fleetId: tgspFleets.id,
+      fleetName: tgspFleets.name,
+      channel: tgspReleases.channel,
+    })
+    .from(tgspReleases)
+    .innerJoin(tgspFleets, eq(tgspFleets.id, tgspReleases.fleetId))
+    .where(and(isNull(tgspReleases.supersededAt), inArray(tgspReleases.packageId, packageIds)))
+    .orderBy(asc(tgspFleets.name), asc(tgspReleases.channel))
+  for (const { packageId, ...where } of rows) out.set(packageId, [...(out.get(packageId) ?? []), where])
+  return out
+}
+
+type PackageWithPublisher = { pkg: PackageRow; publisherName: string }
+
+function toSummary({ pkg, publisherName }: PackageWithPublisher, live: PackageSummary['liveOn']): PackageSummary {
+  return {
+    id: pkg.id,
+    packageId: pkg.packageId,
+    modelName: pkg.modelName,
+    modelVersion: pkg.modelVersion,
+    status: pkg.status,
+    publisher: { id: pkg.publisherId, name: publisherName },
+    baseModels: pkg.baseModels,
+    sizeBytes: pkg.sizeBytes,
+    uploadedAt: pkg.uploadedAt.toISOString(),
+    uploadedBy: pkg.uploadedBy,
+    liveOn: live,
+  }
+}
+
+const SORT_COLUMNS = {
+  uploadedAt: tgspPackages.uploadedAt,
+  modelName: tgspPackages.modelName,
+  sizeBytes: tgspPackages.sizeBytes,
+} as const
+
+export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
+  const conditions: (SQL | undefined)[] = [
+    query.q
+      ? or(
+          ilike(tgspPackages.modelName, `%${escapeLike(query.q)}%`),
+          like(tgspPackages.packageId, `${escapeLike(query.q.toLowerCase())}%`),
+        )
+      : undefined,
+    query.status ? eq(tgspPackages.status, query.status) : undefined,
+    query.publisherId ? eq(tgspPackages.publisherId, query.publisherId) : undefined,
+    query.baseModel ? sql`${query.baseModel} = any(${tgspPackages.baseModels})` : undefined,
+  ]
+  const where = and(...conditions)
+  const column = SORT_COLUMNS[query.sort]
+  const direction = query.order === 'asc' ? asc : desc
+  const [rows, [count], facets] = await Promise.all([
+    ex
+      .select({ pkg: tgspPackages, publisherName: tgspPublishers.name })
+      .from(tgspPackages)
+      .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
+      .where(where)
+      .orderBy(direction(column), direction(tgspPackages.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    ex
+      .select({ total: sql<number>`count(*)::int` })
+      .from(tgspPackages)
+      .where(where),
+    ex
+      .selectDistinct({ baseModel: sql<string>`unnest(${tgspPackages.baseModels})`.as('base_model') })
+      .from(tgspPackages)
+      .orderBy(sql`1`),
+  ])
+  const live = await liveOn(
+    ex,
+    rows.map((r) => r.pkg.id),
+  )
+  return {
+    items: rows.map((r) => toSummary(r, live.get(r.pkg.id) ?? [])),
+    total: Number(count?.total ?? 0),
+    page: query.page,
+    pageSize: query.pageSize,
+    facets: { baseModels: facets.map((r) => r.baseModel) },
+  }
+}
+
+export async function findPackageRow(ex: Executor, id: string): Promise<PackageRow | null> {
+  const [row] = await ex.select().from(tgspPackages).where(eq(tgspPackages.id, id))
+  return row ?? null
+}
+
+export async function findPackageBy(
+  ex: Executor,
+  where: { contentId: string } | { packageId: string; modelVersion: string },
+): Promise<PackageRow | null> {
+  const condition =
+    'contentId' in where
+      ? eq(tgspPackages.contentId, where.contentId)
+      : and(eq(tgspPackages.packageId, where.packageId), eq(tgspPackages.modelVersion, where.modelVersion))
+  const [row] = await ex.select().from(tgspPackages).where(condition).limit(1)
+  return row ?? null
+}
+
+export async function getPackageDetail(ex: Executor, id: string): Promise<PackageDetail | null> {
+  const [found] = await ex
+    .select({ pkg: tgspPackages, publisherName: tgspPublishers.name })
+    .from(tgspPackages)
+    .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
+    .where(eq(tgspPackages.id, id))
+  if (!found) return null
+  const [signer, live, releases] = await Promise.all([
+    findPublisher(ex, found.pkg.publisherId),
+    liveOn(ex, [id]),
+    listReleases(ex, { packageId: id, activeOnly: false, limit: 500 }),
+  ])
+  if (!signer) return null
+  return {
+    ...toSummary(found, live.get(id) ?? []),
+    manifest: JSON.parse(found.pkg.manifestJson) as Record<string, unknown>,
+    hashes: {
+      manifest: found.pkg.manifestSha256,
+      recipients: found.pkg.recipientsSha256,
+      payload: found.pkg.payloadSha256,
+    },
+    contentId: found.pkg.contentId,
+    checks: found.pkg.checks as TgspChecks,
+    recipientsCount: found.pkg.recipientsCount,
+    signer,
+    releases: releases.items,
+  }
+}
+
+export async function listFleets(ex: Executor, includeArchived: boolean): Promise<Fleet[]> {
+  const rows = await ex
+    .select()
+    .from(tgspFleets)
+    .where(includeArchived ? undefined : isNull(tgspFleets.archivedAt))
+    .orderBy(asc(tgspFleets.name))
+  return rows.map(toFleet)
+}
+
+export async function listReleases(
+  ex: Executor,
+  query: ListReleasesQuery & { releaseId?: string },
+): Promise<{ items: Release[]; hasMore: boolean }> {
+  const rows = await ex
+    .select({ release: tgspReleases, fleetName: tgspFleets.name, pkg: tgspPackages })
+    .from(tgspReleases)
+    .innerJoin(tgspFleets, eq(tgspFleets.id, tgspReleases.fleetId))
+    .innerJoin(tgspPackages, eq(tgspPackages.id, tgspReleases.packageId))
+    .where(
+      and(
+        query.releaseId ? eq(tgspReleases.id, query.releaseId) : undefined,
+        query.fleetId ? eq(tgspReleases.fleetId, query.fleetId) : undefined,
+        query.channel ? eq(tgspReleases.channel, query.channel) : undefined,
+        query.packageId ? eq(tgspReleases.packageId, query.packageId) : undefined,
+        query.activeOnly ? isNull(tgspReleases.supersededAt) : undefined,
+      ),
+    )
+    .orderBy(desc(tgspReleases.createdAt), desc(tgspReleases.id))
+    .limit(query.limit + 1)
+  return {
+    items: rows.slice(0, query.limit).map(({ release, fleetName, pkg }) => ({
+      id: release.id,
+      fleet: { id: release.fleetId, name: fleetName },
+      channel: release.channel,
+      package: {
+        id: pkg.id,
+        packageId: pkg.packageId,
+        modelName: pkg.modelName,
+        modelVersion: pkg.modelVersion,
+        status: pkg.status,
+      },
+      kind: release.kind,
+      rollbackOf: release.rollbackOf,
+      notes: release.notes,
+      createdBy: release.createdBy,
+      createdAt: release.createdAt.toISOString(),
+      isActive: release.supersededAt === null,
+      supersededAt: iso(release.supersededAt),
+    })),
+    hasMore: rows.length > query.limit,
+  }
+}

@@ -1,0 +1,346 @@
+import { eq, sql } from 'drizzle-orm'
+import type {
+  ComponentHealth,
+  CreateFleetBody,
+  CreatePublisherBody,
+  CreateReleaseBody,
+  Fleet,
+  ListPackagesQuery,
+  ListReleasesQuery,
+  PackageDetail,
+  PackagePage,
+  Publisher,
+  Release,
+  ReleaseList,
+  RollbackBody,
+  UpdateFleetBody,
+} from '@tg/contracts'
+import { publisherFingerprint } from '@tg/contracts/formats/tgsp'
+import type { Logger } from 'pino'
+import type { Db, Executor } from '../../db/client'
+import { hasPgCode } from '../../db/client'
+import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+import { AppError, conflict, notFound } from '../../lib/errors'
+import type { AuditContext, AuditLog } from '../audit/record'
+import type { BlobStore } from './blobs'
+import { openDownload } from './download'
+import type { Download } from './download'
+import {
+  findPublisher,
+  getPackageDetail,
+  listFleets,
+  listPackages,
+  listPublishers,
+  listReleases,
+  toFleet,
+} from './repo'
+import { uploadPackage } from './upload'
+
+export type TgspConfig = { blobDir: string; maxUploadBytes: number; channels: string[] }
+
+export interface TgspService {
+  channels(): string[]
+  listPublishers(): Promise<Publisher[]>
+  createPublisher(ctx: AuditContext, body: CreatePublisherBody): Promise<Publisher>
+  revokePublisher(ctx: AuditContext, publisherId: string): Promise<Publisher>
+  listPackages(query: ListPackagesQuery): Promise<PackagePage>
+  getPackage(id: string): Promise<PackageDetail>
+  /** Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind. */
+  upload(ctx: AuditContext, body: AsyncIterable<Uint8Array>, declaredBytes: number | null): Promise<PackageDetail>
+  download(ctx: AuditContext, id: string, range: string | undefined): Promise<Download>
+  listFleets(includeArchived: boolean): Promise<Fleet[]>
+  createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
+  updateFleet(ctx: AuditContext, fleetId: string, body: UpdateFleetBody): Promise<Fleet>
+  listReleases(query: ListReleasesQuery): Promise<ReleaseList>
+  createRelease(ctx: AuditContext, body: CreateReleaseBody): Promise<Release>
+  rollback(ctx: AuditContext, releaseId: string, body: RollbackBody): Promise<Release>
+  /** Removes temporary upload files that an earlier process left behind. */
+  sweep(): Promise<number>
+  health(): Promise<ComponentHealth>
+}
+
+type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; config: TgspConfig; log: Logger }
+
+const actorName = (ctx: AuditContext) => ctx.actor.name
+
+async function releaseById(ex: Executor, id: string): Promise<Release> {
+  const [release] = (await listReleases(ex, { releaseId: id, activeOnly: false, limit: 1 })).items
+  if (!release) throw notFound('Release')
+  return release
+}
+
+/** Supersedes the live release of a fleet and channel and makes a new one live, in the caller's transaction. */
+async function goLive(
+  tx: Executor,
+  values: typeof tgspReleases.$inferInsert,
+): Promise<{ id: string; previous: string | null }> {
+  const [previous] = await tx
+    .update(tgspReleases)
+    .set({ supersededAt: sql`now()` })
+    .where(
+      sql`${tgspReleases.fleetId} = ${values.fleetId} and ${tgspReleases.channel} = ${values.channel} and ${tgspReleases.supersededAt} is null`,
+    )
+    .returning({ id: tgspReleases.id, packageId: tgspReleases.packageId })
+  if (previous && previous.packageId === values.packageId)
+    throw conflict('This package is already live on that fleet and channel.')
+  const [row] = await tx.insert(tgspReleases).values(values).returning({ id: tgspReleases.id })
+  if (!row) throw new Error('insert returned no row')
+  return { id: row.id, previous: previous?.id ?? null }
+}
+
+/** Locks the package and checks that it may be released. */
+async function releasablePackage(tx: Executor, packageId: string) {
+  const [row] = await tx
+    .select({ pkg: tgspPackages, publisherRevokedAt: tgspPublishers.revokedAt, publisherName: tgspPublishers.name })
+    .from(tgspPackages)
+    .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
+    .where(eq(tgspPackages.id, packageId))
+    .for('update', { of: tgspPackages })
+  if (!row) throw notFound('Package')
+  if (row.pkg.status !== 'verified' || row.publisherRevokedAt)
+    throw conflict(
+      `The publisher "${row.publisherName}" of ${row.pkg.modelName} ${row.pkg.modelVersion} is revoked: its packages cannot be released.`,
+      { field: 'packageId' },
+    )
+  return row.pkg
+}
+
+async function activeFleet(tx: Executor, fleetId: string) {
+  const [fleet] = await tx.select().from(tgspFleets).where(eq(tgspFleets.id, fleetId)).for('update')
+  if (!fleet) throw notFound('Fleet')
+  if (fleet.archivedAt)
+    throw conflict(`The fleet "${fleet.name}" is archived. Restore it before releasing to it.`, { field: 'fleetId' })
+  return fleet
+}
+
+export function createTgspService({ db, audit, blobs, config, log }: Deps): TgspService {
+  const checkChannel = (channel: string) => {
+    if (!config.channels.includes(channel))
+      throw new AppError('VALIDATION_FAILED', `Unknown channel "${channel}".`, {
+        issues: [{ path: 'channel', message: `Use one of: ${config.channels.join(', ')}.` }],
+      })
+  }
+
+  return {
+    channels: () => config.channels,
+    listPublishers: () => listPublishers(db),
+
+    async createPublisher(ctx, body) {
+      const fingerprint = publisherFingerprint(body.classic, body.pqc)
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(tgspPublishers)
+            .values({ name: body.name, classic: body.classic, pqc: body.pqc, fingerprint })
+            .returning()
+          if (!row) throw new Error('insert returned no row')
+          await audit.record(tx, ctx, {
+            action: 'tgsp.publisher_registered',
+            resourceType: 'tgsp_publisher',
+            resourceId: row.id,
+            outcome: 'success',
+            details: { name: row.name, fingerprint },
+          })
+          return { ...(await findPublisher(tx, row.id))! }
+        })
+      } catch (err) {
+        if (hasPgCode(err, '23505')) {
+          const byKey = (await db.select().from(tgspPublishers).where(eq(tgspPublishers.fingerprint, fingerprint)))[0]
+          throw byKey
+            ? conflict(`This key is already registered as "${byKey.name}".`, { field: 'classic' })
+            : conflict(`The name "${body.name}" is taken.`, { field: 'name' })
+        }
+        throw err
+      }
+    },
+
+    async revokePublisher(ctx, publisherId) {
+      return db.transaction(async (tx) => {
+        const [before] = await tx.select().from(tgspPublishers).where(eq(tgspPublishers.id, publisherId)).for('update')
+        if (!before) throw notFound('Publisher')
+        if (before.revokedAt) throw conflict(`The publisher "${before.name}" is already revoked.`)
+        await tx
+          .update(tgspPublishers)
+          .set({ revokedAt: sql`now()` })
+          .where(eq(tgspPublishers.id, publisherId))
+        const marked = await tx
+          .update(tgspPackages)
+          .set({ status: 'signer_revoked' })
+          .where(eq(tgspPackages.publisherId, publisherId))
+          .returning({ id: tgspPackages.id })
+        await audit.record(tx, ctx, {
+          action: 'tgsp.publisher_revoked',
+          resourceType: 'tgsp_publisher',
+          resourceId: publisherId,
+          outcome: 'success',
+          details: { name: before.name, fingerprint: before.fingerprint, packagesMarked: marked.length },
+        })
+        return (await findPublisher(tx, publisherId))!
+      })
+    },
+
+    listPackages: (query) => listPackages(db, query),
+
+    async getPackage(id) {
+      const detail = await getPackageDetail(db, id)
+      if (!detail) throw notFound('Package')
+      return detail
+    },
+
+    upload: (ctx, body, declaredBytes) =>
+      uploadPackage({ db, audit, blobs, log, maxBytes: config.maxUploadBytes }, ctx, body, declaredBytes),
+
+    download: (ctx, id, range) => openDownload({ db, audit, blobs }, ctx, id, range),
+
+    listFleets: (includeArchived) => listFleets(db, includeArchived),
+
+    async createFleet(ctx, body) {
+      try {
+        return await db.transaction(async (tx) => {
+          const [row] = await tx
+            .insert(tgspFleets)
+            .values({ name: body.name, description: body.description })
+            .returning()
+          if (!row) throw new Error('insert returned no row')
+          await audit.record(tx, ctx, {
+            action: 'tgsp.fleet_created',
+            resourceType: 'tgsp_fleet',
+            resourceId: row.id,
+            outcome: 'success',
+            details: { name: row.name },
+          })
+          return toFleet(row)
+        })
+      } catch (err) {
+        if (hasPgCode(err, '23505')) throw conflict(`A fleet named "${body.name}" exists.`, { field: 'name' })
+        throw err
+      }
+    },
+
+    async updateFleet(ctx, fleetId, body) {
+      try {
+        return await db.transaction(async (tx) => {
+          const [before] = await tx.select().from(tgspFleets).where(eq(tgspFleets.id, fleetId)).for('update')
+          if (!before) throw notFound('Fleet')
+          const archivedAt =
+            body.status === undefined
+              ? before.archivedAt
+              : body.status === 'archived'
+                ? (before.archivedAt ?? new Date())
+                : null
+          const [after] = await tx
+            .update(tgspFleets)
+            .set({ name: body.name ?? before.name, description: body.description ?? before.description, archivedAt })
+            .where(eq(tgspFleets.id, fleetId))
+            .returning()
+          if (!after) throw notFound('Fleet')
+          await audit.record(tx, ctx, {
+            action: 'tgsp.fleet_updated',
+            resourceType: 'tgsp_fleet',
+            resourceId: fleetId,
+            outcome: 'success',
+            details: {
+              name: after.name,
+              changes: {
+                ...(body.name !== undefined ? { name: [before.name, after.name] } : {}),
+                ...(body.description !== undefined ? { description: [before.description, after.description] } : {}),
+                ...(body.status !== undefined
+                  ? { status: [before.archivedAt ? 'archived' : 'active', body.status] }
+                  : {}),
+              },
+            },
+          })
+          return toFleet(after)
+        })
+      } catch (err) {
+        if (hasPgCode(err, '23505')) throw conflict(`A fleet named "${body.name}" exists.`, { field: 'name' })
+        throw err
+      }
+    },
+
+    listReleases: (query) => listReleases(db, query),
+
+    async createRelease(ctx, body) {
+      checkChannel(body.channel)
+      const id = await db.transaction(async (tx) => {
+        const fleet = await activeFleet(tx, body.fleetId)
+        const pkg = await releasablePackage(tx, body.packageId)
+        const { id, previous } = await goLive(tx, {
+          fleetId: fleet.id,
+          channel: body.channel,
+          packageId: pkg.id,
+          kind: 'promotion',
+          notes: body.notes,
+          createdBy: actorName(ctx),
+        })
+        await audit.record(tx, ctx, {
+          action: 'tgsp.release_promoted',
+          resourceType: 'tgsp_release',
+          resourceId: id,
+          outcome: 'success',
+          details: {
+            fleet: fleet.name,
+            channel: body.channel,
+            package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
+            supersedes: previous,
+          },
+        })
+        return id
+      })
+      return releaseById(db, id)
+    },
+
+    async rollback(ctx, releaseId, body) {
+      const id = await db.transaction(async (tx) => {
+        const [target] = await tx.select().from(tgspReleases).where(eq(tgspReleases.id, releaseId))
+        if (!target) throw notFound('Release')
+        const fleet = await activeFleet(tx, target.fleetId)
+        if (target.supersededAt === null) throw conflict('This release is the live one already.')
+        const pkg = await releasablePackage(tx, target.packageId)
+        const { id, previous } = await goLive(tx, {
+          fleetId: fleet.id,
+          channel: target.channel,
+          packageId: pkg.id,
+          kind: 'rollback',
+          rollbackOf: target.id,
+          notes: body.notes,
+          createdBy: actorName(ctx),
+        })
+        await audit.record(tx, ctx, {
+          action: 'tgsp.release_rolled_back',
+          resourceType: 'tgsp_release',
+          resourceId: id,
+          outcome: 'success',
+          details: {
+            fleet: fleet.name,
+            channel: target.channel,
+            restores: target.id,
+            package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
+            supersedes: previous,
+          },
+        })
+        return id
+      })
+      return releaseById(db, id)
+    },
+
+    sweep: () => blobs.sweepIncoming(),
+
+    async health() {
+      const started = performance.now()
+      const base = { name: 'tgsp', label: 'Marketplace', kind: 'module' as const }
+      try {
+        await blobs.checkWritable()
+        const [counts] = await db.select({ total: sql<number>`count(*)::int` }).from(tgspPackages)
+        return {
+          ...base,
+          status: 'ok',
+          message: `${counts?.total ?? 0} packages; blob store writable`,
+          latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        }
+      } catch (err) {
+        return { ...base, status: 'unavailable', message: `Blob store: ${(err as Error).message}`, latencyMs: null }
+      }
+    },
+  }
+}
