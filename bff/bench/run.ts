@@ -4,8 +4,10 @@
  */
 import { runAuditBench } from './audit'
 import { runHttpBench } from './http'
+import { benchPrivacy } from './privacy'
 import { runVerifyBench } from './verify'
 
 await runHttpBench()
 await runAuditBench()
 await runVerifyBench()
+await benchPrivacy()
