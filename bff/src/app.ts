@@ -82,7 +82,11 @@ export function createApp(deps: AppDeps) {
   const system = createSystemService({
     database,
     version: API_VERSION,
-    modules: [auditModule, { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() }, ...Object.values(pending)],
+    modules: [
+      auditModule,
+      { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
+      ...Object.values(pending),
+    ],
   })
   const guard = { auth, publicUrl: config.publicUrl }
 

@@ -13,6 +13,7 @@ import { hashPassword } from '../lib/password'
 import { SYSTEM_ACTOR, auditLogOf } from '../modules/audit/record'
 import { createSequencer } from '../modules/audit/tree'
 import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
+import { TGSP_USAGE, tgspCommand } from './tgsp'
 import { insertUser } from '../modules/admin/service'
 import { AppError } from '../lib/errors'
 
@@ -24,7 +25,9 @@ password from standard input with --password-stdin, otherwise asks for it withou
 Uses the same environment as the server (TG_DATA_DIR, DATABASE_URL). With the embedded
 database, stop the server first: one process at a time may open it.
 
-${AUDIT_VERIFY_USAGE}`
+${AUDIT_VERIFY_USAGE}
+
+${TGSP_USAGE}`
 
 async function readPassword(fromStdin: boolean): Promise<string> {
   if (fromStdin || !process.stdin.isTTY) {
@@ -95,6 +98,14 @@ async function createUser(argv: string[]): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
   if (group === 'audit' && command === 'verify') return auditVerify(rest, (line) => console.log(line))
+  if (group === 'tgsp') {
+    const args = command === undefined ? rest : [command, ...rest]
+    return tgspCommand(
+      args,
+      (line) => console.log(line),
+      (line) => console.error(line),
+    )
+  }
   if (group === 'admin' && command === 'create-user') {
     await createUser(rest)
     return 0

@@ -172,11 +172,7 @@ describe('the console', () => {
 
 describe('pending services', () => {
   it('answer 501 NOT_SUPPORTED with a remediation text', async () => {
-    for (const path of [
-      '/api/v1/training/runs',
-      '/api/v1/fedmoe/experts',
-      '/api/v1/integrations/connectors',
-    ]) {
+    for (const path of ['/api/v1/training/runs', '/api/v1/fedmoe/experts', '/api/v1/integrations/connectors']) {
       const body = await expectEnvelope(await h.request('GET', path, admin), 501, 'NOT_SUPPORTED')
       expect(String(body.error.details?.remediation)).toMatch(/build/)
     }
@@ -195,7 +191,10 @@ describe('pending services', () => {
         .sort(),
     ).toEqual(['fedmoe', 'integrations', 'training'])
     expect(health.components.find((c) => c.name === 'audit')?.status).toBe('ok')
-    expect(health.components.find((c) => c.name === 'tgsp')).toMatchObject({ status: 'ok', message: '0 packages; blob store writable' })
+    expect(health.components.find((c) => c.name === 'tgsp')).toMatchObject({
+      status: 'ok',
+      message: '0 packages; blob store writable',
+    })
   })
 })
 

@@ -135,7 +135,9 @@ export type Release = z.infer<typeof ReleaseSchema>
 export const PackageDetailSchema = PackageSummarySchema.extend({
   manifest: z.record(z.string(), z.unknown()).meta({ description: 'The manifest as uploaded, unknown fields kept.' }),
   hashes: z.object({ manifest: HexHash, recipients: HexHash, payload: HexHash }),
-  contentId: HexHash.meta({ description: 'SHA-256 of the header and signature sections: the blob address.' }),
+  contentId: HexHash.meta({
+    description: 'SHA-256 over the digests of all five sections (binds every byte of the file): the blob address.',
+  }),
   checks: TgspChecksSchema,
   recipientsCount: z.number().int().nonnegative(),
   signer: PublisherSchema,

@@ -1,0 +1,15 @@
+// TGSP v1 (TensorGuard Secure Package): parser, checks and writer helpers. Pure functions over
+// bytes with no I/O, for Node and browser workers alike. The format is described in TGSP.md.
+export * from './constants'
+export * from './errors'
+export { createNobleSha256, fromHex, sha256Hex, toHex, type Sha256Factory, type Sha256Hasher } from './bytes'
+export * from './schemas'
+export * from './json'
+export * from './parser'
+export * from './checks'
+export * from './keys'
+export * from './recipients'
+export * from './payload'
+export * from './tar'
+export * from './build'
+export * from './open'
