@@ -30,6 +30,9 @@ import { createSystemService } from './modules/system/service'
 import { createLocalBlobStore } from './modules/tgsp/blobs'
 import { createTgspRoutes } from './modules/tgsp/routes'
 import { createTgspService } from './modules/tgsp/service'
+import { createTrainingRoutes } from './modules/training/routes'
+import { createTrainingService } from './modules/training/service'
+import { createEventBus } from './lib/events'
 import type { TgspConfig } from './modules/tgsp/service'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
@@ -72,9 +75,10 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
+  const events = createEventBus(database, (err) => log.warn({ err: err.message }, 'event bus error'))
+  const training = createTrainingService({ db, audit, events, hashSecret })
   const tgsp = createTgspService({ db, audit, blobs: createLocalBlobStore(deps.tgsp.blobDir), config: deps.tgsp, log })
   const pending = {
-    training: createPendingModule('training'),
     fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),
   }
@@ -84,6 +88,7 @@ export function createApp(deps: AppDeps) {
     version: API_VERSION,
     modules: [
       auditModule,
+      { name: 'training', label: 'Training', health: () => training.health() },
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
       ...Object.values(pending),
     ],
@@ -126,6 +131,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createTgspRoutes({ tgsp, guard }))
+  app.route('/', createTrainingRoutes({ training, guard }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 
@@ -137,7 +143,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system, tgsp }, metrics }
+  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, events }, metrics }
 }
 
 export type App = ReturnType<typeof createApp>

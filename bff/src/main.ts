@@ -91,6 +91,8 @@ async function main() {
       process.exit(0)
     })
     server.closeIdleConnections()
+    // Live event streams never end by themselves: closing the bus ends them.
+    void services.events.close()
   }
   process.on('SIGTERM', () => stop('SIGTERM'))
   process.on('SIGINT', () => stop('SIGINT'))

@@ -5,6 +5,7 @@ import { dashboardRoutes } from './dashboard/routes'
 import { pendingServiceRoutes } from './services/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
+import { trainingRoutes } from './training/routes'
 
 /** Every route of the API, in the order of the OpenAPI document. */
 export const ALL_ROUTES = [
@@ -14,6 +15,7 @@ export const ALL_ROUTES = [
   ...dashboardRoutes,
   ...auditRoutes,
   ...tgspRoutes,
+  ...trainingRoutes,
   ...pendingServiceRoutes,
 ] as const
 

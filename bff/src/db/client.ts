@@ -25,8 +25,15 @@ export interface Database {
   ping(): Promise<number>
   /** Number of committed migrations that are not applied yet. */
   pendingMigrations(): Promise<number>
+  /**
+   * LISTENs on a channel: `onPayload` gets every NOTIFY on it, from any process on the same
+   * database, after the notifying transaction commits. Returns the way to stop listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
+
+const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_ID = 7_311_046_203
@@ -48,6 +55,7 @@ function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolE
     idleTimeoutMillis: 30_000,
   })
   pool.on('error', onPoolError)
+  const listener = createPgListener(url, timeoutMs, onPoolError)
   const db = drizzlePg(pool, { schema }) as unknown as Db
   return {
     db,
@@ -62,7 +70,88 @@ function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolE
         client.release()
       }
     },
-    close: () => pool.end(),
+    listen: listener.listen,
+    close: async () => {
+      await listener.close()
+      await pool.end()
+    },
+  }
+}
+
+/**
+ * One dedicated connection for LISTEN (a pooled one would lose its LISTENs when released),
+ * reconnected with backoff when it drops, re-LISTENing every channel that has handlers.
+ */
+function createPgListener(url: string, timeoutMs: number, onError: (err: Error) => void) {
+  const handlers = new Map<string, Set<(payload: string) => void>>()
+  let client: pg.Client | null = null
+  let connecting: Promise<pg.Client> | null = null
+  let closed = false
+  let retryMs = 250
+
+  const connect = (): Promise<pg.Client> => {
+    if (client) return Promise.resolve(client)
+    connecting ??= (async () => {
+      const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs })
+      next.on('notification', (msg) => {
+        for (const handler of handlers.get(msg.channel) ?? []) handler(msg.payload ?? '')
+      })
+      next.on('error', (err) => {
+        onError(err)
+        drop(next)
+      })
+      next.on('end', () => drop(next))
+      try {
+        await next.connect()
+        for (const channel of handlers.keys()) await next.query(`listen ${channel}`)
+      } catch (err) {
+        connecting = null
+        throw err
+      }
+      client = next
+      connecting = null
+      retryMs = 250
+      return next
+    })()
+    return connecting
+  }
+
+  const drop = (which: pg.Client) => {
+    if (client !== which) return
+    client = null
+    if (closed || handlers.size === 0) return
+    const retry = () =>
+      void connect().catch((err: Error) => {
+        onError(err)
+        retryMs = Math.min(retryMs * 2, 10_000)
+        setTimeout(retry, retryMs).unref()
+      })
+    setTimeout(retry, retryMs).unref()
+  }
+
+  return {
+    async listen(channel: string, onPayload: (payload: string) => void) {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`not a channel name: ${channel}`)
+      const set = handlers.get(channel) ?? new Set()
+      const isNew = !handlers.has(channel)
+      set.add(onPayload)
+      handlers.set(channel, set)
+      const connection = await connect()
+      if (isNew) await connection.query(`listen ${channel}`)
+      return async () => {
+        set.delete(onPayload)
+        if (set.size > 0) return
+        handlers.delete(channel)
+        await client?.query(`unlisten ${channel}`).catch(() => undefined)
+      }
+    },
+    async close() {
+      closed = true
+      handlers.clear()
+      const current = client
+      client = null
+      await current?.end().catch(() => undefined)
+    },
   }
 }
 
@@ -73,6 +162,11 @@ function createPglite(dir: string) {
     db: db as unknown as Db,
     migrate: async () => {
       await migratePglite(db, { migrationsFolder: MIGRATIONS_FOLDER })
+    },
+    async listen(channel: string, onPayload: (payload: string) => void) {
+      if (!CHANNEL_NAME.test(channel)) throw new Error(`not a channel name: ${channel}`)
+      const unlisten = await client.listen(channel, onPayload)
+      return () => unlisten()
     },
     close: () => client.close(),
   }
@@ -96,6 +190,7 @@ export function createDatabase(
     db: impl.db,
     driver: target.kind,
     migrate: impl.migrate,
+    listen: impl.listen,
     close: impl.close,
     async ping() {
       const start = performance.now()

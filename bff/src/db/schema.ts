@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import {
   bigint,
   bigserial,
+  doublePrecision,
   customType,
   index,
   integer,
@@ -63,6 +64,8 @@ export const apiKeys = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true, mode: 'date' }),
     revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+    /** A key scoped to one training run: its only right is to report that run's rounds. */
+    scopeRunId: uuid('scope_run_id'),
   },
   (t) => [index('api_keys_prefix_idx').on(t.prefix), index('api_keys_created_at_idx').on(t.createdAt, t.id)],
 )
@@ -262,4 +265,62 @@ export const tgspReleases = pgTable(
     index('tgsp_releases_created_idx').on(t.createdAt, t.id),
     index('tgsp_releases_package_idx').on(t.packageId),
   ],
+)
+
+/** A training run and its privacy ledger: the RDP groups are the sums the accountant needs. */
+export const trainingRuns = pgTable(
+  'training_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    baseModel: text('base_model').notNull(),
+    adapter: jsonb('adapter').notNull(),
+    plannedRounds: integer('planned_rounds').notNull(),
+    stepsPerRound: integer('steps_per_round').notNull(),
+    noiseMultiplier: doublePrecision('noise_multiplier').notNull(),
+    clippingNorm: doublePrecision('clipping_norm').notNull(),
+    sampleRate: doublePrecision('sample_rate').notNull(),
+    delta: doublePrecision('delta').notNull(),
+    epsilonBudget: doublePrecision('epsilon_budget').notNull(),
+    datasetSize: bigint('dataset_size', { mode: 'number' }),
+    state: text('state', {
+      enum: ['created', 'running', 'completed', 'stopped', 'failed', 'budget_exhausted'],
+    }).notNull(),
+    stateReason: text('state_reason'),
+    warnings: text('warnings').array().notNull(),
+    /** Steps recorded per (sampleRate, noiseMultiplier): [{ sampleRate, noiseMultiplier, steps }]. */
+    rdpGroups: jsonb('rdp_groups').notNull(),
+    epsilonSpent: doublePrecision('epsilon_spent').notNull().default(0),
+    epsilonOrder: doublePrecision('epsilon_order'),
+    roundsRecorded: integer('rounds_recorded').notNull().default(0),
+    lastRoundIndex: integer('last_round_index'),
+    lastReportAt: timestamp('last_report_at', { withTimezone: true, mode: 'date' }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [index('training_runs_created_idx').on(t.createdAt, t.id), index('training_runs_state_idx').on(t.state)],
+)
+
+export const trainingRounds = pgTable(
+  'training_rounds',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => trainingRuns.id, { onDelete: 'cascade' }),
+    index: integer('round_index').notNull(),
+    clients: integer('clients').notNull(),
+    steps: integer('steps').notNull(),
+    sampleRate: doublePrecision('sample_rate').notNull(),
+    noiseMultiplier: doublePrecision('noise_multiplier').notNull(),
+    clippingNorm: doublePrecision('clipping_norm').notNull(),
+    metrics: jsonb('metrics').notNull(),
+    startedAt: timestamp('started_at', { withTimezone: true, mode: 'date' }).notNull(),
+    endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }).notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    reportedBy: text('reported_by'),
+    /** SHA-256 of the report's canonical JSON: the same report again is a replay, another one a conflict. */
+    reportHash: text('report_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.index] }), index('training_rounds_received_idx').on(t.receivedAt)],
 )

@@ -10,7 +10,15 @@ export type UserPrincipal = {
   session: { tokenHash: string; csrfToken: string; expiresAt: Date }
 }
 
-export type ApiKeyPrincipal = { kind: 'api_key'; id: string; name: string; prefix: string; roles: Role[] }
+export type ApiKeyPrincipal = {
+  kind: 'api_key'
+  id: string
+  name: string
+  prefix: string
+  roles: Role[]
+  /** Set for a training agent's key: its only right is to report this run's rounds. */
+  scopeRunId: string | null
+}
 
 export type Principal = UserPrincipal | ApiKeyPrincipal
 

@@ -67,7 +67,13 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
     } else {
       const principal = await authenticate(c, auth)
       c.set('principal', principal)
-      if (!principal.roles.some((role) => access.includes(role)))
+      if (principal.kind === 'api_key' && principal.scopeRunId !== null) {
+        // A run-scoped agent key: only its own run's agent routes.
+        if (!route['x-run-scoped'] || c.req.param('runId') !== principal.scopeRunId)
+          throw new AppError('FORBIDDEN', 'This key may only report the rounds of its own training run.', {
+            requiredRoles: [...access],
+          })
+      } else if (!principal.roles.some((role) => access.includes(role)))
         throw new AppError('FORBIDDEN', 'Your roles do not allow this.', { requiredRoles: [...access] })
       if (principal.kind === 'user' && isUnsafe) {
         if (isSameOrigin(c, publicUrl) !== true) throw new AppError('CSRF_REJECTED', 'Cross-origin request refused.')

@@ -83,6 +83,39 @@ describe('the route table', () => {
       const res = await h.request(methodOf(route), toPath(route), { ...session, body: bodyOf(route) })
       expect([401, 403]).not.toContain(res.status)
       expect(res.status).not.toBe(500)
+      await res.body?.cancel() // the event stream stays open otherwise
     },
   )
+
+  it('gives a key scoped to one training run only the agent routes of that run', async () => {
+    const operator = await h.signIn('only-operator')
+    const created = await h.request('POST', '/api/v1/training/runs', {
+      ...operator,
+      body: {
+        name: 'scoped',
+        baseModel: 'm',
+        adapter: {},
+        plannedRounds: 3,
+        stepsPerRound: 10,
+        dp: { noiseMultiplier: 1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 5 },
+      },
+    })
+    const { id: runId } = await json<{ id: string }>(created)
+    const agent = await h.request('POST', `/api/v1/training/runs/${runId}/agent-keys`, {
+      ...operator,
+      body: { name: 'agent' },
+    })
+    const { secret } = await json<{ secret: string }>(agent)
+    for (const route of protectedRoutes) {
+      const own = route.path.replace('{runId}', runId).replace(/\{[^}]+\}/g, SAMPLE_ID)
+      const res = await h.request(methodOf(route), own, { bearer: secret, body: bodyOf(route) })
+      if (route['x-run-scoped']) expect([401, 403], route.operationId).not.toContain(res.status)
+      else expect(res.status, route.operationId).toBe(403)
+      await res.body?.cancel()
+      if (route['x-run-scoped']) {
+        const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
+        expect(other.status, `${route.operationId} on another run`).toBe(403)
+      }
+    }
+  })
 })

@@ -8,7 +8,6 @@ import { defineRoute } from '../common/route'
  * the console get a documented 501 NOT_SUPPORTED with a remediation text, never a silent 404.
  */
 export const PENDING_SERVICES = {
-  training: { label: 'Training', path: '/api/v1/training/runs', operationId: 'training.listRuns', roles: ANY_ROLE },
   fedmoe: { label: 'FedMoE', path: '/api/v1/fedmoe/experts', operationId: 'fedmoe.listExperts', roles: ANY_ROLE },
   integrations: {
     label: 'Integrations',
@@ -33,12 +32,7 @@ function definePendingRoute(service: PendingService) {
   })
 }
 
-export const listTrainingRunsRoute = definePendingRoute('training')
 export const listExpertsRoute = definePendingRoute('fedmoe')
 export const listConnectorsRoute = definePendingRoute('integrations')
 
-export const pendingServiceRoutes = [
-  listTrainingRunsRoute,
-  listExpertsRoute,
-  listConnectorsRoute,
-] as const
+export const pendingServiceRoutes = [listExpertsRoute, listConnectorsRoute] as const

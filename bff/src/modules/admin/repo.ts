@@ -50,6 +50,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     name: row.name,
     prefix: row.prefix,
     roles: row.roles as Role[],
+    scopeRunId: row.scopeRunId,
     status: apiKeyStatus(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdByName,

@@ -60,6 +60,51 @@ export async function insertUser(
   }
 }
 
+/**
+ * Makes an API key (shown once; stored as an HMAC) and audits it, in the caller's transaction.
+ * Shared with the training module, which makes keys scoped to one run.
+ */
+export async function insertApiKey(
+  tx: Executor,
+  audit: AuditLog,
+  hashSecret: (s: string) => string,
+  ctx: AuditContext,
+  body: CreateApiKeyBody & { scopeRunId?: string },
+): Promise<CreatedApiKey> {
+  const secret = `${API_KEY_PREFIX}${randomToken(32)}`
+  const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
+  const createdBy = ctx.actor.type === 'user' ? ctx.actor.id : null
+  const [row] = await tx
+    .insert(apiKeys)
+    .values({
+      name: body.name,
+      prefix,
+      secretHash: hashSecret(secret),
+      roles: body.roles,
+      createdBy,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
+      scopeRunId: body.scopeRunId ?? null,
+    })
+    .returning({ id: apiKeys.id })
+  if (!row) throw new Error('insert returned no row')
+  await audit.record(tx, ctx, {
+    action: 'admin.api_key_created',
+    resourceType: 'api_key',
+    resourceId: row.id,
+    outcome: 'success',
+    details: {
+      name: body.name,
+      prefix,
+      roles: body.roles,
+      expiresAt: body.expiresAt ?? null,
+      ...(body.scopeRunId ? { scopeRunId: body.scopeRunId } : {}),
+    },
+  })
+  const created = await findApiKey(tx, row.id)
+  if (!created) throw new Error('created key not found')
+  return { apiKey: toApiKey(created), secret }
+}
+
 export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
   return {
     listUsers: (query) => listUsers(db, query),
@@ -114,35 +159,7 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
       })
     },
 
-    async createApiKey(ctx, body) {
-      const secret = `${API_KEY_PREFIX}${randomToken(32)}`
-      const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
-      const createdBy = ctx.actor.type === 'user' ? ctx.actor.id : null
-      return db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(apiKeys)
-          .values({
-            name: body.name,
-            prefix,
-            secretHash: hashSecret(secret),
-            roles: body.roles,
-            createdBy,
-            expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
-          })
-          .returning({ id: apiKeys.id })
-        if (!row) throw new Error('insert returned no row')
-        await audit.record(tx, ctx, {
-          action: 'admin.api_key_created',
-          resourceType: 'api_key',
-          resourceId: row.id,
-          outcome: 'success',
-          details: { name: body.name, prefix, roles: body.roles, expiresAt: body.expiresAt ?? null },
-        })
-        const created = await findApiKey(tx, row.id)
-        if (!created) throw new Error('created key not found')
-        return { apiKey: toApiKey(created), secret }
-      })
-    },
+    createApiKey: (ctx, body) => db.transaction((tx) => insertApiKey(tx, audit, hashSecret, ctx, body)),
 
     async revokeApiKey(ctx, keyId) {
       return db.transaction(async (tx) => {

@@ -211,7 +211,14 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
       if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null
       if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > API_KEY_TOUCH_INTERVAL_MS)
         await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id))
-      return { kind: 'api_key', id: key.id, name: key.name, prefix: key.prefix, roles: key.roles as Role[] }
+      return {
+        kind: 'api_key',
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        roles: key.roles as Role[],
+        scopeRunId: key.scopeRunId,
+      }
     },
   }
 }

@@ -73,6 +73,8 @@ export function describeError(error: ApiError): ErrorView {
       return view('bad-request', 'The request was not accepted', error.message, { showsRequestId: true })
     case 'CONFLICT':
       return view('conflict', 'Conflict', error.message, { tone: 'warning' })
+    case 'BUDGET_EXHAUSTED':
+      return view('conflict', 'Privacy budget exhausted', error.message, { tone: 'warning' })
     case 'PAYLOAD_TOO_LARGE':
       return view('too-large', 'Too large', error.message)
     case 'RANGE_NOT_SATISFIABLE':

@@ -1,0 +1,163 @@
+import { and, asc, desc, eq, gte, ilike, inArray, or, sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
+import type { AdapterSettings, ListRunsQuery, Round, RoundMetrics, Run, RunPage } from '@tg/contracts'
+import type { Executor } from '../../db/client'
+import { trainingRounds, trainingRuns } from '../../db/schema'
+import { cumulativeEpsilon, projectEpsilon } from './ledger'
+import type { RdpGroup } from './ledger'
+
+export type RunRow = typeof trainingRuns.$inferSelect
+export type RoundRow = typeof trainingRounds.$inferSelect
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
+const iso = (d: Date | null) => d?.toISOString() ?? null
+
+export function toRun(row: RunRow): Run {
+  const groups = row.rdpGroups as RdpGroup[]
+  return {
+    id: row.id,
+    name: row.name,
+    baseModel: row.baseModel,
+    adapter: row.adapter as AdapterSettings,
+    plannedRounds: row.plannedRounds,
+    stepsPerRound: row.stepsPerRound,
+    dp: {
+      noiseMultiplier: row.noiseMultiplier,
+      clippingNorm: row.clippingNorm,
+      sampleRate: row.sampleRate,
+      delta: row.delta,
+      epsilonBudget: row.epsilonBudget,
+      datasetSize: row.datasetSize,
+    },
+    state: row.state,
+    stateReason: row.stateReason,
+    warnings: row.warnings,
+    roundsRecorded: row.roundsRecorded,
+    lastRoundIndex: row.lastRoundIndex,
+    missingRounds: row.lastRoundIndex === null ? 0 : row.lastRoundIndex + 1 - row.roundsRecorded,
+    epsilonSpent: row.epsilonSpent,
+    epsilonOrder: row.epsilonOrder,
+    projectedEpsilon:
+      row.state === 'created' || row.state === 'running'
+        ? projectEpsilon(groups, {
+            plannedRounds: row.plannedRounds,
+            roundsRecorded: row.roundsRecorded,
+            stepsPerRound: row.stepsPerRound,
+            sampleRate: row.sampleRate,
+            noiseMultiplier: row.noiseMultiplier,
+            delta: row.delta,
+          })
+        : null,
+    lastReportAt: iso(row.lastReportAt),
+    createdAt: row.createdAt.toISOString(),
+    createdBy: row.createdBy,
+    endedAt: iso(row.endedAt),
+  }
+}
+
+export function toRound(row: RoundRow, epsilonAfter: number): Round {
+  return {
+    index: row.index,
+    clients: row.clients,
+    steps: row.steps,
+    sampleRate: row.sampleRate,
+    noiseMultiplier: row.noiseMultiplier,
+    clippingNorm: row.clippingNorm,
+    metrics: row.metrics as RoundMetrics,
+    startedAt: row.startedAt.toISOString(),
+    endedAt: row.endedAt.toISOString(),
+    receivedAt: row.receivedAt.toISOString(),
+    reportedBy: row.reportedBy,
+    epsilonAfter,
+  }
+}
+
+const SORTS = {
+  createdAt: trainingRuns.createdAt,
+  name: trainingRuns.name,
+  epsilonSpent: trainingRuns.epsilonSpent,
+  lastReportAt: trainingRuns.lastReportAt,
+} as const
+
+/** Runs at 80% of their budget or more. */
+export const NEAR_BUDGET = 0.8
+
+export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunPage> {
+  const conditions: (SQL | undefined)[] = [
+    query.q
+      ? or(
+          ilike(trainingRuns.name, `%${escapeLike(query.q)}%`),
+          ilike(trainingRuns.baseModel, `%${escapeLike(query.q)}%`),
+        )
+      : undefined,
+    query.state ? eq(trainingRuns.state, query.state) : undefined,
+    query.budget === 'exhausted' ? eq(trainingRuns.state, 'budget_exhausted') : undefined,
+    query.budget === 'near'
+      ? gte(trainingRuns.epsilonSpent, sql`${trainingRuns.epsilonBudget} * ${NEAR_BUDGET}`)
+      : undefined,
+  ]
+  const where = and(...conditions)
+  const direction = query.order === 'asc' ? asc : desc
+  const sortColumn = SORTS[query.sort]
+  const [rows, [count]] = await Promise.all([
+    ex
+      .select()
+      .from(trainingRuns)
+      .where(where)
+      .orderBy(sql`${direction(sortColumn)} nulls last`, direction(trainingRuns.id))
+      .limit(query.pageSize)
+      .offset((query.page - 1) * query.pageSize),
+    ex
+      .select({ total: sql<number>`count(*)::int` })
+      .from(trainingRuns)
+      .where(where),
+  ])
+  return { items: rows.map(toRun), total: Number(count?.total ?? 0), page: query.page, pageSize: query.pageSize }
+}
+
+export async function findRunRow(ex: Executor, id: string, forUpdate = false): Promise<RunRow | null> {
+  const query = ex.select().from(trainingRuns).where(eq(trainingRuns.id, id))
+  const [row] = forUpdate ? await query.for('update') : await query
+  return row ?? null
+}
+
+export async function listRounds(
+  ex: Executor,
+  run: RunRow,
+): Promise<{ items: Round[]; gaps: Array<{ from: number; to: number }> }> {
+  const rows = await ex
+    .select()
+    .from(trainingRounds)
+    .where(eq(trainingRounds.runId, run.id))
+    .orderBy(asc(trainingRounds.index))
+  const epsilons = cumulativeEpsilon(rows, run.delta)
+  const gaps: Array<{ from: number; to: number }> = []
+  let expected = 0
+  for (const row of rows) {
+    if (row.index > expected) gaps.push({ from: expected, to: row.index - 1 })
+    expected = row.index + 1
+  }
+  return { items: rows.map((row, i) => toRound(row, epsilons[i] ?? 0)), gaps }
+}
+
+/** The newest rounds across runs, with the epsilon of their run after each (by index). */
+export async function latestRounds(ex: Executor, limit: number) {
+  const recent = await ex
+    .select({ round: trainingRounds, runName: trainingRuns.name, delta: trainingRuns.delta })
+    .from(trainingRounds)
+    .innerJoin(trainingRuns, eq(trainingRuns.id, trainingRounds.runId))
+    .orderBy(desc(trainingRounds.receivedAt))
+    .limit(limit)
+  const runIds = [...new Set(recent.map((r) => r.round.runId))]
+  const all = runIds.length ? await ex.select().from(trainingRounds).where(inArray(trainingRounds.runId, runIds)) : []
+  const epsilonAt = new Map<string, number>()
+  for (const runId of runIds) {
+    const rounds = all.filter((r) => r.runId === runId).sort((a, b) => a.index - b.index)
+    const delta = recent.find((r) => r.round.runId === runId)?.delta ?? 1e-5
+    cumulativeEpsilon(rounds, delta).forEach((eps, i) => epsilonAt.set(`${runId}:${rounds[i]?.index}`, eps))
+  }
+  return recent.map(({ round, runName }) => ({
+    run: { id: round.runId, name: runName },
+    round: toRound(round, epsilonAt.get(`${round.runId}:${round.index}`) ?? 0),
+  }))
+}

@@ -1,0 +1,266 @@
+import { z } from 'zod'
+import { TimestampSchema } from '../common/pagination'
+
+export const RUN_STATES = ['created', 'running', 'completed', 'stopped', 'failed', 'budget_exhausted'] as const
+export const RunStateSchema = z.enum(RUN_STATES).meta({ id: 'RunState' })
+export type RunState = z.infer<typeof RunStateSchema>
+/** States in which a run takes no more rounds. */
+export const FINAL_RUN_STATES: readonly RunState[] = ['completed', 'stopped', 'failed', 'budget_exhausted']
+
+/** Budgets above this are accepted with a warning: they promise little privacy. */
+export const EPSILON_WARNING_ABOVE = 10
+
+const positive = (what: string) => z.number().gt(0, `${what} must be greater than 0.`)
+
+export const AdapterSettingsSchema = z
+  .object({
+    method: z.enum(['lora', 'qlora', 'full']).default('lora'),
+    rank: z.number().int().min(1).max(1024).nullable().default(null),
+    alpha: z.number().gt(0).max(4096).nullable().default(null),
+    targetModules: z.array(z.string().trim().min(1).max(80)).max(64).default([]),
+  })
+  .meta({ id: 'AdapterSettings' })
+export type AdapterSettings = z.infer<typeof AdapterSettingsSchema>
+
+export const RunDpSettingsSchema = z
+  .object({
+    noiseMultiplier: positive('The noise multiplier').max(1000),
+    clippingNorm: positive('The clipping norm').max(1e6),
+    sampleRate: positive('The sampling rate').max(1, 'The sampling rate is at most 1.'),
+    delta: positive('Delta').lt(1, 'Delta must be less than 1.'),
+    epsilonBudget: positive('The epsilon budget').max(1000),
+    datasetSize: z
+      .number()
+      .int()
+      .min(1)
+      .nullable()
+      .default(null)
+      .meta({ description: 'Records (or clients) in the dataset; when given, delta must be below 1/N.' }),
+  })
+  .superRefine((dp, ctx) => {
+    if (dp.datasetSize !== null && dp.delta >= 1 / dp.datasetSize)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['delta'],
+        message: `Delta must be below 1/N = ${(1 / dp.datasetSize).toPrecision(3)} for a dataset of ${dp.datasetSize} records.`,
+      })
+  })
+  .meta({ id: 'RunDpSettings' })
+export type RunDpSettings = z.infer<typeof RunDpSettingsSchema>
+
+export const CreateRunBodySchema = z
+  .object({
+    name: z.string().trim().min(1, 'Enter a name.').max(120),
+    baseModel: z.string().trim().min(1, 'Enter the base model.').max(200),
+    adapter: AdapterSettingsSchema,
+    plannedRounds: z.number().int().min(1, 'Plan at least one round.').max(1_000_000),
+    stepsPerRound: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .meta({ description: 'Planned sampled-Gaussian steps per round: the projection to the planned rounds uses it.' }),
+    dp: RunDpSettingsSchema,
+  })
+  .meta({ id: 'CreateRunBody' })
+export type CreateRunBody = z.infer<typeof CreateRunBodySchema>
+
+export const RunSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    baseModel: z.string(),
+    adapter: AdapterSettingsSchema,
+    plannedRounds: z.number().int(),
+    stepsPerRound: z.number().int(),
+    dp: RunDpSettingsSchema,
+    state: RunStateSchema,
+    stateReason: z.string().nullable(),
+    warnings: z.array(z.string()),
+    roundsRecorded: z.number().int().nonnegative(),
+    lastRoundIndex: z.number().int().nullable(),
+    missingRounds: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Indices below the highest reported one that have no report.' }),
+    epsilonSpent: z.number().nonnegative().meta({ description: 'Computed by the server from the recorded rounds.' }),
+    epsilonOrder: z.number().nullable().meta({ description: 'The RDP order that gave epsilonSpent.' }),
+    projectedEpsilon: z
+      .number()
+      .nullable()
+      .meta({ description: 'Epsilon at the planned rounds, if the remaining rounds use the declared settings.' }),
+    lastReportAt: TimestampSchema.nullable(),
+    createdAt: TimestampSchema,
+    createdBy: z.string().nullable(),
+    endedAt: TimestampSchema.nullable(),
+  })
+  .meta({ id: 'Run' })
+export type Run = z.infer<typeof RunSchema>
+
+export const RunPageSchema = z
+  .object({
+    items: z.array(RunSchema),
+    total: z.number().int().nonnegative(),
+    page: z.number().int().positive(),
+    pageSize: z.number().int().positive(),
+  })
+  .meta({ id: 'RunPage' })
+export type RunPage = z.infer<typeof RunPageSchema>
+
+export const RUN_SORTS = ['createdAt', 'name', 'epsilonSpent', 'lastReportAt'] as const
+export const ListRunsQuerySchema = z.object({
+  q: z.string().trim().max(120).optional().meta({ description: 'Name or base model contains.' }),
+  state: RunStateSchema.optional(),
+  budget: z
+    .enum(['near', 'exhausted'])
+    .optional()
+    .meta({ description: 'near: at least 80% of the budget spent; exhausted: state budget_exhausted.' }),
+  sort: z.enum(RUN_SORTS).default('createdAt'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(25),
+})
+export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>
+
+export const RunIdParamSchema = z.object({ runId: z.uuid() })
+
+export const StopRunBodySchema = z
+  .object({ reason: z.string().trim().max(500).default('') })
+  .meta({ id: 'StopRunBody' })
+export type StopRunBody = z.infer<typeof StopRunBodySchema>
+
+export const FailRunBodySchema = z
+  .object({ reason: z.string().trim().min(1, 'Say what failed.').max(2000) })
+  .meta({ id: 'FailRunBody' })
+export type FailRunBody = z.infer<typeof FailRunBodySchema>
+
+export const RoundMetricsSchema = z
+  .object({
+    loss: z.number().finite().nullable().optional(),
+    accuracy: z.number().min(0).max(1).nullable().optional(),
+    meanGradNorm: z.number().min(0).nullable().optional(),
+    clippedFraction: z.number().min(0).max(1).nullable().optional(),
+  })
+  .catchall(z.number().finite())
+  .meta({
+    id: 'RoundMetrics',
+    description: 'Named numbers; loss, accuracy, meanGradNorm and clippedFraction are known.',
+  })
+export type RoundMetrics = z.infer<typeof RoundMetricsSchema>
+
+export const ReportRoundBodySchema = z
+  .object({
+    index: z.number().int().min(0).max(10_000_000),
+    clients: z.number().int().min(1).max(10_000_000).meta({ description: 'Participating clients.' }),
+    steps: z.number().int().min(1).max(1_000_000).meta({ description: 'Sampled-Gaussian steps in this round.' }),
+    sampleRate: z.number().gt(0).max(1),
+    noiseMultiplier: z.number().gt(0).max(1000),
+    clippingNorm: z.number().gt(0).max(1e6),
+    metrics: RoundMetricsSchema.default({}),
+    startedAt: TimestampSchema,
+    endedAt: TimestampSchema,
+  })
+  .refine((r) => Date.parse(r.endedAt) >= Date.parse(r.startedAt), {
+    path: ['endedAt'],
+    message: 'endedAt is before startedAt.',
+  })
+  .meta({ id: 'ReportRoundBody' })
+export type ReportRoundBody = z.infer<typeof ReportRoundBodySchema>
+
+export const RoundSchema = z
+  .object({
+    index: z.number().int(),
+    clients: z.number().int(),
+    steps: z.number().int(),
+    sampleRate: z.number(),
+    noiseMultiplier: z.number(),
+    clippingNorm: z.number(),
+    metrics: RoundMetricsSchema,
+    startedAt: TimestampSchema,
+    endedAt: TimestampSchema,
+    receivedAt: TimestampSchema,
+    reportedBy: z.string().nullable(),
+    epsilonAfter: z.number().meta({ description: 'Epsilon of the run over the rounds with an index up to this one.' }),
+  })
+  .meta({ id: 'Round' })
+export type Round = z.infer<typeof RoundSchema>
+
+export const RoundReceiptSchema = z
+  .object({
+    round: RoundSchema,
+    run: z.object({ state: RunStateSchema, epsilonSpent: z.number(), epsilonBudget: z.number() }),
+    replayed: z.boolean().meta({ description: 'True when this exact report was recorded before.' }),
+  })
+  .meta({ id: 'RoundReceipt' })
+export type RoundReceipt = z.infer<typeof RoundReceiptSchema>
+
+export const RoundListSchema = z
+  .object({
+    items: z.array(RoundSchema),
+    gaps: z.array(z.object({ from: z.number().int(), to: z.number().int() })).meta({
+      description: 'Ranges of round indices (inclusive) below the highest reported one with no report.',
+    }),
+  })
+  .meta({ id: 'RoundList' })
+export type RoundList = z.infer<typeof RoundListSchema>
+
+export const PreviewRoundBodySchema = z
+  .object({
+    steps: z.number().int().min(1).max(1_000_000),
+    sampleRate: z.number().gt(0).max(1).optional(),
+    noiseMultiplier: z.number().gt(0).max(1000).optional(),
+  })
+  .meta({ id: 'PreviewRoundBody' })
+export type PreviewRoundBody = z.infer<typeof PreviewRoundBodySchema>
+
+export const RoundPreviewSchema = z
+  .object({
+    epsilonBefore: z.number(),
+    epsilonAfter: z.number(),
+    epsilonBudget: z.number(),
+    order: z.number().nullable(),
+    wouldExceed: z.boolean(),
+  })
+  .meta({ id: 'RoundPreview' })
+export type RoundPreview = z.infer<typeof RoundPreviewSchema>
+
+/** `details` of BUDGET_EXHAUSTED. */
+export const BudgetExhaustedDetailsSchema = z.object({
+  epsilonSpent: z.number(),
+  epsilonWouldBe: z.number().nullable(),
+  epsilonBudget: z.number(),
+})
+
+export const CreateAgentKeyBodySchema = z
+  .object({ name: z.string().trim().min(1, 'Enter a name.').max(120) })
+  .meta({ id: 'CreateAgentKeyBody' })
+export type CreateAgentKeyBody = z.infer<typeof CreateAgentKeyBodySchema>
+
+/** A live update, sent as a server-sent event named by `type`. */
+export const TrainingEventSchema = z
+  .discriminatedUnion('type', [
+    z.object({
+      type: z.literal('round'),
+      runId: z.uuid(),
+      index: z.number().int(),
+      epsilonSpent: z.number(),
+      state: RunStateSchema,
+    }),
+    z.object({ type: z.literal('run'), runId: z.uuid(), state: RunStateSchema }),
+  ])
+  .meta({ id: 'TrainingEvent' })
+export type TrainingEvent = z.infer<typeof TrainingEventSchema>
+
+export const TrainingEventsQuerySchema = z.object({
+  runId: z.uuid().optional().meta({ description: 'Only events of this run.' }),
+})
+
+export const TrainingOverviewSchema = z
+  .object({
+    active: z.array(RunSchema).meta({ description: 'Runs created or running, newest report first (at most 10).' }),
+    nearBudget: z.array(RunSchema).meta({ description: 'Runs at 80% of their budget or past it (at most 10).' }),
+    latestRounds: z.array(z.object({ run: z.object({ id: z.uuid(), name: z.string() }), round: RoundSchema })),
+  })
+  .meta({ id: 'TrainingOverview' })
+export type TrainingOverview = z.infer<typeof TrainingOverviewSchema>
