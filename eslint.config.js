@@ -1,5 +1,5 @@
 // One lint setup for the whole repository. Project decisions are encoded as rules here:
-// only web/src/shared/api may call fetch; features never import each other; shared/ never
+// only web/src/shared/api may call fetch, XMLHttpRequest or EventSource; features never import each other; shared/ never
 // imports features.
 import { readdirSync } from 'node:fs'
 import js from '@eslint/js'
@@ -17,7 +17,7 @@ const features = (() => {
   }
 })()
 
-const FETCH_MESSAGE = 'Only web/src/shared/api calls fetch; use the typed API client.'
+const FETCH_MESSAGE = 'Only web/src/shared/api talks to the server (fetch, XMLHttpRequest, EventSource); use the typed API client.'
 
 export default tseslint.config(
   {
@@ -60,11 +60,15 @@ export default tseslint.config(
     files: ['web/src/**/*.{ts,vue}'],
     languageOptions: { globals: { ...globals.browser } },
     rules: {
-      'no-restricted-globals': ['error', { name: 'fetch', message: FETCH_MESSAGE }],
+      'no-restricted-globals': [
+        'error',
+        ...['fetch', 'XMLHttpRequest', 'EventSource'].map((name) => ({ name, message: FETCH_MESSAGE })),
+      ],
       'no-restricted-properties': [
         'error',
-        { object: 'window', property: 'fetch', message: FETCH_MESSAGE },
-        { object: 'globalThis', property: 'fetch', message: FETCH_MESSAGE },
+        ...['window', 'globalThis'].flatMap((object) =>
+          ['fetch', 'XMLHttpRequest', 'EventSource'].map((property) => ({ object, property, message: FETCH_MESSAGE })),
+        ),
       ],
     },
   },

@@ -44,7 +44,7 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
 }
 
 /** The real BFF on `target`, seeded; returns its URL, an admin API key and a stop function. */
-async function startBff(target: DatabaseTarget) {
+export async function startBff(target: DatabaseTarget) {
   const database = createDatabase(target)
   await database.migrate()
   const { app, services } = createApp({

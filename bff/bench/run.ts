@@ -5,9 +5,13 @@
 import { runAuditBench } from './audit'
 import { runHttpBench } from './http'
 import { benchPrivacy } from './privacy'
+import { runTgspBench } from './tgsp'
+import { runTrainingBench } from './training'
 import { runVerifyBench } from './verify'
 
 await runHttpBench()
 await runAuditBench()
 await runVerifyBench()
 await benchPrivacy()
+await runTrainingBench()
+await runTgspBench()

@@ -9,6 +9,7 @@ const toPath = (route: AnyAppRoute) => route.path.replace(/\{[^}]+\}/g, SAMPLE_I
 const methodOf = (route: AnyAppRoute) => route.method.toUpperCase()
 const bodyOf = (route: AnyAppRoute) => (route.method === 'get' ? undefined : {})
 const protectedRoutes = ALL_ROUTES.filter((r) => r['x-roles'] !== 'public')
+const isRunScoped = (route: AnyAppRoute) => 'x-run-scoped' in route && route['x-run-scoped'] === true
 const allowedRoles = (route: AnyAppRoute): readonly Role[] => route['x-roles'] as readonly Role[]
 
 let h: Harness
@@ -109,10 +110,10 @@ describe('the route table', () => {
     for (const route of protectedRoutes) {
       const own = route.path.replace('{runId}', runId).replace(/\{[^}]+\}/g, SAMPLE_ID)
       const res = await h.request(methodOf(route), own, { bearer: secret, body: bodyOf(route) })
-      if (route['x-run-scoped']) expect([401, 403], route.operationId).not.toContain(res.status)
+      if (isRunScoped(route)) expect([401, 403], route.operationId).not.toContain(res.status)
       else expect(res.status, route.operationId).toBe(403)
       await res.body?.cancel()
-      if (route['x-run-scoped']) {
+      if (isRunScoped(route)) {
         const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
         expect(other.status, `${route.operationId} on another run`).toBe(403)
       }

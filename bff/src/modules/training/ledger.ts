@@ -1,13 +1,37 @@
-import { RdpAccountant } from '@tg/contracts/privacy'
-import type { PrivacyRound } from '@tg/contracts/privacy'
+import { DEFAULT_ORDERS, computeRdp, epsilonFromRdp } from '@tg/contracts/privacy'
+import type { EpsilonResult, PrivacyRound } from '@tg/contracts/privacy'
 
 /** Steps recorded per (sampleRate, noiseMultiplier): all the accountant needs, kept on the run row. */
 export type RdpGroup = { sampleRate: number; noiseMultiplier: number; steps: number }
 
-export function accountantOf(groups: readonly RdpGroup[]): RdpAccountant {
-  const accountant = new RdpAccountant()
-  for (const group of groups) accountant.add(group)
-  return accountant
+/**
+ * Per-step RDP vectors by (sampleRate, noiseMultiplier), shared by every request of this process:
+ * computing one (the fractional orders' series) costs milliseconds, reusing it nothing. Runs use
+ * few distinct settings; the cache is bounded anyway.
+ */
+const PER_STEP = new Map<string, readonly number[]>()
+const PER_STEP_MAX = 4096
+
+function perStep(sampleRate: number, noiseMultiplier: number): readonly number[] {
+  const key = `${sampleRate}:${noiseMultiplier}`
+  let vector = PER_STEP.get(key)
+  if (!vector) {
+    vector = computeRdp({ sampleRate, noiseMultiplier })
+    if (PER_STEP.size >= PER_STEP_MAX) PER_STEP.delete(PER_STEP.keys().next().value!)
+    PER_STEP.set(key, vector)
+  }
+  return vector
+}
+
+/** Epsilon (and the order that attains it) of a set of groups composed, at delta. */
+export function epsilonOf(groups: readonly RdpGroup[], delta: number): EpsilonResult {
+  const total = new Array<number>(DEFAULT_ORDERS.length).fill(0)
+  for (const group of groups) {
+    if (group.steps === 0) continue
+    const vector = perStep(group.sampleRate, group.noiseMultiplier)
+    for (let i = 0; i < total.length; i++) total[i]! += group.steps * vector[i]!
+  }
+  return epsilonFromRdp(total, DEFAULT_ORDERS, delta)
 }
 
 export function addToGroups(groups: readonly RdpGroup[], round: PrivacyRound): RdpGroup[] {
@@ -38,23 +62,21 @@ export function projectEpsilon(
   },
 ): number {
   const remaining = Math.max(0, plan.plannedRounds - plan.roundsRecorded)
-  const accountant = accountantOf(groups)
-  if (remaining > 0)
-    accountant.add({
-      sampleRate: plan.sampleRate,
-      noiseMultiplier: plan.noiseMultiplier,
-      steps: remaining * plan.stepsPerRound,
-    })
-  return finite(accountant.epsilon(plan.delta).epsilon)
+  const planned = {
+    sampleRate: plan.sampleRate,
+    noiseMultiplier: plan.noiseMultiplier,
+    steps: remaining * plan.stepsPerRound,
+  }
+  return finite(epsilonOf(addToGroups(groups, planned), plan.delta).epsilon)
 }
 
 /** Epsilon of the run over the rounds with index up to each one, in index order. */
 export function cumulativeEpsilon(rounds: readonly (PrivacyRound & { index: number })[], delta: number): number[] {
-  const accountant = new RdpAccountant()
+  let groups: RdpGroup[] = []
   return [...rounds]
     .sort((a, b) => a.index - b.index)
     .map((round) => {
-      accountant.add(round)
-      return finite(accountant.epsilon(delta).epsilon)
+      groups = addToGroups(groups, round)
+      return finite(epsilonOf(groups, delta).epsilon)
     })
 }

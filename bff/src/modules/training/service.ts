@@ -27,7 +27,7 @@ import type { EventBus } from '../../lib/events'
 import { AppError, conflict, notFound } from '../../lib/errors'
 import { insertApiKey } from '../admin/service'
 import type { AuditContext, AuditLog } from '../audit/record'
-import { accountantOf, addToGroups, finite, orderOf, projectEpsilon } from './ledger'
+import { addToGroups, epsilonOf, finite, orderOf, projectEpsilon } from './ledger'
 import type { RdpGroup } from './ledger'
 import { NEAR_BUDGET, findRunRow, latestRounds, listRounds, listRuns, toRound, toRun } from './repo'
 import type { RunRow } from './repo'
@@ -266,7 +266,7 @@ export function createTrainingService({ db, audit, events, hashSecret }: Deps): 
           )
 
         const groups = run.rdpGroups as RdpGroup[]
-        const after = accountantOf(groups).previewEpsilon(body, run.delta)
+        const after = epsilonOf(addToGroups(groups, body), run.delta)
         if (after.epsilon > run.epsilonBudget)
           return { kind: 'exhausted' as const, run, wouldBe: finite(after.epsilon) }
 
@@ -341,13 +341,12 @@ export function createTrainingService({ db, audit, events, hashSecret }: Deps): 
 
     async previewRound(runId, body) {
       const run = await requireRun(db, runId)
-      const accountant = accountantOf(run.rdpGroups as RdpGroup[])
-      const after = accountant.previewEpsilon(
-        {
+      const after = epsilonOf(
+        addToGroups(run.rdpGroups as RdpGroup[], {
           steps: body.steps,
           sampleRate: body.sampleRate ?? run.sampleRate,
           noiseMultiplier: body.noiseMultiplier ?? run.noiseMultiplier,
-        },
+        }),
         run.delta,
       )
       return {

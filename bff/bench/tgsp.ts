@@ -1,0 +1,202 @@
+/**
+ * `pnpm bench` (marketplace part): upload + verify of one large TGSP package through the real
+ * server process, against `sha256sum` of the same file in the same run (the ratio is the figure),
+ * and the server's peak resident memory (VmHWM). BENCH_TGSP_BYTES sets the payload size
+ * (default 1 GiB). Goals: at least 80% of sha256sum's throughput, peak RSS under 200 MB.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
+import { buildPackageFile } from '../src/cli/tgsp/build'
+
+const BYTES = Number(process.env.BENCH_TGSP_BYTES ?? 1024 ** 3)
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
+const PASSWORD = 'bench password for the upload bench'
+const MiB = 1024 * 1024
+
+function writeRandomFile(file: string, bytes: number) {
+  const chunk = 8 * MiB
+  for (let written = 0; written < bytes; written += chunk)
+    writeFileSync(file, randomBytes(Math.min(chunk, bytes - written)), { flag: written === 0 ? 'w' : 'a' })
+}
+
+/** Starts the server process on its embedded database; resolves with its URL and pid. */
+function startServer(dataDir: string) {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['bff/src/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TG_DATA_DIR: dataDir,
+      PORT: '0',
+      TG_LOG_LEVEL: 'info',
+      TG_UPLOAD_MAX_BYTES: String(BYTES + 64 * MiB),
+      TG_WEB_DIST: join(dataDir, 'no-web'),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  return new Promise<{ url: string; pid: number; stop: () => Promise<void> }>((resolveStart, reject) => {
+    const onData = (data: Buffer) => {
+      output += data.toString()
+      const url = /listening on (http:\/\/[\d.:]+)/.exec(output)?.[1]
+      if (url) {
+        // tsx runs the server in a child process of its own: measure that one.
+        const pid = Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(' ')[0])
+        child.stdout.off('data', onData)
+        child.stdout.resume()
+        resolveStart({
+          url,
+          pid,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done())
+              child.kill('SIGTERM')
+            }),
+        })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+    child.once('exit', (code) => reject(new Error(`server exited (${code}): ${output.slice(-2000)}`)))
+  })
+}
+
+const memoryOf = (pid: number, field: 'VmHWM' | 'VmRSS') =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024
+
+async function api(
+  url: string,
+  path: string,
+  init: { method?: string; body?: unknown; cookie?: string; csrf?: string },
+) {
+  const res = await fetch(`${url}${path}`, {
+    method: init.method ?? 'GET',
+    headers: {
+      'content-type': 'application/json',
+      origin: url,
+      ...(init.cookie ? { cookie: init.cookie } : {}),
+      ...(init.csrf ? { 'x-csrf-token': init.csrf } : {}),
+    },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  })
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  return { res, body: (await res.json()) as Record<string, unknown> }
+}
+
+function upload(url: string, file: string, key: string) {
+  return new Promise<{ status: number; body: string }>((resolveUpload, reject) => {
+    const req = request(`${url}/api/v1/tgsp/packages`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': statSync(file).size,
+        authorization: `Bearer ${key}`,
+      },
+    })
+    req.on('response', (res) => {
+      let body = ''
+      res.on('data', (d: Buffer) => (body += d.toString()))
+      res.on('end', () => resolveUpload({ status: res.statusCode ?? 0, body }))
+    })
+    req.on('error', reject)
+    createReadStream(file, { highWaterMark: MiB }).pipe(req)
+  })
+}
+
+export async function runTgspBench() {
+  const work = mkdtempSync(join(tmpdir(), 'tg-bench-tgsp-'))
+  try {
+    console.log(`\nTGSP upload + verify: ${(BYTES / MiB).toFixed(0)} MiB payload through the server process`)
+    const signing = generateSigningKeyPair()
+    const recipient = generateEncryptionKeyPair()
+    const input = join(work, 'adapter')
+    mkdirSync(input)
+    writeRandomFile(join(input, 'weights.bin'), BYTES)
+    const pkg = join(work, 'bench.tgsp')
+    let started = performance.now()
+    const { bytes } = await buildPackageFile({
+      inputDir: input,
+      out: pkg,
+      modelName: 'bench-adapter',
+      modelVersion: '1.0.0',
+      recipients: [recipient.publicKey],
+      signingKey: signing.secretKey,
+      signingPub: signing.publicKey,
+      baseModels: ['bench-base'],
+    })
+    rmSync(input, { recursive: true })
+    console.log(
+      `  built ${(bytes / MiB).toFixed(0)} MiB package in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    )
+
+    const dataDir = join(work, 'data')
+    const created = spawnSync(
+      join(ROOT, 'node_modules/.bin/tsx'),
+      ['bff/src/cli/tgctl.ts', 'admin', 'create-user', '--username', 'bench', '--roles', 'admin', '--password-stdin'],
+      { cwd: ROOT, input: PASSWORD, env: { ...process.env, TG_DATA_DIR: dataDir }, encoding: 'utf8' },
+    )
+    if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`)
+    const server = await startServer(dataDir)
+    try {
+      const signIn = await api(server.url, '/api/v1/auth/sign-in', {
+        method: 'POST',
+        body: { username: 'bench', password: PASSWORD },
+      })
+      const cookie = (signIn.res.headers.get('set-cookie') ?? '').split(';')[0]!
+      const session = { cookie, csrf: String(signIn.body.csrfToken) }
+      await api(server.url, '/api/v1/tgsp/publishers', {
+        method: 'POST',
+        ...session,
+        body: { name: 'Bench publisher', classic: signing.publicKey.classic, pqc: signing.publicKey.pqc },
+      })
+      const key = await api(server.url, '/api/v1/admin/api-keys', {
+        method: 'POST',
+        ...session,
+        body: { name: 'bench publisher', roles: ['publisher'] },
+      })
+      const rssBefore = memoryOf(server.pid, 'VmRSS')
+      const peakBefore = memoryOf(server.pid, 'VmHWM')
+      // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0): the peak read after is the upload's own.
+      writeFileSync(`/proc/${server.pid}/clear_refs`, '5')
+
+      // sha256sum first warms the page cache for both runs alike.
+      spawnSync('sha256sum', [pkg])
+      started = performance.now()
+      const sum = spawnSync('sha256sum', [pkg], { encoding: 'utf8' })
+      const shaSeconds = (performance.now() - started) / 1000
+      if (sum.status !== 0) throw new Error('sha256sum failed')
+
+      started = performance.now()
+      const result = await upload(server.url, pkg, String(key.body.secret))
+      const uploadSeconds = (performance.now() - started) / 1000
+      if (result.status !== 201) throw new Error(`upload answered ${result.status}: ${result.body.slice(0, 500)}`)
+      const checks = (JSON.parse(result.body) as { checks: Record<string, { ok: boolean }> }).checks
+      const peak = memoryOf(server.pid, 'VmHWM')
+
+      const mibs = (s: number) => (bytes / MiB / s).toFixed(0)
+      const ratio = shaSeconds / uploadSeconds
+      console.log(`  sha256sum:       ${shaSeconds.toFixed(2)} s (${mibs(shaSeconds)} MiB/s)`)
+      console.log(
+        `  upload + verify: ${uploadSeconds.toFixed(2)} s (${mibs(uploadSeconds)} MiB/s), every check ${Object.values(checks).every((c) => c.ok) ? 'passed' : 'DID NOT pass'}`,
+      )
+      console.log(
+        `  throughput ratio to sha256sum: ${ratio.toFixed(2)} (goal >= 0.80: ${ratio >= 0.8 ? 'met' : 'missed'})`,
+      )
+      console.log(
+        `  server memory: ${rssBefore.toFixed(0)} MB resident before the upload, peak during it ${peak.toFixed(0)} MB ` +
+          `(+${(peak - rssBefore).toFixed(0)} MB; peak since start ${peakBefore.toFixed(0)} MB; goal < 200: ${peak < 200 ? 'met' : 'missed'})`,
+      )
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await runTgspBench()

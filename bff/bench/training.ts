@@ -1,0 +1,94 @@
+/**
+ * `pnpm bench` (training part): round ingestion through the real HTTP API with server-side
+ * accounting and the audit log on, on PGlite and PostgreSQL. Writers post rounds of their own run
+ * (rounds of one run are serialised by its row lock; runs proceed in parallel), and the same
+ * number of rounds into one run, as one agent would. BENCH_TRAINING_ROUNDS (default 1000).
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { DatabaseTarget } from '../src/db/client'
+import { createPostgresDatabase } from '../src/test/harness'
+import { startBff } from './http'
+
+const ROUNDS = Number(process.env.BENCH_TRAINING_ROUNDS ?? 1000)
+const DP = { noiseMultiplier: 1.1, clippingNorm: 1, sampleRate: 0.001, delta: 1e-5, epsilonBudget: 1000 }
+
+async function post(url: string, headers: Record<string, string>, path: string, body: unknown) {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  })
+  if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`)
+  return (await res.json()) as { id: string }
+}
+
+async function ingest(target: DatabaseTarget, runs: number) {
+  const bff = await startBff(target)
+  try {
+    const perRun = Math.ceil(ROUNDS / runs)
+    const ids: string[] = []
+    for (let r = 0; r < runs; r++) {
+      const run = await post(bff.url, bff.headers, '/api/v1/training/runs', {
+        name: `bench ${r}`,
+        baseModel: 'bench',
+        adapter: {},
+        plannedRounds: perRun,
+        stepsPerRound: 10,
+        dp: DP,
+      })
+      ids.push(run.id)
+    }
+    const started = performance.now()
+    await Promise.all(
+      ids.map(async (runId) => {
+        for (let index = 0; index < perRun; index++)
+          await post(bff.url, bff.headers, `/api/v1/training/runs/${runId}/rounds`, {
+            index,
+            clients: 16,
+            steps: 10,
+            // Mixed parameters, as runs that tighten their noise over time have.
+            sampleRate: index % 3 === 0 ? 0.0005 : 0.001,
+            noiseMultiplier: index % 2 === 0 ? 1.1 : 1.3,
+            clippingNorm: 1,
+            metrics: { loss: 1 / (index + 1), accuracy: 0.5 },
+            startedAt: '2026-11-30T00:00:00.000Z',
+            endedAt: '2026-11-30T00:01:00.000Z',
+          })
+      }),
+    )
+    const seconds = (performance.now() - started) / 1000
+    return (perRun * runs) / seconds
+  } finally {
+    await bff.stop()
+  }
+}
+
+export async function runTrainingBench() {
+  console.log(`\nround ingestion through the API (accounting + audit on), ${ROUNDS} rounds`)
+  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-training-'))
+  try {
+    for (const runs of [1, 8]) {
+      const rate = await ingest({ kind: 'pglite', dir: join(dir, `pglite-${runs}`) }, runs)
+      console.log(`  PGlite, ${runs} run(s) in parallel: ${rate.toFixed(0)} rounds/s`)
+    }
+    for (const runs of [1, 8]) {
+      const pg = await createPostgresDatabase()
+      if ('skip' in pg) {
+        console.log(`  PostgreSQL skipped: ${pg.skip}`)
+        break
+      }
+      try {
+        const rate = await ingest(pg.target, runs)
+        console.log(`  PostgreSQL, ${runs} run(s) in parallel: ${rate.toFixed(0)} rounds/s`)
+      } finally {
+        await pg.drop()
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (process.argv[1]?.endsWith('training.ts')) await runTrainingBench()
