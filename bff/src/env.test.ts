@@ -43,11 +43,15 @@ describe('configuration', () => {
     expect(message).toContain('TG_KEY_MASTER')
     expect(message).toContain('TG_SESSION_SECRET')
     expect(message).toContain('durable database')
+    expect(message).toContain('durable package store')
   })
 
-  it('starts production with secrets and PostgreSQL, or with PGlite on an absolute data directory', () => {
+  it('starts production with secrets, PostgreSQL and a package store, or everything on an absolute data directory', () => {
     const secrets = { TG_ENV: 'production', TG_KEY_MASTER: 'k'.repeat(32), TG_SESSION_SECRET: 's'.repeat(32) }
-    expect(parseConfig({ ...secrets, DATABASE_URL: 'postgres://db/tg' }).isProduction).toBe(true)
+    expect(() => parseConfig({ ...secrets, DATABASE_URL: 'postgres://db/tg' })).toThrow(/durable package store/)
+    const withBlobs = parseConfig({ ...secrets, DATABASE_URL: 'postgres://db/tg', TG_BLOB_DIR: '/srv/blobs' })
+    expect(withBlobs.isProduction).toBe(true)
+    expect(withBlobs.tgsp.blobDir).toBe('/srv/blobs')
     expect(parseConfig({ ...secrets, TG_DATA_DIR: '/var/lib/tg' }).database).toEqual({
       kind: 'pglite',
       dir: '/var/lib/tg/pglite',

@@ -100,6 +100,11 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       missing.push(
         'a durable database: DATABASE_URL (PostgreSQL), or TG_DATA_DIR as an absolute path on a persistent volume',
       )
+    const blobDirIsDurable = e.TG_BLOB_DIR
+      ? isAbsolute(e.TG_BLOB_DIR)
+      : Boolean(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR))
+    if (!blobDirIsDurable)
+      missing.push('a durable package store: TG_BLOB_DIR (or TG_DATA_DIR) as an absolute path on a persistent volume')
     if (missing.length > 0)
       throw new ConfigError(`TG_ENV=production refuses to start without:\n  - ${missing.join('\n  - ')}`)
   }
