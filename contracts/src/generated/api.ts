@@ -4713,7 +4713,7 @@ export interface operations {
                 /** @description Name or base model contains. */
                 q?: string;
                 state?: components["schemas"]["RunState"];
-                /** @description near: at least 80% of the budget spent; exhausted: state budget_exhausted. */
+                /** @description near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted. */
                 budget?: "near" | "exhausted";
                 sort?: "createdAt" | "name" | "epsilonSpent" | "lastReportAt";
                 order?: "asc" | "desc";

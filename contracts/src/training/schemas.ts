@@ -7,6 +7,9 @@ export type RunState = z.infer<typeof RunStateSchema>
 /** States in which a run takes no more rounds. */
 export const FINAL_RUN_STATES: readonly RunState[] = ['completed', 'stopped', 'failed', 'budget_exhausted']
 
+/** A run is near its budget from this share of it on (the `budget=near` filter, the dashboard). */
+export const NEAR_BUDGET_SHARE = 0.8
+
 /** Budgets above this are accepted with a warning: they promise little privacy. */
 export const EPSILON_WARNING_ABOVE = 10
 
@@ -115,7 +118,9 @@ export const ListRunsQuerySchema = z.object({
   budget: z
     .enum(['near', 'exhausted'])
     .optional()
-    .meta({ description: 'near: at least 80% of the budget spent; exhausted: state budget_exhausted.' }),
+    .meta({
+      description: 'near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted.',
+    }),
   sort: z.enum(RUN_SORTS).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),

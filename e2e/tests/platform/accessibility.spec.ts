@@ -3,6 +3,7 @@ import { ADMIN, completeSetup } from '../../support/api'
 import { expectNoSeriousA11yViolations } from '../../support/axe'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
+import { createRunWithRounds } from '../../support/training'
 import { signInUi } from '../../support/ui'
 
 let server: ConsoleServer
@@ -14,7 +15,11 @@ test.afterAll(async () => server.stop())
 const SIGNED_IN_PAGES = [
   ['Dashboard', '/'],
   ['Training', '/training'],
+  ['Training', '/training/calculator'],
   ['Marketplace', '/marketplace'],
+  ['Marketplace', '/marketplace/releases'],
+  ['Marketplace', '/marketplace/fleets'],
+  ['Marketplace', '/marketplace/publishers'],
   ['FedMoE', '/fedmoe'],
   ['Integrations', '/integrations'],
   ['Audit', '/audit'],
@@ -23,10 +28,14 @@ const SIGNED_IN_PAGES = [
 ] as const
 
 test('every page has no serious or critical axe violations, in light and dark mode', async ({ page }) => {
+  // About fifteen pages, each checked twice: well past the default minute.
+  test.setTimeout(180_000)
   await page.goto(server.setupUrl as string)
   await expect(page.getByRole('heading', { level: 1, name: 'Create the first admin' })).toBeVisible()
   await expectNoSeriousA11yViolations(page, 'setup')
-  await completeSetup(server.url, server.setupUrl as string)
+  const admin = await completeSetup(server.url, server.setupUrl as string)
+  const runId = await createRunWithRounds(server.url, admin, 'a11y-run', 3)
+  const pages = [...SIGNED_IN_PAGES, ['a11y-run', `/training/runs/${runId}`] as const]
 
   await page.goto(`${server.url}/sign-in`)
   await expectNoSeriousA11yViolations(page, 'sign-in')
@@ -35,7 +44,7 @@ test('every page has no serious or critical axe violations, in light and dark mo
 
   for (const scheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme: scheme })
-    for (const [heading, path] of SIGNED_IN_PAGES) {
+    for (const [heading, path] of pages) {
       await page.goto(`${server.url}${path}`)
       await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible()
       await expect(page.locator('[data-testid="query-state"][data-state="loading"]')).toHaveCount(0)

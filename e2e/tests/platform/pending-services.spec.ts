@@ -12,8 +12,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => server.stop())
 
 const PAGES = [
-  ['Training', '/training'],
-  ['Marketplace', '/marketplace'],
   ['FedMoE', '/fedmoe'],
   ['Integrations', '/integrations'],
 ] as const

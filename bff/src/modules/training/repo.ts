@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gte, ilike, inArray, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
+import { NEAR_BUDGET_SHARE } from '@tg/contracts'
 import type { AdapterSettings, ListRunsQuery, Round, RoundMetrics, Run, RunPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { trainingRounds, trainingRuns } from '../../db/schema'
@@ -79,8 +80,7 @@ const SORTS = {
   lastReportAt: trainingRuns.lastReportAt,
 } as const
 
-/** Runs at 80% of their budget or more. */
-export const NEAR_BUDGET = 0.8
+export const NEAR_BUDGET = NEAR_BUDGET_SHARE
 
 export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunPage> {
   const conditions: (SQL | undefined)[] = [

@@ -1,20 +1,16 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
-import { completeSetupRoute, getSessionRoute, getSetupStatusRoute, signInRoute, signOutRoute } from '@tg/contracts'
+import { completeSetupRoute, getSetupStatusRoute, signInRoute, signOutRoute } from '@tg/contracts'
 import type { CompleteSetupBody, SessionResponse, SignInBody } from '@tg/contracts'
 import { api, isApiError } from '@/shared/api'
+import { SESSION_QUERY_KEY } from '@/shared/session/session-query'
+
+export { sessionQuery } from '@/shared/session/session-query'
 
 export const authKeys = {
   all: ['auth'] as const,
-  session: () => [...authKeys.all, 'session'] as const,
+  session: () => SESSION_QUERY_KEY,
   setupStatus: () => [...authKeys.all, 'setup-status'] as const,
 }
-
-export const sessionQuery = () =>
-  queryOptions({
-    queryKey: authKeys.session(),
-    queryFn: ({ signal }) => api.request(getSessionRoute, { signal }),
-    staleTime: 60_000,
-  })
 
 export const setupStatusQuery = () =>
   queryOptions({

@@ -1,11 +1,12 @@
 import { queryOptions } from '@tanstack/vue-query'
-import { getDashboardOverviewRoute, getSystemHealthRoute } from '@tg/contracts'
+import { getDashboardOverviewRoute, getSystemHealthRoute, trainingOverviewRoute } from '@tg/contracts'
 import { api } from '@/shared/api'
 
 export const dashboardKeys = {
   all: ['dashboard'] as const,
   overview: () => [...dashboardKeys.all, 'overview'] as const,
   health: () => [...dashboardKeys.all, 'health'] as const,
+  training: () => [...dashboardKeys.all, 'training'] as const,
 }
 
 /** Users, API keys and recent sign-ins: admin and auditor only, others get 403. */
@@ -20,4 +21,11 @@ export const healthQuery = () =>
     queryKey: dashboardKeys.health(),
     queryFn: ({ signal }) => api.request(getSystemHealthRoute, { signal }),
     refetchInterval: 30_000,
+  })
+
+/** Active runs, runs near or past their budget, the latest rounds (any signed-in role). */
+export const trainingOverviewQuery = () =>
+  queryOptions({
+    queryKey: dashboardKeys.training(),
+    queryFn: ({ signal }) => api.request(trainingOverviewRoute, { signal }),
   })

@@ -1,15 +1,160 @@
-import { queryOptions } from '@tanstack/vue-query'
-import { listPackagesRoute } from '@tg/contracts'
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
+import type { QueryClient, QueryKey } from '@tanstack/vue-query'
+import {
+  createFleetRoute,
+  createPublisherRoute,
+  createReleaseRoute,
+  getPackageRoute,
+  listChannelsRoute,
+  listFleetsRoute,
+  listPackagesRoute,
+  listPublishersRoute,
+  listReleasesRoute,
+  revokePublisherRoute,
+  rollbackReleaseRoute,
+  updateFleetRoute,
+  uploadPackageRoute,
+} from '@tg/contracts'
+import type { CreateFleetBody, CreatePublisherBody, CreateReleaseBody, UpdateFleetBody } from '@tg/contracts'
 import { api } from '@/shared/api'
+import type { UploadOptions } from '@/shared/api'
+import { packageListParamsOf } from './url-filters'
+import type { PackageFilters } from './url-filters'
+
+/** The most releases one page of history asks for (the contract's maximum). */
+export const RELEASES_LIMIT = 500
+
+/** What the releases list is narrowed to. */
+export type ReleaseScope = { fleetId?: string; packageId?: string }
+
+const ALL = ['marketplace'] as const
+const PACKAGES = [...ALL, 'packages'] as const
+const PUBLISHERS = [...ALL, 'publishers'] as const
+const FLEETS = [...ALL, 'fleets'] as const
+const RELEASES = [...ALL, 'releases'] as const
+const CHANNELS = [...ALL, 'channels'] as const
 
 export const marketplaceKeys = {
-  all: ['marketplace'] as const,
-  packages: () => [...marketplaceKeys.all, 'packages'] as const,
+  all: ALL,
+  packages: {
+    all: PACKAGES,
+    list: (filters: PackageFilters) => [...PACKAGES, 'list', filters] as const,
+    detail: (id: string) => [...PACKAGES, 'detail', id] as const,
+  },
+  publishers: { all: PUBLISHERS, list: () => [...PUBLISHERS, 'list'] as const },
+  fleets: {
+    all: FLEETS,
+    list: (includeArchived: boolean) => [...FLEETS, 'list', { includeArchived }] as const,
+  },
+  releases: { all: RELEASES, list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const },
+  channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
 
-/** GET /api/v1/tgsp/packages: not in this build yet, so the server answers 501 NOT_SUPPORTED. */
-export const marketplacePackagesQuery = () =>
+export const packageListQuery = (filters: PackageFilters) =>
   queryOptions({
-    queryKey: marketplaceKeys.packages(),
-    queryFn: ({ signal }) => api.request(listPackagesRoute, { signal }),
+    queryKey: marketplaceKeys.packages.list(filters),
+    queryFn: ({ signal }) =>
+      api.request(listPackagesRoute, { params: { query: packageListParamsOf(filters) }, signal }),
   })
+
+export const packageDetailQuery = (packageId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.packages.detail(packageId),
+    queryFn: ({ signal }) => api.request(getPackageRoute, { params: { path: { packageId } }, signal }),
+  })
+
+export const publisherListQuery = () =>
+  queryOptions({
+    queryKey: marketplaceKeys.publishers.list(),
+    queryFn: ({ signal }) => api.request(listPublishersRoute, { signal }),
+  })
+
+export const fleetListQuery = (includeArchived: boolean) =>
+  queryOptions({
+    queryKey: marketplaceKeys.fleets.list(includeArchived),
+    queryFn: ({ signal }) =>
+      api.request(listFleetsRoute, {
+        params: { query: { includeArchived: includeArchived ? 'true' : 'false' } },
+        signal,
+      }),
+  })
+
+/** Channels come from the server's configuration (TG_RELEASE_CHANNELS) and rarely change. */
+export const channelListQuery = () =>
+  queryOptions({
+    queryKey: marketplaceKeys.channels.list(),
+    queryFn: ({ signal }) => api.request(listChannelsRoute, { signal }),
+    staleTime: 5 * 60_000,
+  })
+
+export const releaseListQuery = (scope: ReleaseScope) =>
+  queryOptions({
+    queryKey: marketplaceKeys.releases.list(scope),
+    queryFn: ({ signal }) =>
+      api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT } }, signal }),
+  })
+
+function invalidate(queryClient: QueryClient, ...keys: QueryKey[]) {
+  return Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })))
+}
+
+/** Uploads a package file; a stored package changes the list and its publisher's count. */
+export function useUploadPackageMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ file, ...options }: { file: Blob } & UploadOptions) => api.upload(uploadPackageRoute, file, options),
+    onSuccess: () => invalidate(queryClient, PACKAGES, PUBLISHERS),
+  })
+}
+
+export function useCreatePublisherMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: CreatePublisherBody) => api.request(createPublisherRoute, { body }),
+    onSuccess: () => invalidate(queryClient, PUBLISHERS),
+  })
+}
+
+/** Revoking marks the publisher's packages signer_revoked: packages and releases show it. */
+export function useRevokePublisherMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (publisherId: string) => api.request(revokePublisherRoute, { params: { path: { publisherId } } }),
+    onSuccess: () => invalidate(queryClient, PUBLISHERS, PACKAGES, RELEASES),
+  })
+}
+
+export function useCreateFleetMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: CreateFleetBody) => api.request(createFleetRoute, { body }),
+    onSuccess: () => invalidate(queryClient, FLEETS),
+  })
+}
+
+/** Fleet names also appear in releases and in where packages are live. */
+export function useUpdateFleetMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ fleetId, body }: { fleetId: string; body: UpdateFleetBody }) =>
+      api.request(updateFleetRoute, { params: { path: { fleetId } }, body }),
+    onSuccess: () => invalidate(queryClient, FLEETS, RELEASES, PACKAGES),
+  })
+}
+
+export function useCreateReleaseMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: CreateReleaseBody) => api.request(createReleaseRoute, { body }),
+    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES),
+  })
+}
+
+export function useRollbackReleaseMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ releaseId, notes }: { releaseId: string; notes: string }) =>
+      api.request(rollbackReleaseRoute, { params: { path: { releaseId } }, body: { notes } }),
+    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES),
+  })
+}

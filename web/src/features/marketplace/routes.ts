@@ -5,6 +5,31 @@ export const marketplaceRoutes: RouteRecordRaw[] = [
     path: '/marketplace',
     name: 'marketplace',
     component: () => import('./views/MarketplacePackagesView.vue'),
-    meta: { title: 'Marketplace' },
+    meta: { title: 'Packages · Marketplace' },
+  },
+  {
+    path: '/marketplace/packages/:packageId',
+    name: 'marketplace-package',
+    component: () => import('./views/MarketplacePackageView.vue'),
+    props: true,
+    meta: { title: 'Package · Marketplace' },
+  },
+  {
+    path: '/marketplace/releases',
+    name: 'marketplace-releases',
+    component: () => import('./views/MarketplaceReleasesView.vue'),
+    meta: { title: 'Releases · Marketplace' },
+  },
+  {
+    path: '/marketplace/fleets',
+    name: 'marketplace-fleets',
+    component: () => import('./views/MarketplaceFleetsView.vue'),
+    meta: { title: 'Fleets · Marketplace' },
+  },
+  {
+    path: '/marketplace/publishers',
+    name: 'marketplace-publishers',
+    component: () => import('./views/MarketplacePublishersView.vue'),
+    meta: { title: 'Publishers · Marketplace' },
   },
 ]

@@ -1,15 +1,72 @@
-import { queryOptions } from '@tanstack/vue-query'
-import { listTrainingRunsRoute } from '@tg/contracts'
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
+import {
+  createTrainingAgentKeyRoute,
+  createTrainingRunRoute,
+  getTrainingRunRoute,
+  listTrainingRoundsRoute,
+  listTrainingRunsRoute,
+  stopTrainingRunRoute,
+} from '@tg/contracts'
+import type { CreateRunBody } from '@tg/contracts'
 import { api } from '@/shared/api'
+import { runListParamsOf } from './url-filters'
+import type { RunFilters } from './url-filters'
+
+const ALL = ['training'] as const
+const RUNS = [...ALL, 'runs'] as const
 
 export const trainingKeys = {
-  all: ['training'] as const,
-  runs: () => [...trainingKeys.all, 'runs'] as const,
+  all: ALL,
+  runs: RUNS,
+  runLists: () => [...RUNS, 'list'] as const,
+  runList: (filters: RunFilters) => [...RUNS, 'list', filters] as const,
+  run: (runId: string) => [...RUNS, 'detail', runId] as const,
+  rounds: (runId: string) => [...RUNS, 'rounds', runId] as const,
 }
 
-/** GET /api/v1/training/runs: not in this build yet, so the server answers 501 NOT_SUPPORTED. */
-export const trainingRunsQuery = () =>
+export const runListQuery = (filters: RunFilters) =>
   queryOptions({
-    queryKey: trainingKeys.runs(),
-    queryFn: ({ signal }) => api.request(listTrainingRunsRoute, { signal }),
+    queryKey: trainingKeys.runList(filters),
+    queryFn: ({ signal }) =>
+      api.request(listTrainingRunsRoute, { params: { query: runListParamsOf(filters) }, signal }),
   })
+
+export const runQuery = (runId: string) =>
+  queryOptions({
+    queryKey: trainingKeys.run(runId),
+    queryFn: ({ signal }) => api.request(getTrainingRunRoute, { params: { path: { runId } }, signal }),
+  })
+
+export const roundsQuery = (runId: string) =>
+  queryOptions({
+    queryKey: trainingKeys.rounds(runId),
+    queryFn: ({ signal }) => api.request(listTrainingRoundsRoute, { params: { path: { runId } }, signal }),
+  })
+
+export function useCreateRunMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: CreateRunBody) => api.request(createTrainingRunRoute, { body }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: trainingKeys.runLists() }),
+  })
+}
+
+export function useStopRunMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ runId, reason }: { runId: string; reason: string }) =>
+      api.request(stopTrainingRunRoute, { params: { path: { runId } }, body: { reason } }),
+    onSuccess: (run) => {
+      queryClient.setQueryData(trainingKeys.run(run.id), run)
+      return queryClient.invalidateQueries({ queryKey: trainingKeys.runs })
+    },
+  })
+}
+
+/** A key whose only right is to report this run's rounds; its secret is in the answer only. */
+export function useCreateAgentKeyMutation() {
+  return useMutation({
+    mutationFn: ({ runId, name }: { runId: string; name: string }) =>
+      api.request(createTrainingAgentKeyRoute, { params: { path: { runId } }, body: { name } }),
+  })
+}

@@ -5,6 +5,19 @@ export const trainingRoutes: RouteRecordRaw[] = [
     path: '/training',
     name: 'training',
     component: () => import('./views/TrainingRunsView.vue'),
-    meta: { title: 'Training' },
+    meta: { title: 'Runs · Training' },
+  },
+  {
+    path: '/training/runs/:runId',
+    name: 'training-run',
+    component: () => import('./views/TrainingRunView.vue'),
+    props: true,
+    meta: { title: 'Run · Training' },
+  },
+  {
+    path: '/training/calculator',
+    name: 'training-calculator',
+    component: () => import('./views/TrainingCalculatorView.vue'),
+    meta: { title: 'Privacy calculator · Training' },
   },
 ]

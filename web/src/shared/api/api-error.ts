@@ -47,6 +47,16 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError({ status: ERROR_STATUS.INTERNAL, code: 'INTERNAL', message, requestId: null })
 }
 
+/** The server could not be reached (network failure): 503 UPSTREAM_UNAVAILABLE without a request id. */
+export function unreachableError(): ApiError {
+  return new ApiError({
+    status: ERROR_STATUS.UPSTREAM_UNAVAILABLE,
+    code: 'UPSTREAM_UNAVAILABLE',
+    message: 'The server could not be reached. Check your connection and retry.',
+    requestId: null,
+  })
+}
+
 /** details.issues of a VALIDATION_FAILED error, empty for anything else. */
 export function validationIssuesOf(error: unknown): ValidationIssue[] {
   if (!isApiError(error) || error.code !== 'VALIDATION_FAILED') return []

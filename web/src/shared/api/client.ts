@@ -1,11 +1,13 @@
-import { ERROR_STATUS, getSessionRoute, completeSetupRoute, signInRoute, signOutRoute } from '@tg/contracts'
+import { getSessionRoute, completeSetupRoute, signInRoute, signOutRoute } from '@tg/contracts'
 import type { paths } from '@tg/contracts/generated'
 import createClient from 'openapi-fetch'
 import type { Middleware } from 'openapi-fetch'
-import { ApiError } from './api-error'
+import { unreachableError } from './api-error'
 import { parseResponse } from './contract'
 import type { ContractRoute, DataOf, InitArgs, InitOf } from './contract'
 import { getCsrfToken, setCsrfToken } from './csrf'
+import { sendUpload } from './upload'
+import type { UploadOptions, UploadRequest, UploadRoute } from './upload'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 const SESSION_ROUTES: ReadonlySet<ContractRoute> = new Set([getSessionRoute, signInRoute, completeSetupRoute])
@@ -25,6 +27,8 @@ function isAbort(error: unknown): boolean {
 export type ApiClientOptions = {
   baseUrl?: string
   fetch?: (request: Request) => Promise<Response>
+  /** Makes the XMLHttpRequest of an upload (fetch reports no upload progress). */
+  xhr?: () => UploadRequest
 }
 
 /**
@@ -49,12 +53,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
       result = await http.request(method, route.path as '/healthz', { ...init, parseAs: 'text' } as never)
     } catch (error) {
       if (isAbort(error)) throw error
-      throw new ApiError({
-        status: ERROR_STATUS.UPSTREAM_UNAVAILABLE,
-        code: 'UPSTREAM_UNAVAILABLE',
-        message: 'The server could not be reached. Check your connection and retry.',
-        requestId: null,
-      })
+      throw unreachableError()
     }
     const raw = result.response.ok ? result.data : result.error
     const body = typeof raw === 'string' ? raw : raw === undefined ? undefined : JSON.stringify(raw)
@@ -63,7 +62,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return data
   }
 
-  return { request }
+  const makeXhr = options.xhr ?? (() => new XMLHttpRequest())
+
+  /**
+   * Uploads a file or blob as the raw body of `route` (application/octet-stream) with progress
+   * and cancellation; the answer is parsed like `request`'s.
+   */
+  function upload<R extends UploadRoute>(route: R, body: Blob, uploadOptions?: UploadOptions): Promise<DataOf<R>> {
+    return sendUpload(makeXhr(), `${options.baseUrl ?? ''}${route.path}`, route, body, uploadOptions)
+  }
+
+  return { request, upload }
 }
 
 function rememberCsrf(route: ContractRoute, data: unknown): void {

@@ -42,6 +42,9 @@ export type InitArgs<I> = RequiredKeys<I> extends never ? [init?: I] : [init: I]
 
 const GATEWAY_STATUSES = new Set([502, 503, 504])
 
+/** What `parseResponse` reads of an HTTP response: a fetch `Response`, or an XHR's status and headers. */
+export type ResponseMeta = { ok: boolean; status: number; headers: { get(name: string): string | null } }
+
 function contractViolation(route: ContractRoute, requestId: string | null, problem: string, issues?: unknown) {
   return new ApiError({
     status: ERROR_STATUS.CONTRACT_VIOLATION,
@@ -66,7 +69,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
  */
 export function parseResponse<R extends ContractRoute>(
   route: R,
-  response: Response,
+  response: ResponseMeta,
   body: string | undefined,
 ): DataOf<R> {
   const { status } = response

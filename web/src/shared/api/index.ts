@@ -1,6 +1,7 @@
 export { api, createApiClient } from './client'
 export type { ApiClient, ApiClientOptions } from './client'
 export type { ContractRoute, DataOf, InitOf } from './contract'
+export type { UploadOptions, UploadProgress, UploadRequest, UploadRoute } from './upload'
 export {
   ApiError,
   isApiError,
@@ -9,5 +10,9 @@ export {
   retryAfterSecondsOf,
   remediationOf,
   requiredRolesOf,
+  unreachableError,
 } from './api-error'
 export { getCsrfToken, setCsrfToken } from './csrf'
+export { eventStreamUrl, parseEventData, subscribeEvents } from './events'
+export type { EventSourceLike, EventStreamOptions, EventStreamRoute, EventStreamState } from './events'
+export { useEventStream } from './use-event-stream'

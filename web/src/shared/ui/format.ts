@@ -23,3 +23,17 @@ export function formatRelative(iso: string, now: number = Date.now()): string {
   }
   return RELATIVE.format(0, 'second')
 }
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const
+const BYTES = new Intl.NumberFormat('en', { maximumFractionDigits: 1 })
+
+/** "0 B", "512 B", "1.5 KiB", "3.2 GiB": binary units, one decimal at most. */
+export function formatBytes(bytes: number): string {
+  let value = bytes
+  let unit = 0
+  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024
+    unit += 1
+  }
+  return `${BYTES.format(unit === 0 ? value : Math.floor(value * 10) / 10)} ${BYTE_UNITS[unit]}`
+}

@@ -2,8 +2,11 @@ import { computed } from 'vue'
 import type { LocationQuery, LocationQueryRaw } from 'vue-router'
 import { useRoute, useRouter } from 'vue-router'
 
-/** Filters of a server-paginated list as kept in the URL; `cursor` is the page. */
-export type UrlFilters = { cursor?: string } & Record<string, string | undefined>
+/** Filters of a server-paginated list as kept in the URL; `cursor` or `page` is the page. */
+export type UrlFilters = { cursor?: string; page?: string } & Record<string, string | undefined>
+
+/** Keys that page or order a list without narrowing it. */
+const PAGING_KEYS: ReadonlySet<string> = new Set(['cursor', 'page', 'sort', 'order'])
 
 /** A trimmed text value of the URL query, cut to `max` characters; undefined when empty. */
 export function textOf(query: LocationQuery, key: string, max: number): string | undefined {
@@ -23,9 +26,15 @@ export function toLocationQuery(filters: Record<string, string | undefined>): Lo
   return Object.fromEntries(Object.entries(filters).filter((entry): entry is [string, string] => !!entry[1]))
 }
 
-/** True when anything narrows the list (the page cursor does not count). */
+/** A page number of the URL query (2 and up; the first page is no value), undefined otherwise. */
+export function pageOf(query: LocationQuery, key = 'page', max = 100_000): string | undefined {
+  const text = textOf(query, key, 12)
+  return text && /^[1-9][0-9]*$/.test(text) && Number(text) > 1 && Number(text) <= max ? text : undefined
+}
+
+/** True when anything narrows the list (page, cursor, sort and order do not count). */
 export function hasFilters(filters: UrlFilters): boolean {
-  return Object.entries(filters).some(([key, value]) => key !== 'cursor' && !!value)
+  return Object.entries(filters).some(([key, value]) => !PAGING_KEYS.has(key) && !!value)
 }
 
 /**
@@ -38,7 +47,9 @@ export function useUrlFilters<F extends UrlFilters>(parse: (query: LocationQuery
   const filters = computed(() => parse(route.query))
   return {
     filters,
-    setFilters: (next: F) => router.push({ query: toLocationQuery({ ...next, cursor: undefined }) }),
+    setFilters: (next: F) => router.push({ query: toLocationQuery({ ...next, cursor: undefined, page: undefined }) }),
     setCursor: (cursor: string | undefined) => router.push({ query: toLocationQuery({ ...filters.value, cursor }) }),
+    setPage: (page: number) =>
+      router.push({ query: toLocationQuery({ ...filters.value, page: page > 1 ? String(page) : undefined }) }),
   }
 }

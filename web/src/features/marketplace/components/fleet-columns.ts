@@ -1,0 +1,49 @@
+import type { Fleet } from '@tg/contracts'
+import { NButton } from 'naive-ui'
+import type { DataTableColumns } from 'naive-ui'
+import { h } from 'vue'
+import StatusTag from '@/shared/ui/StatusTag.vue'
+import { formatDateTime } from '@/shared/ui/format'
+import { FLEET_STATUS_VIEW } from '../status-views'
+
+export type FleetRowActions = { onEdit: (fleet: Fleet) => void; onToggleArchive: (fleet: Fleet) => void }
+
+/** Columns of the fleets table; row buttons are named after their fleet ("Archive edge-eu"). */
+export function buildFleetColumns(actions: FleetRowActions | null): DataTableColumns<Fleet> {
+  const columns: DataTableColumns<Fleet> = [
+    { key: 'name', title: 'Name', render: (fleet) => fleet.name },
+    { key: 'description', title: 'Description', render: (fleet) => fleet.description || '—' },
+    {
+      key: 'status',
+      title: 'Status',
+      render: (fleet) => h(StatusTag, { value: fleet.status, ...FLEET_STATUS_VIEW[fleet.status] }),
+    },
+    { key: 'createdAt', title: 'Created', render: (fleet) => formatDateTime(fleet.createdAt) },
+    {
+      key: 'archivedAt',
+      title: 'Archived',
+      render: (fleet) => (fleet.archivedAt ? formatDateTime(fleet.archivedAt) : '—'),
+    },
+  ]
+  if (!actions) return columns
+  columns.push({
+    key: 'actions',
+    title: 'Actions',
+    render: (fleet) => {
+      const verb = fleet.status === 'active' ? 'Archive' : 'Restore'
+      return h('div', { class: 'row-actions' }, [
+        h(
+          NButton,
+          { size: 'small', 'aria-label': `Edit ${fleet.name}`, onClick: () => actions.onEdit(fleet) },
+          () => 'Edit',
+        ),
+        h(
+          NButton,
+          { size: 'small', 'aria-label': `${verb} ${fleet.name}`, onClick: () => actions.onToggleArchive(fleet) },
+          () => verb,
+        ),
+      ])
+    },
+  })
+  return columns
+}

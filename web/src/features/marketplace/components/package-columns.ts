@@ -1,0 +1,84 @@
+import type { PackageSummary } from '@tg/contracts'
+import { NTag } from 'naive-ui'
+import type { DataTableColumns, DataTableSortState } from 'naive-ui'
+import { h } from 'vue'
+import { RouterLink } from 'vue-router'
+import StatusTag from '@/shared/ui/StatusTag.vue'
+import { formatBytes, formatDateTime } from '@/shared/ui/format'
+import { PACKAGE_STATUS_VIEW, packagePath } from '../status-views'
+import type { PackageSort, SortOrder } from '../url-filters'
+
+type Sort = { sort: PackageSort; order: SortOrder }
+const SORTABLE: readonly string[] = ['modelName', 'sizeBytes', 'uploadedAt'] satisfies PackageSort[]
+
+/** Where a package is live: one "fleet · channel" tag each. */
+export const liveOnTags = (pkg: Pick<PackageSummary, 'liveOn'>) =>
+  pkg.liveOn.length > 0
+    ? h(
+        'span',
+        { class: 'live-on' },
+        pkg.liveOn.map((live) =>
+          h(
+            NTag,
+            { key: `${live.fleetId}:${live.channel}`, size: 'small', bordered: false, type: 'info' },
+            () => `${live.fleetName} · ${live.channel}`,
+          ),
+        ),
+      )
+    : h('span', { class: 'muted' }, 'Not released')
+
+/** Columns of the packages table; sortable columns show the sort the server applied. */
+export function buildPackageColumns(current: Sort): DataTableColumns<PackageSummary> {
+  const sortOrder = (key: PackageSort) =>
+    current.sort === key ? (current.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : false
+  return [
+    {
+      key: 'modelName',
+      title: 'Package',
+      sorter: true,
+      sortOrder: sortOrder('modelName'),
+      render: (pkg) =>
+        h('div', { class: 'package-name' }, [
+          h(RouterLink, { to: packagePath(pkg.id) }, () => `${pkg.modelName} ${pkg.modelVersion}`),
+          h('code', { class: 'package-id' }, pkg.packageId),
+        ]),
+    },
+    {
+      key: 'status',
+      title: 'Status',
+      render: (pkg) => h(StatusTag, { value: pkg.status, ...PACKAGE_STATUS_VIEW[pkg.status] }),
+    },
+    { key: 'publisher', title: 'Publisher', render: (pkg) => pkg.publisher.name },
+    { key: 'baseModels', title: 'Base models', render: (pkg) => pkg.baseModels.join(', ') || '—' },
+    { key: 'liveOn', title: 'Live on', render: liveOnTags },
+    {
+      key: 'sizeBytes',
+      title: 'Size',
+      sorter: true,
+      sortOrder: sortOrder('sizeBytes'),
+      render: (pkg) => formatBytes(pkg.sizeBytes),
+    },
+    {
+      key: 'uploadedAt',
+      title: 'Uploaded',
+      sorter: true,
+      sortOrder: sortOrder('uploadedAt'),
+      render: (pkg) =>
+        h('div', [
+          formatDateTime(pkg.uploadedAt),
+          pkg.uploadedBy ? h('span', { class: 'muted by' }, `by ${pkg.uploadedBy}`) : null,
+        ]),
+    },
+  ]
+}
+
+/**
+ * The sort asked for by a click on a column header. A click on the sorted column flips its order
+ * (the table would otherwise cycle to "unsorted", which the server does not have).
+ */
+export function sortOfHeaderClick(state: DataTableSortState | null, current: Sort): Sort | null {
+  if (!state || !SORTABLE.includes(String(state.columnKey))) return null
+  const sort = state.columnKey as PackageSort
+  if (state.order === false) return { sort, order: sort === current.sort && current.order === 'desc' ? 'asc' : 'desc' }
+  return { sort, order: state.order === 'ascend' ? 'asc' : 'desc' }
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest'
+import { hasFilters, toLocationQuery } from '@/shared/ui/url-filters'
+import {
+  PACKAGE_PAGE_SIZE,
+  fleetFiltersOf,
+  packageFiltersOf,
+  packageListParamsOf,
+  releaseFiltersOf,
+  sortOf,
+  withSort,
+} from './url-filters'
+
+const PUBLISHER = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
+
+describe('package filters in the URL', () => {
+  it('reads the filters that are valid and drops the rest', () => {
+    expect(
+      packageFiltersOf({
+        q: ' llama ',
+        status: 'signer_revoked',
+        publisher: PUBLISHER,
+        baseModel: 'llama-3-8b',
+        sort: 'sizeBytes',
+        order: 'asc',
+        page: '3',
+      }),
+    ).toEqual({
+      q: 'llama',
+      status: 'signer_revoked',
+      publisher: PUBLISHER,
+      baseModel: 'llama-3-8b',
+      sort: 'sizeBytes',
+      order: 'asc',
+      page: '3',
+    })
+    expect(packageFiltersOf({ status: 'rejected', publisher: 'acme', sort: 'random', order: 'up', page: 'x' })).toEqual(
+      {},
+    )
+  })
+
+  it('leaves the default sort (newest first) and the first page out of the URL', () => {
+    expect(packageFiltersOf({ sort: 'uploadedAt', order: 'desc', page: '1' })).toEqual({})
+    expect(withSort({ q: 'a', page: '4' }, 'uploadedAt', 'desc')).toEqual({ q: 'a' })
+    expect(withSort({ q: 'a', page: '4' }, 'modelName', 'asc')).toEqual({ q: 'a', sort: 'modelName', order: 'asc' })
+  })
+
+  it('writes only what is set, so that a reload gives the same list', () => {
+    const filters = { q: 'lora', baseModel: 'mistral-7b', sort: 'modelName', order: 'asc', page: '2' } as const
+    expect(packageFiltersOf(toLocationQuery(filters) as Record<string, string>)).toEqual(filters)
+  })
+
+  it('asks the server for the page with the publisher id and the sort in effect', () => {
+    expect(packageListParamsOf({ publisher: PUBLISHER, page: '2' })).toEqual({
+      q: undefined,
+      status: undefined,
+      publisherId: PUBLISHER,
+      baseModel: undefined,
+      sort: 'uploadedAt',
+      order: 'desc',
+      page: 2,
+      pageSize: PACKAGE_PAGE_SIZE,
+    })
+    expect(sortOf({ sort: 'modelName' })).toEqual({ sort: 'modelName', order: 'desc' })
+  })
+
+  it('counts search and filters as narrowing the list, not sort or page', () => {
+    expect(hasFilters(packageFiltersOf({ sort: 'modelName', order: 'asc', page: '2' }))).toBe(false)
+    expect(hasFilters(packageFiltersOf({ baseModel: 'llama-3-8b' }))).toBe(true)
+  })
+})
+
+describe('release and fleet filters in the URL', () => {
+  it('reads a fleet id and the archived toggle', () => {
+    expect(releaseFiltersOf({ fleet: PUBLISHER })).toEqual({ fleet: PUBLISHER })
+    expect(releaseFiltersOf({ fleet: 'edge' })).toEqual({})
+    expect(fleetFiltersOf({ archived: 'true' })).toEqual({ archived: 'true' })
+    expect(fleetFiltersOf({ archived: 'yes' })).toEqual({})
+  })
+})

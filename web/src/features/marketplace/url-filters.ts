@@ -1,0 +1,84 @@
+import { PACKAGE_SORTS, PACKAGE_STATUSES } from '@tg/contracts'
+import type { ListPackagesQuery, PackageSummary } from '@tg/contracts'
+import type { LocationQuery } from 'vue-router'
+import { z } from 'zod'
+import { oneOf, pageOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
+
+export type PackageSort = ListPackagesQuery['sort']
+export type SortOrder = ListPackagesQuery['order']
+
+/**
+ * Search, filters, sort and page of the packages table as kept in the URL
+ * (`?q=&status=&publisher=&baseModel=&sort=&order=&page=`). Unset sort and order mean newest first.
+ */
+export type PackageFilters = {
+  q?: string
+  status?: PackageSummary['status']
+  publisher?: string
+  baseModel?: string
+  sort?: PackageSort
+  order?: SortOrder
+  page?: string
+}
+/** The fleet shown on the releases page (`?fleet=`). */
+export type ReleaseFilters = { fleet?: string }
+/** Whether the fleets list includes archived fleets (`?archived=true`). */
+export type FleetFilters = { archived?: 'true' }
+
+export const PACKAGE_PAGE_SIZE = 25
+const ORDERS: readonly SortOrder[] = ['asc', 'desc']
+const DEFAULT_SORT = { sort: 'uploadedAt', order: 'desc' } as const
+
+const uuidOf = (query: LocationQuery, key: string) => {
+  const text = textOf(query, key, 36)
+  return z.uuid().safeParse(text).success ? text : undefined
+}
+/** Keeps only the values that are set, as the URL does. */
+const compact = <T extends Record<string, string | undefined>>(filters: T) => toLocationQuery(filters) as T
+
+export function packageFiltersOf(query: LocationQuery): PackageFilters {
+  const sort = oneOf(query, 'sort', PACKAGE_SORTS)
+  const order = oneOf(query, 'order', ORDERS)
+  const isDefaultSort = (sort ?? DEFAULT_SORT.sort) === DEFAULT_SORT.sort && (order ?? DEFAULT_SORT.order) === 'desc'
+  return compact({
+    q: textOf(query, 'q', 120),
+    status: oneOf(query, 'status', PACKAGE_STATUSES),
+    publisher: uuidOf(query, 'publisher'),
+    baseModel: textOf(query, 'baseModel', 200),
+    sort: isDefaultSort ? undefined : sort,
+    order: isDefaultSort ? undefined : order,
+    page: pageOf(query),
+  })
+}
+
+/** The list request of the packages table for these filters. */
+export function packageListParamsOf(filters: PackageFilters) {
+  return {
+    q: filters.q,
+    status: filters.status,
+    publisherId: filters.publisher,
+    baseModel: filters.baseModel,
+    ...sortOf(filters),
+    page: Number(filters.page ?? 1),
+    pageSize: PACKAGE_PAGE_SIZE,
+  }
+}
+
+/** The sort and order in effect (the server's default when the URL names none). */
+export function sortOf(filters: PackageFilters): { sort: PackageSort; order: SortOrder } {
+  return { sort: filters.sort ?? DEFAULT_SORT.sort, order: filters.order ?? DEFAULT_SORT.order }
+}
+
+/** Filters with a new sort, back on the first page; the default sort leaves the URL clean. */
+export function withSort(filters: PackageFilters, sort: PackageSort, order: SortOrder): PackageFilters {
+  const isDefault = sort === DEFAULT_SORT.sort && order === DEFAULT_SORT.order
+  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order, page: undefined }
+}
+
+export function releaseFiltersOf(query: LocationQuery): ReleaseFilters {
+  return compact({ fleet: uuidOf(query, 'fleet') })
+}
+
+export function fleetFiltersOf(query: LocationQuery): FleetFilters {
+  return compact({ archived: oneOf(query, 'archived', ['true'] as const) })
+}

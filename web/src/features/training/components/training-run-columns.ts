@@ -1,0 +1,71 @@
+import type { Run } from '@tg/contracts'
+import type { DataTableColumns, DataTableSortState } from 'naive-ui'
+import { h } from 'vue'
+import { RouterLink } from 'vue-router'
+import StatusTag from '@/shared/ui/StatusTag.vue'
+import { formatDateTime, formatRelative } from '@/shared/ui/format'
+import { RUN_STATE_VIEW } from '@/shared/ui/training-format'
+import { formatRounds, runPath } from '../run-view'
+import type { RunSort, SortOrder } from '../url-filters'
+import EpsilonBudgetBar from '@/shared/ui/EpsilonBudgetBar.vue'
+
+type Sort = { sort: RunSort; order: SortOrder }
+const SORTABLE: readonly string[] = ['name', 'epsilonSpent', 'lastReportAt', 'createdAt'] satisfies RunSort[]
+
+/** Columns of the runs table; sortable columns show the sort the server applied. */
+export function buildRunColumns(current: Sort): DataTableColumns<Run> {
+  const sortOrder = (key: RunSort) =>
+    current.sort === key ? (current.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : false
+  return [
+    {
+      key: 'name',
+      title: 'Run',
+      sorter: true,
+      sortOrder: sortOrder('name'),
+      render: (run) =>
+        h('div', { class: 'run-name' }, [
+          h(RouterLink, { to: runPath(run.id) }, () => run.name),
+          h('span', { class: 'muted' }, run.baseModel),
+        ]),
+    },
+    { key: 'state', title: 'State', render: (run) => h(StatusTag, { value: run.state, ...RUN_STATE_VIEW[run.state] }) },
+    { key: 'rounds', title: 'Rounds', render: (run) => h('span', { class: 'numeric' }, formatRounds(run)) },
+    {
+      key: 'epsilonSpent',
+      title: 'Epsilon of budget',
+      sorter: true,
+      sortOrder: sortOrder('epsilonSpent'),
+      render: (run) => h(EpsilonBudgetBar, { run }),
+    },
+    {
+      key: 'lastReportAt',
+      title: 'Last report',
+      sorter: true,
+      sortOrder: sortOrder('lastReportAt'),
+      render: (run) =>
+        run.lastReportAt ? h('time', { datetime: run.lastReportAt }, formatRelative(run.lastReportAt)) : 'Never',
+    },
+    {
+      key: 'createdAt',
+      title: 'Created',
+      sorter: true,
+      sortOrder: sortOrder('createdAt'),
+      render: (run) =>
+        h('div', [
+          formatDateTime(run.createdAt),
+          run.createdBy ? h('span', { class: 'muted by' }, `by ${run.createdBy}`) : null,
+        ]),
+    },
+  ]
+}
+
+/**
+ * The sort asked for by a click on a column header. A click on the sorted column flips its order
+ * (the table would otherwise cycle to "unsorted", which the server does not have).
+ */
+export function sortOfHeaderClick(state: DataTableSortState | null, current: Sort): Sort | null {
+  if (!state || !SORTABLE.includes(String(state.columnKey))) return null
+  const sort = state.columnKey as RunSort
+  if (state.order === false) return { sort, order: sort === current.sort && current.order === 'desc' ? 'asc' : 'desc' }
+  return { sort, order: state.order === 'ascend' ? 'asc' : 'desc' }
+}

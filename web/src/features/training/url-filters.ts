@@ -1,0 +1,63 @@
+import { RUN_SORTS, RUN_STATES } from '@tg/contracts'
+import type { ListRunsQuery, RunState } from '@tg/contracts'
+import type { LocationQuery } from 'vue-router'
+import { oneOf, pageOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
+
+export type RunSort = ListRunsQuery['sort']
+export type SortOrder = ListRunsQuery['order']
+export type BudgetFilter = NonNullable<ListRunsQuery['budget']>
+
+/**
+ * Search, filters, sort and page of the runs table as kept in the URL
+ * (`?q=&state=&budget=&sort=&order=&page=`). Unset sort and order mean newest first.
+ */
+export type RunFilters = {
+  q?: string
+  state?: RunState
+  budget?: BudgetFilter
+  sort?: RunSort
+  order?: SortOrder
+  page?: string
+}
+
+export const RUN_PAGE_SIZE = 25
+const ORDERS: readonly SortOrder[] = ['asc', 'desc']
+const BUDGETS: readonly BudgetFilter[] = ['near', 'exhausted']
+const DEFAULT_SORT = { sort: 'createdAt', order: 'desc' } as const
+
+export function runFiltersOf(query: LocationQuery): RunFilters {
+  const sort = oneOf(query, 'sort', RUN_SORTS) ?? DEFAULT_SORT.sort
+  const order = oneOf(query, 'order', ORDERS) ?? DEFAULT_SORT.order
+  const isDefault = sort === DEFAULT_SORT.sort && order === DEFAULT_SORT.order
+  return toLocationQuery({
+    q: textOf(query, 'q', 120),
+    state: oneOf(query, 'state', RUN_STATES),
+    budget: oneOf(query, 'budget', BUDGETS),
+    sort: isDefault ? undefined : sort,
+    order: isDefault ? undefined : order,
+    page: pageOf(query),
+  }) as RunFilters
+}
+
+/** The sort and order in effect (the server's default when the URL names none). */
+export function sortOf(filters: RunFilters): { sort: RunSort; order: SortOrder } {
+  return { sort: filters.sort ?? DEFAULT_SORT.sort, order: filters.order ?? DEFAULT_SORT.order }
+}
+
+/** Filters with a new sort, back on the first page; the default sort leaves the URL clean. */
+export function withSort(filters: RunFilters, sort: RunSort, order: SortOrder): RunFilters {
+  const isDefault = sort === DEFAULT_SORT.sort && order === DEFAULT_SORT.order
+  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order, page: undefined }
+}
+
+/** The list request of the runs table for these filters. */
+export function runListParamsOf(filters: RunFilters): ListRunsQuery {
+  return {
+    q: filters.q,
+    state: filters.state,
+    budget: filters.budget,
+    ...sortOf(filters),
+    page: Number(filters.page ?? 1),
+    pageSize: RUN_PAGE_SIZE,
+  }
+}

@@ -1,0 +1,97 @@
+import { unreachableError } from './api-error'
+import { parseResponse } from './contract'
+import type { ContractRoute, DataOf } from './contract'
+import { getCsrfToken } from './csrf'
+
+const OCTET_STREAM = 'application/octet-stream'
+
+/** A route whose request body is raw bytes (`application/octet-stream`), such as `uploadPackageRoute`. */
+export type UploadRoute = ContractRoute & {
+  request: { body: { content: { [OCTET_STREAM]: unknown } } }
+}
+
+/** Bytes of the body sent so far, of `total` (the size of the file). */
+export type UploadProgress = { sent: number; total: number }
+
+export type UploadOptions = {
+  /** Aborting cancels the request; the promise then rejects with an AbortError DOMException, as fetch does. */
+  signal?: AbortSignal
+  /** Called as bytes leave the browser, and once with `sent === total` after the last byte. */
+  onProgress?: (progress: UploadProgress) => void
+}
+
+/**
+ * The parts of XMLHttpRequest that an upload uses. fetch reports no upload progress, so uploads
+ * go through XHR; tests pass their own implementation through `createApiClient({ xhr })`.
+ */
+export interface UploadRequest {
+  open(method: string, url: string): void
+  setRequestHeader(name: string, value: string): void
+  getResponseHeader(name: string): string | null
+  send(body: Blob): void
+  abort(): void
+  readonly status: number
+  readonly responseText: string
+  withCredentials: boolean
+  readonly upload: { addEventListener(type: 'progress' | 'load', listener: (event: ProgressEvent) => void): void }
+  addEventListener(type: 'load' | 'error' | 'abort' | 'timeout', listener: () => void): void
+}
+
+function abortError(): DOMException {
+  return new DOMException('The upload was aborted.', 'AbortError')
+}
+
+/**
+ * Sends `body` to an upload route with the session's CSRF token, reports progress, and parses the
+ * answer exactly as `request` does: the success body through the route's schema, errors into
+ * ApiError, a network failure as UPSTREAM_UNAVAILABLE.
+ */
+export function sendUpload<R extends UploadRoute>(
+  xhr: UploadRequest,
+  url: string,
+  route: R,
+  body: Blob,
+  options: UploadOptions = {},
+): Promise<DataOf<R>> {
+  const { signal, onProgress } = options
+  return new Promise<DataOf<R>>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError())
+    const total = body.size
+    const onAbortSignal = () => xhr.abort()
+    const settle = (finish: () => void) => {
+      signal?.removeEventListener('abort', onAbortSignal)
+      finish()
+    }
+
+    xhr.upload.addEventListener('progress', (event) => onProgress?.({ sent: Math.min(event.loaded, total), total }))
+    xhr.upload.addEventListener('load', () => onProgress?.({ sent: total, total }))
+    xhr.addEventListener('load', () =>
+      settle(() => {
+        const { status } = xhr
+        const meta = {
+          ok: status >= 200 && status < 300,
+          status,
+          headers: { get: (n: string) => xhr.getResponseHeader(n) },
+        }
+        try {
+          resolve(parseResponse(route, meta, xhr.responseText || undefined))
+        } catch (error) {
+          reject(error)
+        }
+      }),
+    )
+    xhr.addEventListener('error', () => settle(() => reject(unreachableError())))
+    xhr.addEventListener('timeout', () => settle(() => reject(unreachableError())))
+    xhr.addEventListener('abort', () => settle(() => reject(abortError())))
+    signal?.addEventListener('abort', onAbortSignal, { once: true })
+
+    xhr.open(route.method.toUpperCase(), url)
+    // Same-origin requests carry the session cookie; false keeps cross-origin ones without it.
+    xhr.withCredentials = false
+    xhr.setRequestHeader('Content-Type', OCTET_STREAM)
+    xhr.setRequestHeader('Accept', 'application/json')
+    const token = getCsrfToken()
+    if (token) xhr.setRequestHeader('X-CSRF-Token', token)
+    xhr.send(body)
+  })
+}

@@ -1,0 +1,19 @@
+// The parts of ECharts the console uses, registered once: line and bar charts on a grid, with
+// tooltips and a legend, drawn on canvas. Importing from `echarts/core` keeps the rest out of
+// the bundle; a chart that needs more registers it here.
+import { BarChart, LineChart } from 'echarts/charts'
+import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
+import { GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components'
+import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
+import { init, use } from 'echarts/core'
+import type { ComposeOption } from 'echarts/core'
+import { CanvasRenderer } from 'echarts/renderers'
+
+use([LineChart, BarChart, GridComponent, LegendPlainComponent, TooltipComponent, CanvasRenderer])
+
+/** An option built only from what is registered here. */
+export type ChartOption = ComposeOption<
+  LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+>
+
+export { init as initChart }
