@@ -17,7 +17,8 @@ const features = (() => {
   }
 })()
 
-const FETCH_MESSAGE = 'Only web/src/shared/api talks to the server (fetch, XMLHttpRequest, EventSource); use the typed API client.'
+const FETCH_MESSAGE =
+  'Only web/src/shared/api talks to the server (fetch, XMLHttpRequest, EventSource); use the typed API client.'
 
 export default tseslint.config(
   {

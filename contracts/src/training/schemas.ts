@@ -115,12 +115,9 @@ export const RUN_SORTS = ['createdAt', 'name', 'epsilonSpent', 'lastReportAt'] a
 export const ListRunsQuerySchema = z.object({
   q: z.string().trim().max(120).optional().meta({ description: 'Name or base model contains.' }),
   state: RunStateSchema.optional(),
-  budget: z
-    .enum(['near', 'exhausted'])
-    .optional()
-    .meta({
-      description: 'near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted.',
-    }),
+  budget: z.enum(['near', 'exhausted']).optional().meta({
+    description: 'near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted.',
+  }),
   sort: z.enum(RUN_SORTS).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
