@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
 import { buildPackageFile } from '../src/cli/tgsp/build'
+import { createPostgresDatabase } from '../src/test/harness'
 
 const BYTES = Number(process.env.BENCH_TGSP_BYTES ?? 1024 ** 3)
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
@@ -26,7 +27,7 @@ function writeRandomFile(file: string, bytes: number) {
 }
 
 /** Starts the server process on its embedded database; resolves with its URL and pid. */
-function startServer(dataDir: string) {
+function startServer(dataDir: string, databaseUrl: string | undefined) {
   const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['bff/src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -36,6 +37,7 @@ function startServer(dataDir: string) {
       TG_LOG_LEVEL: 'info',
       TG_UPLOAD_MAX_BYTES: String(BYTES + 64 * MiB),
       TG_WEB_DIST: join(dataDir, 'no-web'),
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -108,6 +110,78 @@ function upload(url: string, file: string, key: string) {
   })
 }
 
+async function uploadThrough(
+  label: string,
+  work: string,
+  pkg: string,
+  bytes: number,
+  signing: ReturnType<typeof generateSigningKeyPair>,
+  databaseUrl?: string,
+) {
+  const dataDir = join(work, `data-${label}`)
+  const env = { ...process.env, TG_DATA_DIR: dataDir, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) }
+  const created = spawnSync(
+    join(ROOT, 'node_modules/.bin/tsx'),
+    ['bff/src/cli/tgctl.ts', 'admin', 'create-user', '--username', 'bench', '--roles', 'admin', '--password-stdin'],
+    { cwd: ROOT, input: PASSWORD, env, encoding: 'utf8' },
+  )
+  if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`)
+  const server = await startServer(dataDir, databaseUrl)
+  try {
+    const signIn = await api(server.url, '/api/v1/auth/sign-in', {
+      method: 'POST',
+      body: { username: 'bench', password: PASSWORD },
+    })
+    const cookie = (signIn.res.headers.get('set-cookie') ?? '').split(';')[0]!
+    const session = { cookie, csrf: String(signIn.body.csrfToken) }
+    await api(server.url, '/api/v1/tgsp/publishers', {
+      method: 'POST',
+      ...session,
+      body: { name: 'Bench publisher', classic: signing.publicKey.classic, pqc: signing.publicKey.pqc },
+    })
+    const key = await api(server.url, '/api/v1/admin/api-keys', {
+      method: 'POST',
+      ...session,
+      body: { name: 'bench publisher', roles: ['publisher'] },
+    })
+    const rssBefore = memoryOf(server.pid, 'VmRSS')
+    const peakBefore = memoryOf(server.pid, 'VmHWM')
+    // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0): the peak read after is the upload's own.
+    writeFileSync(`/proc/${server.pid}/clear_refs`, '5')
+
+    // sha256sum first warms the page cache for both runs alike.
+    spawnSync('sha256sum', [pkg])
+    let started = performance.now()
+    const sum = spawnSync('sha256sum', [pkg], { encoding: 'utf8' })
+    const shaSeconds = (performance.now() - started) / 1000
+    if (sum.status !== 0) throw new Error('sha256sum failed')
+
+    started = performance.now()
+    const result = await upload(server.url, pkg, String(key.body.secret))
+    const uploadSeconds = (performance.now() - started) / 1000
+    if (result.status !== 201) throw new Error(`upload answered ${result.status}: ${result.body.slice(0, 500)}`)
+    const checks = (JSON.parse(result.body) as { checks: Record<string, { ok: boolean }> }).checks
+    const peak = memoryOf(server.pid, 'VmHWM')
+
+    const mibs = (s: number) => (bytes / MiB / s).toFixed(0)
+    const ratio = shaSeconds / uploadSeconds
+    console.log(`  ${label}:`)
+    console.log(`    sha256sum:       ${shaSeconds.toFixed(2)} s (${mibs(shaSeconds)} MiB/s)`)
+    console.log(
+      `    upload + verify: ${uploadSeconds.toFixed(2)} s (${mibs(uploadSeconds)} MiB/s), every check ${Object.values(checks).every((c) => c.ok) ? 'passed' : 'DID NOT pass'}`,
+    )
+    console.log(
+      `    throughput ratio to sha256sum: ${ratio.toFixed(2)} (goal >= 0.80: ${ratio >= 0.8 ? 'met' : 'missed'})`,
+    )
+    console.log(
+      `    server memory: ${rssBefore.toFixed(0)} MB resident before the upload, peak during it ${peak.toFixed(0)} MB ` +
+        `(+${(peak - rssBefore).toFixed(0)} MB; peak since start ${peakBefore.toFixed(0)} MB; goal < 200: ${peak < 200 ? 'met' : 'missed'})`,
+    )
+  } finally {
+    await server.stop()
+  }
+}
+
 export async function runTgspBench() {
   const work = mkdtempSync(join(tmpdir(), 'tg-bench-tgsp-'))
   try {
@@ -118,7 +192,7 @@ export async function runTgspBench() {
     mkdirSync(input)
     writeRandomFile(join(input, 'weights.bin'), BYTES)
     const pkg = join(work, 'bench.tgsp')
-    let started = performance.now()
+    const started = performance.now()
     const { bytes } = await buildPackageFile({
       inputDir: input,
       out: pkg,
@@ -133,67 +207,15 @@ export async function runTgspBench() {
     console.log(
       `  built ${(bytes / MiB).toFixed(0)} MiB package in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     )
-
-    const dataDir = join(work, 'data')
-    const created = spawnSync(
-      join(ROOT, 'node_modules/.bin/tsx'),
-      ['bff/src/cli/tgctl.ts', 'admin', 'create-user', '--username', 'bench', '--roles', 'admin', '--password-stdin'],
-      { cwd: ROOT, input: PASSWORD, env: { ...process.env, TG_DATA_DIR: dataDir }, encoding: 'utf8' },
-    )
-    if (created.status !== 0) throw new Error(`create-user failed: ${created.stderr}`)
-    const server = await startServer(dataDir)
-    try {
-      const signIn = await api(server.url, '/api/v1/auth/sign-in', {
-        method: 'POST',
-        body: { username: 'bench', password: PASSWORD },
-      })
-      const cookie = (signIn.res.headers.get('set-cookie') ?? '').split(';')[0]!
-      const session = { cookie, csrf: String(signIn.body.csrfToken) }
-      await api(server.url, '/api/v1/tgsp/publishers', {
-        method: 'POST',
-        ...session,
-        body: { name: 'Bench publisher', classic: signing.publicKey.classic, pqc: signing.publicKey.pqc },
-      })
-      const key = await api(server.url, '/api/v1/admin/api-keys', {
-        method: 'POST',
-        ...session,
-        body: { name: 'bench publisher', roles: ['publisher'] },
-      })
-      const rssBefore = memoryOf(server.pid, 'VmRSS')
-      const peakBefore = memoryOf(server.pid, 'VmHWM')
-      // Writing 5 to clear_refs resets VmHWM (Linux >= 4.0): the peak read after is the upload's own.
-      writeFileSync(`/proc/${server.pid}/clear_refs`, '5')
-
-      // sha256sum first warms the page cache for both runs alike.
-      spawnSync('sha256sum', [pkg])
-      started = performance.now()
-      const sum = spawnSync('sha256sum', [pkg], { encoding: 'utf8' })
-      const shaSeconds = (performance.now() - started) / 1000
-      if (sum.status !== 0) throw new Error('sha256sum failed')
-
-      started = performance.now()
-      const result = await upload(server.url, pkg, String(key.body.secret))
-      const uploadSeconds = (performance.now() - started) / 1000
-      if (result.status !== 201) throw new Error(`upload answered ${result.status}: ${result.body.slice(0, 500)}`)
-      const checks = (JSON.parse(result.body) as { checks: Record<string, { ok: boolean }> }).checks
-      const peak = memoryOf(server.pid, 'VmHWM')
-
-      const mibs = (s: number) => (bytes / MiB / s).toFixed(0)
-      const ratio = shaSeconds / uploadSeconds
-      console.log(`  sha256sum:       ${shaSeconds.toFixed(2)} s (${mibs(shaSeconds)} MiB/s)`)
-      console.log(
-        `  upload + verify: ${uploadSeconds.toFixed(2)} s (${mibs(uploadSeconds)} MiB/s), every check ${Object.values(checks).every((c) => c.ok) ? 'passed' : 'DID NOT pass'}`,
-      )
-      console.log(
-        `  throughput ratio to sha256sum: ${ratio.toFixed(2)} (goal >= 0.80: ${ratio >= 0.8 ? 'met' : 'missed'})`,
-      )
-      console.log(
-        `  server memory: ${rssBefore.toFixed(0)} MB resident before the upload, peak during it ${peak.toFixed(0)} MB ` +
-          `(+${(peak - rssBefore).toFixed(0)} MB; peak since start ${peakBefore.toFixed(0)} MB; goal < 200: ${peak < 200 ? 'met' : 'missed'})`,
-      )
-    } finally {
-      await server.stop()
-    }
+    await uploadThrough('embedded PGlite (the database runs inside the server process)', work, pkg, bytes, signing)
+    const pg = await createPostgresDatabase()
+    if ('skip' in pg) console.log(`  PostgreSQL skipped: ${pg.skip}`)
+    else
+      try {
+        await uploadThrough('PostgreSQL', work, pkg, bytes, signing, (pg.target as { url: string }).url)
+      } finally {
+        await pg.drop()
+      }
   } finally {
     rmSync(work, { recursive: true, force: true })
   }

@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import * as schema from './schema'
@@ -155,7 +153,21 @@ function createPgListener(url: string, timeoutMs: number, onError: (err: Error) 
   }
 }
 
+/**
+ * The embedded database is loaded only when used: its module alone costs some 45 MB of memory,
+ * which a server on PostgreSQL should not carry.
+ */
+function loadPglite() {
+  const require = createRequire(import.meta.url)
+  return {
+    PGlite: (require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')).PGlite,
+    drizzlePglite: (require('drizzle-orm/pglite') as typeof import('drizzle-orm/pglite')).drizzle,
+    migratePglite: (require('drizzle-orm/pglite/migrator') as typeof import('drizzle-orm/pglite/migrator')).migrate,
+  }
+}
+
 function createPglite(dir: string) {
+  const { PGlite, drizzlePglite, migratePglite } = loadPglite()
   const client = new PGlite(dir)
   const db = drizzlePglite(client, { schema })
   return {

@@ -47,7 +47,7 @@ export function createLocalBlobStore(root: string): BlobStore {
     async incoming() {
       await mkdir(incomingDir, { recursive: true })
       const path = join(incomingDir, `${randomUUID()}.part`)
-      const stream: WriteStream = createWriteStream(path, { flags: 'wx', highWaterMark: 8 * 1024 * 1024 })
+      const stream: WriteStream = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 })
       let failure: Error | null = null
       stream.on('error', (err) => (failure = err))
       await new Promise<void>((resolve, reject) => {
