@@ -53,6 +53,7 @@ export const PublisherSchema = z
 export type Publisher = z.infer<typeof PublisherSchema>
 
 export const PublisherListSchema = z.object({ items: z.array(PublisherSchema) }).meta({ id: 'PublisherList' })
+export type PublisherList = z.infer<typeof PublisherListSchema>
 
 export const CreatePublisherBodySchema = z
   .object({
@@ -160,6 +161,7 @@ export const FleetSchema = z
   .meta({ id: 'Fleet' })
 export type Fleet = z.infer<typeof FleetSchema>
 export const FleetListSchema = z.object({ items: z.array(FleetSchema) }).meta({ id: 'FleetList' })
+export type FleetList = z.infer<typeof FleetListSchema>
 
 export const CreateFleetBodySchema = z
   .object({
@@ -191,6 +193,7 @@ export const ListFleetsQuerySchema = z.object({
 export type ListFleetsQuery = z.infer<typeof ListFleetsQuerySchema>
 
 export const ChannelListSchema = z.object({ items: z.array(z.string()) }).meta({ id: 'ChannelList' })
+export type ChannelList = z.infer<typeof ChannelListSchema>
 
 export const ListReleasesQuerySchema = z.object({
   fleetId: z.uuid().optional(),

@@ -66,6 +66,7 @@ export function createTrainingRoutes({ training, guard }: { training: TrainingSe
       }
       stream.onAbort(end)
       training.closed.addEventListener('abort', end, { once: true })
+      if (training.closed.aborted) end()
       try {
         await stream.writeSSE({ event: 'ready', data: '{}' })
         while (isOpen) {
