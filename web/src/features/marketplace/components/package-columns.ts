@@ -1,6 +1,7 @@
 import type { PackageSummary } from '@tg/contracts'
 import { NTag } from 'naive-ui'
 import type { DataTableColumns, DataTableSortState } from 'naive-ui'
+import { columnSortOrder, sortOfHeaderClick as sortOfTableHeader } from '@/shared/ui/table-sort'
 import { h } from 'vue'
 import { RouterLink } from 'vue-router'
 import StatusTag from '@/shared/ui/StatusTag.vue'
@@ -9,7 +10,7 @@ import { PACKAGE_STATUS_VIEW, packagePath } from '../status-views'
 import type { PackageSort, SortOrder } from '../url-filters'
 
 type Sort = { sort: PackageSort; order: SortOrder }
-const SORTABLE: readonly string[] = ['modelName', 'sizeBytes', 'uploadedAt'] satisfies PackageSort[]
+const SORTABLE: readonly PackageSort[] = ['modelName', 'sizeBytes', 'uploadedAt']
 
 /** Where a package is live: one "fleet · channel" tag each. */
 export const liveOnTags = (pkg: Pick<PackageSummary, 'liveOn'>) =>
@@ -29,8 +30,7 @@ export const liveOnTags = (pkg: Pick<PackageSummary, 'liveOn'>) =>
 
 /** Columns of the packages table; sortable columns show the sort the server applied. */
 export function buildPackageColumns(current: Sort): DataTableColumns<PackageSummary> {
-  const sortOrder = (key: PackageSort) =>
-    current.sort === key ? (current.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : false
+  const sortOrder = (key: PackageSort) => columnSortOrder(current, key)
   return [
     {
       key: 'modelName',
@@ -76,9 +76,5 @@ export function buildPackageColumns(current: Sort): DataTableColumns<PackageSumm
  * The sort asked for by a click on a column header. A click on the sorted column flips its order
  * (the table would otherwise cycle to "unsorted", which the server does not have).
  */
-export function sortOfHeaderClick(state: DataTableSortState | null, current: Sort): Sort | null {
-  if (!state || !SORTABLE.includes(String(state.columnKey))) return null
-  const sort = state.columnKey as PackageSort
-  if (state.order === false) return { sort, order: sort === current.sort && current.order === 'desc' ? 'asc' : 'desc' }
-  return { sort, order: state.order === 'ascend' ? 'asc' : 'desc' }
-}
+export const sortOfHeaderClick = (state: DataTableSortState | DataTableSortState[] | null, current: Sort) =>
+  sortOfTableHeader(state, current, SORTABLE)

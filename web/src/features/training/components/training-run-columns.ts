@@ -1,5 +1,6 @@
 import type { Run } from '@tg/contracts'
 import type { DataTableColumns, DataTableSortState } from 'naive-ui'
+import { columnSortOrder, sortOfHeaderClick as sortOfTableHeader } from '@/shared/ui/table-sort'
 import { h } from 'vue'
 import { RouterLink } from 'vue-router'
 import StatusTag from '@/shared/ui/StatusTag.vue'
@@ -10,12 +11,11 @@ import type { RunSort, SortOrder } from '../url-filters'
 import EpsilonBudgetBar from '@/shared/ui/EpsilonBudgetBar.vue'
 
 type Sort = { sort: RunSort; order: SortOrder }
-const SORTABLE: readonly string[] = ['name', 'epsilonSpent', 'lastReportAt', 'createdAt'] satisfies RunSort[]
+const SORTABLE: readonly RunSort[] = ['name', 'epsilonSpent', 'lastReportAt', 'createdAt']
 
 /** Columns of the runs table; sortable columns show the sort the server applied. */
 export function buildRunColumns(current: Sort): DataTableColumns<Run> {
-  const sortOrder = (key: RunSort) =>
-    current.sort === key ? (current.order === 'asc' ? ('ascend' as const) : ('descend' as const)) : false
+  const sortOrder = (key: RunSort) => columnSortOrder(current, key)
   return [
     {
       key: 'name',
@@ -63,9 +63,5 @@ export function buildRunColumns(current: Sort): DataTableColumns<Run> {
  * The sort asked for by a click on a column header. A click on the sorted column flips its order
  * (the table would otherwise cycle to "unsorted", which the server does not have).
  */
-export function sortOfHeaderClick(state: DataTableSortState | null, current: Sort): Sort | null {
-  if (!state || !SORTABLE.includes(String(state.columnKey))) return null
-  const sort = state.columnKey as RunSort
-  if (state.order === false) return { sort, order: sort === current.sort && current.order === 'desc' ? 'asc' : 'desc' }
-  return { sort, order: state.order === 'ascend' ? 'asc' : 'desc' }
-}
+export const sortOfHeaderClick = (state: DataTableSortState | DataTableSortState[] | null, current: Sort) =>
+  sortOfTableHeader(state, current, SORTABLE)
