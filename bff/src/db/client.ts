@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import type * as PgliteModule from '@electric-sql/pglite'
+import type * as DrizzlePgliteModule from 'drizzle-orm/pglite'
+import type * as DrizzlePgliteMigrator from 'drizzle-orm/pglite/migrator'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
@@ -160,9 +163,9 @@ function createPgListener(url: string, timeoutMs: number, onError: (err: Error) 
 function loadPglite() {
   const require = createRequire(import.meta.url)
   return {
-    PGlite: (require('@electric-sql/pglite') as typeof import('@electric-sql/pglite')).PGlite,
-    drizzlePglite: (require('drizzle-orm/pglite') as typeof import('drizzle-orm/pglite')).drizzle,
-    migratePglite: (require('drizzle-orm/pglite/migrator') as typeof import('drizzle-orm/pglite/migrator')).migrate,
+    PGlite: (require('@electric-sql/pglite') as typeof PgliteModule).PGlite,
+    drizzlePglite: (require('drizzle-orm/pglite') as typeof DrizzlePgliteModule).drizzle,
+    migratePglite: (require('drizzle-orm/pglite/migrator') as typeof DrizzlePgliteMigrator).migrate,
   }
 }
 
