@@ -377,6 +377,34 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       await h.request('PATCH', `/api/v1/tgsp/fleets/${fleet.id}`, { ...operator, body: { status: 'active' } })
     })
 
+    it('answers 404 for every id that does not exist', async (t) => {
+      if (skipped) return t.skip()
+      const missing = '00000000-0000-4000-8000-000000000000'
+      const [fleet] = (
+        await json<{ items: Array<{ id: string }> }>(
+          await h.request('GET', '/api/v1/tgsp/fleets?includeArchived=true', operator),
+        )
+      ).items
+      const [pkg] = (
+        await json<{ items: Array<{ id: string }> }>(await h.request('GET', '/api/v1/tgsp/packages', operator))
+      ).items
+      const cases: Array<[string, string, Session, unknown]> = [
+        ['POST', `/api/v1/tgsp/publishers/${missing}/revoke`, admin, undefined],
+        ['GET', `/api/v1/tgsp/packages/${missing}/download`, operator, undefined],
+        ['PATCH', `/api/v1/tgsp/fleets/${missing}`, operator, { name: 'x' }],
+        ['POST', '/api/v1/tgsp/releases', releaser, { packageId: missing, fleetId: fleet?.id, channel: 'canary' }],
+        ['POST', '/api/v1/tgsp/releases', releaser, { packageId: pkg?.id, fleetId: missing, channel: 'canary' }],
+        ['POST', `/api/v1/tgsp/releases/${missing}/rollback`, releaser, {}],
+      ]
+      for (const [method, path, who, body] of cases) {
+        const res = await h.request(method, path, { ...who, body })
+        expect(res.status, `${method} ${path}`).toBe(404)
+        expect((await json<ErrorBody>(res)).error.code).toBe('NOT_FOUND')
+      }
+      const channels = await json<{ items: string[] }>(await h.request('GET', '/api/v1/tgsp/channels', operator))
+      expect(channels.items).toEqual(['canary', 'stable'])
+    })
+
     it('revoking a publisher marks its packages, blocks their release and rejects new uploads by it', async (t) => {
       if (skipped) return t.skip()
       const pkg = await uploaded(makePackage({ version: '9.0.0' }))

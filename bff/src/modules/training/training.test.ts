@@ -264,6 +264,32 @@ function suite(
       expect(overview.latestRounds[0]?.run.id).toBe(short.id)
     })
 
+    it('answers 404 for a run that does not exist, and refuses agent keys for a final run', async (t) => {
+      if (skipped) return t.skip()
+      const missing = '00000000-0000-4000-8000-000000000000'
+      const operatorKey = await h.apiKey(['operator'])
+      const cases: Array<[string, string, unknown]> = [
+        ['GET', `/api/v1/training/runs/${missing}`, undefined],
+        ['GET', `/api/v1/training/runs/${missing}/rounds`, undefined],
+        ['POST', `/api/v1/training/runs/${missing}/stop`, {}],
+        ['POST', `/api/v1/training/runs/${missing}/fail`, { reason: 'x' }],
+        ['POST', `/api/v1/training/runs/${missing}/rounds`, round(0)],
+        ['POST', `/api/v1/training/runs/${missing}/rounds/preview`, { steps: 1 }],
+        ['POST', `/api/v1/training/runs/${missing}/agent-keys`, { name: 'a' }],
+      ]
+      for (const [method, path, body] of cases) {
+        const res = await h.request(method, path, { bearer: operatorKey, body })
+        expect(res.status, `${method} ${path}`).toBe(404)
+      }
+      const run = await createRun()
+      await h.request('POST', `/api/v1/training/runs/${run.id}/stop`, { ...operator, body: {} })
+      const late = await h.request('POST', `/api/v1/training/runs/${run.id}/agent-keys`, {
+        ...operator,
+        body: { name: 'a' },
+      })
+      expect(late.status).toBe(409)
+    })
+
     it('streams new rounds as server-sent events, also from another replica', async (t) => {
       if (skipped) return t.skip()
       const run = await createRun()
