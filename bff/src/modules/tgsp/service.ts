@@ -335,7 +335,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
         return {
           ...base,
           status: 'ok',
-          message: `${counts?.total ?? 0} packages; blob store writable`,
+          message: `${counts?.total ?? 0} package${counts?.total === 1 ? '' : 's'}; blob store writable`,
           latencyMs: Math.round((performance.now() - started) * 100) / 100,
         }
       } catch (err) {

@@ -54,6 +54,7 @@ export interface TrainingService {
 
 type Deps = { db: Db; audit: AuditLog; events: EventBus; hashSecret: (s: string) => string }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
 const isFinal = (state: RunState) => FINAL_RUN_STATES.includes(state)
 
 function runWarnings(body: CreateRunBody): string[] {
@@ -409,7 +410,7 @@ export function createTrainingService({ db, audit, events, hashSecret }: Deps): 
         label: 'Training',
         kind: 'module',
         status: 'ok',
-        message: `${counts?.total ?? 0} runs, ${counts?.active ?? 0} active`,
+        message: `${plural(counts?.total ?? 0, 'run')}, ${counts?.active ?? 0} active`,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
       }
     },
