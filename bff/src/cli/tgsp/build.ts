@@ -33,7 +33,7 @@ import {
   type SigningPublicKey,
   type SigningSecretKey,
 } from '@tg/contracts/formats/tgsp'
-import { nodeChunkCipher, nodeSha256 } from './node-crypto'
+import { nodeChunkCipher, nodeSha256 } from '../../lib/tgsp-crypto'
 import { collectInputEntries, type InputEntry } from './walk'
 
 export interface BuildPackageOptions {

@@ -21,7 +21,7 @@ import {
   type TarReadEntry,
   type TrustedSigner,
 } from '@tg/contracts/formats/tgsp'
-import { nodeChunkCipher, nodeSha256 } from './node-crypto'
+import { nodeChunkCipher, nodeSha256 } from '../../lib/tgsp-crypto'
 
 export interface OpenPackageOptions {
   file: string

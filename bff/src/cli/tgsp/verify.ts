@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { verifyTgspStream, type TrustedSigner } from '@tg/contracts/formats/tgsp'
-import { nodeSha256 } from './node-crypto'
+import { nodeSha256 } from '../../lib/tgsp-crypto'
 
 const READ_CHUNK = 1024 * 1024
 

@@ -1,26 +1,18 @@
-import { createHash } from 'node:crypto'
 import type { PackageDetail, TgspChecks } from '@tg/contracts'
 import { TgspFormatError, TgspStreamParser, verifyParsed } from '@tg/contracts/formats/tgsp'
-import type { Sha256Factory, TgspParsed } from '@tg/contracts/formats/tgsp'
+import type { TgspParsed } from '@tg/contracts/formats/tgsp'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client'
 import { hasPgCode } from '../../db/client'
 import { tgspPackages } from '../../db/schema'
 import { AppError } from '../../lib/errors'
+import { nodeSha256 } from '../../lib/tgsp-crypto'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore, IncomingBlob } from './blobs'
 import { allSigners, findPackageBy, getPackageDetail } from './repo'
 
 type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; log: Logger; maxBytes: number }
 
-/** SHA-256 through OpenSSL: the payload of a multi-GiB package is hashed as it streams in. */
-const nodeSha256: Sha256Factory = () => {
-  const hash = createHash('sha256')
-  return {
-    update: (data) => void hash.update(data),
-    digest: () => new Uint8Array(hash.digest()),
-  }
-}
 
 const NOT_RUN = { ok: false, reason: 'Not run: the structure check failed.' }
 const CHECK_LABELS: Record<keyof TgspChecks, string> = {

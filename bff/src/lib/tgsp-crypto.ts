@@ -1,5 +1,5 @@
 // node:crypto (OpenSSL) implementations of the hooks the pure TGSP library accepts: much faster
-// than pure JavaScript for multi-GiB payloads.
+// than pure JavaScript for multi-GiB payloads. Used by the upload path and by `tgctl tgsp`.
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto'
 import type { ChunkCipher, Sha256Factory } from '@tg/contracts/formats/tgsp'
 
