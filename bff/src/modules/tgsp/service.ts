@@ -33,6 +33,7 @@ import {
   listPublishers,
   listReleases,
   toFleet,
+  toPublisher,
 } from './repo'
 import { uploadPackage } from './upload'
 
@@ -60,8 +61,6 @@ export interface TgspService {
 }
 
 type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; config: TgspConfig; log: Logger }
-
-const actorName = (ctx: AuditContext) => ctx.actor.name
 
 async function releaseById(ex: Executor, id: string): Promise<Release> {
   const [release] = (await listReleases(ex, { releaseId: id, activeOnly: false, limit: 1 })).items
@@ -141,7 +140,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             outcome: 'success',
             details: { name: row.name, fingerprint },
           })
-          return { ...(await findPublisher(tx, row.id))! }
+          return toPublisher(row, 0)
         })
       } catch (err) {
         if (hasPgCode(err, '23505')) {
@@ -271,7 +270,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
           packageId: pkg.id,
           kind: 'promotion',
           notes: body.notes,
-          createdBy: actorName(ctx),
+          createdBy: ctx.actor.name,
         })
         await audit.record(tx, ctx, {
           action: 'tgsp.release_promoted',
@@ -304,7 +303,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
           kind: 'rollback',
           rollbackOf: target.id,
           notes: body.notes,
-          createdBy: actorName(ctx),
+          createdBy: ctx.actor.name,
         })
         await audit.record(tx, ctx, {
           action: 'tgsp.release_rolled_back',

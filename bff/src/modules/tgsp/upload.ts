@@ -13,7 +13,6 @@ import { allSigners, findPackageBy, getPackageDetail } from './repo'
 
 type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; log: Logger; maxBytes: number }
 
-
 const NOT_RUN = { ok: false, reason: 'Not run: the structure check failed.' }
 const CHECK_LABELS: Record<keyof TgspChecks, string> = {
   structure: 'Structure',
