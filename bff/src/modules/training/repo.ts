@@ -1,10 +1,10 @@
-import { and, asc, desc, eq, gte, ilike, inArray, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, ilike, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { NEAR_BUDGET_SHARE } from '@tg/contracts'
 import type { AdapterSettings, ListRunsQuery, Round, RoundMetrics, Run, RunPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { trainingRounds, trainingRuns } from '../../db/schema'
-import { cumulativeEpsilon, projectEpsilon } from './ledger'
+import { cumulativeEpsilon, epsilonOf, finite, projectEpsilon } from './ledger'
 import type { RdpGroup } from './ledger'
 
 export type RunRow = typeof trainingRuns.$inferSelect
@@ -140,6 +140,46 @@ export async function listRounds(
   return { items: rows.map((row, i) => toRound(row, epsilons[i] ?? 0)), gaps }
 }
 
+/**
+ * Epsilon of each (run, index) over that run's rounds with an index up to it. The database sums
+ * the steps per (sampling rate, noise); only those sums cross the wire, never the rounds.
+ */
+export async function epsilonUpTo(
+  ex: Executor,
+  points: ReadonlyArray<{ runId: string; index: number; delta: number }>,
+): Promise<Map<string, number>> {
+  const key = (runId: string, index: number) => `${runId}:${index}`
+  const out = new Map<string, number>()
+  if (points.length === 0) return out
+  const wanted = JSON.stringify(points.map((p) => ({ run_id: p.runId, idx: p.index })))
+  type SumRow = {
+    run_id: string
+    idx: number
+    sample_rate: number
+    noise_multiplier: number
+    steps: number
+  }
+  const result = (await ex.execute(sql`
+    select p.run_id, p.idx, r.sample_rate, r.noise_multiplier, sum(r.steps)::int as steps
+    from jsonb_to_recordset(${wanted}::jsonb) as p(run_id uuid, idx int)
+    join ${trainingRounds} r on r.run_id = p.run_id and r.round_index <= p.idx
+    group by p.run_id, p.idx, r.sample_rate, r.noise_multiplier`)) as unknown as { rows: SumRow[] }
+  const groups = new Map<string, RdpGroup[]>()
+  for (const row of result.rows) {
+    const at = key(row.run_id, Number(row.idx))
+    groups.set(at, [
+      ...(groups.get(at) ?? []),
+      { sampleRate: Number(row.sample_rate), noiseMultiplier: Number(row.noise_multiplier), steps: Number(row.steps) },
+    ])
+  }
+  for (const point of points)
+    out.set(
+      key(point.runId, point.index),
+      finite(epsilonOf(groups.get(key(point.runId, point.index)) ?? [], point.delta).epsilon),
+    )
+  return out
+}
+
 /** The newest rounds across runs, with the epsilon of their run after each (by index). */
 export async function latestRounds(ex: Executor, limit: number) {
   const recent = await ex
@@ -148,16 +188,12 @@ export async function latestRounds(ex: Executor, limit: number) {
     .innerJoin(trainingRuns, eq(trainingRuns.id, trainingRounds.runId))
     .orderBy(desc(trainingRounds.receivedAt))
     .limit(limit)
-  const runIds = [...new Set(recent.map((r) => r.round.runId))]
-  const all = runIds.length ? await ex.select().from(trainingRounds).where(inArray(trainingRounds.runId, runIds)) : []
-  const epsilonAt = new Map<string, number>()
-  for (const runId of runIds) {
-    const rounds = all.filter((r) => r.runId === runId).sort((a, b) => a.index - b.index)
-    const delta = recent.find((r) => r.round.runId === runId)?.delta ?? 1e-5
-    cumulativeEpsilon(rounds, delta).forEach((eps, i) => epsilonAt.set(`${runId}:${rounds[i]?.index}`, eps))
-  }
+  const epsilons = await epsilonUpTo(
+    ex,
+    recent.map(({ round, delta }) => ({ runId: round.runId, index: round.index, delta })),
+  )
   return recent.map(({ round, runName }) => ({
     run: { id: round.runId, name: runName },
-    round: toRound(round, epsilonAt.get(`${round.runId}:${round.index}`) ?? 0),
+    round: toRound(round, epsilons.get(`${round.runId}:${round.index}`) ?? 0),
   }))
 }

@@ -29,7 +29,7 @@ import { insertApiKey } from '../admin/service'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { addToGroups, epsilonOf, finite, orderOf, projectEpsilon } from './ledger'
 import type { RdpGroup } from './ledger'
-import { NEAR_BUDGET, findRunRow, latestRounds, listRounds, listRuns, toRound, toRun } from './repo'
+import { NEAR_BUDGET, epsilonUpTo, findRunRow, latestRounds, listRounds, listRuns, toRound, toRun } from './repo'
 import type { RunRow } from './repo'
 
 export const TRAINING_CHANNEL = 'tg_training'
@@ -55,6 +55,11 @@ export interface TrainingService {
 type Deps = { db: Db; audit: AuditLog; events: EventBus; hashSecret: (s: string) => string }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+async function epsilonAfterIndex(ex: Executor, run: RunRow, index: number): Promise<number> {
+  const epsilons = await epsilonUpTo(ex, [{ runId: run.id, index, delta: run.delta }])
+  return epsilons.get(`${run.id}:${index}`) ?? 0
+}
+
 const isFinal = (state: RunState) => FINAL_RUN_STATES.includes(state)
 
 function runWarnings(body: CreateRunBody): string[] {
@@ -244,7 +249,12 @@ export function createTrainingService({ db, audit, events, hashSecret }: Deps): 
         if (existing) {
           if (existing.reportHash !== reportHash)
             throw conflict(`Round ${body.index} was reported before with different values.`, { field: 'index' })
-          return { kind: 'replayed' as const, run, round: existing }
+          return {
+            kind: 'replayed' as const,
+            run,
+            round: existing,
+            epsilonAfter: await epsilonAfterIndex(tx, run, body.index),
+          }
         }
         if (run.state === 'budget_exhausted') return { kind: 'exhausted' as const, run, wouldBe: null }
         if (isFinal(run.state)) throw conflict(`The run is ${run.state}: it takes no more rounds.`)
@@ -326,11 +336,14 @@ export function createTrainingService({ db, audit, events, hashSecret }: Deps): 
             details: { name: run.name, rounds: roundsRecorded, epsilonSpent: finite(after.epsilon) },
           })
         await publish(tx, { type: 'round', runId, index: body.index, epsilonSpent: finite(after.epsilon), state })
-        return { kind: 'recorded' as const, run: updated!, round: round! }
+        // In index order the round's epsilon is the run's; reported late, it is summed up to its index.
+        const epsilonAfter =
+          body.index > (run.lastRoundIndex ?? -1) ? finite(after.epsilon) : await epsilonAfterIndex(tx, run, body.index)
+        return { kind: 'recorded' as const, run: updated!, round: round!, epsilonAfter }
       })
       if (outcome.kind === 'exhausted') return exhaust(ctx, outcome.run, body, outcome.wouldBe)
       return {
-        round: toRound(outcome.round, outcome.run.epsilonSpent),
+        round: toRound(outcome.round, outcome.epsilonAfter),
         run: {
           state: outcome.run.state,
           epsilonSpent: outcome.run.epsilonSpent,

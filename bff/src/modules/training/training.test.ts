@@ -180,7 +180,9 @@ function suite(
 
       // Gaps and out-of-order reports are accepted and shown.
       expect((await report(run.id, secret, round(3))).status).toBe(201)
-      expect((await report(run.id, secret, round(2, { noiseMultiplier: 1.5 }))).status).toBe(201)
+      const late = await report(run.id, secret, round(2, { noiseMultiplier: 1.5 }))
+      expect(late.status).toBe(201)
+      const lateReceipt = await json<Receipt & { round: { epsilonAfter: number } }>(late)
       const rounds = await json<{ items: Array<{ index: number; epsilonAfter: number }>; gaps: unknown[] }>(
         await h.request('GET', `/api/v1/training/runs/${run.id}/rounds`, viewer),
       )
@@ -189,6 +191,16 @@ function suite(
       const eps = rounds.items.map((r) => r.epsilonAfter)
       expect(eps[0]).toBeLessThan(eps[1]!)
       expect(eps[1]).toBeLessThan(eps[2]!)
+      // A late round's epsilon counts the rounds up to its index, as the list does, not the run's total.
+      expect(lateReceipt.round.epsilonAfter).toBeCloseTo(eps[1]!, 12)
+      expect(lateReceipt.run.epsilonSpent).toBeCloseTo(eps[2]!, 12)
+      const overview = await json<{
+        latestRounds: Array<{ run: { id: string }; round: { index: number; epsilonAfter: number } }>
+      }>(await h.request('GET', '/api/v1/training/overview', viewer))
+      const latest = overview.latestRounds.filter((r) => r.run.id === run.id)
+      expect(latest.map((r) => [r.round.index, r.round.epsilonAfter])).toEqual(
+        [2, 3, 0].map((index) => [index, rounds.items.find((r) => r.index === index)!.epsilonAfter]),
+      )
       const detail = await json<RunBody>(await h.request('GET', `/api/v1/training/runs/${run.id}`, viewer))
       expect(detail).toMatchObject({ roundsRecorded: 3, missingRounds: 1 })
       expect(detail.epsilonSpent).toBeCloseTo(eps[2]!, 10)
