@@ -12,11 +12,13 @@ export const ERROR_STATUS = {
   CSRF_REJECTED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  REQUEST_TIMEOUT: 408,
   CONFLICT: 409,
   BUDGET_EXHAUSTED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RANGE_NOT_SATISFIABLE: 416,
+  MISDIRECTED_REQUEST: 421,
   VALIDATION_FAILED: 422,
   PACKAGE_REJECTED: 422,
   RATE_LIMITED: 429,
@@ -24,6 +26,7 @@ export const ERROR_STATUS = {
   NOT_SUPPORTED: 501,
   CONTRACT_VIOLATION: 502,
   UPSTREAM_UNAVAILABLE: 503,
+  INSUFFICIENT_STORAGE: 507,
 } as const
 
 export type ErrorCode = keyof typeof ERROR_STATUS
@@ -73,16 +76,19 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   403: 'Signed in, but no allowed role; or the CSRF or Origin check failed.',
   404: 'No such resource.',
   405: 'Method not allowed.',
+  408: 'The request body stopped arriving (idle longer than the server waits); nothing was kept.',
   409: "Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget).",
   413: 'The request body is larger than allowed.',
   415: 'The request body has an unsupported content type.',
   416: 'The requested byte range is outside the file.',
+  421: 'The Host header names a host this server does not answer for.',
   422: 'The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks).',
   429: 'Too many attempts; wait for Retry-After seconds.',
   500: 'Unexpected server error; quote the request id.',
   501: 'Not available in this build; details.remediation says what to do.',
   502: 'A response did not match its contract.',
-  503: 'A dependency (for example the database) is unavailable; retry later.',
+  503: 'A dependency (for example the database) is unavailable; retry after Retry-After seconds.',
+  507: 'The server has no room to store the request (for example a full disk); nothing was kept.',
 }
 
 type ErrorResponse = {

@@ -29,9 +29,16 @@ describe('describeError', () => {
   })
 
   it('offers a retry and the request id for server-side failures', () => {
-    for (const code of ['INTERNAL', 'UPSTREAM_UNAVAILABLE', 'CONTRACT_VIOLATION'] as const)
+    for (const code of [
+      'INTERNAL',
+      'UPSTREAM_UNAVAILABLE',
+      'CONTRACT_VIOLATION',
+      'REQUEST_TIMEOUT',
+      'INSUFFICIENT_STORAGE',
+    ] as const)
       expect(describeError(errorOf(code))).toMatchObject({ canRetry: true, showsRequestId: true })
     expect(describeError(errorOf('UPSTREAM_UNAVAILABLE', undefined, 504)).title).toContain('Service unavailable')
+    expect(describeError(errorOf('INSUFFICIENT_STORAGE')).title).toBe('The server is out of storage')
   })
 
   it('carries the wait of a 429 and the issues of a 422', () => {

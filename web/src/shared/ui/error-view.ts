@@ -70,6 +70,7 @@ export function describeError(error: ApiError): ErrorView {
     case 'BAD_REQUEST':
     case 'METHOD_NOT_ALLOWED':
     case 'UNSUPPORTED_MEDIA_TYPE':
+    case 'MISDIRECTED_REQUEST':
       return view('bad-request', 'The request was not accepted', error.message, { showsRequestId: true })
     case 'CONFLICT':
       return view('conflict', 'Conflict', error.message, { tone: 'warning' })
@@ -108,6 +109,13 @@ export function describeError(error: ApiError): ErrorView {
       })
     case 'UPSTREAM_UNAVAILABLE':
       return view('unavailable', unavailableTitle(error.status), error.message, {
+        showsRequestId: true,
+        canRetry: true,
+      })
+    case 'REQUEST_TIMEOUT':
+      return view('unavailable', 'The request timed out', error.message, { showsRequestId: true, canRetry: true })
+    case 'INSUFFICIENT_STORAGE':
+      return view('unavailable', 'The server is out of storage', error.message, {
         showsRequestId: true,
         canRetry: true,
       })
