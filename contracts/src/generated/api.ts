@@ -799,7 +799,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable; modules not in this build do not degrade it.
@@ -1533,7 +1533,7 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1609,7 +1609,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,7 +1647,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1752,7 +1752,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1857,7 +1857,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1911,7 +1911,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1967,7 +1967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2041,7 +2041,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2146,7 +2146,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2262,7 +2262,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,7 +2335,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2431,7 +2431,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2516,7 +2516,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2572,7 +2572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2666,7 +2666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2745,7 +2745,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2814,7 +2814,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2884,7 +2884,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2958,7 +2958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3023,7 +3023,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3091,7 +3091,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3147,7 +3147,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3203,7 +3203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3331,7 +3331,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3387,7 +3387,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3492,7 +3492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3577,7 +3577,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3652,7 +3652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3757,7 +3757,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3833,7 +3833,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3927,7 +3927,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -3994,7 +3994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4099,7 +4099,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4215,7 +4215,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4271,7 +4271,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4342,7 +4342,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4456,7 +4456,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4572,7 +4572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4628,7 +4628,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4696,7 +4696,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4771,7 +4771,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4876,7 +4876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -4952,7 +4952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5068,7 +5068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5184,7 +5184,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5260,7 +5260,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5385,7 +5385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5492,7 +5492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5608,7 +5608,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5664,7 +5664,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5720,7 +5720,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description A dependency (for example the database) is unavailable; retry later. */
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
                 headers: {
                     [name: string]: unknown;
