@@ -8,7 +8,7 @@ import { createSequencer } from '../modules/audit/tree'
 import { insertUser } from '../modules/admin/service'
 import { listUsers } from '../modules/admin/repo'
 import { releaseAttempt, reserveAttempt, throttleKeysOf } from '../modules/auth/throttle'
-import { createHarness, createPostgresDatabase, json } from '../test/harness'
+import { TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../test/harness'
 
 const postgres = await createPostgresDatabase()
 if ('skip' in postgres) console.warn(`[db.test] PostgreSQL tests skipped: ${postgres.skip}`)
@@ -104,7 +104,7 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       const admin = await h.userSession('pg-admin', ['admin'])
       const created = await h.request('POST', '/api/v1/admin/users', {
         ...admin,
-        body: { username: 'pg-user', displayName: 'PG', password: 'x'.repeat(12), roles: ['viewer'] },
+        body: { username: 'pg-user', displayName: 'PG', password: TEST_PASSWORD, roles: ['viewer'] },
       })
       expect(created.status).toBe(201)
       const page = await json<{ items: Array<{ username: string }> }>(
