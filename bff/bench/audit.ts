@@ -40,7 +40,13 @@ async function appendsPerSecond(target: DatabaseTarget, withStateChange: boolean
         await database.db.transaction(async (tx) => {
           if (withStateChange) {
             const username = `bench-${i % 500}`
-            const key = { key: `account:${username}`, scope: 'account' as const, username, address: null, allowance: 1e6 }
+            const key = {
+              key: `account:${username}`,
+              scope: 'account' as const,
+              username,
+              address: null,
+              allowance: 1e6,
+            }
             await reserveAttempt(tx, key, new Date(), `bench-${i}`)
           }
           await audit.record(tx, ctx, {

@@ -47,7 +47,14 @@ export async function auditBlock(
 async function auditReservation(tx: Executor, audit: AuditLog, ctx: AuditContext, r: Reservation) {
   const { scope, username, address } = r.key
   if (!r.isReserved && r.refused === 1)
-    await auditBlock(tx, audit, ctx, { scope, username, address, refused: 1, phase: 'started', blockedUntil: r.blockedUntil })
+    await auditBlock(tx, audit, ctx, {
+      scope,
+      username,
+      address,
+      refused: 1,
+      phase: 'started',
+      blockedUntil: r.blockedUntil,
+    })
   if (r.isReserved && r.endedRefused > 0)
     await auditBlock(tx, audit, ctx, { scope, username, address, refused: r.endedRefused, phase: 'ended' })
 }

@@ -46,10 +46,9 @@ describe('the password policy', () => {
     const body = { token, username: 'first', displayName: 'First', password: 'password1234' }
     const res = await fresh.request('POST', '/api/v1/auth/setup', { body })
     expect(res.status).toBe(422)
-    expect(await fresh.request('POST', '/api/v1/auth/setup', { body: { ...body, password: NEW_PASSWORD } })).toHaveProperty(
-      'status',
-      201,
-    )
+    expect(
+      await fresh.request('POST', '/api/v1/auth/setup', { body: { ...body, password: NEW_PASSWORD } }),
+    ).toHaveProperty('status', 201)
     await fresh.close()
   }, 120_000)
 })
@@ -123,7 +122,9 @@ describe('an admin\u2019s password reset', () => {
     const token = link.resetPath.split('#token=')[1] as string
     const during = await h.signIn('erik')
 
-    const weak = await h.request('POST', '/api/v1/auth/password-reset', { body: { token, newPassword: 'password1234' } })
+    const weak = await h.request('POST', '/api/v1/auth/password-reset', {
+      body: { token, newPassword: 'password1234' },
+    })
     expect(weak.status).toBe(422)
     const done = await h.request('POST', '/api/v1/auth/password-reset', { body: { token, newPassword: NEW_PASSWORD } })
     expect(done.status).toBe(200)

@@ -82,7 +82,10 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       let entries = await entriesFrom('198.51.100.3')
       expect(entries.filter((e) => e.details.reason === 'wrong_password')).toHaveLength(5)
       expect(entries.filter((e) => e.details.reason === 'throttled')).toEqual([
-        expect.objectContaining({ outcome: 'denied', details: expect.objectContaining({ phase: 'started', refused: 1 }) }),
+        expect.objectContaining({
+          outcome: 'denied',
+          details: expect.objectContaining({ phase: 'started', refused: 1 }),
+        }),
       ])
       // The block ends; the sweep writes its summary with the count of refused attempts.
       vi.setSystemTime(new Date(Date.now() + 2000))

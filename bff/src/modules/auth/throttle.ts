@@ -164,6 +164,8 @@ export async function sweepThrottle(ex: Executor, now: Date): Promise<EndedBlock
   const staleBefore = new Date(now.getTime() - THROTTLE_POLICY.windowMs)
   await ex
     .delete(t)
-    .where(and(lt(t.lastFailureAt, staleBefore), eq(t.refused, 0), or(isNull(t.blockedUntil), lte(t.blockedUntil, now))))
+    .where(
+      and(lt(t.lastFailureAt, staleBefore), eq(t.refused, 0), or(isNull(t.blockedUntil), lte(t.blockedUntil, now))),
+    )
   return ended
 }
