@@ -71,7 +71,11 @@ export type SignInBody = z.infer<typeof SignInBodySchema>
 
 export const ChangePasswordBodySchema = z
   .object({
-    currentPassword: z.string().min(1, 'Enter your current password.').max(PASSWORD_MAX_LENGTH).meta({ format: 'password' }),
+    currentPassword: z
+      .string()
+      .min(1, 'Enter your current password.')
+      .max(PASSWORD_MAX_LENGTH)
+      .meta({ format: 'password' }),
     newPassword: PasswordSchema,
   })
   .refine((b) => b.newPassword !== b.currentPassword, {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
+import type * as passwords from '../../lib/password'
 
 // Every scrypt verification the sign-in path makes, counted by wrapping the real verifier.
 const verifier = vi.hoisted(() => ({ calls: 0 }))
 vi.mock('../../lib/password', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../lib/password')>()
+  const real = await importOriginal<typeof passwords>()
   return {
     ...real,
     verifyPassword: (password: string, stored: string) => {
