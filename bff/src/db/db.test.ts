@@ -88,7 +88,7 @@ describe.each(targets)('repositories on %s', (_name, target) => {
     expect(burst.filter((r) => r.isReserved)).toHaveLength(5)
     const [row] = await database.db.select().from(signInThrottle).where(eq(signInThrottle.key, key.key))
     expect(row).toMatchObject({ failures: 5, refused: 25 })
-    expect(row?.blockedUntil?.getTime()).toBe(now.getTime() + 1000)
+    expect(row?.blockedUntil?.getTime()).toBe(now.getTime() + 30_000)
     // A charge given back (the attempt succeeded) lifts the block that it set.
     await releaseAttempt(database.db, key)
     expect((await reserveAttempt(database.db, key, now, 'after-release')).isReserved).toBe(true)
@@ -127,7 +127,7 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       const create = (h: typeof a, key: string, name: string) =>
         h.request('POST', '/api/v1/admin/users', {
           bearer: key,
-          body: { username: name, displayName: name, password: 'x'.repeat(12), roles: ['viewer'] },
+          body: { username: name, displayName: name, password: TEST_PASSWORD, roles: ['viewer'] },
         })
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, i) => (i % 2 ? create(a, keyA, `ra${i}`) : create(b, keyB, `rb${i}`))),

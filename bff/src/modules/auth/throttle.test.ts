@@ -41,7 +41,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       ;({ h, cleanup } = opened)
       for (const name of ['alice', 'mallory', 'victim']) await h.createUser(name, ['viewer'])
       for (const name of ['boss', 'root']) await h.createUser(name, ['admin'])
-    })
+    }, 180_000)
     afterAll(async () => {
       if (!skipped) await h.close()
       await cleanup()
@@ -89,7 +89,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         }),
       ])
       // The block ends; the sweep writes its summary with the count of refused attempts.
-      vi.setSystemTime(new Date(Date.now() + 2000))
+      vi.setSystemTime(new Date(Date.now() + 31_000))
       expect(await h.services.auth.sweepThrottle()).toBeGreaterThanOrEqual(1)
       entries = await entriesFrom('198.51.100.3')
       const throttled = entries.filter((e) => e.details.reason === 'throttled')

@@ -16,6 +16,8 @@ export const THROTTLE_POLICY = {
   addressFreeFailures: 20,
   /** The account-wide ceiling, over all addresses (active admins pass it from a clean address). */
   accountFreeFailures: 30,
+  /** The first wait past the allowance; each further charged attempt doubles it. */
+  firstBlockMs: 30_000,
   /** Counters start afresh this long after a key's last charged attempt. */
   windowMs: 15 * 60_000,
   maxBlockMs: 15 * 60_000,
@@ -43,15 +45,17 @@ export function throttleKeysOf(username: string, clientIp: string | null): Recor
   }
 }
 
-/** The wait after the `failures`-th charged attempt: none below the allowance, then 1 s doubling to 15 min. */
+/** The wait after the `failures`-th charged attempt: none below the allowance, then 30 s doubling to 15 min. */
 export function blockDurationMs(failures: number, allowance: number): number {
   if (failures < allowance) return 0
-  return Math.min(1000 * 2 ** Math.min(failures - allowance, 20), THROTTLE_POLICY.maxBlockMs)
+  const { firstBlockMs, maxBlockMs } = THROTTLE_POLICY
+  return Math.min(firstBlockMs * 2 ** Math.min(failures - allowance, 20), maxBlockMs)
 }
 
 function blockUntilSql(failures: SQL, allowance: number, at: SQL): SQL {
   const exponent = sql`least(${failures} - ${allowance}::int, 20)`
-  const seconds = sql`least(power(2, ${exponent}), ${THROTTLE_POLICY.maxBlockMs / 1000}::int)`
+  const { firstBlockMs, maxBlockMs } = THROTTLE_POLICY
+  const seconds = sql`least(${firstBlockMs / 1000}::int * power(2, ${exponent}), ${maxBlockMs / 1000}::int)`
   return sql`case when ${failures} >= ${allowance}::int then ${at} + make_interval(secs => ${seconds}) else null end`
 }
 
