@@ -50,6 +50,9 @@ async function main() {
   const swept = await services.tgsp.sweep()
   if (swept > 0) log.info({ swept }, 'removed temporary files of uploads that an earlier process left unfinished')
   const stopAuditTimer = services.audit.start()
+  const stopThrottleSweep = services.auth.start((err) =>
+    log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
+  )
   const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server
   await new Promise<void>((resolve) => server.once('listening', resolve))
   const { port } = server.address() as AddressInfo
@@ -82,6 +85,7 @@ async function main() {
     server.close(async () => {
       clearTimeout(forceTimer)
       stopAuditTimer()
+      stopThrottleSweep()
       await services.audit
         .drain()
         .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
