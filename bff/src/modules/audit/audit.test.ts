@@ -205,7 +205,13 @@ describe('audit signing keys', () => {
       log: createLogger('silent'),
       sessionSecret: 'another-session-secret-0123456789abcdef',
       keyMaster: 'another-key-master-0123456789abcdef-01234',
-      audit: { origin: undefined, checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [] },
+      audit: {
+        origin: undefined,
+        checkpointEvery: 1000,
+        checkpointIntervalMs: 3600_000,
+        pinnedKeys: [],
+        selfCheckIntervalMs: 3600_000,
+      },
       tgsp: { blobDir: h.blobDir, maxUploadBytes: 1024, channels: ['stable'] },
     })
     await h.createUser('needs-a-new-checkpoint', ['viewer'])
