@@ -81,13 +81,16 @@ async function nodeFinding(ex: Executor, computed: TreeNode[]): Promise<Finding 
 type CheckpointRow = typeof auditCheckpoints.$inferSelect
 
 /** The checkpoint must sign the root of the rows below its size (in its column and its note). */
-function checkpointFinding(row: CheckpointRow, root: Uint8Array): Finding | null {
-  let noted: Uint8Array | null = null
+function notedRoot(note: string): Uint8Array | null {
   try {
-    noted = parseCheckpointBody(parseSignedNote(row.note).body).rootHash
+    return parseCheckpointBody(parseSignedNote(note).body).rootHash
   } catch {
-    noted = null
+    return null
   }
+}
+
+function checkpointFinding(row: CheckpointRow, root: Uint8Array): Finding | null {
+  const noted = notedRoot(row.note)
   if (bytesEqual(root, new Uint8Array(row.rootHash)) && noted && bytesEqual(noted, root)) return null
   const message = `The checkpoint of tree size ${row.treeSize} does not sign the root of the stored entries 0..${row.treeSize - 1}.`
   return { kind: 'checkpoint', seq: row.treeSize - 1, message }
