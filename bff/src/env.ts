@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   TG_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(60),
   TG_AUDIT_PINNED_KEYS: z.string().optional(),
   TG_AUDIT_SELFCHECK_INTERVAL_S: z.coerce.number().positive().default(60),
+  TG_AUDIT_SELFCHECK_FULL_INTERVAL_S: z.coerce.number().nonnegative().default(3600),
   TG_BLOB_DIR: z.string().min(1).optional(),
   TG_UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -81,6 +82,7 @@ export type Config = {
     checkpointIntervalMs: number
     pinnedKeys: string[]
     selfCheckIntervalMs: number
+    selfCheckFullIntervalMs: number
   }
   tgsp: { blobDir: string; maxUploadBytes: number; channels: string[] }
 }
@@ -140,6 +142,7 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       checkpointIntervalMs: e.TG_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
       pinnedKeys: parsePinnedKeys(e.TG_AUDIT_PINNED_KEYS),
       selfCheckIntervalMs: e.TG_AUDIT_SELFCHECK_INTERVAL_S * 1000,
+      selfCheckFullIntervalMs: e.TG_AUDIT_SELFCHECK_FULL_INTERVAL_S * 1000,
     },
     tgsp: {
       blobDir: resolve(cwd, e.TG_BLOB_DIR ?? resolve(dataDir, 'blobs')),

@@ -72,6 +72,7 @@ export async function createHarness(
       checkpointIntervalMs: 3600_000,
       pinnedKeys: [],
       selfCheckIntervalMs: 3600_000,
+      selfCheckFullIntervalMs: 3600_000,
       ...options.audit,
     },
     tgsp: { maxUploadBytes: 64 * 1024 * 1024, channels: ['canary', 'stable'], ...options.tgsp, blobDir },

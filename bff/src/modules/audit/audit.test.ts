@@ -211,6 +211,7 @@ describe('audit signing keys', () => {
         checkpointIntervalMs: 3600_000,
         pinnedKeys: [],
         selfCheckIntervalMs: 3600_000,
+        selfCheckFullIntervalMs: 3600_000,
       },
       tgsp: { blobDir: h.blobDir, maxUploadBytes: 1024, channels: ['stable'] },
     })

@@ -44,6 +44,8 @@ export type AuditConfig = {
   pinnedKeys: string[]
   /** How often the server checks its own log (TG_AUDIT_SELFCHECK_INTERVAL_S). */
   selfCheckIntervalMs: number
+  /** How often a check rehashes the whole log again instead of the new rows only. */
+  selfCheckFullIntervalMs: number
 }
 
 export interface AuditService extends AuditLog {
@@ -85,7 +87,12 @@ const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
 
 export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
-  const checker = createIntegrityChecker({ db, log, onRun: onIntegrityRun })
+  const checker = createIntegrityChecker({
+    db,
+    log,
+    onRun: onIntegrityRun,
+    fullIntervalMs: config.selfCheckFullIntervalMs,
+  })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
 
   async function requireCheckpoint(treeSize: number | undefined) {

@@ -24,9 +24,16 @@ export type IntegrityRun = {
   newFinding: Finding | null
 }
 
-type Deps = { db: Db; log: Logger; onRun?: (run: IntegrityRun) => void; batchSize?: number }
+type Deps = {
+  db: Db
+  log: Logger
+  /** A pass older than this starts again from entry 0 (rows changed below the watermark). */
+  fullIntervalMs: number
+  onRun?: (run: IntegrityRun) => void
+  batchSize?: number
+}
 
-export function createIntegrityChecker({ db, log, onRun, batchSize = INTEGRITY_BATCH }: Deps) {
+export function createIntegrityChecker({ db, log, fullIntervalMs, onRun, batchSize = INTEGRITY_BATCH }: Deps) {
   let pass: PassState = freshPass()
   let running: Promise<IntegrityRun> | null = null
 
@@ -48,6 +55,7 @@ export function createIntegrityChecker({ db, log, onRun, batchSize = INTEGRITY_B
     const alarm = await readAlarm(db)
     // A finding raised (by any replica) after this pass began: only a new pass may clear it.
     if (alarm.finding && new Date(alarm.finding.detectedAt) >= pass.startedAt) pass = freshPass()
+    if (Date.now() - pass.startedAt.getTime() >= fullIntervalMs) pass = freshPass()
     const contiguity = await checkContiguity(db)
     if (pass.size > contiguity.treeSize) pass = freshPass()
     const rehashed = contiguity.finding ? { finding: contiguity.finding, rows: 0 } : await rehashTo(contiguity.treeSize)
