@@ -39,7 +39,7 @@ const EnvSchema = z.object({
   TG_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(60),
   TG_AUDIT_PINNED_KEYS: z.string().optional(),
   TG_AUDIT_SELFCHECK_INTERVAL_S: z.coerce.number().positive().default(60),
-  TG_AUDIT_SELFCHECK_FULL_INTERVAL_S: z.coerce.number().nonnegative().default(3600),
+  TG_AUDIT_SELFCHECK_FULL_INTERVAL_S: z.coerce.number().nonnegative().default(86_400),
   TG_BLOB_DIR: z.string().min(1).optional(),
   TG_UPLOAD_MAX_BYTES: z.coerce
     .number()
