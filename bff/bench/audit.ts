@@ -24,7 +24,14 @@ async function appendsPerSecond(target: DatabaseTarget, withStateChange: boolean
   const audit = createAuditService({
     db: database.db,
     sealer: createSealer('bench-key-master-0123456789abcdef-0123456789'),
-    config: { origin: 'bench.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 60_000, pinnedKeys: [] },
+    config: {
+      origin: 'bench.example/audit',
+      checkpointEvery: 1000,
+      checkpointIntervalMs: 60_000,
+      pinnedKeys: [],
+      selfCheckIntervalMs: 3600_000,
+      selfCheckFullIntervalMs: 3600_000,
+    },
     log: createLogger('silent'),
   })
   await audit.initialize()

@@ -59,7 +59,14 @@ export async function startBff(target: DatabaseTarget) {
     log: createLogger('silent'),
     sessionSecret: 'bench-session-secret-0123456789abcdef',
     keyMaster: 'bench-key-master-0123456789abcdef-0123456789',
-    audit: { origin: 'bench.example/audit', checkpointEvery: 1000, checkpointIntervalMs: 60_000, pinnedKeys: [] },
+    audit: {
+      origin: 'bench.example/audit',
+      checkpointEvery: 1000,
+      checkpointIntervalMs: 60_000,
+      pinnedKeys: [],
+      selfCheckIntervalMs: 3600_000,
+      selfCheckFullIntervalMs: 3600_000,
+    },
     tgsp: { blobDir: join(tmpdir(), 'tg-bench-blobs'), maxUploadBytes: 1 << 20, channels: ['stable'] },
   })
   await services.audit.initialize()

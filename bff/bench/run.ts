@@ -4,6 +4,7 @@
  */
 import { runAuditBench } from './audit'
 import { runHttpBench } from './http'
+import { runIntegrityBench } from './integrity'
 import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
@@ -11,6 +12,7 @@ import { runVerifyBench } from './verify'
 
 await runHttpBench()
 await runAuditBench()
+await runIntegrityBench()
 await runVerifyBench()
 await benchPrivacy()
 await runTrainingBench()

@@ -71,7 +71,13 @@ export function createApp(deps: AppDeps) {
   const db = database.db
   const hashSecret = createSecretHasher(Buffer.from(deps.sessionSecret, 'utf8'))
 
-  const audit = createAuditService({ db, sealer: createSealer(deps.keyMaster), config: deps.audit, log })
+  const audit = createAuditService({
+    db,
+    sealer: createSealer(deps.keyMaster),
+    config: deps.audit,
+    log,
+    onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
+  })
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
@@ -92,6 +98,7 @@ export function createApp(deps: AppDeps) {
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
       ...Object.values(pending),
     ],
+    auditIntegrity: () => audit.integrity(),
   })
   const guard = { auth, publicUrl: config.publicUrl }
 

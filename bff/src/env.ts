@@ -38,6 +38,8 @@ const EnvSchema = z.object({
   TG_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().positive().default(1000),
   TG_AUDIT_CHECKPOINT_INTERVAL_S: z.coerce.number().positive().default(60),
   TG_AUDIT_PINNED_KEYS: z.string().optional(),
+  TG_AUDIT_SELFCHECK_INTERVAL_S: z.coerce.number().positive().default(60),
+  TG_AUDIT_SELFCHECK_FULL_INTERVAL_S: z.coerce.number().nonnegative().default(86_400),
   TG_BLOB_DIR: z.string().min(1).optional(),
   TG_UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -74,7 +76,14 @@ export type Config = {
   trustProxy: boolean
   shutdownTimeoutMs: number
   dbTimeoutMs: number
-  audit: { origin: string | undefined; checkpointEvery: number; checkpointIntervalMs: number; pinnedKeys: string[] }
+  audit: {
+    origin: string | undefined
+    checkpointEvery: number
+    checkpointIntervalMs: number
+    pinnedKeys: string[]
+    selfCheckIntervalMs: number
+    selfCheckFullIntervalMs: number
+  }
   tgsp: { blobDir: string; maxUploadBytes: number; channels: string[] }
 }
 
@@ -132,6 +141,8 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       checkpointEvery: e.TG_AUDIT_CHECKPOINT_EVERY,
       checkpointIntervalMs: e.TG_AUDIT_CHECKPOINT_INTERVAL_S * 1000,
       pinnedKeys: parsePinnedKeys(e.TG_AUDIT_PINNED_KEYS),
+      selfCheckIntervalMs: e.TG_AUDIT_SELFCHECK_INTERVAL_S * 1000,
+      selfCheckFullIntervalMs: e.TG_AUDIT_SELFCHECK_FULL_INTERVAL_S * 1000,
     },
     tgsp: {
       blobDir: resolve(cwd, e.TG_BLOB_DIR ?? resolve(dataDir, 'blobs')),

@@ -1,45 +1,106 @@
 import { readFile } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
-import { ALGORITHM_LABELS, parseVerifierKey, verifyBundle } from '@tg/contracts/formats/audit'
+import {
+  ALGORITHM_LABELS,
+  AUDIT_BUNDLE_FORMAT,
+  describeCoverage,
+  parseVerifierKey,
+  verifyBundle,
+} from '@tg/contracts/formats/audit'
+import type { BundleSummary, VerifierKey } from '@tg/contracts/formats/audit'
+
+/** Exit codes of `tgctl audit verify`. */
+export const AUDIT_VERIFY_EXIT = { holds: 0, broken: 1, unusable: 2 } as const
 
 export const AUDIT_VERIFY_USAGE = `  pnpm tgctl audit verify BUNDLE.json [--trusted-key VERIFIER_KEY ...]
 
-Verifies an audit export bundle offline: both signatures of every checkpoint, the consistency
-between its checkpoints, the canonical form and inclusion proof of every entry and the
-previous-hash chain. Exits 0 when all holds, 1 naming the first broken link. Without
---trusted-key the bundle's own public keys are used: compare their fingerprints out of band.`
+Verifies an audit export bundle (${AUDIT_BUNDLE_FORMAT}) offline: both signatures of every
+checkpoint, the consistency between its checkpoints, its stated range against the last
+checkpoint, the canonical form, inclusion proof and previous-hash link of every entry, and that
+every entry of the range is in it (a filtered bundle accounts for the ones it leaves out by their
+leaf hashes). It says which entries were proven complete, of which tree size, and whether a filter
+left some out. Without --trusted-key the bundle's own public keys are used: compare their
+fingerprints out of band.
+Exit codes: 0 all holds; 1 the bundle is broken or was tampered with (the first broken link is
+named); 2 the file cannot be read, is not JSON, is not a bundle of a known format (v1 bundles do
+not state their range and are refused: export again), or the command is misused (an unknown
+option, a missing file argument, a bad --trusted-key).`
 
-/** `tgctl audit verify`: returns the exit code. Reads one file; no network. */
-export async function auditVerify(argv: string[], print: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { 'trusted-key': { type: 'string', multiple: true, default: [] } },
-  })
-  const [file] = positionals
-  if (!file) throw new Error(`a bundle file is required\n${AUDIT_VERIFY_USAGE}`)
-  const trustedKeys = values['trusted-key'].map((text) => parseVerifierKey(text))
-  let bundle: unknown
+type Print = (line: string) => void
+class UsageError extends Error {}
+
+function parseInput(argv: string[]): { file: string; trustedKeys: VerifierKey[] } {
+  let parsed
   try {
-    bundle = JSON.parse(await readFile(file, 'utf8'))
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { 'trusted-key': { type: 'string', multiple: true, default: [] } },
+    })
   } catch (err) {
-    throw new Error(`cannot read ${file} as JSON: ${(err as Error).message}`, { cause: err })
+    throw new UsageError((err as Error).message)
   }
-  const result = await verifyBundle(bundle, trustedKeys.length > 0 ? { trustedKeys } : {})
-  if (!result.ok) {
-    print(`BROKEN: ${result.failure.message}`)
-    return 1
+  const [file, ...extra] = parsed.positionals
+  if (!file) throw new UsageError('a bundle file is required')
+  if (extra.length > 0) throw new UsageError(`one bundle file at a time (also given: ${extra.join(' ')})`)
+  const trustedKeys = parsed.values['trusted-key'].map((text) => {
+    try {
+      return parseVerifierKey(text)
+    } catch (err) {
+      throw new UsageError(
+        `--trusted-key ${JSON.stringify(text.slice(0, 40))} is not a verifier key: ${(err as Error).message}`,
+      )
+    }
+  })
+  return { file, trustedKeys }
+}
+
+async function readJson(file: string): Promise<unknown> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`)
   }
-  const { summary } = result
-  print(
-    `ALL HOLDS: ${summary.entries} entries and ${summary.checkpoints} checkpoint(s) of ${summary.origin}, ` +
-      `tree size ${summary.treeSize}.`,
-  )
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    throw new UsageError(`${file} is not JSON: ${(err as Error).message}`)
+  }
+}
+
+function printHolds(summary: BundleSummary, print: Print): void {
+  print(`ALL HOLDS: ${describeCoverage(summary)}`)
+  print(`  ${summary.entries} entries in the bundle, ${summary.checkpoints} checkpoint(s) of ${summary.origin}.`)
   const keys = [...new Map(summary.keys.map((k) => [`${k.algorithm}:${k.keyId}`, k])).values()]
   for (const key of keys) print(`  signed by ${ALGORITHM_LABELS[key.algorithm]} key ${key.keyId} (${key.name})`)
   if (summary.selfCertified)
     print(
       '  The signatures were checked against the keys inside the bundle: compare their fingerprints out of band, or pass --trusted-key.',
     )
-  return 0
+}
+
+/** `tgctl audit verify`: returns the exit code (AUDIT_VERIFY_EXIT). Reads one file; no network. */
+export async function auditVerify(argv: string[], print: Print, printError: Print): Promise<number> {
+  try {
+    const { file, trustedKeys } = parseInput(argv)
+    const bundle = await readJson(file)
+    const result = await verifyBundle(bundle, trustedKeys.length > 0 ? { trustedKeys } : {})
+    if (result.ok) {
+      printHolds(result.summary, print)
+      return AUDIT_VERIFY_EXIT.holds
+    }
+    if (result.failure.kind === 'format') {
+      printError(`NOT VERIFIED: ${file}: ${result.failure.message}`)
+      return AUDIT_VERIFY_EXIT.unusable
+    }
+    print(`BROKEN: ${result.failure.message}`)
+    return AUDIT_VERIFY_EXIT.broken
+  } catch (err) {
+    // Nothing was shown to be tampered with: the bundle could not be verified at all.
+    const message =
+      err instanceof UsageError ? `${err.message}\n\nUsage:\n${AUDIT_VERIFY_USAGE}` : `could not verify: ${String(err)}`
+    printError(`tgctl audit verify: ${message}`)
+    return AUDIT_VERIFY_EXIT.unusable
+  }
 }

@@ -20,7 +20,12 @@ ${TGSP_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
-  if (group === 'audit' && command === 'verify') return auditVerify(rest, (line) => console.log(line))
+  if (group === 'audit' && command === 'verify')
+    return auditVerify(
+      rest,
+      (line) => console.log(line),
+      (line) => console.error(line),
+    )
   if (group === 'tgsp') {
     const args = command === undefined ? rest : [command, ...rest]
     return tgspCommand(

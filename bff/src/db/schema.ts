@@ -202,6 +202,22 @@ export const auditCheckpoints = pgTable('audit_checkpoints', {
   createdAt: createdAt(),
 })
 
+/**
+ * The audit self-check's alarm (one row, id 1), shared by every replica: `failed` with its finding
+ * until a complete check of the log from entry 0 finds nothing (modules/audit/integrity).
+ */
+export const auditIntegrity = pgTable('audit_integrity', {
+  id: smallint('id').primaryKey(),
+  status: text('status', { enum: ['ok', 'failed', 'unchecked'] }).notNull(),
+  /** While failed: { kind, seq, message } of the first bad entry found. */
+  finding: jsonb('finding'),
+  /** kind:seq of the finding, so that one finding is audited once, not at every check. */
+  findingKey: text('finding_key'),
+  detectedAt: timestamp('detected_at', { withTimezone: true, mode: 'date' }),
+  checkedAt: timestamp('checked_at', { withTimezone: true, mode: 'date' }),
+  checkedTreeSize: bigint('checked_tree_size', { mode: 'number' }),
+})
+
 export const auditSigningKeys = pgTable('audit_signing_keys', {
   id: uuid('id').primaryKey().defaultRandom(),
   algorithm: text('algorithm').notNull(),

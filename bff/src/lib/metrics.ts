@@ -1,8 +1,63 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { AuditIntegrity } from '@tg/contracts'
 
 export interface Metrics {
   registry: Registry
   observeRequest(labels: { method: string; route: string; status: number }, seconds: number): void
+  /** The outcome of an audit self-check run: the shared alarm state and what the run did. */
+  observeAuditIntegrity(run: {
+    state: AuditIntegrity
+    rows: number
+    seconds: number
+    newFinding: { kind: string } | null
+  }): void
+}
+
+function createAuditIntegrityMetrics(registry: Registry) {
+  const registers = [registry]
+  const ok = new Gauge({
+    name: 'tg_audit_integrity_ok',
+    help: 'Audit self-check, as shared by every replica: 1 the stored log matches its tree, 0 a finding is raised, -1 not checked yet.',
+    registers,
+  })
+  ok.set(-1)
+  const firstBad = new Gauge({
+    name: 'tg_audit_integrity_first_bad_seq',
+    help: 'The first bad sequence number of the raised finding (-1 when none).',
+    registers,
+  })
+  firstBad.set(-1)
+  const checked = new Gauge({
+    name: 'tg_audit_integrity_checked_entries',
+    help: 'Tree size the last completed self-check covered.',
+    registers,
+  })
+  const findings = new Counter({
+    name: 'tg_audit_integrity_findings_total',
+    help: 'Distinct self-check findings raised by this process, by kind.',
+    labelNames: ['kind'] as const,
+    registers,
+  })
+  const rows = new Counter({
+    name: 'tg_audit_integrity_rows_rehashed_total',
+    help: 'Audit log rows rehashed by the self-check of this process.',
+    registers,
+  })
+  const durations = new Histogram({
+    name: 'tg_audit_integrity_check_seconds',
+    help: 'Duration of a self-check run.',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers,
+  })
+  return (run: Parameters<Metrics['observeAuditIntegrity']>[0]) => {
+    const { state } = run
+    ok.set(state.status === 'ok' ? 1 : state.status === 'failed' ? 0 : -1)
+    firstBad.set(state.finding?.seq ?? -1)
+    if (state.checkedTreeSize !== null) checked.set(state.checkedTreeSize)
+    if (run.newFinding) findings.inc({ kind: run.newFinding.kind })
+    rows.inc(run.rows)
+    durations.observe(run.seconds)
+  }
 }
 
 export function createMetrics(): Metrics {
@@ -28,5 +83,6 @@ export function createMetrics(): Metrics {
       requests.inc(labels)
       durations.observe(labels, seconds)
     },
+    observeAuditIntegrity: createAuditIntegrityMetrics(registry),
   }
 }

@@ -71,6 +71,8 @@ export async function createHarness(
       checkpointEvery: 1000,
       checkpointIntervalMs: 3600_000,
       pinnedKeys: [],
+      selfCheckIntervalMs: 3600_000,
+      selfCheckFullIntervalMs: 3600_000,
       ...options.audit,
     },
     tgsp: { maxUploadBytes: 64 * 1024 * 1024, channels: ['canary', 'stable'], ...options.tgsp, blobDir },

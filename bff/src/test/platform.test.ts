@@ -111,7 +111,11 @@ describe('operational endpoints', () => {
     expect(await json(await h.request('GET', '/healthz'))).toEqual({ status: 'ok' })
     const ready = await h.request('GET', '/readyz')
     expect(ready.status).toBe(200)
-    expect(await json(ready)).toEqual({ status: 'ready', checks: { database: 'ok', migrations: 'ok' } })
+    expect(await json(ready)).toMatchObject({
+      status: 'ready',
+      checks: { database: 'ok', migrations: 'ok', auditIntegrity: 'unchecked' },
+      auditIntegrity: { status: 'unchecked', finding: null },
+    })
   })
 
   it('/metrics counts requests by route and status and exposes process metrics', async () => {

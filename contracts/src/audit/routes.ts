@@ -1,5 +1,6 @@
 import { PageQuerySchema } from '../common/pagination'
 import { errorResponses } from '../common/errors'
+import { ANY_ROLE } from '../common/roles'
 import { defineRoute, jsonContent } from '../common/route'
 import { AuditBundleSchema } from '../formats/audit/bundle'
 import {
@@ -9,6 +10,7 @@ import {
   AuditEntryDetailSchema,
   AuditEntryPageSchema,
   AuditExportQuerySchema,
+  AuditIntegritySchema,
   AuditKeysSchema,
   AuditLeavesQuerySchema,
   AuditLeavesSchema,
@@ -161,6 +163,19 @@ export const exportAuditBundleRoute = defineRoute({
   },
 })
 
+export const getAuditIntegrityRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/integrity',
+  operationId: 'audit.getIntegrity',
+  summary: "The server's self-check of its audit log (stored rows against the stored tree), for every signed-in role",
+  tags: TAGS,
+  'x-roles': ANY_ROLE,
+  responses: {
+    200: { description: 'The shared alarm state', content: jsonContent(AuditIntegritySchema) },
+    ...errorResponses(401, 403, 500, 503),
+  },
+})
+
 export const auditRoutes = [
   listAuditEntriesRoute,
   getAuditEntryRoute,
@@ -172,4 +187,5 @@ export const auditRoutes = [
   getAuditKeysRoute,
   rotateAuditKeysRoute,
   exportAuditBundleRoute,
+  getAuditIntegrityRoute,
 ] as const

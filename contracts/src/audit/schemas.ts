@@ -37,10 +37,26 @@ export const AuditCheckpointSchema = z
   .meta({ id: 'AuditCheckpoint' })
 export type AuditCheckpoint = z.infer<typeof AuditCheckpointSchema>
 
+/** The most missing spans one answer lists (lowest first); one is enough to refuse to say verified. */
+export const AUDIT_MISSING_SPANS_MAX = 100
+
+export const SeqSpanSchema = z
+  .object({ first: z.number().int().nonnegative(), last: z.number().int().nonnegative() })
+  .meta({ id: 'SeqSpan', description: 'Sequence numbers first..last, both included.' })
+export type SeqSpan = z.infer<typeof SeqSpanSchema>
+
+const MissingSchema = z.array(SeqSpanSchema).max(AUDIT_MISSING_SPANS_MAX)
+
 export const AuditEntryPageSchema = pageOf(AuditEntryRecordSchema)
   .extend({
     treeSize: z.number().int().positive().nullable().meta({ description: 'Tree size the proofs are against.' }),
     pending: z.number().int().nonnegative().meta({ description: 'Recorded entries not yet sequenced into the log.' }),
+    missing: MissingSchema.meta({
+      description:
+        'Sequence numbers of the log that this page spans (from the newest entry, or the previous page, down to its ' +
+        'last entry, or to 0 on the last page) for which no entry is stored: deleted, not filtered out. Lowest first, ' +
+        `at most ${AUDIT_MISSING_SPANS_MAX} spans; empty when the log is whole there.`,
+    }),
   })
   .meta({ id: 'AuditEntryPage' })
 export type AuditEntryPage = z.infer<typeof AuditEntryPageSchema>
@@ -90,6 +106,9 @@ export const AuditLeavesSchema = z
     entries: z
       .array(z.object({ seq: z.number().int().nonnegative(), canonical: z.string() }))
       .meta({ description: 'Leaves from start, ascending; a missing seq is a missing entry.' }),
+    missing: MissingSchema.meta({
+      description: 'Sequence numbers below treeSize in the asked range for which no entry is stored (lowest first).',
+    }),
   })
   .meta({ id: 'AuditLeaves' })
 export type AuditLeaves = z.infer<typeof AuditLeavesSchema>
@@ -138,3 +157,25 @@ export const AuditExportQuerySchema = AuditFilterSchema.extend({
   toSeq: SeqSchema.optional().meta({ description: 'Exclusive upper bound.' }),
 })
 export type AuditExportQuery = z.infer<typeof AuditExportQuerySchema>
+
+export const AUDIT_INTEGRITY_FINDINGS = ['missing', 'extra', 'altered', 'chain', 'node', 'root', 'checkpoint'] as const
+
+export const AuditIntegritySchema = z
+  .object({
+    status: z.enum(['ok', 'failed', 'unchecked']).meta({
+      description: "The server's own check of its stored log against its stored tree (unchecked until the first one).",
+    }),
+    finding: z
+      .object({
+        kind: z.enum(AUDIT_INTEGRITY_FINDINGS),
+        seq: z.number().int().nonnegative().nullable().meta({ description: 'The first bad sequence number.' }),
+        message: z.string(),
+        detectedAt: TimestampSchema,
+      })
+      .nullable()
+      .meta({ description: 'What the check found while failed; null otherwise.' }),
+    checkedAt: TimestampSchema.nullable().meta({ description: 'When a check (by any replica) last completed.' }),
+    checkedTreeSize: z.number().int().nonnegative().nullable(),
+  })
+  .meta({ id: 'AuditIntegrity' })
+export type AuditIntegrity = z.infer<typeof AuditIntegritySchema>

@@ -26,7 +26,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The database answers and every migration is applied */
+        /** The database answers and every migration is applied; the body also reports the audit self-check */
         get: operations["system.readiness"];
         put?: never;
         post?: never;
@@ -466,6 +466,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The server's self-check of its audit log (stored rows against the stored tree), for every signed-in role */
+        get: operations["audit.getIntegrity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tgsp/publishers": {
         parameters: {
             query?: never;
@@ -863,7 +880,40 @@ export interface components {
                 database: "ok";
                 /** @enum {string} */
                 migrations: "ok";
+                /**
+                 * @description Reported, not gating: a failed audit self-check does not take the replica out of service.
+                 * @enum {string}
+                 */
+                auditIntegrity: "ok" | "failed" | "unchecked";
             };
+            auditIntegrity: components["schemas"]["AuditIntegrity"];
+        };
+        AuditIntegrity: {
+            /**
+             * @description The server's own check of its stored log against its stored tree (unchecked until the first one).
+             * @enum {string}
+             */
+            status: "ok" | "failed" | "unchecked";
+            /** @description What the check found while failed; null otherwise. */
+            finding: {
+                /** @enum {string} */
+                kind: "missing" | "extra" | "altered" | "chain" | "node" | "root" | "checkpoint";
+                /** @description The first bad sequence number. */
+                seq: number | null;
+                message: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T12:00:00.000Z
+                 */
+                detectedAt: string;
+            } | null;
+            /**
+             * Format: date-time
+             * @description When a check (by any replica) last completed.
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            checkedAt: string | null;
+            checkedTreeSize: number | null;
         };
         ErrorEnvelope: {
             error: {
@@ -882,7 +932,7 @@ export interface components {
         ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
-             * @description degraded when a built component is unavailable; modules not in this build do not degrade it.
+             * @description degraded when a built component is unavailable or failed; modules not in this build do not degrade it.
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -904,7 +954,7 @@ export interface components {
             /** @enum {string} */
             kind: "database" | "module";
             /** @enum {string} */
-            status: "ok" | "not_supported" | "unavailable";
+            status: "ok" | "not_supported" | "unavailable" | "failed";
             message: string;
             latencyMs: number | null;
         };
@@ -1123,6 +1173,8 @@ export interface components {
             treeSize: number | null;
             /** @description Recorded entries not yet sequenced into the log. */
             pending: number;
+            /** @description Sequence numbers of the log that this page spans (from the newest entry, or the previous page, down to its last entry, or to 0 on the last page) for which no entry is stored: deleted, not filtered out. Lowest first, at most 100 spans; empty when the log is whole there. */
+            missing: components["schemas"]["SeqSpan"][];
         };
         AuditEntryRecord: {
             seq: number;
@@ -1134,6 +1186,11 @@ export interface components {
                 treeSize: number;
                 hashes: string[];
             } | null;
+        };
+        /** @description Sequence numbers first..last, both included. */
+        SeqSpan: {
+            first: number;
+            last: number;
         };
         AuditEntryDetail: {
             entry: components["schemas"]["AuditEntryRecord"];
@@ -1160,6 +1217,8 @@ export interface components {
                 seq: number;
                 canonical: string;
             }[];
+            /** @description Sequence numbers below treeSize in the asked range for which no entry is stored (lowest first). */
+            missing: components["schemas"]["SeqSpan"][];
         };
         AuditCheckpointPage: {
             items: components["schemas"]["AuditCheckpoint"][];
@@ -3715,12 +3774,24 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        format: "tensorguardflow.audit-bundle/v1";
+                        format: "tensorguardflow.audit-bundle/v2";
                         origin: string;
                         createdAt: string;
-                        filter: {
-                            [key: string]: unknown;
+                        range: {
+                            fromSeq: number;
+                            toSeq: number;
+                            treeSize: number;
                         };
+                        filter: {
+                            actor?: string;
+                            action?: string;
+                            resourceType?: string;
+                            resourceId?: string;
+                            /** @enum {string} */
+                            outcome?: "success" | "failure" | "denied";
+                            from?: string;
+                            to?: string;
+                        } | null;
                         publicKeys: {
                             name: string;
                             /** @enum {string} */
@@ -3742,6 +3813,11 @@ export interface operations {
                             seq: number;
                             canonical: string;
                             proof: string[];
+                        }[];
+                        omitted: {
+                            level: number;
+                            index: number;
+                            hash: string;
                         }[];
                     };
                 };
@@ -3784,6 +3860,62 @@ export interface operations {
             };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.getIntegrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The shared alarm state */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditIntegrity"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -20,7 +20,7 @@ export const readinessRoute = defineRoute({
   method: 'get',
   path: '/readyz',
   operationId: 'system.readiness',
-  summary: 'The database answers and every migration is applied',
+  summary: 'The database answers and every migration is applied; the body also reports the audit self-check',
   tags: TAGS,
   'x-roles': 'public',
   responses: {

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AuditIntegritySchema } from '../audit/schemas'
 import { TimestampSchema } from '../common/pagination'
 
 export const LivenessSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Liveness' })
@@ -6,11 +7,19 @@ export const LivenessSchema = z.object({ status: z.literal('ok') }).meta({ id: '
 export const ReadinessSchema = z
   .object({
     status: z.literal('ready'),
-    checks: z.object({ database: z.literal('ok'), migrations: z.literal('ok') }),
+    checks: z.object({
+      database: z.literal('ok'),
+      migrations: z.literal('ok'),
+      auditIntegrity: AuditIntegritySchema.shape.status.meta({
+        description: 'Reported, not gating: a failed audit self-check does not take the replica out of service.',
+      }),
+    }),
+    auditIntegrity: AuditIntegritySchema,
   })
   .meta({ id: 'Readiness' })
 
-export const COMPONENT_STATUSES = ['ok', 'not_supported', 'unavailable'] as const
+/** failed: the component runs, but a check of what it guards failed (the message names it). */
+export const COMPONENT_STATUSES = ['ok', 'not_supported', 'unavailable', 'failed'] as const
 
 export const ComponentHealthSchema = z
   .object({
@@ -27,7 +36,8 @@ export type ComponentHealth = z.infer<typeof ComponentHealthSchema>
 export const SystemHealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']).meta({
-      description: 'degraded when a built component is unavailable; modules not in this build do not degrade it.',
+      description:
+        'degraded when a built component is unavailable or failed; modules not in this build do not degrade it.',
     }),
     version: z.string(),
     databaseDriver: z.enum(['pglite', 'postgres']),

@@ -205,7 +205,14 @@ describe('audit signing keys', () => {
       log: createLogger('silent'),
       sessionSecret: 'another-session-secret-0123456789abcdef',
       keyMaster: 'another-key-master-0123456789abcdef-01234',
-      audit: { origin: undefined, checkpointEvery: 1000, checkpointIntervalMs: 3600_000, pinnedKeys: [] },
+      audit: {
+        origin: undefined,
+        checkpointEvery: 1000,
+        checkpointIntervalMs: 3600_000,
+        pinnedKeys: [],
+        selfCheckIntervalMs: 3600_000,
+        selfCheckFullIntervalMs: 3600_000,
+      },
       tgsp: { blobDir: h.blobDir, maxUploadBytes: 1024, channels: ['stable'] },
     })
     await h.createUser('needs-a-new-checkpoint', ['viewer'])
@@ -279,8 +286,11 @@ describe('the export bundle', () => {
     const bundle = await json<AuditBundle>(res)
     expect(bundle.entries.length).toBeGreaterThan(3)
     expect(bundle.checkpoints.length).toBe(2)
+    expect(bundle).toMatchObject({ format: 'tensorguardflow.audit-bundle/v2', filter: { action: 'admin.' } })
+    expect(bundle.range).toEqual({ fromSeq: 0, toSeq: bundle.range.treeSize, treeSize: bundle.range.treeSize })
     const result = await verifyBundle(bundle, { trustedKeys: await trustedKeys() })
-    expect(result).toMatchObject({ ok: true })
+    expect(result).toMatchObject({ ok: true, summary: { filter: { action: 'admin.' } } })
+    expect(result.ok && result.summary.leftOut).toBe(bundle.range.treeSize - bundle.entries.length)
 
     const dir = mkdtempSync(join(tmpdir(), 'tg-bundle-'))
     writeFileSync(join(dir, 'good.json'), JSON.stringify(bundle))
@@ -309,6 +319,11 @@ describe('the export bundle', () => {
     const key = await fresh.apiKey(['auditor'])
     expect((await fresh.request('GET', '/api/v1/audit/export?fromSeq=abc', { bearer: key })).status).toBe(422)
     await fresh.close()
+    const backwards = await h.request('GET', '/api/v1/audit/export?fromSeq=5&toSeq=2', auditor)
+    expect(backwards.status).toBe(422)
+    expect((await json<{ error: { message: string } }>(backwards)).error.message).toBe(
+      'fromSeq must be at most toSeq (2).',
+    )
   })
 })
 

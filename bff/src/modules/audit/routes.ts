@@ -2,6 +2,7 @@ import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
   getAuditEntryRoute,
+  getAuditIntegrityRoute,
   getAuditKeysRoute,
   getConsistencyProofRoute,
   getLatestAuditCheckpointRoute,
@@ -55,6 +56,8 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   })
 
   app.register(rotateAuditKeysRoute, async (c) => c.json(await audit.rotateKeys(auditContextOf(c)), 201))
+
+  app.register(getAuditIntegrityRoute, async (c) => c.json(await audit.integrity(), 200))
 
   app.register(exportAuditBundleRoute, async (c) => {
     const bundle = await audit.exportBundle(c.req.valid('query'))

@@ -6,6 +6,7 @@ import type {
   AuditEntryDetail,
   AuditEntryPage,
   AuditExportQuery,
+  AuditIntegrity,
   AuditKeys,
   AuditLeaves,
   ComponentHealth,
@@ -13,7 +14,6 @@ import type {
   ListAuditEntriesQuery,
   SignInEvent,
 } from '@tg/contracts'
-import { AUDIT_EXPORT_MAX } from '@tg/contracts'
 import type { AuditBundle } from '@tg/contracts/formats/audit'
 import type { Logger } from 'pino'
 import { desc, lt } from 'drizzle-orm'
@@ -21,12 +21,16 @@ import type { Db } from '../../db/client'
 import { auditCheckpoints, auditSigningKeys } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { Sealer } from '../../lib/seal'
-import { checkpointAt, checkpointBefore, cutCheckpoint, latestCheckpoint, toCheckpoint } from './checkpoints'
+import { checkpointAt, cutCheckpoint, latestCheckpoint, toCheckpoint } from './checkpoints'
+import { buildBundle, emptyLog } from './export'
+import { missingSpans, spansMissingFrom } from './gaps'
+import { createIntegrityChecker } from './integrity/checker'
+import type { IntegrityRun } from './integrity/checker'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SIGN_IN_ACTION, recordAuditEvent } from './record'
 import type { AuditContext, AuditLog } from './record'
-import { exportEntries, findEntry, listEntries, listLeaves, recentOfAction } from './repo'
+import { findEntry, listEntries, listLeaves, recentOfAction } from './repo'
 import type { LogRow } from './repo'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
@@ -38,6 +42,10 @@ export type AuditConfig = {
   checkpointIntervalMs: number
   /** Verifier keys pinned by configuration, shown to the console for its verification. */
   pinnedKeys: string[]
+  /** How often the server checks its own log (TG_AUDIT_SELFCHECK_INTERVAL_S). */
+  selfCheckIntervalMs: number
+  /** How often a check rehashes the whole log again instead of the new rows only. */
+  selfCheckFullIntervalMs: number
 }
 
 export interface AuditService extends AuditLog {
@@ -46,8 +54,12 @@ export interface AuditService extends AuditLog {
   /** Sequences and checkpoints in the background (after a state change). */
   kick(): void
   cutIfDue(): Promise<void>
-  /** Starts the periodic sequencing and checkpoint timer; returns its stop function. */
+  /** Starts the sequencing and checkpoint timer and the self-check schedule; returns their stop function. */
   start(): () => void
+  /** The self-check's shared alarm state. */
+  integrity(): Promise<AuditIntegrity>
+  /** Runs the self-check now. */
+  checkIntegrity(): Promise<IntegrityRun>
   listEntries(query: ListAuditEntriesQuery): Promise<AuditEntryPage>
   getEntry(seq: number, treeSize: number | undefined): Promise<AuditEntryDetail>
   leaves(start: number, count: number): Promise<AuditLeaves>
@@ -62,12 +74,25 @@ export interface AuditService extends AuditLog {
   health(): Promise<ComponentHealth>
 }
 
-type Deps = { db: Db; sealer: Sealer; config: AuditConfig; log: Logger }
+type Deps = {
+  db: Db
+  sealer: Sealer
+  config: AuditConfig
+  log: Logger
+  /** Told the outcome of every self-check run (metrics). */
+  onIntegrityRun?: (run: IntegrityRun) => void
+}
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
 
-export function createAuditService({ db, sealer, config, log }: Deps): AuditService {
+export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
+  const checker = createIntegrityChecker({
+    db,
+    log,
+    onRun: onIntegrityRun,
+    fullIntervalMs: config.selfCheckFullIntervalMs,
+  })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
 
   async function requireCheckpoint(treeSize: number | undefined) {
@@ -156,18 +181,30 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     start() {
       const timer = setInterval(() => service.kick(), Math.min(1000, config.checkpointIntervalMs))
       timer.unref()
-      return () => clearInterval(timer)
+      const stopChecks = checker.start(config.selfCheckIntervalMs)
+      return () => {
+        clearInterval(timer)
+        stopChecks()
+      }
     },
+
+    integrity: () => checker.state(),
+    checkIntegrity: () => checker.check(),
 
     async listEntries(query) {
       const { limit, cursor, treeSize: wanted, withProofs: isProven, ...filter } = query
       const checkpoint = await requireCheckpoint(wanted)
       const treeSize = isProven && checkpoint ? checkpoint.treeSize : null
-      const [{ rows, nextCursor }, pending] = await Promise.all([
+      const [head, { rows, nextCursor }, pending] = await Promise.all([
+        readHead(db),
         listEntries(db, filter, limit, cursor),
         countPending(db),
       ])
-      return { items: await withProofs(rows, treeSize), nextCursor, treeSize, pending }
+      // The part of the log this page spans: what is not stored there is missing, not filtered out.
+      const top = cursor === undefined ? Math.max(head.treeSize - 1, rows[0]?.seq ?? -1) : Number(cursor) - 1
+      const bottom = nextCursor === null ? 0 : (rows.at(-1)?.seq ?? 0)
+      const missing = await missingSpans(db, bottom, top)
+      return { items: await withProofs(rows, treeSize), nextCursor, treeSize, pending, missing }
     },
 
     async getEntry(seq, treeSize) {
@@ -179,8 +216,15 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     },
 
     async leaves(start, count) {
-      const [rows, head] = await Promise.all([listLeaves(db, start, count), readHead(db)])
-      return { start, treeSize: head.treeSize, entries: rows }
+      const head = await readHead(db)
+      const rows = await listLeaves(db, start, count)
+      const last = Math.min(start + count, head.treeSize) - 1
+      const missing = spansMissingFrom(
+        rows.map((r) => r.seq),
+        start,
+        last,
+      )
+      return { start, treeSize: head.treeSize, entries: rows, missing }
     },
 
     async listCheckpoints(limit, cursor) {
@@ -251,71 +295,38 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
       return service.keys(true)
     },
 
-    exportBundle: (query) => buildBundle(query),
+    exportBundle: (query) => exportBundle(query),
     recentSignIns: async (limit) => signInEventsOf(await recentOfAction(db, SIGN_IN_ACTION, limit), limit),
 
     async health() {
-      const [head, latest, pending] = await Promise.all([readHead(db), latestCheckpoint(db), countPending(db)])
+      const [head, latest, pending, integrity] = await Promise.all([
+        readHead(db),
+        latestCheckpoint(db),
+        countPending(db),
+        checker.state(),
+      ])
       const checkpointText = latest ? `last checkpoint at size ${latest.treeSize}` : 'no checkpoint yet'
+      const counts = `${head.treeSize} entries, ${pending} being sequenced, ${checkpointText}.`
+      const { finding } = integrity
       return {
         name: 'audit',
         label: 'Audit',
         kind: 'module',
-        status: 'ok',
-        message: `${head.treeSize} entries, ${pending} being sequenced, ${checkpointText}.`,
+        status: finding ? 'failed' : 'ok',
+        message: finding
+          ? `Self-check failed since ${finding.detectedAt}: ${finding.message} ${counts}`
+          : `${counts} ${integrity.status === 'ok' ? `Self-check clean up to ${integrity.checkedTreeSize} entries.` : 'Self-check not run yet.'}`,
         latencyMs: null,
       }
     },
   }
 
-  async function buildBundle(query: AuditExportQuery): Promise<AuditBundle> {
-    const { fromSeq = 0, toSeq, ...filter } = query
+  async function exportBundle(query: AuditExportQuery): Promise<AuditBundle> {
     const { row: latest } = await cut().catch((err: unknown) => {
-      if (err instanceof AppError && err.code === 'CONFLICT') throw notFound('Audit entry')
+      if (err instanceof AppError && err.code === 'CONFLICT') throw emptyLog()
       throw err
     })
-    const end = Math.min(toSeq ?? latest.treeSize, latest.treeSize)
-    const rows = await exportEntries(db, filter, fromSeq, end, AUDIT_EXPORT_MAX)
-    if (rows.length > AUDIT_EXPORT_MAX)
-      throw new AppError(
-        'PAYLOAD_TOO_LARGE',
-        `More than ${AUDIT_EXPORT_MAX} entries match: narrow the filter or the range.`,
-      )
-    const proofs = await inclusionProofs(
-      db,
-      rows.map((r) => r.seq),
-      latest.treeSize,
-    )
-    const previous = await checkpointBefore(db, latest.treeSize)
-    const keyRows = await listKeyRows(db)
-    const head = await readHead(db)
-    return {
-      format: 'tensorguardflow.audit-bundle/v1',
-      origin: head.origin ?? '',
-      createdAt: new Date().toISOString(),
-      filter: { ...filter, fromSeq, toSeq: end },
-      publicKeys: keyRows.map((row) => {
-        const key = toSigningKey(row)
-        return {
-          name: key.name,
-          algorithm: key.algorithm,
-          publicKey: key.publicKey,
-          keyId: key.keyId,
-          status: key.status,
-        }
-      }),
-      checkpoints: [...(previous ? [{ note: previous.note }] : []), { note: latest.note }],
-      consistency: previous
-        ? [
-            {
-              fromSize: previous.treeSize,
-              toSize: latest.treeSize,
-              proof: await consistencyProof(db, previous.treeSize, latest.treeSize),
-            },
-          ]
-        : [],
-      entries: rows.map((row, i) => ({ seq: row.seq, canonical: row.canonical, proof: proofs[i] ?? [] })),
-    }
+    return buildBundle(db, latest, query)
   }
 
   return service

@@ -1,20 +1,25 @@
-import type { ComponentHealth, SystemHealth } from '@tg/contracts'
+import type { AuditIntegrity, ComponentHealth, SystemHealth } from '@tg/contracts'
 import type { Database } from '../../db/client'
 import { isDatabaseUnavailable } from '../../lib/errors'
 
 export interface SystemService {
   health(): Promise<SystemHealth>
-  /** Null when ready; otherwise what is not ready. */
-  readiness(): Promise<{ database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } | null>
+  /** Ready with the audit self-check's state, or what is not ready. */
+  readiness(): Promise<
+    | { isReady: true; auditIntegrity: AuditIntegrity }
+    | { isReady: false; checks: { database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } }
+  >
 }
 
 type Deps = {
   database: Database
   version: string
   modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }>
+  /** The audit self-check's shared alarm, reported by readiness (it does not gate it). */
+  auditIntegrity: () => Promise<AuditIntegrity>
 }
 
-export function createSystemService({ database, version, modules }: Deps): SystemService {
+export function createSystemService({ database, version, modules, auditIntegrity }: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
     const base = { name: 'database', label: 'Database', kind: 'database' as const }
     try {
@@ -50,7 +55,7 @@ export function createSystemService({ database, version, modules }: Deps): Syste
       const moduleHealth = await Promise.all(modules.map((m) => moduleHealthOf(m)))
       const components = [db, ...moduleHealth]
       return {
-        status: components.some((c) => c.status === 'unavailable') ? 'degraded' : 'ok',
+        status: components.some((c) => c.status === 'unavailable' || c.status === 'failed') ? 'degraded' : 'ok',
         version,
         databaseDriver: database.driver,
         checkedAt: new Date().toISOString(),
@@ -61,10 +66,11 @@ export function createSystemService({ database, version, modules }: Deps): Syste
       try {
         await database.ping()
         const pending = await database.pendingMigrations()
-        return pending === 0 ? null : { database: 'ok', migrations: 'pending' }
+        if (pending > 0) return { isReady: false, checks: { database: 'ok', migrations: 'pending' } }
+        return { isReady: true, auditIntegrity: await auditIntegrity() }
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err
-        return { database: 'unavailable', migrations: 'unknown' }
+        return { isReady: false, checks: { database: 'unavailable', migrations: 'unknown' } }
       }
     },
   }

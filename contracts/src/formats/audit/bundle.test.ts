@@ -1,103 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { AUDIT_BUNDLE_FORMAT, verifyBundle, type AuditBundle, type BundleVerification } from './bundle'
+import { verifyBundle, type AuditBundle, type BundleVerification } from './bundle'
 import { canonicalEntryText, type AuditEntryBody } from './entry'
-import { leafHash, toBase64, toHex } from './hash'
-import {
-  appendLeaf,
-  consistencyProofRanges,
-  hashRange,
-  inclusionProofRanges,
-  rootFromFrontier,
-  type Frontier,
-} from './merkle'
-import { formatCheckpointBody, keyIdOf, signNoteBody } from './note'
+import { toHex } from './hash'
+import { keyIdOf } from './note'
 import { breakSigner, makeEd25519Signer, makeMlDsa65Signer, type TestSigner } from './test-fixtures'
-
-const ORIGIN = 'audit.example/log'
-const utf8 = (text: string) => new TextEncoder().encode(text)
-
-function entryBody(seq: number, prevHash: string | null, action = 'package.publish'): AuditEntryBody {
-  return {
-    seq,
-    time: new Date(Date.UTC(2026, 0, 1, 0, 0, seq)).toISOString(),
-    actor: { type: 'user', id: `u-${seq % 3}`, name: 'Ada' },
-    action,
-    resource: { type: 'package', id: `pkg-${seq}` },
-    outcome: 'success',
-    requestId: `req-${seq}`,
-    clientIp: '203.0.113.7',
-    details: { version: `1.0.${seq}`, note: 'é ✓' },
-    prevHash,
-  }
-}
-
-/** A log as the server keeps it: canonical entries plus every completed subtree node. */
-function buildLog(size: number, tamper: (body: AuditEntryBody) => AuditEntryBody = (b) => b) {
-  const canonicals: string[] = []
-  const nodes = new Map<string, Uint8Array>()
-  const roots = [rootFromFrontier([])]
-  let frontier: Frontier = []
-  let prevHash: string | null = null
-  for (let seq = 0; seq < size; seq++) {
-    const text = canonicalEntryText(tamper(entryBody(seq, prevHash)))
-    const leaf = leafHash(utf8(text))
-    const appended = appendLeaf(frontier, seq, leaf)
-    for (const node of appended.completed) nodes.set(`${node.level}/${node.index}`, node.hash)
-    frontier = appended.frontier
-    roots.push(rootFromFrontier(frontier))
-    canonicals.push(text)
-    prevHash = toHex(leaf)
-  }
-  const getNode = (level: number, index: number) => nodes.get(`${level}/${index}`) ?? expect.unreachable()
-  const proofOf = (ranges: { start: number; end: number }[]) => ranges.map((r) => toHex(hashRange(r, getNode)))
-  return {
-    canonicals,
-    rootAt: (treeSize: number) => roots[treeSize]!,
-    inclusion: (seq: number, treeSize: number) => proofOf(inclusionProofRanges(seq, treeSize)),
-    consistency: (from: number, to: number) => proofOf(consistencyProofRanges(from, to)),
-  }
-}
-type Log = ReturnType<typeof buildLog>
+import { ORIGIN, buildLog, checkpointNote as noteOf, makeBundle as bundleOf, type Log } from './test-bundle'
 
 let ed: TestSigner
 let pq: TestSigner
 
-async function checkpointNote(log: Log, treeSize: number, signers = [ed, pq], origin = ORIGIN): Promise<string> {
-  return signNoteBody(
-    formatCheckpointBody({ origin, treeSize, rootHash: log.rootAt(treeSize), extensions: [] }),
-    signers,
-  )
-}
-
-async function makeBundle(
+const checkpointNote = (log: Log, treeSize: number, signers = [ed, pq]) => noteOf(log, treeSize, signers)
+const makeBundle = (
   options: { log?: Log; sizes?: number[]; from?: number; to?: number; signers?: TestSigner[] } = {},
-) {
-  const { log = buildLog(12), sizes = [5, 12], from = 2, to = 10, signers = [ed, pq] } = options
-  const head = sizes[sizes.length - 1]!
-  const bundle: AuditBundle = {
-    format: AUDIT_BUNDLE_FORMAT,
-    origin: ORIGIN,
-    createdAt: '2026-01-02T00:00:00.000Z',
-    filter: { from, to },
-    publicKeys: signers.map(({ key }) => ({
-      name: key.name,
-      algorithm: key.algorithm,
-      publicKey: toBase64(key.publicKey),
-      keyId: toHex(keyIdOf(key)),
-      status: 'active' as const,
-    })),
-    checkpoints: await Promise.all(sizes.map(async (size) => ({ note: await checkpointNote(log, size, signers) }))),
-    consistency: sizes
-      .slice(1)
-      .map((toSize, i) => ({ fromSize: sizes[i]!, toSize, proof: log.consistency(sizes[i]!, toSize) })),
-    entries: Array.from({ length: to - from }, (_, i) => from + i).map((seq) => ({
-      seq,
-      canonical: log.canonicals[seq]!,
-      proof: log.inclusion(seq, head),
-    })),
-  }
-  return bundle
-}
+) => bundleOf({ log: options.log ?? buildLog(12), signers: options.signers ?? [ed, pq], ...options })
 
 const failureOf = (result: BundleVerification) => (result.ok ? expect.unreachable('bundle verified') : result.failure)
 
@@ -125,6 +40,9 @@ describe('verifyBundle', () => {
           { name: ORIGIN, algorithm: 'ed25519', keyId: toHex(keyIdOf(ed.key)) },
           { name: ORIGIN, algorithm: 'ml-dsa-65', keyId: toHex(keyIdOf(pq.key)) },
         ],
+        range: { fromSeq: 2, toSeq: 10, treeSize: 12 },
+        filter: null,
+        leftOut: 0,
       },
     })
   })
@@ -143,6 +61,7 @@ describe('verifyBundle', () => {
     const bundle = copy()
     bundle.entries[3]!.canonical = bundle.entries[3]!.canonical.replace('"success"', '"denied"')
     expect(failureOf(await verifyBundle(bundle))).toEqual({
+      kind: 'broken',
       subject: 'entry',
       seq: 5,
       check: 'inclusion',
@@ -269,21 +188,26 @@ describe('verifyBundle', () => {
 
   it('names structural problems', async () => {
     const cases: Array<[string, (b: AuditBundle) => void, object]> = [
-      ['schema', (b) => Object.assign(b, { format: 'v0' }), { subject: 'bundle', check: 'schema' }],
-      ['proof hex', (b) => (b.entries[0]!.proof[0] = 'xyz'), { subject: 'bundle', check: 'schema' }],
+      ['format', (b) => Object.assign(b, { format: 'v0' }), { kind: 'format', subject: 'bundle', check: 'format' }],
+      ['proof hex', (b) => (b.entries[0]!.proof[0] = 'xyz'), { kind: 'format', subject: 'bundle', check: 'schema' }],
+      ['no range', (b) => Object.assign(b, { range: undefined }), { kind: 'format', check: 'schema' }],
       ['key id', (b) => (b.publicKeys[0]!.keyId = '00000000'), { subject: 'bundle', check: 'public-key' }],
       ['key bytes', (b) => (b.publicKeys[1]!.publicKey = 'AAAA'), { subject: 'bundle', check: 'public-key' }],
       ['origin', (b) => (b.origin = 'other.example/log'), { subject: 'checkpoint', treeSize: 5, check: 'origin' }],
       ['order', (b) => b.checkpoints.reverse(), { subject: 'checkpoint', treeSize: 5, check: 'order' }],
       ['sizes', (b) => (b.consistency[0]!.fromSize = 4), { subject: 'consistency', check: 'sizes' }],
       ['seq', (b) => b.entries.push({ ...b.entries[0]!, seq: 12 }), { subject: 'entry', seq: 12, check: 'seq' }],
+      ['range size', (b) => (b.range.treeSize = 11), { subject: 'bundle', check: 'range' }],
+      ['range end', (b) => (b.range.toSeq = 13), { subject: 'bundle', check: 'range' }],
+      ['range order', (b) => (b.range.fromSeq = 11), { subject: 'bundle', check: 'range' }],
+      ['shrunk range', (b) => (b.range.toSeq = 9), { subject: 'entry', seq: 9, check: 'range' }],
     ]
     for (const [name, mutate, expected] of cases) {
       const bundle = copy()
       mutate(bundle)
       expect(failureOf(await verifyBundle(bundle)), name).toMatchObject(expected)
     }
-    expect(failureOf(await verifyBundle('not json'))).toMatchObject({ subject: 'bundle', check: 'schema' })
+    expect(failureOf(await verifyBundle('not json'))).toMatchObject({ kind: 'format', check: 'format' })
   })
 
   it('names an entry beyond the checkpoint', async () => {

@@ -1,26 +1,24 @@
-// The offline audit export (tensorguardflow.audit-bundle/v1) and its verifier. verifyBundle walks
+// The offline audit export (tensorguardflow.audit-bundle/v2) and its verifier. verifyBundle walks
 // the chain of evidence in order and stops at the first broken link.
-import { AuditBundleSchema, type AuditBundle } from './bundle-schema'
-import { parseCheckpointBody, verifyCheckpoint, type Checkpoint, type VerifiedKey } from './checkpoint'
-import { parseEntryText } from './entry'
-import { fromBase64, fromHex, leafHash, toHex } from './hash'
-import { consistencyProofRanges, inclusionProofRanges, verifyConsistency, verifyInclusion } from './merkle'
-import { keyIdOf, type VerifierKey } from './note-keys'
-import { NoteFormatError } from './note-errors'
-import { parseSignedNote } from './signed-note'
+import { AUDIT_BUNDLE_FORMAT, AUDIT_BUNDLE_FORMAT_V1, AuditBundleSchema } from './bundle-schema'
+import type { AuditBundle } from './bundle-schema'
+import { bundleKeys, verifyCheckpoints, verifyConsistencyChain } from './bundle-checkpoints'
+import { spanOf, verifyCoverage, verifyEntries } from './bundle-entries'
+import { fail } from './bundle-failure'
+import type { BundleFailure, Failed } from './bundle-failure'
+import type { Checkpoint, VerifiedKey } from './checkpoint'
+import type { AuditEntryFilter } from './filter'
+import type { VerifierKey } from './note-keys'
 
-export { AUDIT_BUNDLE_FORMAT, AuditBundleSchema } from './bundle-schema'
-export type { AuditBundle } from './bundle-schema'
+export { AUDIT_BUNDLE_FORMAT, AUDIT_BUNDLE_FORMAT_V1, AuditBundleSchema } from './bundle-schema'
+export type { AuditBundle, BundleSubtree } from './bundle-schema'
+export type { BundleFailure, BundleFailureSubject } from './bundle-failure'
+export { omittedTiles } from './bundle-tiles'
+export type { BundleRange, SubtreeRef } from './bundle-tiles'
+export { describeCoverage } from './bundle-coverage'
 
-export type BundleFailureSubject = 'bundle' | 'checkpoint' | 'consistency' | 'entry'
-export type BundleFailure = {
-  subject: BundleFailureSubject
-  seq?: number
-  treeSize?: number
-  check: string
-  message: string
-}
 export type BundleSummary = {
+  /** Entries included in the bundle. */
   entries: number
   checkpoints: number
   treeSize: number
@@ -29,201 +27,94 @@ export type BundleSummary = {
   keys: VerifiedKey[]
   /** True when no trusted keys were given and the bundle's own public keys were used. */
   selfCertified: boolean
+  /** The range [fromSeq, toSeq) proven accounted for, of the tree of size treeSize. */
+  range: { fromSeq: number; toSeq: number; treeSize: number }
+  /** Null: every entry of the range is included, proven complete. */
+  filter: AuditEntryFilter | null
+  /** Entries of the range the filter left out: their leaf hashes are proven, their contents not given. */
+  leftOut: number
 }
 export type BundleVerification = { ok: true; summary: BundleSummary } | { ok: false; failure: BundleFailure }
 
-type Where = { subject: BundleFailureSubject; seq?: number; treeSize?: number; label: string }
-const fail = (where: Where, check: string, what: string): { ok: false; failure: BundleFailure } => {
-  const { label, ...location } = where
-  return { ok: false, failure: { ...location, check, message: `${label}: ${what} (check: ${check})` } }
+const FORMAT_WHERE = { subject: 'bundle', label: 'bundle' } as const
+
+/**
+ * The bundle as the v2 schema reads it, or why it is not one. The format field is read first:
+ * a v1 bundle is refused rather than verified without its completeness check, since anyone can
+ * edit that field (a v2 bundle relabelled v1 must not verify with entries removed).
+ */
+function parseBundle(bundle: unknown): AuditBundle | Failed {
+  const format =
+    typeof bundle === 'object' && bundle !== null && 'format' in bundle ? (bundle as { format: unknown }).format : null
+  if (format === AUDIT_BUNDLE_FORMAT_V1)
+    return fail(
+      FORMAT_WHERE,
+      'format',
+      `${AUDIT_BUNDLE_FORMAT_V1} does not state the range it covers, so a copy with entries removed cannot be told from a complete one; export the bundle again (${AUDIT_BUNDLE_FORMAT}): the log keeps every entry`,
+      'format',
+    )
+  if (format !== AUDIT_BUNDLE_FORMAT)
+    return fail(
+      FORMAT_WHERE,
+      'format',
+      `not an audit bundle: format ${JSON.stringify(format ?? null)} is not ${AUDIT_BUNDLE_FORMAT}`,
+      'format',
+    )
+  const parsed = AuditBundleSchema.safeParse(bundle)
+  if (parsed.success) return parsed.data
+  const issue = parsed.error.issues[0]
+  const path = issue?.path.length ? issue.path.join('.') : 'bundle'
+  return fail(FORMAT_WHERE, 'schema', `not an audit bundle: ${path}: ${issue?.message ?? 'invalid'}`, 'format')
 }
 
-function bundleKeys(bundle: AuditBundle): VerifierKey[] | { ok: false; failure: BundleFailure } {
-  const keys: VerifierKey[] = []
-  for (const entry of bundle.publicKeys) {
-    const where: Where = { subject: 'bundle', label: `public key ${entry.name}` }
-    try {
-      const key = { name: entry.name, algorithm: entry.algorithm, publicKey: fromBase64(entry.publicKey) }
-      const keyId = toHex(keyIdOf(key))
-      if (keyId !== entry.keyId)
-        return fail(where, 'public-key', `listed key ID ${entry.keyId} is not the key's ID ${keyId}`)
-      keys.push(key)
-    } catch (error) {
-      if (!(error instanceof Error)) throw error
-      return fail(
-        where,
-        'public-key',
-        error instanceof NoteFormatError ? error.message : `bad base64: ${error.message}`,
-      )
-    }
-  }
-  return keys
-}
-
-/** The tree size of a checkpoint note whose signatures did not verify, to locate the failure. */
-function peekTreeSize(note: string): number | undefined {
-  try {
-    return parseCheckpointBody(parseSignedNote(note).body).treeSize
-  } catch {
-    return undefined
-  }
-}
-
-async function verifyCheckpoints(
-  bundle: AuditBundle,
-  keys: readonly VerifierKey[],
-): Promise<{ checkpoints: Checkpoint[]; verifiedBy: VerifiedKey[] } | { ok: false; failure: BundleFailure }> {
-  const checkpoints: Checkpoint[] = []
-  const verifiedBy = new Map<string, VerifiedKey>()
-  for (const [i, { note }] of bundle.checkpoints.entries()) {
-    const result = await verifyCheckpoint(note, keys)
-    const label = `checkpoint ${i + 1} of ${bundle.checkpoints.length}`
-    if (!result.ok) {
-      const treeSize = peekTreeSize(note)
-      const where: Where =
-        treeSize === undefined
-          ? { subject: 'checkpoint', label }
-          : { subject: 'checkpoint', treeSize, label: `${label} (tree size ${treeSize})` }
-      return fail(where, result.check, result.reason)
-    }
-    const { checkpoint } = result
-    const where: Where = {
-      subject: 'checkpoint',
-      treeSize: checkpoint.treeSize,
-      label: `${label} (tree size ${checkpoint.treeSize})`,
-    }
-    if (checkpoint.origin !== bundle.origin) {
-      return fail(
-        where,
-        'origin',
-        `origin ${JSON.stringify(checkpoint.origin)} is not the bundle's ${JSON.stringify(bundle.origin)}`,
-      )
-    }
-    const previous = checkpoints[checkpoints.length - 1]
-    if (previous && checkpoint.treeSize < previous.treeSize) {
-      return fail(where, 'order', `tree size is smaller than the previous checkpoint's ${previous.treeSize}`)
-    }
-    checkpoints.push(checkpoint)
-    for (const key of result.verifiedBy) verifiedBy.set(`${key.name}+${key.keyId}`, key)
-  }
-  return { checkpoints, verifiedBy: [...verifiedBy.values()] }
-}
-
-function verifyConsistencyChain(bundle: AuditBundle, checkpoints: readonly Checkpoint[]): BundleVerification | null {
-  if (bundle.consistency.length !== checkpoints.length - 1) {
-    const what = `${checkpoints.length} checkpoints need ${checkpoints.length - 1} consistency proofs, found ${bundle.consistency.length}`
-    return fail({ subject: 'consistency', label: 'consistency' }, 'count', what)
-  }
-  for (const [i, link] of bundle.consistency.entries()) {
-    const older = checkpoints[i]!
-    const newer = checkpoints[i + 1]!
-    const label = `consistency ${older.treeSize} -> ${newer.treeSize}`
-    const where: Where = { subject: 'consistency', treeSize: newer.treeSize, label }
-    if (link.fromSize !== older.treeSize || link.toSize !== newer.treeSize) {
-      return fail(where, 'sizes', `proof is for sizes ${link.fromSize} -> ${link.toSize}`)
-    }
-    const expected = consistencyProofRanges(older.treeSize, newer.treeSize).length
-    if (link.proof.length !== expected) {
-      return fail(where, 'consistency', `proof has ${link.proof.length} hashes, ${expected} expected`)
-    }
-    const proof = link.proof.map(fromHex)
-    if (
-      !verifyConsistency({
-        oldSize: older.treeSize,
-        newSize: newer.treeSize,
-        oldRoot: older.rootHash,
-        newRoot: newer.rootHash,
-        proof,
-      })
-    ) {
-      return fail(
-        where,
-        'consistency',
-        `the tree of size ${newer.treeSize} does not extend the tree of size ${older.treeSize}`,
-      )
-    }
-  }
-  return null
-}
-
-function verifyEntries(bundle: AuditBundle, head: Checkpoint): BundleVerification | null {
-  let previous: { seq: number; leafHash: string } | null = null
-  const encoder = new TextEncoder()
-  for (const record of bundle.entries) {
-    const where: Where = { subject: 'entry', seq: record.seq, label: `entry ${record.seq}` }
-    if (previous && record.seq <= previous.seq)
-      return fail(where, 'order', `comes after entry ${previous.seq}; entries must ascend by seq`)
-    const parsed = parseEntryText(record.canonical)
-    if (!parsed.ok) return fail(where, 'canonical', parsed.reason)
-    const { body } = parsed
-    if (body.seq !== record.seq) return fail(where, 'seq', `the entry text says seq ${body.seq}`)
-    if (record.seq >= head.treeSize)
-      return fail(where, 'range', `seq is not below the checkpoint's tree size ${head.treeSize}`)
-    const leaf = leafHash(encoder.encode(record.canonical))
-    const expected = inclusionProofRanges(record.seq, head.treeSize).length
-    if (record.proof.length !== expected) {
-      return fail(where, 'inclusion', `inclusion proof has ${record.proof.length} hashes, ${expected} expected`)
-    }
-    const proof = record.proof.map(fromHex)
-    if (
-      !verifyInclusion({
-        leafIndex: record.seq,
-        treeSize: head.treeSize,
-        leafHash: leaf,
-        proof,
-        rootHash: head.rootHash,
-      })
-    ) {
-      return fail(where, 'inclusion', 'inclusion proof does not lead to the checkpoint root')
-    }
-    if ((body.seq === 0) !== (body.prevHash === null)) {
-      return fail(where, 'chain', body.seq === 0 ? 'the first entry has a prevHash' : 'prevHash is missing')
-    }
-    if (previous && previous.seq === record.seq - 1 && body.prevHash !== previous.leafHash) {
-      return fail(where, 'chain', `prevHash does not equal the leaf hash of entry ${previous.seq}`)
-    }
-    previous = { seq: record.seq, leafHash: toHex(leaf) }
-  }
+/** The range must be the last checkpoint's tree and fit in it. */
+function verifyRange(bundle: AuditBundle, head: Checkpoint): Failed | null {
+  const { fromSeq, toSeq, treeSize } = bundle.range
+  const where = { subject: 'bundle', treeSize: head.treeSize, label: 'range' } as const
+  if (treeSize !== head.treeSize)
+    return fail(where, 'range', `names tree size ${treeSize}, the last checkpoint's is ${head.treeSize}`)
+  if (fromSeq > toSeq || toSeq > treeSize)
+    return fail(where, 'range', `entries ${spanOf(fromSeq, toSeq)} do not fit a tree of size ${treeSize}`)
   return null
 }
 
 /**
  * Verifies an audit bundle offline: checkpoint signatures (against `trustedKeys`, or else the
  * bundle's own keys, which the summary reports as self-certified), origins, ascending sizes,
- * consistency between consecutive checkpoints, then every entry's canonical form, seq, inclusion
- * in the last checkpoint and prevHash chain. Stops at the first broken link.
+ * consistency between consecutive checkpoints, the range against the last checkpoint, then every
+ * entry's canonical form, seq, place in the range, inclusion, prevHash link and filter, and last
+ * that every seq of the tree is an entry or inside a left-out subtree (none in the range without
+ * a filter: the first one missing is named) with the checkpoint's root. Stops at the first
+ * broken link.
  */
 export async function verifyBundle(
   bundle: unknown,
   options: { trustedKeys?: VerifierKey[] } = {},
 ): Promise<BundleVerification> {
-  const parsed = AuditBundleSchema.safeParse(bundle)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    const path = issue?.path.length ? issue.path.join('.') : 'bundle'
-    return fail(
-      { subject: 'bundle', label: 'bundle' },
-      'schema',
-      `not an audit bundle: ${path}: ${issue?.message ?? 'invalid'}`,
-    )
-  }
-  const data = parsed.data
+  const data = parseBundle(bundle)
+  if ('ok' in data) return data
   const ownKeys = bundleKeys(data)
   if (!Array.isArray(ownKeys)) return ownKeys
   const selfCertified = options.trustedKeys === undefined
   const chain = await verifyCheckpoints(data, options.trustedKeys ?? ownKeys)
   if ('ok' in chain) return chain
-  const broken =
-    verifyConsistencyChain(data, chain.checkpoints) ??
-    verifyEntries(data, chain.checkpoints[chain.checkpoints.length - 1]!)
+  const head = chain.checkpoints[chain.checkpoints.length - 1]!
+  const broken = verifyConsistencyChain(data, chain.checkpoints) ?? verifyRange(data, head)
   if (broken) return broken
+  const entries = verifyEntries(data, head)
+  if ('ok' in entries) return entries
+  const leftOut = verifyCoverage(data, entries, head)
+  if (typeof leftOut !== 'number') return leftOut
   const summary: BundleSummary = {
     entries: data.entries.length,
     checkpoints: data.checkpoints.length,
-    treeSize: chain.checkpoints[chain.checkpoints.length - 1]!.treeSize,
+    treeSize: head.treeSize,
     origin: data.origin,
     keys: chain.verifiedBy,
     selfCertified,
+    range: data.range,
+    filter: data.filter,
+    leftOut,
   }
   return { ok: true, summary }
 }

@@ -57,3 +57,38 @@ describe('the integrity banner', () => {
     expect(summarizeIntegrity({ phase: 'no-checkpoint' }, rows(row(0, 'pending')), 1).state).toBe('pending')
   })
 })
+
+describe('the integrity banner over missing entries', () => {
+  const gaps = (first: number, last: number, isFiltered = false) => ({
+    spans: [{ first, last }],
+    first,
+    isFiltered,
+  })
+
+  it('never says verified over a gap, and names the first missing seq', () => {
+    const shown = rows(row(9, 'verified'), row(8, 'verified'), row(4, 'verified'))
+    const summary = summarizeIntegrity(log('verified'), shown, 3, gaps(5, 7))
+    expect(summary.state).toBe('failed')
+    expect(summary.title).toBe('The audit log is missing entries')
+    expect(summary.message).toContain('Entry 5 is the first missing entry')
+    expect(summary.failures).toEqual([
+      {
+        check: 'missing',
+        seq: 5,
+        message:
+          'Entries 5–7 are missing: the rows shown must run without a hole up to checkpoint 10, and the server did not serve it.',
+      },
+    ])
+  })
+
+  it('says a filtered view is filtered, and fails on what the server reports missing in it', () => {
+    const shown = rows(row(9, 'verified'), row(3, 'verified'))
+    const none = { spans: [], first: null, isFiltered: true }
+    expect(summarizeIntegrity(log('verified'), shown, 2, none).message).toContain('left out by the filter')
+    const failed = summarizeIntegrity(log('verified'), shown, 2, gaps(6, 6, true))
+    expect(failed.state).toBe('failed')
+    expect(failed.failures[0]?.message).toBe(
+      'Entry 6 is missing: the server reports that its log does not hold it, so it is not filtered out but missing.',
+    )
+  })
+})

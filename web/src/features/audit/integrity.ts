@@ -1,4 +1,6 @@
 // The log's integrity as the banner states it: one state, a title, and every named failure.
+import { spanLabel } from './gaps'
+import type { GapReport } from './gaps'
 import type { LogPhase } from './use-audit-verifier'
 import type { Failure, RowResult, TrustMode } from './verify/types'
 
@@ -38,6 +40,19 @@ function rowFailures(rows: ReadonlyMap<number, RowResult>): Failure[] {
 }
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** The first few missing spans, as failures the banner lists (the first missing seq first). */
+function gapFailures(gaps: GapReport, treeSize: number | null): Failure[] {
+  const why = gaps.isFiltered
+    ? 'the server reports that its log does not hold it, so it is not filtered out but missing'
+    : `the rows shown must run without a hole${treeSize ? ` up to checkpoint ${treeSize}` : ''}, and the server did not serve it`
+  return gaps.spans.slice(0, 5).map((span) => ({
+    check: 'missing',
+    seq: span.first,
+    message: `${capitalize(spanLabel(span))} ${span.first === span.last ? 'is' : 'are'} missing: ${why}.`,
+  }))
+}
 
 const pending = (title: string, message: string, counts: IntegritySummary['counts']): IntegritySummary => ({
   state: 'pending',
@@ -57,6 +72,7 @@ export function summarizeIntegrity(
   log: LogPhase,
   rows: ReadonlyMap<number, RowResult>,
   loaded: number | null,
+  gaps: GapReport | null = null,
 ): IntegritySummary {
   const counts = countRows(rows, loaded)
   switch (log.phase) {
@@ -79,7 +95,19 @@ export function summarizeIntegrity(
   }
   const { log: result } = log
   const trustMode = result.trust.mode
-  const failures = [...result.failures, ...rowFailures(rows)]
+  const missing = gaps?.first === null || !gaps ? [] : gapFailures(gaps, result.checkpoint?.treeSize ?? null)
+  const failures = [...result.failures, ...missing, ...rowFailures(rows)]
+  if (missing.length > 0 && result.state !== 'failed') {
+    return {
+      state: 'failed',
+      title: 'The audit log is missing entries',
+      message: `Entry ${gaps?.first} is the first missing entry. Each row shown may verify on its own, but the log is not whole: do not trust it until the missing entries are explained.`,
+      failures,
+      counts,
+      trustMode,
+      needsCheckpoint: false,
+    }
+  }
   if (result.state === 'failed' || counts.failed > 0) {
     return {
       state: 'failed',
@@ -120,10 +148,13 @@ export function summarizeIntegrity(
     counts.pending > 0
       ? ` ${plural(counts.pending, 'newer entry is', 'newer entries are')} pending until the next checkpoint.`
       : ''
+  const filtered = gaps?.isFiltered
+    ? ' Filtered view: the entries between those shown are left out by the filter, and the server reports none missing in this part of the log.'
+    : ''
   return {
     state: 'verified',
     title: 'The audit log verified',
-    message: `${holds}${newer}`,
+    message: `${holds}${newer}${filtered}`,
     failures: [],
     counts,
     trustMode,

@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from 
 import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
+  getAuditIntegrityRoute,
   getAuditKeysRoute,
   getLatestAuditCheckpointRoute,
   listAuditEntriesRoute,
@@ -25,7 +26,20 @@ export const auditKeys = {
   checkpoints: () => [...auditKeys.all, 'checkpoints'] as const,
   latestCheckpoint: () => [...auditKeys.checkpoints(), 'latest'] as const,
   keys: () => [...auditKeys.all, 'keys'] as const,
+  integrity: () => [...auditKeys.all, 'integrity'] as const,
 }
+
+/** How often the console asks for the server's self-check state (the server checks every minute). */
+export const INTEGRITY_POLL_MS = 30_000
+
+/** The server's self-check of its log (shared by its replicas), for the console-wide alarm. */
+export const auditIntegrityQuery = () =>
+  queryOptions({
+    queryKey: auditKeys.integrity(),
+    queryFn: ({ signal }) => api.request(getAuditIntegrityRoute, { signal }),
+    staleTime: INTEGRITY_POLL_MS / 2,
+    refetchInterval: INTEGRITY_POLL_MS,
+  })
 
 /**
  * The newest signed checkpoint, or null before the first one is cut (the server answers 404).

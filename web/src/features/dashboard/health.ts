@@ -6,6 +6,7 @@ export const COMPONENT_STATUS_VIEW: Record<ComponentHealth['status'], { label: s
   ok: { label: 'OK', tone: 'success' },
   not_supported: { label: 'Not in this build', tone: 'default' },
   unavailable: { label: 'Unavailable', tone: 'error' },
+  failed: { label: 'Failed', tone: 'error' },
 }
 
 export const OVERALL_STATUS_VIEW: Record<SystemHealth['status'], { label: string; tone: Tone }> = {
