@@ -29,8 +29,11 @@ export async function openIncomingFile(path: string, streamFs?: StreamFs): Promi
     stream.once('open', () => resolve())
     stream.once('error', (err) => reject(toBlobStoreError(err)))
   })
+  // `errored` is set as the stream fails; its 'error' event follows a tick later.
+  const failed = () => (failure ??= stream.errored ? toBlobStoreError(stream.errored) : null)
   const check = () => {
-    if (failure) throw failure
+    const err = failed()
+    if (err) throw err
     if (stream.destroyed) throw new BlobStoreError('EUNKNOWN', 'the temporary file was closed while being written')
   }
   /** Resolves on 'drain', or when the stream fails or closes instead. */
@@ -46,8 +49,9 @@ export async function openIncomingFile(path: string, streamFs?: StreamFs): Promi
   let closing: Promise<void> | null = null
   const close = () =>
     (closing ??= new Promise<void>((resolve, reject) => {
-      if (failure) return reject(failure)
-      stream.end((err?: Error | null) => (err ? reject(failure ?? toBlobStoreError(err)) : resolve()))
+      const err = failed()
+      if (err) return reject(err)
+      stream.end((endErr?: Error | null) => (endErr ? reject(failed() ?? toBlobStoreError(endErr)) : resolve()))
     }))
   return {
     path,
