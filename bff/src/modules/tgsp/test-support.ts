@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process'
 import fs, { existsSync, mkdtempSync, readdirSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -102,16 +103,17 @@ export type StreamedAnswer = { status: number; headers: IncomingHttpHeaders; bod
 /**
  * Uploads `bytes` through a real socket as a client that reads while it sends (browsers, curl):
  * writes as fast as the server takes them, stops writing when an answer arrives. `declared` is the
- * Content-Length (chunked when null); `stallAfter` stops sending after that many bytes and waits.
- * Rejects when the connection fails before an answer arrived.
+ * Content-Length (chunked when null); `stallAfter` stops sending after that many bytes and waits;
+ * `pauseMs` waits between chunks (a slow but live client). Rejects when the connection fails
+ * before an answer arrived.
  */
 export function streamUpload(
   url: string,
   bearer: string,
   bytes: Uint8Array,
-  { declared = bytes.byteLength, stallAfter }: { declared?: number | null; stallAfter?: number } = {},
+  options: { declared?: number | null; stallAfter?: number; pauseMs?: number; chunkSize?: number } = {},
 ): Promise<StreamedAnswer> {
-  const chunkSize = 64 * 1024
+  const { declared = bytes.byteLength, stallAfter, pauseMs = 0, chunkSize = 64 * 1024 } = options
   const stop = Math.min(bytes.byteLength, stallAfter ?? bytes.byteLength)
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {
@@ -140,9 +142,50 @@ export function streamUpload(
       while (!isAnswered && sent < stop) {
         const chunk = bytes.subarray(sent, Math.min(stop, sent + chunkSize))
         sent += chunk.byteLength
-        if (!req.write(chunk)) return void req.once('drain', pump)
+        const isFlowing = req.write(chunk)
+        if (pauseMs > 0) return void setTimeout(pump, pauseMs)
+        if (!isFlowing) return void req.once('drain', pump)
       }
       if (!isAnswered && sent === bytes.byteLength && stallAfter === undefined) req.end()
+    }
+    pump()
+  })
+}
+
+/**
+ * Uploads `bytes` as a client that sends the whole body before it reads anything (many simple
+ * HTTP clients do): a server that resets the connection after answering early makes it lose the
+ * answer. Resolves with the raw answer's status line and body; rejects on a reset.
+ */
+export function sendThenRead(
+  url: string,
+  bearer: string,
+  bytes: Uint8Array,
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) })
+    socket.pause()
+    let answer = ''
+    socket.on('data', (data: Buffer) => (answer += data.toString('utf8')))
+    socket.on('error', reject)
+    socket.on('end', () => {
+      const [head = '', body = ''] = answer.split('\r\n\r\n')
+      resolve({ status: Number(head.split(' ')[1]), body })
+      socket.destroy()
+    })
+    const head =
+      `POST ${UPLOAD_PATH} HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAuthorization: Bearer ${bearer}\r\n` +
+      `Content-Type: application/octet-stream\r\nContent-Length: ${bytes.byteLength}\r\n\r\n`
+    socket.write(head)
+    let sent = 0
+    const pump = () => {
+      while (sent < bytes.byteLength) {
+        const chunk = bytes.subarray(sent, sent + 256 * 1024)
+        sent += chunk.byteLength
+        if (!socket.write(chunk)) return void socket.once('drain', pump)
+      }
+      socket.resume()
     }
     pump()
   })

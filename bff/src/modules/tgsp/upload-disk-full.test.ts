@@ -12,6 +12,7 @@ import {
   makePackage,
   mountTmpfs,
   publisherKey,
+  sendThenRead,
   serveHarness,
   streamUpload,
 } from './test-support'
@@ -80,6 +81,19 @@ describe('an upload onto a full disk (injected ENOSPC under the real write strea
       const answer = await streamUpload(server.url, key, bytes)
       expect(answer.sent).toBeLessThan(bytes.byteLength)
       expect(answer.headers.connection).toBe('close')
+      await expectRefusedForSpace(h, answer.status, answer.body, rows)
+    } finally {
+      disk.room = Number.POSITIVE_INFINITY
+      await server.close()
+    }
+  })
+
+  it('reaches a client that reads only after sending the whole body (lingering close, no reset)', async () => {
+    const server = await serveHarness(h)
+    try {
+      disk.room = 1 * MiB
+      const rows = await rowCount(h)
+      const answer = await sendThenRead(server.url, key, makePackage(24 * MiB))
       await expectRefusedForSpace(h, answer.status, answer.body, rows)
     } finally {
       disk.room = Number.POSITIVE_INFINITY
