@@ -9,8 +9,6 @@ export interface UploadBody {
    * connection closes, and the connection then lingers (see `lingerOnClose`).
    */
   release(): void
-  /** True once the whole body has arrived. */
-  readonly isComplete: boolean
 }
 
 /** How long a connection whose body was refused keeps discarding what the client still sends. */
@@ -44,9 +42,6 @@ export function nodeUploadBody(req: IncomingMessage, setHeader: (name: string, v
   for (const event of EVENTS) req.on(event, onEvent)
   let isReleased = false
   return {
-    get isComplete() {
-      return req.complete && req.readableEnded
-    },
     async read() {
       for (;;) {
         if (isReleased) return null
@@ -75,9 +70,6 @@ export function webUploadBody(body: ReadableStream<Uint8Array> | null): UploadBo
   const reader = body?.getReader() ?? null
   let isDone = reader === null
   return {
-    get isComplete() {
-      return isDone
-    },
     async read() {
       if (!reader || isDone) return null
       const { done, value } = await reader.read()

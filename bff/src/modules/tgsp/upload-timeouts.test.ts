@@ -60,6 +60,37 @@ describe('uploads that stall, and slow ones that do not', () => {
     expect(answer.status, answer.body).toBe(201)
   })
 
+  it('tells a client that went away mid-body from a failing disk: audited as aborted, nothing kept', async () => {
+    const bytes = makePackage(512 * 1024)
+    const req = request(`${server.url}${UPLOAD_PATH}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.byteLength),
+        authorization: `Bearer ${key}`,
+      },
+    })
+    req.on('error', () => undefined)
+    req.write(bytes.subarray(0, 200 * 1024), () => setTimeout(() => req.destroy(), 100))
+    const aborted = await vi.waitFor(
+      async () => {
+        const entry = (await h.auditEntries()).findLast(
+          (e) => e.body.action === 'tgsp.package_upload_aborted' && e.body.details?.reason !== 'idle_timeout',
+        )
+        expect(entry).toBeDefined()
+        expect(incomingFiles(h.blobDir)).toEqual([])
+        return entry
+      },
+      { timeout: 10_000 },
+    )
+    expect(aborted?.body).toMatchObject({ outcome: 'failure', details: { reason: 'client_aborted' } })
+    const lines = h.logs.lines.map((l) => JSON.parse(l) as { level: string; msg: string })
+    expect(lines).toContainEqual(
+      expect.objectContaining({ level: 'info', msg: 'package upload aborted by the client' }),
+    )
+    expect(lines.filter((l) => l.level === 'error')).toEqual([])
+  })
+
   it('still closes other requests whose body does not arrive whole in time', async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(`${server.url}/api/v1/auth/sign-in`, {
