@@ -89,7 +89,11 @@ export function createLocalBlobStore(root: string, options: { streamFs?: StreamF
     },
 
     async space() {
-      const info = await statfs(root)
+      // The folder appears with the first upload; measure the file system it will be on.
+      const info = await storing(async () => {
+        await mkdir(root, { recursive: true })
+        return statfs(root)
+      })
       return { freeBytes: info.bavail * info.bsize, totalBytes: info.blocks * info.bsize }
     },
 
