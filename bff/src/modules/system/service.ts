@@ -50,7 +50,7 @@ export function createSystemService({ database, version, modules }: Deps): Syste
       const moduleHealth = await Promise.all(modules.map((m) => moduleHealthOf(m)))
       const components = [db, ...moduleHealth]
       return {
-        status: components.some((c) => c.status === 'unavailable') ? 'degraded' : 'ok',
+        status: components.some((c) => c.status === 'unavailable' || c.status === 'degraded') ? 'degraded' : 'ok',
         version,
         databaseDriver: database.driver,
         checkedAt: new Date().toISOString(),

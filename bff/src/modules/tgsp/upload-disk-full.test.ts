@@ -162,12 +162,13 @@ describe('an upload onto a small file system that fills up (tmpfs of 2 MiB)', ()
   it('reports the free space, degraded below one upload, and an unwritable store when full', async (t) => {
     if ('skip' in mounted) return t.skip(mounted.skip)
     const admin = await h.userSession('ops', ['operator'])
-    const tgsp = async () =>
-      (
-        await json<{ components: Array<Record<string, unknown>> }>(
-          await h.request('GET', '/api/v1/system/health', admin),
-        )
-      ).components.find((c) => c.name === 'tgsp')
+    const tgsp = async () => {
+      const health = await json<{ status: string; components: Array<Record<string, unknown>> }>(
+        await h.request('GET', '/api/v1/system/health', admin),
+      )
+      expect(health.status).toBe('degraded')
+      return health.components.find((c) => c.name === 'tgsp')
+    }
     expect(await tgsp()).toMatchObject({
       status: 'degraded',
       message: expect.stringMatching(/free of 2\.0 MiB: below the 64\.0 MiB an upload may need/),
