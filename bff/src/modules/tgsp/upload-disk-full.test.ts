@@ -76,7 +76,7 @@ describe('an upload onto a full disk (injected ENOSPC under the real write strea
     const server = await serveHarness(h)
     try {
       disk.room = 1 * MiB
-      const bytes = makePackage(48 * MiB)
+      const bytes = makePackage(24 * MiB)
       const rows = await rowCount(h)
       const answer = await streamUpload(server.url, key, bytes)
       expect(answer.sent).toBeLessThan(bytes.byteLength)
