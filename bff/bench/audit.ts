@@ -12,7 +12,7 @@ import type { DatabaseTarget } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
 import { createSealer } from '../src/lib/seal'
 import { createAuditService } from '../src/modules/audit/service'
-import { recordFailure } from '../src/modules/auth/throttle'
+import { reserveAttempt } from '../src/modules/auth/throttle'
 import { createPostgresDatabase } from '../src/test/harness'
 
 const APPENDS = Number(process.env.BENCH_AUDIT_APPENDS ?? 4000)
@@ -38,7 +38,17 @@ async function appendsPerSecond(target: DatabaseTarget, withStateChange: boolean
     Array.from({ length: WRITERS }, async () => {
       for (let i = next++; i < APPENDS; i = next++) {
         await database.db.transaction(async (tx) => {
-          if (withStateChange) await recordFailure(tx, `account:bench-${i % 500}`, 1_000_000, new Date())
+          if (withStateChange) {
+            const username = `bench-${i % 500}`
+            const key = {
+              key: `account:${username}`,
+              scope: 'account' as const,
+              username,
+              address: null,
+              allowance: 1e6,
+            }
+            await reserveAttempt(tx, key, new Date(), `bench-${i}`)
+          }
           await audit.record(tx, ctx, {
             action: 'bench.append',
             resourceType: 'bench',

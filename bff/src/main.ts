@@ -47,6 +47,9 @@ async function main() {
   await services.audit.initialize()
   await services.tgsp.sweep()
   const stopAuditTimer = services.audit.start()
+  const stopThrottleSweep = services.auth.start((err) =>
+    log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
+  )
   const stopSweeper = services.tgsp.startSweeper()
   const { server, port } = await listen(app.fetch, { hostname: config.host, port: config.port })
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -79,6 +82,7 @@ async function main() {
       clearTimeout(forceTimer)
       stopAuditTimer()
       stopSweeper()
+      stopThrottleSweep()
       await services.audit
         .drain()
         .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))

@@ -55,3 +55,13 @@ export async function createApiKey(baseUrl: string, admin: Session, name: string
   if (res.status !== 201) throw new Error(`create key: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { secret: string }).secret
 }
+
+/** Signs in through the API and returns the status only (for counting refusals). */
+export async function signInStatus(baseUrl: string, username: string, password: string): Promise<number> {
+  return (await call(baseUrl, 'POST', '/api/v1/auth/sign-in', { username, password })).status
+}
+
+/** Whether a session (from signInApi) still works. */
+export async function sessionStatus(baseUrl: string, session: Session): Promise<number> {
+  return (await call(baseUrl, 'GET', '/api/v1/auth/session', undefined, session)).status
+}

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest'
 import { createDatabase } from '../db/client'
 import { auditLog, users } from '../db/schema'
 import { verifyPassword } from '../lib/password'
+import { reserveAttempt, throttleKeysOf } from '../modules/auth/throttle'
+import { signInThrottle } from '../db/schema'
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
 const tgctl = (args: string[], input: string, dataDir: string) =>
@@ -45,6 +47,42 @@ describe('pnpm tgctl admin create-user', { timeout: 120_000 }, () => {
       prevHash: null,
       details: { username: 'ops' },
     })
+    await database.close()
+  })
+
+  it('refuses a weak password, unlocks a blocked account and sets a password offline, audited', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-cli-'))
+    const create = ['admin', 'create-user', '--username', 'root', '--password-stdin']
+    const weak = tgctl(create, 'password1234\n', dataDir)
+    expect(weak.status).toBe(1)
+    expect(weak.stderr).toContain('password:')
+    expect(tgctl(create, 'correct horse battery staple\n', dataDir).status).toBe(0)
+
+    let database = createDatabase({ kind: 'pglite', dir: join(dataDir, 'pglite') })
+    const key = throttleKeysOf('root', '203.0.113.9').pair
+    for (let i = 0; i < 6; i++) await reserveAttempt(database.db, key, new Date(), `guess-${i}`)
+    await database.close()
+    const unlocked = tgctl(['admin', 'unlock', '--username', 'root'], '', dataDir)
+    expect(unlocked.stderr).toBe('')
+    expect(unlocked.stdout).toContain('Unlocked sign-in of root: 1 blocked counter(s) cleared.')
+
+    expect(
+      tgctl(['admin', 'set-password', '--username', 'root', '--password-stdin'], 'aaaaaaaaaaaa\n', dataDir).status,
+    ).toBe(1)
+    const set = tgctl(
+      ['admin', 'set-password', '--username', 'root', '--password-stdin'],
+      'plum orchard under winter light\n',
+      dataDir,
+    )
+    expect(set.stderr).toBe('')
+    expect(set.stdout).toContain('Set the password of root')
+
+    database = createDatabase({ kind: 'pglite', dir: join(dataDir, 'pglite') })
+    expect(await database.db.select().from(signInThrottle)).toEqual([])
+    const [user] = await database.db.select().from(users)
+    expect(await verifyPassword('plum orchard under winter light', user?.passwordHash ?? '')).toBe(true)
+    const actions = (await database.db.select().from(auditLog)).map((e) => e.action)
+    expect(actions).toEqual(['admin.user_created', 'admin.sign_in_unlocked', 'admin.password_set'])
     await database.close()
   })
 })

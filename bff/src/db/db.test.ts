@@ -7,8 +7,8 @@ import { auditLogOf } from '../modules/audit/record'
 import { createSequencer } from '../modules/audit/tree'
 import { insertUser } from '../modules/admin/service'
 import { listUsers } from '../modules/admin/repo'
-import { recordFailure, remainingBlockMs } from '../modules/auth/throttle'
-import { createHarness, createPostgresDatabase, json } from '../test/harness'
+import { releaseAttempt, reserveAttempt, throttleKeysOf } from '../modules/auth/throttle'
+import { TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../test/harness'
 
 const postgres = await createPostgresDatabase()
 if ('skip' in postgres) console.warn(`[db.test] PostgreSQL tests skipped: ${postgres.skip}`)
@@ -79,12 +79,19 @@ describe.each(targets)('repositories on %s', (_name, target) => {
     expect(await database.db.select().from(auditPending)).toEqual([])
   })
 
-  it.skipIf(!target)('counts sign-in failures per key and blocks past the free ones', async () => {
+  it.skipIf(!target)('charges at most the allowance of concurrent sign-in attempts, then blocks', async () => {
     const now = new Date()
-    for (let i = 0; i < 6; i++) await recordFailure(database.db, 'account:rt', 5, now)
-    const [row] = await database.db.select().from(signInThrottle).where(eq(signInThrottle.key, 'account:rt'))
-    expect(row?.failures).toBe(6)
-    expect(await remainingBlockMs(database.db, ['account:rt', 'address:1.2.3.4'], now)).toBe(2000)
+    const key = throttleKeysOf('rt', '1.2.3.4').pair
+    const burst = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => reserveAttempt(database.db, key, now, `burst-${i}`)),
+    )
+    expect(burst.filter((r) => r.isReserved)).toHaveLength(5)
+    const [row] = await database.db.select().from(signInThrottle).where(eq(signInThrottle.key, key.key))
+    expect(row).toMatchObject({ failures: 5, refused: 25 })
+    expect(row?.blockedUntil?.getTime()).toBe(now.getTime() + 30_000)
+    // A charge given back (the attempt succeeded) lifts the block that it set.
+    await releaseAttempt(database.db, key)
+    expect((await reserveAttempt(database.db, key, now, 'after-release')).isReserved).toBe(true)
   })
 })
 
@@ -97,7 +104,7 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       const admin = await h.userSession('pg-admin', ['admin'])
       const created = await h.request('POST', '/api/v1/admin/users', {
         ...admin,
-        body: { username: 'pg-user', displayName: 'PG', password: 'x'.repeat(12), roles: ['viewer'] },
+        body: { username: 'pg-user', displayName: 'PG', password: TEST_PASSWORD, roles: ['viewer'] },
       })
       expect(created.status).toBe(201)
       const page = await json<{ items: Array<{ username: string }> }>(
@@ -120,7 +127,7 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       const create = (h: typeof a, key: string, name: string) =>
         h.request('POST', '/api/v1/admin/users', {
           bearer: key,
-          body: { username: name, displayName: name, password: 'x'.repeat(12), roles: ['viewer'] },
+          body: { username: name, displayName: name, password: TEST_PASSWORD, roles: ['viewer'] },
         })
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, i) => (i % 2 ? create(a, keyA, `ra${i}`) : create(b, keyB, `rb${i}`))),

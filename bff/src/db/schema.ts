@@ -76,13 +76,45 @@ export const setupTokens = pgTable('setup_tokens', {
   expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
 })
 
-/** Failed sign-in counters per account and per client address, shared by every replica. */
-export const signInThrottle = pgTable('sign_in_throttle', {
-  key: text('key').primaryKey(),
-  failures: integer('failures').notNull(),
-  lastFailureAt: timestamp('last_failure_at', { withTimezone: true, mode: 'date' }).notNull(),
-  blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
-})
+/**
+ * Sign-in attempt counters per (account, address), per address and per account, shared by every
+ * replica. An attempt is charged (`failures` + 1) by one atomic upsert before its password is
+ * checked and given back on success; `refused` counts the attempts turned away during the current
+ * block, `ended_refused` those of the block that the last charged attempt ended (for the audit
+ * summary); `reservation` names the request that last charged the row.
+ */
+export const signInThrottle = pgTable(
+  'sign_in_throttle',
+  {
+    key: text('key').primaryKey(),
+    scope: text('scope').notNull().default('pair'),
+    username: text('username'),
+    address: text('address'),
+    allowance: integer('allowance').notNull().default(5),
+    failures: integer('failures').notNull(),
+    lastFailureAt: timestamp('last_failure_at', { withTimezone: true, mode: 'date' }).notNull(),
+    blockedUntil: timestamp('blocked_until', { withTimezone: true, mode: 'date' }),
+    refused: integer('refused').notNull().default(0),
+    endedRefused: integer('ended_refused').notNull().default(0),
+    reservation: text('reservation'),
+  },
+  (t) => [index('sign_in_throttle_username_idx').on(t.username)],
+)
+
+/** One-time password reset links issued by an admin; the token is stored as an HMAC. */
+export const passwordResetTokens = pgTable(
+  'password_reset_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('password_reset_tokens_user_idx').on(t.userId)],
+)
 
 /** Raw bytes (hashes, public keys). PGlite returns Uint8Array and node-postgres Buffer: both become Buffer. */
 const bytea = customType<{ data: Buffer; driverData: Uint8Array }>({

@@ -9,6 +9,8 @@ import {
   CreatedApiKeySchema,
   ListApiKeysQuerySchema,
   ListUsersQuerySchema,
+  PasswordResetLinkSchema,
+  UnlockSignInResponseSchema,
   UpdateUserBodySchema,
   UserIdParamSchema,
   UserPageSchema,
@@ -61,6 +63,39 @@ export const updateUserRoute = defineRoute({
   },
 })
 
+export const unlockSignInRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/admin/users/{userId}/unlock-sign-in',
+  operationId: 'admin.unlockSignIn',
+  summary: 'Clear the failed-attempt counters that block a user\u2019s sign-in',
+  description: 'Clears the user\u2019s per-address and account-wide counters (not other users\u2019 address counters).',
+  tags: TAGS,
+  'x-roles': ADMIN,
+  request: { params: UserIdParamSchema },
+  responses: {
+    200: { description: 'Unlocked', content: jsonContent(UnlockSignInResponseSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
+export const issuePasswordResetRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/admin/users/{userId}/password-reset',
+  operationId: 'admin.issuePasswordReset',
+  summary: 'Issue a one-time password reset link for a user (ends their sessions)',
+  description:
+    'The admin never learns the new password: the user sets it through the link, valid 24 hours. ' +
+    'A new link replaces the previous one. The user\u2019s sessions end now; their old password ' +
+    'works until the link is used. API keys are not tied to a user\u2019s password and stay.',
+  tags: TAGS,
+  'x-roles': ADMIN,
+  request: { params: UserIdParamSchema },
+  responses: {
+    201: { description: 'Link issued', content: jsonContent(PasswordResetLinkSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
 export const listApiKeysRoute = defineRoute({
   method: 'get',
   path: '/api/v1/admin/api-keys',
@@ -107,6 +142,8 @@ export const adminRoutes = [
   listUsersRoute,
   createUserRoute,
   updateUserRoute,
+  unlockSignInRoute,
+  issuePasswordResetRoute,
   listApiKeysRoute,
   createApiKeyRoute,
   revokeApiKeyRoute,

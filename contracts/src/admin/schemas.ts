@@ -18,6 +18,11 @@ export const UserSchema = z
     status: z.enum(['active', 'disabled']),
     createdAt: TimestampSchema,
     lastSignInAt: TimestampSchema.nullable(),
+    signInBlockedUntil: TimestampSchema.nullable().meta({
+      description:
+        'Until when failed attempts block this account\u2019s sign-in from at least one address ' +
+        '(or from all, past the account-wide ceiling); null when nothing is blocked. Listed users only.',
+    }),
   })
   .meta({ id: 'User' })
 export type User = z.infer<typeof UserSchema>
@@ -65,6 +70,30 @@ export type UpdateUserBody = z.infer<typeof UpdateUserBodySchema>
 export const UserIdParamSchema = z.object({
   userId: z.uuid().meta({ param: { name: 'userId', in: 'path' } }),
 })
+
+export const UnlockSignInResponseSchema = z
+  .object({
+    user: UserSchema,
+    clearedBlocks: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Blocked counters (per address, and the account-wide one) that were cleared.' }),
+  })
+  .meta({ id: 'UnlockSignInResponse' })
+export type UnlockSignInResponse = z.infer<typeof UnlockSignInResponseSchema>
+
+export const PasswordResetLinkSchema = z
+  .object({
+    resetPath: z.string().meta({
+      description: 'Path of the one-time link, token in the fragment: /reset-password#token=\u2026. Shown once.',
+      example: '/reset-password#token=3Fq9xK2a',
+    }),
+    expiresAt: TimestampSchema,
+    endedSessions: z.number().int().nonnegative().meta({ description: 'Sessions of the user that were ended.' }),
+  })
+  .meta({ id: 'PasswordResetLink' })
+export type PasswordResetLink = z.infer<typeof PasswordResetLinkSchema>
 
 export const API_KEY_PREFIX = 'tgk_'
 

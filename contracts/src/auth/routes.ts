@@ -1,7 +1,16 @@
 import { ANY_ROLE } from '../common/roles'
 import { errorResponses } from '../common/errors'
 import { defineRoute, jsonContent } from '../common/route'
-import { CompleteSetupBodySchema, SessionResponseSchema, SetupStatusResponseSchema, SignInBodySchema } from './schemas'
+import {
+  ChangePasswordBodySchema,
+  ChangePasswordResponseSchema,
+  CompletePasswordResetBodySchema,
+  CompletePasswordResetResponseSchema,
+  CompleteSetupBodySchema,
+  SessionResponseSchema,
+  SetupStatusResponseSchema,
+  SignInBodySchema,
+} from './schemas'
 
 const TAGS = ['auth']
 
@@ -38,8 +47,9 @@ export const signInRoute = defineRoute({
   operationId: 'auth.signIn',
   summary: 'Sign in with username and password',
   description:
-    'Sets the HttpOnly session cookie. Repeated failures for one account or one address are ' +
-    'answered with 429 and Retry-After.',
+    'Sets the HttpOnly session cookie. Attempts are counted before the password is checked: ' +
+    'per account and address (5), per address (20) and per account (30, which never stops an ' +
+    'active admin at an address that has not failed); past them the answer is 429 with Retry-After.',
   tags: TAGS,
   'x-roles': 'public',
   request: { body: { required: true, content: jsonContent(SignInBodySchema) } },
@@ -75,4 +85,46 @@ export const getSessionRoute = defineRoute({
   },
 })
 
-export const authRoutes = [getSetupStatusRoute, completeSetupRoute, signInRoute, signOutRoute, getSessionRoute] as const
+export const changePasswordRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/auth/password',
+  operationId: 'auth.changePassword',
+  summary: 'Change the signed-in user\u2019s password (ends their other sessions)',
+  description:
+    'Needs the current password, counted like a sign-in attempt (429 past the allowance); a wrong ' +
+    'one or a weak new one is 422 with the issue on its field. API keys have no password (403).',
+  tags: TAGS,
+  'x-roles': ANY_ROLE,
+  request: { body: { required: true, content: jsonContent(ChangePasswordBodySchema) } },
+  responses: {
+    200: { description: 'Changed; other sessions ended', content: jsonContent(ChangePasswordResponseSchema) },
+    ...errorResponses(400, 401, 403, 413, 415, 422, 429, 500, 503),
+  },
+})
+
+export const completePasswordResetRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/auth/password-reset',
+  operationId: 'auth.completePasswordReset',
+  summary: 'Set a new password with the one-time reset link an admin issued',
+  description:
+    'Ends every session of the user. 403 when the link is not valid, used or expired; 422 when ' +
+    'the new password is too easy to guess.',
+  tags: TAGS,
+  'x-roles': 'public',
+  request: { body: { required: true, content: jsonContent(CompletePasswordResetBodySchema) } },
+  responses: {
+    200: { description: 'Password set', content: jsonContent(CompletePasswordResetResponseSchema) },
+    ...errorResponses(400, 403, 413, 415, 422, 500, 503),
+  },
+})
+
+export const authRoutes = [
+  getSetupStatusRoute,
+  completeSetupRoute,
+  signInRoute,
+  signOutRoute,
+  getSessionRoute,
+  changePasswordRoute,
+  completePasswordResetRoute,
+] as const

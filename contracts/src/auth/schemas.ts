@@ -68,3 +68,47 @@ export const SignInBodySchema = z
   })
   .meta({ id: 'SignInBody' })
 export type SignInBody = z.infer<typeof SignInBodySchema>
+
+export const ChangePasswordBodySchema = z
+  .object({
+    currentPassword: z
+      .string()
+      .min(1, 'Enter your current password.')
+      .max(PASSWORD_MAX_LENGTH)
+      .meta({ format: 'password' }),
+    newPassword: PasswordSchema,
+  })
+  .refine((b) => b.newPassword !== b.currentPassword, {
+    message: 'Choose a password that differs from the current one.',
+    path: ['newPassword'],
+  })
+  .meta({ id: 'ChangePasswordBody' })
+export type ChangePasswordBody = z.infer<typeof ChangePasswordBodySchema>
+
+export const ChangePasswordResponseSchema = z
+  .object({
+    endedSessions: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Other sessions of the user that were ended; this one stays signed in.' }),
+  })
+  .meta({ id: 'ChangePasswordResponse' })
+export type ChangePasswordResponse = z.infer<typeof ChangePasswordResponseSchema>
+
+export const CompletePasswordResetBodySchema = z
+  .object({
+    token: z
+      .string()
+      .min(16)
+      .max(200)
+      .meta({ description: 'The one-time token from the reset link (its #token=… fragment).' }),
+    newPassword: PasswordSchema,
+  })
+  .meta({ id: 'CompletePasswordResetBody' })
+export type CompletePasswordResetBody = z.infer<typeof CompletePasswordResetBodySchema>
+
+export const CompletePasswordResetResponseSchema = z
+  .object({ username: z.string().meta({ description: 'Sign in as this user with the new password.' }) })
+  .meta({ id: 'CompletePasswordResetResponse' })
+export type CompletePasswordResetResponse = z.infer<typeof CompletePasswordResetResponseSchema>

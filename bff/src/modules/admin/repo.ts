@@ -17,10 +17,11 @@ import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User } from '@tg/c
 import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
 import { olderThan, toPage } from '../../lib/pagination'
+import { blockedUntilOf } from '../auth/throttle'
 
 /** Every column but the password hash, which never leaves the auth module. */
 const { passwordHash: _passwordHash, ...userColumns } = getTableColumns(users)
-export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'>
+export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'> & { signInBlockedUntil?: Date | null }
 export type ApiKeyRow = typeof apiKeys.$inferSelect & { createdByName: string | null }
 
 export function toUser(row: UserRow): User {
@@ -32,6 +33,7 @@ export function toUser(row: UserRow): User {
     status: row.disabledAt ? 'disabled' : 'active',
     createdAt: row.createdAt.toISOString(),
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
+    signInBlockedUntil: row.signInBlockedUntil?.toISOString() ?? null,
   }
 }
 
@@ -62,9 +64,9 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 
-export async function listUsers(ex: Executor, query: ListUsersQuery) {
+export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()) {
   const rows = await ex
-    .select(userColumns)
+    .select({ ...userColumns, signInBlockedUntil: blockedUntilOf(users.username, now) })
     .from(users)
     .where(
       and(

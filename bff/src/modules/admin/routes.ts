@@ -1,6 +1,8 @@
 import {
   createApiKeyRoute,
   createUserRoute,
+  issuePasswordResetRoute,
+  unlockSignInRoute,
   listApiKeysRoute,
   listUsersRoute,
   revokeApiKeyRoute,
@@ -23,6 +25,16 @@ export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard
   app.register(updateUserRoute, async (c) => {
     const { userId } = c.req.valid('param')
     return c.json(await admin.updateUser(auditContextOf(c), userId, c.req.valid('json')), 200)
+  })
+
+  app.register(unlockSignInRoute, async (c) => {
+    const { userId } = c.req.valid('param')
+    return c.json(await admin.unlockSignIn(auditContextOf(c), userId), 200)
+  })
+
+  app.register(issuePasswordResetRoute, async (c) => {
+    const { userId } = c.req.valid('param')
+    return c.json(await admin.issuePasswordReset(auditContextOf(c), userId), 201)
   })
 
   app.register(listApiKeysRoute, async (c) => c.json(await admin.listApiKeys(c.req.valid('query')), 200))

@@ -7,6 +7,8 @@ import type {
   CreatedApiKey,
   ListApiKeysQuery,
   ListUsersQuery,
+  PasswordResetLink,
+  UnlockSignInResponse,
   UpdateUserBody,
   User,
   UserPage,
@@ -17,14 +19,18 @@ import { hasPgCode } from '../../db/client'
 import { apiKeys, sessions, users } from '../../db/schema'
 import { AppError, conflict, notFound } from '../../lib/errors'
 import { hashPassword } from '../../lib/password'
+import { assertStrongPassword } from '../../lib/password-policy'
 import { randomToken } from '../../lib/secrets'
 import type { AuditContext, AuditLog } from '../audit/record'
+import { issuePasswordReset, unlockSignIn } from './sign-in-access'
 import { countActiveAdmins, findApiKey, listApiKeys, listUsers, toApiKey, toUser } from './repo'
 
 export interface AdminService {
   listUsers(query: ListUsersQuery): Promise<UserPage>
   createUser(ctx: AuditContext, body: CreateUserBody): Promise<User>
   updateUser(ctx: AuditContext, userId: string, body: UpdateUserBody): Promise<User>
+  unlockSignIn(ctx: AuditContext, userId: string): Promise<UnlockSignInResponse>
+  issuePasswordReset(ctx: AuditContext, userId: string): Promise<PasswordResetLink>
   listApiKeys(query: ListApiKeysQuery): Promise<ApiKeyPage>
   createApiKey(ctx: AuditContext, body: CreateApiKeyBody): Promise<CreatedApiKey>
   revokeApiKey(ctx: AuditContext, keyId: string): Promise<ApiKey>
@@ -110,7 +116,11 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
     listUsers: (query) => listUsers(db, query),
     listApiKeys: (query) => listApiKeys(db, query),
 
+    unlockSignIn: (ctx, userId) => unlockSignIn({ db, audit, hashSecret }, ctx, userId),
+    issuePasswordReset: (ctx, userId) => issuePasswordReset({ db, audit, hashSecret }, ctx, userId),
+
     async createUser(ctx, body) {
+      assertStrongPassword(body.password, [body.username, body.displayName])
       const passwordHash = await hashPassword(body.password)
       return db.transaction((tx) => insertUser(tx, audit, ctx, body, passwordHash))
     },

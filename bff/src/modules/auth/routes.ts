@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import {
   SESSION_COOKIE,
+  changePasswordRoute,
+  completePasswordResetRoute,
   completeSetupRoute,
   getSessionRoute,
   getSetupStatusRoute,
@@ -21,7 +23,7 @@ type Deps = { auth: AuthService; guard: GuardOptions; trustProxy: boolean; sessi
 function requireUser(c: Context<AppEnv>): UserPrincipal {
   const principal = c.var.principal
   if (principal?.kind !== 'user')
-    throw new AppError('FORBIDDEN', 'Sessions belong to signed-in users; API keys have none.')
+    throw new AppError('FORBIDDEN', 'Sessions and passwords belong to signed-in users; API keys have neither.')
   return principal
 }
 
@@ -56,6 +58,14 @@ export function createAuthRoutes({ auth, guard, trustProxy, sessionTtlMs }: Deps
     deleteCookie(c, SESSION_COOKIE, { path: '/' })
     return c.body(null, 204)
   })
+
+  app.register(changePasswordRoute, async (c) =>
+    c.json(await auth.changePassword(auditContextOf(c), requireUser(c), c.req.valid('json')), 200),
+  )
+
+  app.register(completePasswordResetRoute, async (c) =>
+    c.json(await auth.completePasswordReset(auditContextOf(c), c.req.valid('json')), 200),
+  )
 
   app.register(getSessionRoute, (c) => {
     const { id, username, displayName, roles, session } = requireUser(c)

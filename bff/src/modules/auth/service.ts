@@ -1,19 +1,42 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
-import type { CompleteSetupBody, Role, SessionResponse, SignInBody } from '@tg/contracts'
+import type {
+  ChangePasswordBody,
+  ChangePasswordResponse,
+  CompletePasswordResetBody,
+  CompletePasswordResetResponse,
+  CompleteSetupBody,
+  Role,
+  SignInBody,
+} from '@tg/contracts'
 import type { Db, Executor } from '../../db/client'
 import { apiKeys, sessions, setupTokens, users } from '../../db/schema'
-import { AppError, conflict, rateLimited } from '../../lib/errors'
+import { AppError, conflict } from '../../lib/errors'
 import type { ApiKeyPrincipal, UserPrincipal } from '../../lib/context'
-import { getDummyHash, hashPassword, verifyPassword } from '../../lib/password'
+import { hashPassword } from '../../lib/password'
+import { assertStrongPassword } from '../../lib/password-policy'
 import { randomToken } from '../../lib/secrets'
 import type { AuditContext, AuditLog } from '../audit/record'
-import { SIGN_IN_ACTION } from '../audit/record'
-import { THROTTLE_POLICY, accountKey, addressKey, clearFailures, recordFailure, remainingBlockMs } from './throttle'
+import { SERVER_ACTOR } from '../audit/record'
+import { auditBlock } from './attempts'
+import { changePassword } from './password-change'
+import { completePasswordReset } from './password-reset'
+import { openSession } from './sessions'
+import type { IssuedSession } from './sessions'
+import { signIn } from './sign-in'
+import { sweepThrottle } from './throttle'
+
+export type { IssuedSession } from './sessions'
 
 export const SETUP_TOKEN_TTL_MS = 24 * 3600_000
 const API_KEY_TOUCH_INTERVAL_MS = 60_000
+const THROTTLE_SWEEP_MS = 60_000
 
-export type IssuedSession = { token: string; response: SessionResponse }
+const setupDone = () => conflict('Setup is already complete. Sign in instead.')
+const invalidSetupLink = () =>
+  new AppError(
+    'FORBIDDEN',
+    'The setup link is not valid or has expired. Restart the server for a new one, or use `pnpm tgctl admin create-user`.',
+  )
 
 export interface AuthService {
   isSetupRequired(): Promise<boolean>
@@ -22,6 +45,12 @@ export interface AuthService {
   completeSetup(ctx: AuditContext, body: CompleteSetupBody, userAgent: string | null): Promise<IssuedSession>
   signIn(ctx: AuditContext, body: SignInBody, userAgent: string | null): Promise<IssuedSession>
   signOut(ctx: AuditContext, principal: UserPrincipal): Promise<void>
+  changePassword(ctx: AuditContext, principal: UserPrincipal, body: ChangePasswordBody): Promise<ChangePasswordResponse>
+  completePasswordReset(ctx: AuditContext, body: CompletePasswordResetBody): Promise<CompletePasswordResetResponse>
+  /** Summarises ended throttle blocks in the audit log and forgets idle counters. */
+  sweepThrottle(now?: Date): Promise<number>
+  /** Runs the sweep every minute, reporting failures to `onError`; returns the way to stop. */
+  start(onError: (err: unknown) => void): () => void
   resolveSession(token: string): Promise<UserPrincipal | null>
   resolveApiKey(secret: string): Promise<ApiKeyPrincipal | null>
 }
@@ -34,46 +63,23 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     return row?.n ?? 0
   }
 
-  async function openSession(
-    tx: Executor,
-    user: { id: string; username: string; displayName: string; roles: string[] },
-    ctx: AuditContext,
-    userAgent: string | null,
-  ): Promise<IssuedSession> {
-    const token = randomToken(32)
-    const csrfToken = randomToken(24)
-    const expiresAt = new Date(Date.now() + sessionTtlMs)
-    await tx.insert(sessions).values({
-      tokenHash: hashSecret(token),
-      userId: user.id,
-      csrfToken,
-      clientIp: ctx.clientIp,
-      userAgent: userAgent?.slice(0, 300) ?? null,
-      expiresAt,
-    })
-    const sessionUser = {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-      roles: user.roles as Role[],
-    }
-    return { token, response: { user: sessionUser, csrfToken, expiresAt: expiresAt.toISOString() } }
+  const deps = { db, audit, hashSecret, sessionTtlMs }
+
+  async function isLiveSetupToken(ex: Executor, token: string): Promise<boolean> {
+    const [valid] = await ex
+      .select({ tokenHash: setupTokens.tokenHash })
+      .from(setupTokens)
+      .where(and(eq(setupTokens.tokenHash, hashSecret(token)), gt(setupTokens.expiresAt, new Date())))
+    return !!valid
   }
 
-  async function refuseSignIn(ctx: AuditContext, username: string, reason: string, now: Date): Promise<never> {
-    await db.transaction(async (tx) => {
-      await recordFailure(tx, accountKey(username), THROTTLE_POLICY.accountFreeFailures, now)
-      if (ctx.clientIp) await recordFailure(tx, addressKey(ctx.clientIp), THROTTLE_POLICY.addressFreeFailures, now)
-      await audit.record(tx, ctx, {
-        action: SIGN_IN_ACTION,
-        resourceType: 'user',
-        resourceId: username,
-        outcome: 'failure',
-        details: { username, reason },
-      })
+  const sweep = async (now = new Date()) =>
+    db.transaction(async (tx) => {
+      const ended = await sweepThrottle(tx, now)
+      const ctx = { actor: SERVER_ACTOR, requestId: null, clientIp: null }
+      for (const block of ended) await auditBlock(tx, audit, ctx, { ...block, phase: 'ended' })
+      return ended.length
     })
-    throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.')
-  }
 
   return {
     async isSetupRequired() {
@@ -90,19 +96,14 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     },
 
     async completeSetup(ctx, body, userAgent) {
+      if ((await countUsers(db)) > 0) throw setupDone()
+      if (!(await isLiveSetupToken(db, body.token))) throw invalidSetupLink()
+      assertStrongPassword(body.password, [body.username, body.displayName])
       const passwordHash = await hashPassword(body.password)
       return db.transaction(async (tx) => {
         await tx.execute(sql`lock table ${setupTokens} in exclusive mode`)
-        if ((await countUsers(tx)) > 0) throw conflict('Setup is already complete. Sign in instead.')
-        const [valid] = await tx
-          .select({ tokenHash: setupTokens.tokenHash })
-          .from(setupTokens)
-          .where(and(eq(setupTokens.tokenHash, hashSecret(body.token)), gt(setupTokens.expiresAt, new Date())))
-        if (!valid)
-          throw new AppError(
-            'FORBIDDEN',
-            'The setup link is not valid or has expired. Restart the server for a new one, or use `pnpm tgctl admin create-user`.',
-          )
+        if ((await countUsers(tx)) > 0) throw setupDone()
+        if (!(await isLiveSetupToken(tx, body.token))) throw invalidSetupLink()
         await tx.delete(setupTokens)
         const [user] = await tx
           .insert(users)
@@ -127,47 +128,18 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
             details: { username: user.username, roles: user.roles },
           },
         )
-        return openSession(tx, user, { ...ctx, actor }, userAgent)
+        return openSession(tx, deps, user, { ...ctx, actor }, userAgent)
       })
     },
 
-    async signIn(ctx, body, userAgent) {
-      const now = new Date()
-      const keys = [accountKey(body.username), ...(ctx.clientIp ? [addressKey(ctx.clientIp)] : [])]
-      const waitMs = await remainingBlockMs(db, keys, now)
-      if (waitMs > 0) {
-        await db.transaction((tx) =>
-          audit.record(tx, ctx, {
-            action: SIGN_IN_ACTION,
-            resourceType: 'user',
-            resourceId: body.username,
-            outcome: 'denied',
-            details: { username: body.username, reason: 'throttled' },
-          }),
-        )
-        throw rateLimited(waitMs / 1000, 'Too many failed sign-ins. Wait before trying again.')
-      }
-      const [user] = await db.select().from(users).where(eq(users.username, body.username))
-      const isMatch = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyHash()))
-      if (!user || !isMatch) return refuseSignIn(ctx, body.username, user ? 'wrong_password' : 'unknown_user', now)
-      if (user.disabledAt) return refuseSignIn(ctx, body.username, 'disabled', now)
-      return db.transaction(async (tx) => {
-        await clearFailures(tx, accountKey(user.username))
-        await tx.update(users).set({ lastSignInAt: now }).where(eq(users.id, user.id))
-        const actor = { type: 'user' as const, id: user.id, name: user.username }
-        await audit.record(
-          tx,
-          { ...ctx, actor },
-          {
-            action: SIGN_IN_ACTION,
-            resourceType: 'user',
-            resourceId: user.id,
-            outcome: 'success',
-            details: { username: user.username },
-          },
-        )
-        return openSession(tx, user, { ...ctx, actor }, userAgent)
-      })
+    signIn: (ctx, body, userAgent) => signIn(deps, ctx, body, userAgent),
+    changePassword: (ctx, principal, body) => changePassword(deps, ctx, principal, body),
+    completePasswordReset: (ctx, body) => completePasswordReset(deps, ctx, body),
+    sweepThrottle: sweep,
+    start(onError) {
+      const timer = setInterval(() => void sweep().catch(onError), THROTTLE_SWEEP_MS)
+      timer.unref()
+      return () => clearInterval(timer)
     },
 
     async signOut(ctx, principal) {

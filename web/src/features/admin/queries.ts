@@ -2,6 +2,8 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import {
   createApiKeyRoute,
   createUserRoute,
+  issuePasswordResetRoute,
+  unlockSignInRoute,
   listApiKeysRoute,
   listUsersRoute,
   revokeApiKeyRoute,
@@ -53,6 +55,21 @@ export function useUpdateUserMutation() {
     mutationFn: ({ userId, body }: { userId: string; body: UpdateUserBody }) =>
       api.request(updateUserRoute, { params: { path: { userId } }, body }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all }),
+  })
+}
+
+export function useUnlockSignInMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (userId: string) => api.request(unlockSignInRoute, { params: { path: { userId } } }),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: userKeys.all }),
+  })
+}
+
+/** Issues a one-time reset link; the link is in this mutation's data only, never in the cache. */
+export function useIssuePasswordResetMutation() {
+  return useMutation({
+    mutationFn: (userId: string) => api.request(issuePasswordResetRoute, { params: { path: { userId } } }),
   })
 }
 

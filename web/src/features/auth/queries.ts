@@ -1,6 +1,19 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
-import { completeSetupRoute, getSetupStatusRoute, signInRoute, signOutRoute } from '@tg/contracts'
-import type { CompleteSetupBody, SessionResponse, SignInBody } from '@tg/contracts'
+import {
+  changePasswordRoute,
+  completePasswordResetRoute,
+  completeSetupRoute,
+  getSetupStatusRoute,
+  signInRoute,
+  signOutRoute,
+} from '@tg/contracts'
+import type {
+  ChangePasswordBody,
+  CompletePasswordResetBody,
+  CompleteSetupBody,
+  SessionResponse,
+  SignInBody,
+} from '@tg/contracts'
 import { api, isApiError } from '@/shared/api'
 import { SESSION_QUERY_KEY } from '@/shared/session/session-query'
 
@@ -56,5 +69,17 @@ export function useSignOutMutation() {
     onSettled: (_data, error) => {
       if (!error || (isApiError(error) && error.status === 401)) queryClient.clear()
     },
+  })
+}
+
+/** Changes the signed-in user's password; the server ends their other sessions, this one stays. */
+export function useChangePasswordMutation() {
+  return useMutation({ mutationFn: (body: ChangePasswordBody) => api.request(changePasswordRoute, { body }) })
+}
+
+/** Sets a new password with a one-time reset link; the user then signs in with it. */
+export function useCompletePasswordResetMutation() {
+  return useMutation({
+    mutationFn: (body: CompletePasswordResetBody) => api.request(completePasswordResetRoute, { body }),
   })
 }

@@ -13,4 +13,10 @@ export const authRoutes: RouteRecordRaw[] = [
     component: () => import('./views/AuthSetupView.vue'),
     meta: { title: 'Create the first admin', isPublic: true, layout: 'bare' },
   },
+  {
+    path: '/reset-password',
+    name: 'reset-password',
+    component: () => import('./views/AuthResetPasswordView.vue'),
+    meta: { title: 'Set a new password', isPublic: true, layout: 'bare' },
+  },
 ]

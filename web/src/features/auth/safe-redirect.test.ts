@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { safeRedirectOf, setupTokenOf } from './safe-redirect'
+import { safeRedirectOf, linkTokenOf } from './safe-redirect'
 
 describe('safeRedirectOf', () => {
   it('keeps an in-app path with its query', () => {
@@ -15,10 +15,10 @@ describe('safeRedirectOf', () => {
   })
 })
 
-describe('setupTokenOf', () => {
+describe('linkTokenOf', () => {
   it('reads the token of the setup link', () => {
-    expect(setupTokenOf('#token=abc_DEF-123')).toBe('abc_DEF-123')
-    expect(setupTokenOf('')).toBeNull()
-    expect(setupTokenOf('#other=1')).toBeNull()
+    expect(linkTokenOf('#token=abc_DEF-123')).toBe('abc_DEF-123')
+    expect(linkTokenOf('')).toBeNull()
+    expect(linkTokenOf('#other=1')).toBeNull()
   })
 })

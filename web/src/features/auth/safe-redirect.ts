@@ -6,8 +6,8 @@ export function safeRedirectOf(value: unknown): string {
   return target
 }
 
-/** The one-time setup token of a `#token=...` location hash, or null. */
-export function setupTokenOf(hash: string): string | null {
+/** The one-time token of a setup or reset link's `#token=...` location hash, or null. */
+export function linkTokenOf(hash: string): string | null {
   const token = new URLSearchParams(hash.replace(/^#/, '')).get('token')
   return token && token.length > 0 ? token : null
 }

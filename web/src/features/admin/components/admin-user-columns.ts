@@ -9,7 +9,12 @@ import { formatDateTime, formatRelative } from '@/shared/ui/format'
 export type UserRowActions = {
   onChangeRoles: (user: User) => void
   onToggleStatus: (user: User) => void
+  onResetPassword: (user: User) => void
+  onUnlockSignIn: (user: User) => void
 }
+
+const rowButton = (label: string, user: User, onClick: (user: User) => void) =>
+  h(NButton, { size: 'small', 'aria-label': `${label} of ${user.username}`, onClick: () => onClick(user) }, () => label)
 
 export const USER_STATUS_VIEW = {
   active: { label: 'Active', tone: 'success' },
@@ -17,7 +22,8 @@ export const USER_STATUS_VIEW = {
 } as const
 
 /** Columns of the users table; row buttons are named after their user ("Disable alice"). */
-export function buildUserColumns({ onChangeRoles, onToggleStatus }: UserRowActions): DataTableColumns<User> {
+export function buildUserColumns(actions: UserRowActions): DataTableColumns<User> {
+  const { onChangeRoles, onToggleStatus, onResetPassword, onUnlockSignIn } = actions
   return [
     {
       key: 'user',
@@ -33,7 +39,17 @@ export function buildUserColumns({ onChangeRoles, onToggleStatus }: UserRowActio
     {
       key: 'status',
       title: 'Status',
-      render: (user) => h(StatusTag, { value: user.status, ...USER_STATUS_VIEW[user.status] }),
+      render: (user) =>
+        h('div', { class: 'status-cell' }, [
+          h(StatusTag, { value: user.status, ...USER_STATUS_VIEW[user.status] }),
+          user.signInBlockedUntil
+            ? h(
+                'span',
+                { class: 'blocked', 'data-testid': 'sign-in-blocked' },
+                `Sign-in blocked until ${formatDateTime(user.signInBlockedUntil)}`,
+              )
+            : null,
+        ]),
     },
     { key: 'createdAt', title: 'Created', render: (user) => formatDateTime(user.createdAt) },
     {
@@ -46,11 +62,9 @@ export function buildUserColumns({ onChangeRoles, onToggleStatus }: UserRowActio
       title: 'Actions',
       render: (user) =>
         h('div', { class: 'row-actions' }, [
-          h(
-            NButton,
-            { size: 'small', 'aria-label': `Change roles of ${user.username}`, onClick: () => onChangeRoles(user) },
-            () => 'Change roles',
-          ),
+          rowButton('Change roles', user, onChangeRoles),
+          rowButton('Reset password', user, onResetPassword),
+          rowButton('Unlock sign-in', user, onUnlockSignIn),
           h(
             NButton,
             {
