@@ -28,12 +28,14 @@ import { createPendingModule } from './modules/pending/service'
 import { createSystemRoutes } from './modules/system/routes'
 import { createSystemService } from './modules/system/service'
 import { createLocalBlobStore } from './modules/tgsp/blobs'
+import type { BlobStore } from './modules/tgsp/blobs'
+import { resolveTgspConfig } from './modules/tgsp/config'
+import type { TgspSettings } from './modules/tgsp/config'
 import { createTgspRoutes } from './modules/tgsp/routes'
 import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
-import type { TgspConfig } from './modules/tgsp/service'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
 
@@ -46,7 +48,9 @@ export type AppDeps = {
   /** Derives the key that seals secrets at rest (audit signing keys). */
   keyMaster: string
   audit: AuditConfig
-  tgsp: TgspConfig
+  tgsp: TgspSettings
+  /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
+  blobs?: BlobStore
   metrics?: Metrics
 }
 
@@ -83,7 +87,8 @@ export function createApp(deps: AppDeps) {
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err: err.message }, 'event bus error'))
   const training = createTrainingService({ db, audit, events, hashSecret })
-  const tgsp = createTgspService({ db, audit, blobs: createLocalBlobStore(deps.tgsp.blobDir), config: deps.tgsp, log })
+  const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
+  const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const pending = {
     fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from './env'
+import { resolveTgspConfig } from './modules/tgsp/config'
 
 describe('configuration', () => {
   it('defaults to the embedded database under ./data on 127.0.0.1:8080', () => {
@@ -25,6 +26,22 @@ describe('configuration', () => {
       dataDir: '/srv/var',
       database: { kind: 'postgres', url: 'postgres://db/tg' },
     })
+  })
+
+  it('reads the upload idle timeout and the free-space floor; the sweep waits well past the idle timeout', () => {
+    const defaults = resolveTgspConfig(parseConfig({}, '/srv').tgsp)
+    expect(defaults).toMatchObject({
+      uploadIdleTimeoutMs: 60_000,
+      minFreeBytes: 1024 ** 3,
+      sweepIntervalMs: 60_000,
+      sweepAfterMs: 600_000,
+    })
+    const slow = resolveTgspConfig(
+      parseConfig({ TG_UPLOAD_IDLE_TIMEOUT_S: '900', TG_BLOB_MIN_FREE_BYTES: '5000000' }, '/srv').tgsp,
+    )
+    expect(slow).toMatchObject({ uploadIdleTimeoutMs: 900_000, minFreeBytes: 5_000_000, sweepAfterMs: 3_600_000 })
+    expect(() => parseConfig({ TG_UPLOAD_IDLE_TIMEOUT_S: '0' })).toThrow(/TG_UPLOAD_IDLE_TIMEOUT_S/)
+    expect(() => parseConfig({ TG_BLOB_MIN_FREE_BYTES: '-1' })).toThrow(/TG_BLOB_MIN_FREE_BYTES/)
   })
 
   it('rejects invalid values, naming them', () => {

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
+import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
+import type { TgspSettings } from './modules/tgsp/config'
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -46,6 +48,8 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(2 * 1024 ** 3),
+  TG_UPLOAD_IDLE_TIMEOUT_S: z.coerce.number().positive().max(3600).default(UPLOAD_IDLE_TIMEOUT_S),
+  TG_BLOB_MIN_FREE_BYTES: z.coerce.number().int().nonnegative().default(MIN_FREE_BYTES),
   TG_RELEASE_CHANNELS: z
     .string()
     .default('canary,stable')
@@ -84,7 +88,7 @@ export type Config = {
     selfCheckIntervalMs: number
     selfCheckFullIntervalMs: number
   }
-  tgsp: { blobDir: string; maxUploadBytes: number; channels: string[] }
+  tgsp: TgspSettings
 }
 
 export class ConfigError extends Error {
@@ -148,6 +152,8 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       blobDir: resolve(cwd, e.TG_BLOB_DIR ?? resolve(dataDir, 'blobs')),
       maxUploadBytes: e.TG_UPLOAD_MAX_BYTES,
       channels: e.TG_RELEASE_CHANNELS,
+      uploadIdleTimeoutMs: e.TG_UPLOAD_IDLE_TIMEOUT_S * 1000,
+      minFreeBytes: e.TG_BLOB_MIN_FREE_BYTES,
     },
   }
 }

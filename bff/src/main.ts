@@ -1,10 +1,8 @@
-import type { Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { serve } from '@hono/node-server'
 import { createApp } from './app'
 import { createDatabase } from './db/client'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
+import { listen } from './http-server'
 import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
 
@@ -47,15 +45,13 @@ async function main() {
     tgsp: config.tgsp,
   })
   await services.audit.initialize()
-  const swept = await services.tgsp.sweep()
-  if (swept > 0) log.info({ swept }, 'removed temporary files of uploads that an earlier process left unfinished')
+  await services.tgsp.sweep()
   const stopAuditTimer = services.audit.start()
   const stopThrottleSweep = services.auth.start((err) =>
     log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
   )
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }) as Server
-  await new Promise<void>((resolve) => server.once('listening', resolve))
-  const { port } = server.address() as AddressInfo
+  const stopSweeper = services.tgsp.startSweeper()
+  const { server, port } = await listen(app.fetch, { hostname: config.host, port: config.port })
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
   log.info({ url: baseUrl, env: config.env }, `TensorGuardFlow console listening on ${baseUrl}`)
@@ -85,6 +81,7 @@ async function main() {
     server.close(async () => {
       clearTimeout(forceTimer)
       stopAuditTimer()
+      stopSweeper()
       stopThrottleSweep()
       await services.audit
         .drain()

@@ -15,6 +15,7 @@ import { auditLog } from '../db/schema'
 import { createLogger } from '../lib/logger'
 import type { AuditConfig } from '../modules/audit/service'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
+import type { BlobStore } from '../modules/tgsp/blobs'
 import type { TgspConfig } from '../modules/tgsp/service'
 
 export const ORIGIN = 'http://localhost'
@@ -45,6 +46,8 @@ export async function createHarness(
     config?: Partial<AppConfig>
     audit?: Partial<AuditConfig>
     tgsp?: Partial<TgspConfig>
+    /** Builds the blob store on the harness's blob folder (fault injection); a local folder otherwise. */
+    blobs?: (blobDir: string) => BlobStore
     initializeAudit?: boolean
   } = {},
 ) {
@@ -75,7 +78,14 @@ export async function createHarness(
       selfCheckFullIntervalMs: 3600_000,
       ...options.audit,
     },
-    tgsp: { maxUploadBytes: 64 * 1024 * 1024, channels: ['canary', 'stable'], ...options.tgsp, blobDir },
+    tgsp: {
+      maxUploadBytes: 64 * 1024 * 1024,
+      channels: ['canary', 'stable'],
+      minFreeBytes: 0,
+      ...options.tgsp,
+      blobDir,
+    },
+    blobs: options.blobs?.(blobDir),
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()

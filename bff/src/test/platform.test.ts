@@ -201,7 +201,8 @@ describe('pending services', () => {
     })
     expect(health.components.find((c) => c.name === 'tgsp')).toMatchObject({
       status: 'ok',
-      message: '0 packages; blob store writable',
+      message: expect.stringMatching(/^0 packages; blob store writable, [\d.]+ \w+ free of /),
+      storage: { writable: true, freeBytes: expect.any(Number) },
     })
   })
 })

@@ -533,7 +533,7 @@ export interface paths {
         put?: never;
         /**
          * Upload a TGSP package (streamed) and verify it
-         * @description The body is the package file. Every check of TGSP.md runs; a package is stored only when all pass. A failed check answers 422 PACKAGE_REJECTED with details.checks; the same bytes uploaded before answer 409 with details.existingId. Nothing of a rejected or aborted upload is kept.
+         * @description The body is the package file. Every check of TGSP.md runs; a package is stored only when all pass. A failed check answers 422 PACKAGE_REJECTED with details.checks; the same bytes uploaded before answer 409 with details.existingId. A body that stops arriving for the idle timeout (TG_UPLOAD_IDLE_TIMEOUT_S) answers 408; a package store that cannot write (disk full, quota, read-only, I/O error), or a declared Content-Length above its free space, answers 507 at once with the reason in the message and details.cause (e.g. ENOSPC). An answer given before the body ended carries Connection: close. Nothing of a rejected or aborted upload is kept.
          */
         post: operations["tgsp.uploadPackage"];
         delete?: never;
@@ -932,7 +932,7 @@ export interface components {
         ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
-             * @description degraded when a built component is unavailable or failed; modules not in this build do not degrade it.
+             * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
              * @enum {string}
              */
             status: "ok" | "degraded";
@@ -953,10 +953,23 @@ export interface components {
             label: string;
             /** @enum {string} */
             kind: "database" | "module";
-            /** @enum {string} */
-            status: "ok" | "not_supported" | "unavailable" | "failed";
+            /**
+             * @description degraded: works, but short of something it needs soon (for example free disk space).
+             * @enum {string}
+             */
+            status: "ok" | "degraded" | "not_supported" | "unavailable" | "failed";
             message: string;
             latencyMs: number | null;
+            storage?: components["schemas"]["StorageHealth"];
+        };
+        StorageHealth: {
+            /** @description A small file could be created, written, flushed and removed. */
+            writable: boolean;
+            /** @description Free bytes for the server; null when unknown. */
+            freeBytes: number | null;
+            totalBytes: number | null;
+            /** @description Below this the component is degraded: the larger of the upload limit and the configured floor. */
+            minFreeBytes: number;
         };
         SetupStatusResponse: {
             /** @description True until the first admin exists. */
@@ -4313,6 +4326,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The request body stopped arriving (idle longer than the server waits); nothing was kept. */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
             409: {
                 headers: {
@@ -4360,6 +4382,15 @@ export interface operations {
             };
             /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The server has no room to store the request (for example a full disk); nothing was kept. */
+            507: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,16 +19,37 @@ export const ReadinessSchema = z
   .meta({ id: 'Readiness' })
 
 /** failed: the component runs, but a check of what it guards failed (the message names it). */
-export const COMPONENT_STATUSES = ['ok', 'not_supported', 'unavailable', 'failed'] as const
+export const COMPONENT_STATUSES = ['ok', 'degraded', 'not_supported', 'unavailable', 'failed'] as const
+
+/** The disk a component stores files on (the marketplace's blob store). */
+export const StorageHealthSchema = z
+  .object({
+    writable: z.boolean().meta({ description: 'A small file could be created, written, flushed and removed.' }),
+    freeBytes: z
+      .number()
+      .int()
+      .nonnegative()
+      .nullable()
+      .meta({ description: 'Free bytes for the server; null when unknown.' }),
+    totalBytes: z.number().int().nonnegative().nullable(),
+    minFreeBytes: z.number().int().nonnegative().meta({
+      description: 'Below this the component is degraded: the larger of the upload limit and the configured floor.',
+    }),
+  })
+  .meta({ id: 'StorageHealth' })
+export type StorageHealth = z.infer<typeof StorageHealthSchema>
 
 export const ComponentHealthSchema = z
   .object({
     name: z.string().meta({ example: 'database' }),
     label: z.string().meta({ example: 'Database' }),
     kind: z.enum(['database', 'module']),
-    status: z.enum(COMPONENT_STATUSES),
+    status: z.enum(COMPONENT_STATUSES).meta({
+      description: 'degraded: works, but short of something it needs soon (for example free disk space).',
+    }),
     message: z.string(),
     latencyMs: z.number().nonnegative().nullable(),
+    storage: StorageHealthSchema.optional(),
   })
   .meta({ id: 'ComponentHealth' })
 export type ComponentHealth = z.infer<typeof ComponentHealthSchema>
@@ -37,7 +58,7 @@ export const SystemHealthSchema = z
   .object({
     status: z.enum(['ok', 'degraded']).meta({
       description:
-        'degraded when a built component is unavailable or failed; modules not in this build do not degrade it.',
+        'degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.',
     }),
     version: z.string(),
     databaseDriver: z.enum(['pglite', 'postgres']),

@@ -101,13 +101,17 @@ export const uploadPackageRoute = defineRoute({
   description:
     'The body is the package file. Every check of TGSP.md runs; a package is stored only when all pass. ' +
     'A failed check answers 422 PACKAGE_REJECTED with details.checks; the same bytes uploaded before ' +
-    'answer 409 with details.existingId. Nothing of a rejected or aborted upload is kept.',
+    'answer 409 with details.existingId. A body that stops arriving for the idle timeout ' +
+    '(TG_UPLOAD_IDLE_TIMEOUT_S) answers 408; a package store that cannot write (disk full, quota, ' +
+    'read-only, I/O error), or a declared Content-Length above its free space, answers 507 at once ' +
+    'with the reason in the message and details.cause (e.g. ENOSPC). An answer given before the ' +
+    'body ended carries Connection: close. Nothing of a rejected or aborted upload is kept.',
   tags: TAGS,
   'x-roles': PUBLISHERS,
   request: { body: { required: true, content: binaryContent } },
   responses: {
     201: { description: 'Verified and stored', content: jsonContent(PackageDetailSchema) },
-    ...errorResponses(400, 401, 403, 409, 413, 415, 422, 500, 503),
+    ...errorResponses(400, 401, 403, 408, 409, 413, 415, 422, 500, 503, 507),
   },
 })
 

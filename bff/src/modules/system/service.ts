@@ -55,7 +55,9 @@ export function createSystemService({ database, version, modules, auditIntegrity
       const moduleHealth = await Promise.all(modules.map((m) => moduleHealthOf(m)))
       const components = [db, ...moduleHealth]
       return {
-        status: components.some((c) => c.status === 'unavailable' || c.status === 'failed') ? 'degraded' : 'ok',
+        status: components.some((c) => c.status === 'unavailable' || c.status === 'degraded' || c.status === 'failed')
+          ? 'degraded'
+          : 'ok',
         version,
         databaseDriver: database.driver,
         checkedAt: new Date().toISOString(),

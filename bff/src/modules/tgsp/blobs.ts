@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto'
-import { constants, createReadStream, createWriteStream } from 'node:fs'
-import type { ReadStream, WriteStream } from 'node:fs'
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import type { ReadStream } from 'node:fs'
+import { mkdir, readdir, rename, rm, stat, statfs } from 'node:fs/promises'
 import { join } from 'node:path'
+import { storing } from './blob-errors'
+import { openIncomingFile } from './incoming-file'
+import type { IncomingBlob, StreamFs } from './incoming-file'
 
-/** An upload being written: bytes go to a temporary file that becomes a blob or disappears. */
-export interface IncomingBlob {
-  readonly path: string
-  write(chunk: Uint8Array): Promise<void>
-  /** Flushes and closes the file. */
-  close(): Promise<void>
-  /** Closes and deletes the file. Safe to call twice. */
-  discard(): Promise<void>
-}
+export type { IncomingBlob } from './incoming-file'
+
+/** A temporary file removed by the sweep. */
+export type SweptFile = { name: string; bytes: number; idleSeconds: number }
 
 /**
  * Content-addressed blob store on a local folder: `sha256/ab/<content id>`. Uploads are written
  * under `.incoming/` (same file system) and renamed into place, so a blob is either whole or absent.
+ * File-system failures of writing surface as BlobStoreError (see blob-errors.ts).
  */
 export interface BlobStore {
   incoming(): Promise<IncomingBlob>
@@ -26,62 +25,40 @@ export interface BlobStore {
   size(contentId: string): Promise<number | null>
   read(contentId: string, range?: { start: number; end: number }): ReadStream
   /**
-   * Removes incoming files left by a process that stopped mid-upload: those not written to for
-   * `idleMs` (a live upload touches its file all the time, also on another replica).
+   * Removes incoming files not written to for `idleMs` (a live upload touches its file whenever
+   * bytes arrive, also on another replica): leftovers of a process that stopped mid-upload.
    */
-  sweepIncoming(idleMs?: number): Promise<number>
-  /** Throws when the store cannot take new blobs. */
-  checkWritable(): Promise<void>
+  sweepIncoming(idleMs: number): Promise<SweptFile[]>
+  /** Creates, writes, flushes and removes a small file: rejects with BlobStoreError when the store cannot take new blobs. */
+  probe(): Promise<void>
+  /** Free bytes (for this process) and total bytes of the store's file system. */
+  space(): Promise<{ freeBytes: number; totalBytes: number }>
 }
 
 const CONTENT_ID = /^[0-9a-f]{64}$/
 
-export function createLocalBlobStore(root: string): BlobStore {
+/** `streamFs` replaces the file-system calls under the incoming files' write streams (fault injection in tests). */
+export function createLocalBlobStore(root: string, options: { streamFs?: StreamFs } = {}): BlobStore {
   const incomingDir = join(root, '.incoming')
   const pathOf = (contentId: string) => {
     if (!CONTENT_ID.test(contentId)) throw new Error(`not a content id: ${contentId}`)
     return join(root, 'sha256', contentId.slice(0, 2), contentId)
   }
+  const newIncoming = async (suffix: string) => {
+    await storing(() => mkdir(incomingDir, { recursive: true }))
+    return openIncomingFile(join(incomingDir, `${randomUUID()}${suffix}`), options.streamFs)
+  }
 
   return {
-    async incoming() {
-      await mkdir(incomingDir, { recursive: true })
-      const path = join(incomingDir, `${randomUUID()}.part`)
-      const stream: WriteStream = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024 })
-      let failure: Error | null = null
-      stream.on('error', (err) => (failure = err))
-      await new Promise<void>((resolve, reject) => {
-        stream.once('open', () => resolve())
-        stream.once('error', reject)
-      })
-      let closed = false
-      const close = () =>
-        closed
-          ? Promise.resolve()
-          : new Promise<void>((resolve, reject) => {
-              closed = true
-              stream.end((err?: Error | null) => (err ? reject(err) : resolve()))
-            })
-      return {
-        path,
-        async write(chunk) {
-          if (failure) throw failure
-          if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve))
-          if (failure) throw failure
-        },
-        close,
-        async discard() {
-          await close().catch(() => undefined)
-          await rm(path, { force: true })
-        },
-      }
-    },
+    incoming: () => newIncoming('.part'),
 
     async commit(incoming, contentId) {
       await incoming.close()
       const target = pathOf(contentId)
-      await mkdir(join(target, '..'), { recursive: true })
-      await rename(incoming.path, target)
+      await storing(async () => {
+        await mkdir(join(target, '..'), { recursive: true })
+        await rename(incoming.path, target)
+      })
     },
 
     async remove(contentId) {
@@ -101,20 +78,35 @@ export function createLocalBlobStore(root: string): BlobStore {
       return createReadStream(pathOf(contentId), range ? { start: range.start, end: range.end } : {})
     },
 
-    async checkWritable() {
-      await mkdir(incomingDir, { recursive: true })
-      await access(incomingDir, constants.W_OK)
+    async probe() {
+      const file = await newIncoming('.probe')
+      try {
+        await file.write(new TextEncoder().encode('probe\n'))
+        await file.close()
+      } finally {
+        await file.discard()
+      }
     },
 
-    async sweepIncoming(idleMs = 10 * 60_000) {
+    async space() {
+      // The folder appears with the first upload; measure the file system it will be on.
+      const info = await storing(async () => {
+        await mkdir(root, { recursive: true })
+        return statfs(root)
+      })
+      return { freeBytes: info.bavail * info.bsize, totalBytes: info.blocks * info.bsize }
+    },
+
+    async sweepIncoming(idleMs) {
       const names = await readdir(incomingDir).catch(() => [] as string[])
-      let removed = 0
+      const removed: SweptFile[] = []
       for (const name of names) {
         const path = join(incomingDir, name)
         const info = await stat(path).catch(() => null)
-        if (!info || Date.now() - info.mtimeMs < idleMs) continue
+        const idle = info ? Date.now() - info.mtimeMs : 0
+        if (!info || idle < idleMs) continue
         await rm(path, { force: true })
-        removed++
+        removed.push({ name, bytes: info.size, idleSeconds: Math.round(idle / 1000) })
       }
       return removed
     },

@@ -21,17 +21,18 @@ import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import { auditContextOf } from '../audit/record'
 import type { TgspService } from './service'
+import { nodeUploadBody, webUploadBody } from './upload-body'
+import type { UploadBody } from './upload-body'
 
 /**
- * The request body as a stream with backpressure: the Node request itself when served by
- * @hono/node-server (no web-stream adapter in between), the web stream otherwise (tests).
+ * The request body: the Node request itself when served by @hono/node-server (read with
+ * backpressure, no web-stream adapter in between, and never destroyed before the answer is
+ * written), the web stream otherwise (tests driving the app in-process).
  */
-function bodyOf(c: Context<AppEnv>): AsyncIterable<Uint8Array> {
+function bodyOf(c: Context<AppEnv>): UploadBody {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  if (incoming) return incoming
-  const body = c.req.raw.body
-  if (!body) return (async function* () {})()
-  return body as unknown as AsyncIterable<Uint8Array>
+  if (incoming) return nodeUploadBody(incoming, (name, value) => c.header(name, value))
+  return webUploadBody(c.req.raw.body)
 }
 
 function declaredLength(c: Context<AppEnv>): number | null {

@@ -23,8 +23,10 @@ import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db
 import { AppError, conflict, notFound } from '../../lib/errors'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
+import type { SweptFile } from './blobs'
 import { openDownload } from './download'
 import type { Download } from './download'
+import { tgspHealth } from './health'
 import {
   findPublisher,
   getPackageDetail,
@@ -35,9 +37,12 @@ import {
   toFleet,
   toPublisher,
 } from './repo'
+import type { TgspConfig } from './config'
+import { scheduleIncomingSweep, sweepIncoming } from './sweeper'
 import { uploadPackage } from './upload'
+import type { UploadBody } from './upload-body'
 
-export type TgspConfig = { blobDir: string; maxUploadBytes: number; channels: string[] }
+export type { TgspConfig } from './config'
 
 export interface TgspService {
   channels(): string[]
@@ -47,7 +52,7 @@ export interface TgspService {
   listPackages(query: ListPackagesQuery): Promise<PackagePage>
   getPackage(id: string): Promise<PackageDetail>
   /** Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind. */
-  upload(ctx: AuditContext, body: AsyncIterable<Uint8Array>, declaredBytes: number | null): Promise<PackageDetail>
+  upload(ctx: AuditContext, body: UploadBody, declaredBytes: number | null): Promise<PackageDetail>
   download(ctx: AuditContext, id: string, range: string | undefined): Promise<Download>
   listFleets(includeArchived: boolean): Promise<Fleet[]>
   createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
@@ -56,7 +61,9 @@ export interface TgspService {
   createRelease(ctx: AuditContext, body: CreateReleaseBody): Promise<Release>
   rollback(ctx: AuditContext, releaseId: string, body: RollbackBody): Promise<Release>
   /** Removes temporary upload files that an earlier process left behind. */
-  sweep(): Promise<number>
+  sweep(): Promise<SweptFile[]>
+  /** Sweeps on a schedule from now on; returns the function that stops it. */
+  startSweeper(): () => void
   health(): Promise<ComponentHealth>
 }
 
@@ -187,7 +194,12 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
     },
 
     upload: (ctx, body, declaredBytes) =>
-      uploadPackage({ db, audit, blobs, log, maxBytes: config.maxUploadBytes }, ctx, body, declaredBytes),
+      uploadPackage(
+        { db, audit, blobs, log, maxBytes: config.maxUploadBytes, idleMs: config.uploadIdleTimeoutMs },
+        ctx,
+        body,
+        declaredBytes,
+      ),
 
     download: (ctx, id, range) => openDownload({ db, audit, blobs }, ctx, id, range),
 
@@ -323,23 +335,9 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
       return releaseById(db, id)
     },
 
-    sweep: () => blobs.sweepIncoming(),
-
-    async health() {
-      const started = performance.now()
-      const base = { name: 'tgsp', label: 'Marketplace', kind: 'module' as const }
-      try {
-        await blobs.checkWritable()
-        const [counts] = await db.select({ total: sql<number>`count(*)::int` }).from(tgspPackages)
-        return {
-          ...base,
-          status: 'ok',
-          message: `${counts?.total ?? 0} package${counts?.total === 1 ? '' : 's'}; blob store writable`,
-          latencyMs: Math.round((performance.now() - started) * 100) / 100,
-        }
-      } catch (err) {
-        return { ...base, status: 'unavailable', message: `Blob store: ${(err as Error).message}`, latencyMs: null }
-      }
-    },
+    sweep: () => sweepIncoming(blobs, log, config.sweepAfterMs),
+    startSweeper: () =>
+      scheduleIncomingSweep(blobs, log, { intervalMs: config.sweepIntervalMs, afterMs: config.sweepAfterMs }),
+    health: () => tgspHealth({ db, blobs }, Math.max(config.maxUploadBytes, config.minFreeBytes)),
   }
 }

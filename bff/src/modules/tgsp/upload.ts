@@ -1,17 +1,20 @@
 import type { PackageDetail, TgspChecks } from '@tg/contracts'
-import { TgspFormatError, TgspStreamParser, verifyParsed } from '@tg/contracts/formats/tgsp'
+import { TgspStreamParser, verifyParsed } from '@tg/contracts/formats/tgsp'
 import type { TgspParsed } from '@tg/contracts/formats/tgsp'
-import type { Logger } from 'pino'
 import type { Db } from '../../db/client'
-import { hasPgCode } from '../../db/client'
-import { tgspPackages } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { nodeSha256 } from '../../lib/tgsp-crypto'
-import type { AuditContext, AuditLog } from '../audit/record'
-import type { BlobStore, IncomingBlob } from './blobs'
+import type { AuditContext } from '../audit/record'
+import type { IncomingBlob } from './blobs'
 import { allSigners, findPackageBy, getPackageDetail } from './repo'
+import type { UploadBody } from './upload-body'
+import { receive } from './upload-receive'
+import type { Received } from './upload-receive'
+import { auditRefusal, checkDeclared, refusalOf } from './upload-refusals'
+import type { RefusalDeps } from './upload-refusals'
+import { duplicateOf, storeVerified } from './upload-store'
 
-type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; log: Logger; maxBytes: number }
+type Deps = RefusalDeps & { idleMs: number }
 
 const NOT_RUN = { ok: false, reason: 'Not run: the structure check failed.' }
 const CHECK_LABELS: Record<keyof TgspChecks, string> = {
@@ -20,44 +23,6 @@ const CHECK_LABELS: Record<keyof TgspChecks, string> = {
   signatures: 'Signatures',
   signer: 'Signer',
   identity: 'Identity',
-}
-
-function tooLarge(maxBytes: number): AppError {
-  return new AppError('PAYLOAD_TOO_LARGE', `The package is larger than the upload limit of ${maxBytes} bytes.`, {
-    maxBytes,
-  })
-}
-
-/** Reads the body into the temporary file and the parser; a structural fault stops storing, not reading. */
-async function receive(
-  body: AsyncIterable<Uint8Array>,
-  incoming: IncomingBlob,
-  parser: TgspStreamParser,
-  maxBytes: number,
-): Promise<{ bytes: number; parsed: TgspParsed | null; structureError: string | null }> {
-  let bytes = 0
-  let fault: TgspFormatError | null = null
-  for await (const chunk of body) {
-    bytes += chunk.byteLength
-    if (bytes > maxBytes) throw tooLarge(maxBytes)
-    if (fault) continue
-    try {
-      parser.push(chunk)
-    } catch (err) {
-      if (!(err instanceof TgspFormatError)) throw err
-      fault = err
-      await incoming.discard()
-      continue
-    }
-    await incoming.write(chunk)
-  }
-  if (fault) return { bytes, parsed: null, structureError: fault.reason }
-  try {
-    return { bytes, parsed: parser.finish(), structureError: null }
-  } catch (err) {
-    if (!(err instanceof TgspFormatError)) throw err
-    return { bytes, parsed: null, structureError: err.reason }
-  }
 }
 
 async function identityCheck(db: Db, parsed: TgspParsed): Promise<TgspChecks['identity']> {
@@ -70,162 +35,77 @@ async function identityCheck(db: Db, parsed: TgspParsed): Promise<TgspChecks['id
   }
 }
 
-function duplicateOf(existingId: string): AppError {
-  return new AppError('CONFLICT', 'These exact bytes were uploaded before: see the existing package.', {
-    field: 'content',
-    existingId,
-    link: `/api/v1/tgsp/packages/${existingId}`,
-  })
+/** Runs the checks after the structure; refuses (audited) a duplicate or a failed check, else stores. */
+async function verifyAndStore(deps: Deps, ctx: AuditContext, incoming: IncomingBlob, received: Received) {
+  const { db } = deps
+  const { parsed, bytes } = received
+  let checks: TgspChecks
+  let publisherId: string | null = null
+  if (!parsed) {
+    const structure = { ok: false, reason: received.structureError }
+    checks = { structure, hashes: NOT_RUN, signatures: NOT_RUN, signer: NOT_RUN, identity: NOT_RUN }
+  } else {
+    const duplicate = await findPackageBy(db, { contentId: parsed.contentId })
+    if (duplicate) {
+      await auditRefusal(deps, ctx, 'tgsp.package_duplicate', { existingId: duplicate.id, contentId: parsed.contentId })
+      throw duplicateOf(duplicate.id)
+    }
+    const signers = (await allSigners(db)).map((p) => ({ ...p, revoked: p.revokedAt !== null }))
+    const verified = verifyParsed(parsed, signers)
+    publisherId = verified.checks.signer.ok ? (verified.signer?.id ?? null) : null
+    checks = { ...verified.checks, identity: await identityCheck(db, parsed) }
+  }
+
+  const summary = {
+    packageId: parsed?.manifest.package_id ?? null,
+    modelVersion: parsed?.manifest.model_version ?? null,
+  }
+  const failed = (Object.keys(checks) as (keyof TgspChecks)[]).filter((name) => !checks[name].ok)
+  if (!parsed || failed.length > 0 || !publisherId) {
+    await auditRefusal(deps, ctx, 'tgsp.package_rejected', { ...summary, bytes, checks })
+    const first = failed[0] ?? 'signer'
+    throw new AppError(
+      'PACKAGE_REJECTED',
+      `The package was rejected. ${CHECK_LABELS[first]}: ${checks[first].reason ?? 'failed'}`,
+      {
+        checks,
+        ...summary,
+      },
+    )
+  }
+  return storeVerified(deps, ctx, incoming, parsed, { bytes, checks, publisherId })
 }
 
+/**
+ * Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind.
+ * The body is released in every case, so an answer given before its end closes the connection.
+ */
 export async function uploadPackage(
-  { db, audit, blobs, log, maxBytes }: Deps,
+  deps: Deps,
   ctx: AuditContext,
-  body: AsyncIterable<Uint8Array>,
+  body: UploadBody,
   declaredBytes: number | null,
 ): Promise<PackageDetail> {
-  const refuse = async (action: string, details: Record<string, unknown>) =>
-    db.transaction((tx) => audit.record(tx, ctx, { action, resourceType: 'tgsp_package', outcome: 'failure', details }))
-  if (declaredBytes !== null && declaredBytes > maxBytes) {
-    await refuse('tgsp.package_rejected', { reason: 'too_large', bytes: declaredBytes, maxBytes })
-    throw tooLarge(maxBytes)
-  }
-
-  const incoming = await blobs.incoming()
+  const progress = { bytes: 0 }
+  let incoming: IncomingBlob | null = null
   let isStored = false
   try {
-    const parser = new TgspStreamParser({ maxPayloadBytes: maxBytes, createSha256: nodeSha256 })
-    let received: Awaited<ReturnType<typeof receive>>
+    await checkDeclared(deps, ctx, declaredBytes)
     try {
-      received = await receive(body, incoming, parser, maxBytes)
-    } catch (err) {
-      if (err instanceof AppError) {
-        await refuse('tgsp.package_rejected', { reason: 'too_large', bytes: parser.bytesRead, maxBytes })
-        throw err
-      }
-      log.info({ err: (err as Error).message, bytes: parser.bytesRead }, 'package upload aborted')
-      await refuse('tgsp.package_upload_aborted', { bytes: parser.bytesRead })
-      throw new AppError('BAD_REQUEST', 'The upload ended before the whole package arrived. Nothing was kept.')
-    }
-    const { parsed, bytes } = received
-
-    let checks: TgspChecks
-    let publisherId: string | null = null
-    if (!parsed) {
-      const structure = { ok: false, reason: received.structureError }
-      checks = { structure, hashes: NOT_RUN, signatures: NOT_RUN, signer: NOT_RUN, identity: NOT_RUN }
-    } else {
-      const duplicate = await findPackageBy(db, { contentId: parsed.contentId })
-      if (duplicate) {
-        await refuse('tgsp.package_duplicate', { existingId: duplicate.id, contentId: parsed.contentId })
-        throw duplicateOf(duplicate.id)
-      }
-      const signers = (await allSigners(db)).map((p) => ({ ...p, revoked: p.revokedAt !== null }))
-      const verified = verifyParsed(parsed, signers)
-      publisherId = verified.checks.signer.ok ? (verified.signer?.id ?? null) : null
-      checks = { ...verified.checks, identity: await identityCheck(db, parsed) }
-    }
-
-    const summary = {
-      packageId: parsed?.manifest.package_id ?? null,
-      modelVersion: parsed?.manifest.model_version ?? null,
-    }
-    const failed = (Object.keys(checks) as (keyof TgspChecks)[]).filter((name) => !checks[name].ok)
-    if (!parsed || failed.length > 0 || !publisherId) {
-      await refuse('tgsp.package_rejected', { ...summary, bytes, checks })
-      const first = failed[0] ?? 'signer'
-      throw new AppError(
-        'PACKAGE_REJECTED',
-        `The package was rejected. ${CHECK_LABELS[first]}: ${checks[first].reason ?? 'failed'}`,
-        { checks, ...summary },
-      )
-    }
-
-    const id = await storeVerified({ db, audit, blobs }, ctx, incoming, parsed, {
-      bytes,
-      checks,
-      publisherId,
-    }).then((stored) => {
+      incoming = await deps.blobs.incoming()
+      const parser = new TgspStreamParser({ maxPayloadBytes: deps.maxBytes, createSha256: nodeSha256 })
+      const limits = { maxBytes: deps.maxBytes, idleMs: deps.idleMs }
+      const received = await receive(body, incoming, parser, limits, progress)
+      const id = await verifyAndStore(deps, ctx, incoming, received)
       isStored = true
-      return stored
-    })
-    const detail = await getPackageDetail(db, id)
-    if (!detail) throw new Error('stored package not found')
-    return detail
-  } finally {
-    if (!isStored) await incoming.discard()
-  }
-}
-
-async function storeVerified(
-  { db, audit, blobs }: Pick<Deps, 'db' | 'audit' | 'blobs'>,
-  ctx: AuditContext,
-  incoming: IncomingBlob,
-  parsed: TgspParsed,
-  { bytes, checks, publisherId }: { bytes: number; checks: TgspChecks; publisherId: string },
-): Promise<string> {
-  const { manifest } = parsed
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(tgspPackages)
-        .values({
-          packageId: manifest.package_id,
-          modelName: manifest.model_name,
-          modelVersion: manifest.model_version,
-          status: 'verified',
-          publisherId,
-          baseModels: manifest.compat_base_model_id,
-          sizeBytes: bytes,
-          contentId: parsed.contentId,
-          manifestJson: new TextDecoder().decode(parsed.raw.manifest),
-          manifestSha256: parsed.digests.manifest,
-          recipientsSha256: parsed.digests.recipients,
-          payloadSha256: parsed.digests.payload,
-          recipientsCount: parsed.recipients.length,
-          checks,
-          uploadedBy: ctx.actor.name,
-        })
-        .returning({ id: tgspPackages.id })
-      if (!row) throw new Error('insert returned no row')
-      await audit.record(tx, ctx, {
-        action: 'tgsp.package_uploaded',
-        resourceType: 'tgsp_package',
-        resourceId: row.id,
-        outcome: 'success',
-        details: {
-          packageId: manifest.package_id,
-          modelName: manifest.model_name,
-          modelVersion: manifest.model_version,
-          bytes,
-          contentId: parsed.contentId,
-          publisherId,
-          checks,
-        },
-      })
-      // The file moves into place inside the transaction: a failed rename rolls the row back.
-      await blobs.commit(incoming, parsed.contentId)
-      return row.id
-    })
-  } catch (err) {
-    // The row did not commit. Remove the blob unless a concurrent upload of the same bytes owns it.
-    const owner = await findPackageBy(db, { contentId: parsed.contentId }).catch(() => null)
-    if (!owner) await blobs.remove(parsed.contentId).catch(() => undefined)
-    if (hasPgCode(err, '23505')) {
-      if (owner) throw duplicateOf(owner.id)
-      throw new AppError(
-        'PACKAGE_REJECTED',
-        `The package was rejected. Identity: package ${manifest.package_id} version ${manifest.model_version} was published with different bytes a moment ago.`,
-        {
-          checks: {
-            ...checks,
-            identity: { ok: false, reason: 'Published with different bytes by a concurrent upload.' },
-          },
-          packageId: manifest.package_id,
-          modelVersion: manifest.model_version,
-        },
-      )
+      const detail = await getPackageDetail(deps.db, id)
+      if (!detail) throw new Error('stored package not found')
+      return detail
+    } catch (err) {
+      throw await refusalOf(deps, ctx, err, progress.bytes)
     }
-    throw err
+  } finally {
+    body.release()
+    if (!isStored) await incoming?.discard()
   }
 }

@@ -191,6 +191,38 @@ describe('api.upload', () => {
     })
   })
 
+  it('settles with the 507 that arrives while the file is still being sent, as its error envelope says', async () => {
+    const { xhr, progress, result } = uploading(10)
+    xhr.progress(4)
+    const envelope = {
+      error: {
+        code: 'INSUFFICIENT_STORAGE',
+        message: 'The server could not store the package: the package store is full. Nothing was kept.',
+        requestId: 'req-9',
+        details: { cause: 'ENOSPC' },
+      },
+    }
+    xhr.respond(507, envelope, { connection: 'close' })
+    expect(await rejection(result)).toMatchObject({ status: 507, code: 'INSUFFICIENT_STORAGE', requestId: 'req-9' })
+    expect(progress).toEqual([{ sent: 4, total: 10 }])
+  })
+
+  it('names a bare 408, 413 or 507 of a proxy or of Node by its status, not as a contract violation', async () => {
+    const cases = [
+      [408, 'REQUEST_TIMEOUT'],
+      [413, 'PAYLOAD_TOO_LARGE'],
+      [507, 'INSUFFICIENT_STORAGE'],
+    ] as const
+    for (const [status, code] of cases) {
+      const { xhr, result } = uploading()
+      xhr.respond(status, '', {})
+      expect(await rejection(result)).toMatchObject({ status, code, requestId: 'req-header' })
+    }
+    const odd = uploading()
+    odd.xhr.respond(418, '')
+    expect(await rejection(odd.result)).toMatchObject({ code: 'CONTRACT_VIOLATION' })
+  })
+
   it('aborts the request when the signal aborts and rejects with an AbortError, like fetch', async () => {
     const controller = new AbortController()
     const { xhr, result } = uploading(10, controller.signal)

@@ -1,4 +1,5 @@
-import { unreachableError } from './api-error'
+import type { ErrorCode } from '@tg/contracts'
+import { ApiError, unreachableError } from './api-error'
 import { parseResponse } from './contract'
 import type { ContractRoute, DataOf } from './contract'
 import { getCsrfToken } from './csrf'
@@ -37,6 +38,32 @@ export interface UploadRequest {
   addEventListener(type: 'load' | 'error' | 'abort' | 'timeout', listener: () => void): void
 }
 
+/**
+ * Answers without the error envelope that an upload meets from Node itself or a proxy on the way
+ * (a stalled body, a proxy's size limit, a full disk): named by their status, so the console says
+ * what happened instead of reporting a contract violation.
+ */
+const BARE_ANSWERS: Partial<Record<number, { code: ErrorCode; message: string }>> = {
+  408: {
+    code: 'REQUEST_TIMEOUT',
+    message: 'The server stopped waiting for the file (HTTP 408 without details). Nothing was kept.',
+  },
+  413: {
+    code: 'PAYLOAD_TOO_LARGE',
+    message: 'The file is larger than a server or proxy on the way accepts (HTTP 413 without details).',
+  },
+  507: {
+    code: 'INSUFFICIENT_STORAGE',
+    message: 'The server has no room to store the file (HTTP 507 without details). Nothing was kept.',
+  },
+}
+
+function bareAnswerError(status: number, error: unknown, requestId: string | null): unknown {
+  const bare = BARE_ANSWERS[status]
+  if (!bare || !(error instanceof ApiError) || error.code !== 'CONTRACT_VIOLATION') return error
+  return new ApiError({ status, ...bare, requestId })
+}
+
 function abortError(): DOMException {
   return new DOMException('The upload was aborted.', 'AbortError')
 }
@@ -44,7 +71,8 @@ function abortError(): DOMException {
 /**
  * Sends `body` to an upload route with the session's CSRF token, reports progress, and parses the
  * answer exactly as `request` does: the success body through the route's schema, errors into
- * ApiError, a network failure as UPSTREAM_UNAVAILABLE.
+ * ApiError, a network failure as UPSTREAM_UNAVAILABLE. An answer may arrive before the last byte
+ * left (the server refused mid-way: 413, 507, 408); it settles the upload all the same.
  */
 export function sendUpload<R extends UploadRoute>(
   xhr: UploadRequest,
@@ -76,7 +104,7 @@ export function sendUpload<R extends UploadRoute>(
         try {
           resolve(parseResponse(route, meta, xhr.responseText || undefined))
         } catch (error) {
-          reject(error)
+          reject(bareAnswerError(status, error, xhr.getResponseHeader('X-Request-Id')))
         }
       }),
     )
