@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
-  const events = createEventBus(database, (err) => log.warn({ err: err.message }, 'event bus error'))
+  const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const training = createTrainingService({ db, audit, events, hashSecret })
   const tgsp = createTgspService({ db, audit, blobs: createLocalBlobStore(deps.tgsp.blobDir), config: deps.tgsp, log })
   const pending = {

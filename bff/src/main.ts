@@ -32,7 +32,7 @@ async function main() {
 
   const database = createDatabase(config.database, {
     timeoutMs: config.dbTimeoutMs,
-    onPoolError: (err) => log.warn({ err: err.message }, 'database connection error'),
+    onPoolError: (err) => log.warn({ err }, 'database connection error'),
   })
   await database.migrate()
   log.info({ driver: database.driver }, 'database ready, migrations applied')
@@ -82,10 +82,8 @@ async function main() {
     server.close(async () => {
       clearTimeout(forceTimer)
       stopAuditTimer()
-      await services.audit
-        .drain()
-        .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
-      await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
+      await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
+      await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')
       process.exit(0)

@@ -81,13 +81,13 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
       return errorResponse(c, new AppError('BAD_REQUEST', error.message || 'Malformed request.'))
     if (error.status === 413)
       return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'))
-    c.var.log?.warn({ status: error.status, err: error.message }, 'http exception')
+    c.var.log?.warn({ status: error.status, err: error }, 'http exception')
   }
   if (isDatabaseUnavailable(error)) {
-    c.var.log?.warn({ err: error.message }, 'database unavailable')
+    c.var.log?.warn({ err: error }, 'database unavailable')
     return errorResponse(c, databaseUnavailable())
   }
-  c.var.log?.error({ err: { message: error.message, stack: error.stack, name: error.name } }, 'unhandled error')
+  c.var.log?.error({ err: error }, 'unhandled error')
   return errorResponse(c, new AppError('INTERNAL', 'Unexpected server error. Quote the request id when you report it.'))
 }
 

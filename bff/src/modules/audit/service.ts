@@ -150,7 +150,7 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     kick() {
       void drain()
         .then(cutIfDue)
-        .catch((err: unknown) => log.warn({ err: String(err) }, 'audit sequencing failed; it is retried by the timer'))
+        .catch((err: unknown) => log.warn({ err }, 'audit sequencing failed; it is retried by the timer'))
     },
 
     start() {
