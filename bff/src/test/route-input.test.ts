@@ -146,3 +146,38 @@ describe('content types are matched exactly, and JSON is UTF-8 only', () => {
     expect((await json<ErrorBody>(accepted)).error.code).toBe('PACKAGE_REJECTED')
   })
 })
+
+describe('a forged pagination cursor is 422 naming the cursor, never 500', () => {
+  const b64 = (value: string) => Buffer.from(value).toString('base64url')
+  const FORGED = [
+    'garbage!',
+    b64('["2026-01-01T00:00:00.000Z","not-a-uuid"]'),
+    b64(`["-271821-04-20T00:00:00.000Z","${SAMPLE_ID}"]`),
+    b64(`["+275760-09-13T00:00:00.000Z","${SAMPLE_ID}"]`),
+    b64(`["2026-02-30T00:00:00.000Z","${SAMPLE_ID}"]`),
+    b64(`["2026-01-01","${SAMPLE_ID}"]`),
+    b64(`["2026-01-01T00:00:00.000Z","${SAMPLE_ID}","extra"]`),
+    b64('{"at":1}'),
+    b64('null'),
+    '-1',
+    '1e3',
+    '0x10',
+    '99999999999999999999',
+  ]
+  const pagedRoutes = withQueryRoutes.filter((r) => keysOf(requestOf(r)?.query).includes('cursor'))
+
+  it('covers every route that takes a cursor', () => {
+    expect(pagedRoutes.map((r) => r.operationId)).toEqual(
+      expect.arrayContaining(['admin.listUsers', 'admin.listApiKeys', 'audit.listEntries', 'audit.listCheckpoints']),
+    )
+  })
+
+  it.each(pagedRoutes.map((r) => [r.operationId, r] as const))('%s', async (_id, route) => {
+    const first = await h.request('GET', `${withParams(route)}?limit=1`, callerOf(route))
+    expect(first.status).toBe(200)
+    for (const cursor of FORGED) {
+      const res = await h.request('GET', `${withParams(route)}?cursor=${encodeURIComponent(cursor)}`, callerOf(route))
+      await expectIssue(res, 'cursor', /nextCursor/)
+    }
+  })
+})

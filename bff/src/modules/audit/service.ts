@@ -20,6 +20,7 @@ import { desc, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { auditCheckpoints, auditSigningKeys } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
+import { decodeSeqCursor } from '../../lib/pagination'
 import type { Sealer } from '../../lib/seal'
 import { checkpointAt, checkpointBefore, cutCheckpoint, latestCheckpoint, toCheckpoint } from './checkpoints'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
@@ -184,11 +185,7 @@ export function createAuditService({ db, sealer, config, log }: Deps): AuditServ
     },
 
     async listCheckpoints(limit, cursor) {
-      const before = cursor === undefined ? undefined : Number(cursor)
-      if (before !== undefined && !Number.isSafeInteger(before))
-        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
-          issues: [{ path: 'cursor', message: 'Use nextCursor.' }],
-        })
+      const before = decodeSeqCursor(cursor)
       const rows = await db
         .select()
         .from(auditCheckpoints)
