@@ -8,7 +8,7 @@ import type { Config } from './env'
 import type { Database } from './db/client'
 import type { AppEnv } from './lib/context'
 import { AppError } from './lib/errors'
-import { accessLog, errorResponse, handleError, requestContext } from './lib/http'
+import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext } from './lib/http'
 import { createMetrics } from './lib/metrics'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
@@ -98,6 +98,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>()
   app.use('*', requestContext(log, config.trustProxy))
   app.use('*', accessLog(metrics))
+  app.use('*', noStoreByDefault())
   app.use(
     '*',
     secureHeaders({

@@ -8,6 +8,7 @@ import type { Logger } from 'pino'
 import type { AppEnv } from './context'
 import { AppError, isDatabaseUnavailable, databaseUnavailable } from './errors'
 import type { Metrics } from './metrics'
+import { SERVER_PATH } from './web'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -57,6 +58,19 @@ export function accessLog(metrics: Metrics): MiddlewareHandler<AppEnv> {
       },
       'request',
     )
+  }
+}
+
+/**
+ * Responses of the server's own paths (API, probes, metrics) are never stored by a browser or a
+ * proxy unless a route says otherwise: sessions, CSRF tokens and new secrets travel in them, and
+ * a default is the one way none can be forgotten.
+ */
+export function noStoreByDefault(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next()
+    if (SERVER_PATH.test(c.req.path) && !c.res.headers.has('cache-control'))
+      c.res.headers.set('Cache-Control', 'no-store')
   }
 }
 

@@ -2,8 +2,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, json } from './harness'
+import { TEST_PASSWORD, createHarness, json } from './harness'
 import type { ErrorBody, Harness } from './harness'
+
+const RUN = {
+  name: 'cached',
+  baseModel: 'm',
+  adapter: {},
+  plannedRounds: 3,
+  stepsPerRound: 10,
+  dp: { noiseMultiplier: 1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 5 },
+}
 
 let h: Harness
 let admin: { cookie: string; csrf: string }
@@ -212,5 +221,46 @@ describe('when the database stops answering', () => {
     expect(body.error.details).toMatchObject({ dependency: 'database' })
     await expectEnvelope(await h2.request('GET', '/api/v1/admin/users', { bearer: key }), 503, 'UPSTREAM_UNAVAILABLE')
     expect((await h2.request('GET', '/healthz')).status).toBe(200)
+  })
+})
+
+describe('caching', () => {
+  const expectNoStore = (res: Response, what: string) => expect(res.headers.get('cache-control'), what).toBe('no-store')
+
+  it('no response that carries a secret or the CSRF token may be stored', async () => {
+    const fresh = await createHarness()
+    try {
+      const token = (await fresh.services.auth.issueSetupToken()) as string
+      const body = { token, username: 'root', displayName: 'Root', password: 'a long and private passphrase' }
+      const setup = await fresh.request('POST', '/api/v1/auth/setup', { body })
+      expect(setup.status).toBe(201)
+      expectNoStore(setup, 'setup')
+    } finally {
+      await fresh.close()
+    }
+    await h.createUser('cache-op', ['operator'])
+    const signIn = await h.request('POST', '/api/v1/auth/sign-in', {
+      body: { username: 'cache-op', password: TEST_PASSWORD },
+    })
+    expect(signIn.status).toBe(200)
+    expectNoStore(signIn, 'sign-in')
+    const op = await h.signIn('cache-op')
+    expectNoStore(await h.request('GET', '/api/v1/auth/session', op), 'session')
+    const key = await h.request('POST', '/api/v1/admin/api-keys', { ...admin, body: { name: 'k', roles: ['viewer'] } })
+    expect(key.status).toBe(201)
+    expectNoStore(key, 'API key')
+    const run = await h.request('POST', '/api/v1/training/runs', { ...op, body: RUN })
+    const { id } = await json<{ id: string }>(run)
+    const agent = await h.request('POST', `/api/v1/training/runs/${id}/agent-keys`, { ...op, body: { name: 'a' } })
+    expect(agent.status).toBe(201)
+    expectNoStore(agent, 'agent key')
+  })
+
+  it('every API, probe and error response defaults to no-store; public documents revalidate', async () => {
+    for (const path of ['/api/v1/admin/users', '/api/v1/nothing-here', '/healthz', '/readyz', '/metrics'])
+      expectNoStore(await h.request('GET', path, admin), path)
+    expectNoStore(await h.request('GET', '/api/v1/admin/users'), 'a 401')
+    for (const path of ['/api/openapi.json', '/api/docs', '/api/docs/init.js'])
+      expect((await h.request('GET', path)).headers.get('cache-control'), path).toBe('no-cache')
   })
 })
