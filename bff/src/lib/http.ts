@@ -6,7 +6,7 @@ import { REQUEST_ID_HEADER } from '@tg/contracts'
 import type { ErrorEnvelope } from '@tg/contracts'
 import type { Logger } from 'pino'
 import type { AppEnv } from './context'
-import { AppError, isDatabaseUnavailable, databaseUnavailable } from './errors'
+import { AppError, UNAVAILABLE_RETRY_AFTER_S, isDatabaseUnavailable, databaseUnavailable } from './errors'
 import type { Metrics } from './metrics'
 import { SERVER_PATH } from './web'
 
@@ -84,6 +84,9 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
     },
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
+  // Every 503 says when to come back (a dependency is down; clients and probes back off).
+  if (error.status === 503 && !error.headers?.['Retry-After'])
+    c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S))
   return c.json(body, error.status as 400)
 }
 
