@@ -5,8 +5,18 @@ import { createApp } from './app'
 import { createDatabase } from './db/client'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
-import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
+import { acquireDataDirLock, ensurePrivateDir, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
+
+/** The folders that hold state on disk: created 0700, or tightened to it, before first use. */
+function privateDirsOf(config: Config): string[] {
+  const usesDataDir = config.database.kind === 'pglite' || !config.keyMaster || !config.sessionSecret
+  return [
+    ...(usesDataDir ? [config.dataDir] : []),
+    ...(config.database.kind === 'pglite' ? [config.database.dir] : []),
+    config.tgsp.blobDir,
+  ]
+}
 
 function resolveSecrets(config: Config) {
   if (config.keyMaster && config.sessionSecret)
@@ -25,6 +35,10 @@ async function main() {
     process.exit(1)
   }
   const log = createLogger(config.logLevel)
+  for (const dir of privateDirsOf(config)) {
+    const warning = ensurePrivateDir(dir)
+    if (warning) log.warn({ dir }, warning)
+  }
   const secrets = resolveSecrets(config)
   if (!config.sessionSecret)
     log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -43,8 +43,11 @@ describe('the server process', { timeout: 120_000 }, () => {
 
   it('prints the setup link, locks its data directory, and shuts down gracefully on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tg-proc-'))
+    chmodSync(dataDir, 0o755) // as an earlier version left it
     const server = start({ TG_DATA_DIR: dataDir })
     const [, url] = (await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [string, string]
+    for (const dir of [dataDir, join(dataDir, 'pglite'), join(dataDir, 'blobs')])
+      expect((statSync(dir).mode & 0o777).toString(8), dir).toBe('700')
     const [, link] = (await server.waitFor(/"setupUrl":"([^"]+)"/)) as unknown as [string, string]
     expect(link).toMatch(new RegExp(`^${url}/setup#token=[A-Za-z0-9_-]{43}$`))
     expect(existsSync(join(dataDir, 'server.pid'))).toBe(true)
