@@ -9,6 +9,7 @@ import type { Database } from './db/client'
 import type { AppEnv } from './lib/context'
 import { AppError } from './lib/errors'
 import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext } from './lib/http'
+import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
@@ -35,7 +36,8 @@ import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
 import type { TgspConfig } from './modules/tgsp/service'
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
+export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
+  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal'>>
 
 export type AppDeps = {
   config: AppConfig
@@ -99,6 +101,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestContext(log, config.trustProxy))
   app.use('*', accessLog(metrics))
   app.use('*', noStoreByDefault())
+  app.use('*', checkHost(config.publicUrl, config.allowedHosts ?? []))
   app.use(
     '*',
     secureHeaders({

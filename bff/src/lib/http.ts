@@ -84,6 +84,7 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
     },
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
+  c.header('Cache-Control', 'no-store') // an error is an answer for now, on every path
   // Every 503 says when to come back (a dependency is down; clients and probes back off).
   if (error.status === 503 && !error.headers?.['Retry-After'])
     c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S))

@@ -270,3 +270,51 @@ describe('caching', () => {
       expect((await h.request('GET', path)).headers.get('cache-control'), path).toBe('no-cache')
   })
 })
+
+describe('the Host header', () => {
+  const get = (harness: Harness, url: string) => harness.app.request(url, { method: 'GET' })
+
+  it('names a host this server answers for, else 421 MISDIRECTED_REQUEST on every API and console path', async () => {
+    for (const url of [
+      'http://evil.example/api/v1/admin/users',
+      'http://evil.example:8080/api/v1/auth/session',
+      'http://127.0.0.1.evil.example/',
+      'http://localhost.evil.example/assets/app-1a2b.js',
+      'http://10.0.0.7:8080/api/openapi.json',
+    ]) {
+      const res = await get(h, url)
+      await expectEnvelope(res, 421, 'MISDIRECTED_REQUEST')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+    }
+  })
+
+  it('accepts loopback names on any port', async () => {
+    for (const host of ['localhost', 'localhost:5173', '127.0.0.1:8080', '[::1]:9']) {
+      const res = await get(h, `http://${host}/api/v1/auth/session`)
+      expect(res.status, host).toBe(401)
+    }
+    expect((await get(h, 'http://127.0.0.1/')).status).toBe(200)
+  })
+
+  it('answers the probes and metrics whatever the host (orchestrators call them by pod address)', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics'])
+      expect((await get(h, `http://10.42.0.17:8080${path}`)).status, path).toBe(200)
+  })
+
+  it('accepts the host of TG_PUBLIC_URL and of TG_ALLOWED_HOSTS', async () => {
+    const configured = await createHarness({
+      config: { publicUrl: 'https://console.example.com', allowedHosts: ['console.internal', '[fd00::7]'] },
+    })
+    try {
+      for (const host of ['console.example.com', 'console.example.com:443', 'console.internal:8080', '[fd00::7]:80'])
+        expect((await get(configured, `http://${host}/api/v1/auth/session`)).status, host).toBe(401)
+      await expectEnvelope(
+        await get(configured, 'http://console.example.org/api/v1/auth/session'),
+        421,
+        'MISDIRECTED_REQUEST',
+      )
+    } finally {
+      await configured.close()
+    }
+  })
+})

@@ -34,6 +34,17 @@ function start(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => out }
 }
 
+function statusFor(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 describe('the server process', { timeout: 120_000 }, () => {
   it('refuses to start in production without its secrets, naming them', async () => {
     const server = start({ TG_ENV: 'production', TG_DATA_DIR: 'relative-dir' })
@@ -51,6 +62,11 @@ describe('the server process', { timeout: 120_000 }, () => {
     const [, link] = (await server.waitFor(/"setupUrl":"([^"]+)"/)) as unknown as [string, string]
     expect(link).toMatch(new RegExp(`^${url}/setup#token=[A-Za-z0-9_-]{43}$`))
     expect(existsSync(join(dataDir, 'server.pid'))).toBe(true)
+
+    // Through the real HTTP server: the Host header decides, and the probes answer any host.
+    expect(await statusFor(`${url}/api/v1/auth/session`, 'evil.example')).toBe(421)
+    expect(await statusFor(`${url}/api/v1/auth/session`, 'localhost:1')).toBe(401)
+    expect(await statusFor(`${url}/healthz`, '10.42.0.17:8080')).toBe(200)
 
     const second = start({ TG_DATA_DIR: dataDir })
     expect(await second.exited).not.toBe(0)

@@ -1600,6 +1600,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -1636,6 +1645,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetupStatusResponse"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
             /** @description Unexpected server error; quote the request id. */
@@ -1718,6 +1736,15 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1830,6 +1857,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -1902,6 +1938,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -1951,6 +1996,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2016,6 +2070,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2121,6 +2184,15 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2244,6 +2316,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -2310,6 +2391,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2413,6 +2503,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -2498,6 +2597,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -2556,6 +2664,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2648,6 +2765,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -2727,6 +2853,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -2789,6 +2924,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2859,6 +3003,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2949,6 +3102,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -3014,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -3066,6 +3237,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3138,6 +3318,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -3187,6 +3376,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3313,6 +3511,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -3371,6 +3578,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3474,6 +3690,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -3559,6 +3784,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -3627,6 +3861,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3739,6 +3982,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -3808,6 +4060,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3909,6 +4170,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -3969,6 +4239,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4074,6 +4353,15 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4197,6 +4485,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -4262,6 +4559,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -4317,6 +4623,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4431,6 +4746,15 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4554,6 +4878,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -4619,6 +4952,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -4671,6 +5013,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4746,6 +5097,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4858,6 +5218,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -4927,6 +5296,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5050,6 +5428,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -5166,6 +5553,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -5235,6 +5631,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5367,6 +5772,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -5467,6 +5881,15 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5590,6 +6013,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
                 headers: {
@@ -5646,6 +6078,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
             /** @description Unexpected server error; quote the request id. */
             500: {
                 headers: {
@@ -5695,6 +6136,15 @@ export interface operations {
             };
             /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
                 headers: {
                     [name: string]: unknown;
                 };
