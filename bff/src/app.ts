@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from 'pino'
 import { API_VERSION, uploadPackageRoute } from '@tg/contracts'
 import { buildOpenApiDocument } from '@tg/contracts/openapi'
+import { DEFAULT_MAX_STREAMS_PER_PRINCIPAL } from './env'
 import type { Config } from './env'
 import type { Database } from './db/client'
 import type { AppEnv } from './lib/context'
@@ -11,6 +12,7 @@ import { AppError } from './lib/errors'
 import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext } from './lib/http'
 import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
+import { createStreamLimiter } from './lib/stream-limit'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
@@ -135,7 +137,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createTgspRoutes({ tgsp, guard }))
-  app.route('/', createTrainingRoutes({ training, guard }))
+  const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
+  app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 

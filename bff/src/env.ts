@@ -7,6 +7,9 @@ const bool = z
   .transform((v) => v === 'true' || v === '1')
   .optional()
 
+/** Live event streams one user or API key may hold per process, unless TG_MAX_STREAMS_PER_PRINCIPAL says. */
+export const DEFAULT_MAX_STREAMS_PER_PRINCIPAL = 6
+
 const EnvSchema = z.object({
   TG_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -30,7 +33,7 @@ const EnvSchema = z.object({
   TG_WEB_DIST: z.string().min(1).optional(),
   TG_TRUST_PROXY: bool,
   TG_ALLOWED_HOSTS: z.string().optional(),
-  TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(6),
+  TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_STREAMS_PER_PRINCIPAL),
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   TG_AUDIT_ORIGIN: z

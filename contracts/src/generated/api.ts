@@ -595,7 +595,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events (`round`, `run`), from every replica
-         * @description Each event’s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open.
+         * @description Each event’s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open. A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.
          */
         get: operations["training.events"];
         put?: never;
@@ -5031,6 +5031,15 @@ export interface operations {
             };
             /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many attempts; wait for Retry-After seconds. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
