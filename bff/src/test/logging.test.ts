@@ -71,7 +71,7 @@ describe('a failed statement in the log', () => {
     ],
   ] as const
 
-  it.each(cases)('on %s names the error, never the values', async (name, open) => {
+  it.each(cases)('on %s names the error, never the values', { timeout: 120_000 }, async (name, open) => {
     const opened = await open()
     if ('skip' in opened) {
       console.warn(`failed statements on ${name} skipped: ${opened.skip}`)

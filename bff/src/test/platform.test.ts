@@ -233,7 +233,8 @@ describe('when the database stops answering', () => {
 describe('caching', () => {
   const expectNoStore = (res: Response, what: string) => expect(res.headers.get('cache-control'), what).toBe('no-store')
 
-  it('no response that carries a secret or the CSRF token may be stored', async () => {
+  // Makes a second app on a fresh database (first-run setup): slow on a busy machine.
+  it('no response that carries a secret or the CSRF token may be stored', { timeout: 120_000 }, async () => {
     const fresh = await createHarness()
     try {
       const token = (await fresh.services.auth.issueSetupToken()) as string
@@ -301,7 +302,7 @@ describe('the Host header', () => {
       expect((await get(h, `http://10.42.0.17:8080${path}`)).status, path).toBe(200)
   })
 
-  it('accepts the host of TG_PUBLIC_URL and of TG_ALLOWED_HOSTS', async () => {
+  it('accepts the host of TG_PUBLIC_URL and of TG_ALLOWED_HOSTS', { timeout: 120_000 }, async () => {
     const configured = await createHarness({
       config: { publicUrl: 'https://console.example.com', allowedHosts: ['console.internal', '[fd00::7]'] },
     })
