@@ -10,8 +10,6 @@ export const STREAM_RETRY_AFTER_S = 15
 export interface StreamLimiter {
   /** Counts one more live stream for the principal, or throws 429; the function releases it (idempotent). */
   acquire(principal: Principal | undefined): () => void
-  /** Live streams of a principal (for health and tests). */
-  count(principal: Principal): number
 }
 
 const keyOf = (principal: Principal | undefined) => (principal ? `${principal.kind}:${principal.id}` : 'anonymous')
@@ -41,6 +39,5 @@ export function createStreamLimiter(maxPerPrincipal: number): StreamLimiter {
         else open.delete(key)
       }
     },
-    count: (principal) => open.get(keyOf(principal)) ?? 0,
   }
 }
