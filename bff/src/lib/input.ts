@@ -23,37 +23,52 @@ function checkContentType(c: Context<AppEnv>, route: AppRouteConfig): void {
     throw new AppError('UNSUPPORTED_MEDIA_TYPE', `Send JSON as UTF-8 (charset=utf-8 or no charset), not ${charset}.`)
 }
 
+type PathNode = { parent: PathNode | null; key: string } | null
+function pathOf(node: PathNode): string {
+  const keys: string[] = []
+  for (let at = node; at; at = at.parent) keys.unshift(at.key)
+  return keys.join('.')
+}
+
 /**
  * Every place a NUL character (U+0000) hides in a decoded input: strings and object keys,
- * however deeply nested. Iterative, so a deeply nested body cannot exhaust the stack.
+ * however deeply nested. Iterative, so a deeply nested body cannot exhaust the stack; paths are
+ * linked nodes, spelled out only for an issue.
  */
 export function findNul(input: unknown, maxIssues = MAX_ISSUES): ValidationIssue[] {
   const issues: ValidationIssue[] = []
-  const stack: Array<{ value: unknown; path: string[] }> = [{ value: input, path: [] }]
+  const stack: Array<{ value: unknown; at: PathNode }> = [{ value: input, at: null }]
   while (stack.length > 0 && issues.length < maxIssues) {
-    const { value, path } = stack.pop() as { value: unknown; path: string[] }
+    const { value, at } = stack.pop() as { value: unknown; at: PathNode }
     if (typeof value === 'string') {
-      if (value.includes(NUL))
-        issues.push({ path: path.join('.'), message: 'NUL characters (U+0000) are not allowed.' })
+      if (value.includes(NUL)) issues.push({ path: pathOf(at), message: 'NUL characters (U+0000) are not allowed.' })
     } else if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], path: [...path, String(i)] })
+      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], at: { parent: at, key: String(i) } })
     } else if (value !== null && typeof value === 'object') {
-      for (const [key, child] of Object.entries(value).reverse()) {
-        const childPath = [...path, key]
+      const keys = Object.keys(value)
+      for (let i = keys.length - 1; i >= 0; i--) {
+        const key = keys[i] as string
+        const child: PathNode = { parent: at, key }
         if (key.includes(NUL))
-          issues.push({ path: childPath.join('.'), message: 'NUL characters (U+0000) are not allowed in names.' })
-        stack.push({ value: child, path: childPath })
+          issues.push({ path: pathOf(child), message: 'NUL characters (U+0000) are not allowed in names.' })
+        stack.push({ value: (value as Record<string, unknown>)[key], at: child })
       }
     }
   }
   return issues.slice(0, maxIssues)
 }
 
-/** The JSON body, or undefined when it is not JSON (the validator then answers 400). */
-async function jsonBodyOf(c: Context<AppEnv>, route: AppRouteConfig): Promise<unknown> {
+/**
+ * The JSON body when its text can hold a NUL (JSON escapes it as \u0000; a raw one is not valid
+ * JSON), else undefined: the common case costs one scan of the text, not a walk of the value.
+ * Malformed JSON is left to the validator (400).
+ */
+async function jsonBodyWithNul(c: Context<AppEnv>, route: AppRouteConfig): Promise<unknown> {
   if (!route.request?.body?.content?.[JSON_TYPE]) return undefined
   try {
-    return await c.req.json<unknown>()
+    const text = await c.req.text()
+    if (!text.includes('\\u0000') && !text.includes(NUL)) return undefined
+    return await c.req.json<unknown>() // parsed once, from the cached text, and cached for the validator
   } catch (err) {
     if (err instanceof SyntaxError) return undefined
     throw err
@@ -71,7 +86,7 @@ export function checkInput(route: AppRouteConfig): MiddlewareHandler<AppEnv> {
     const query = Object.fromEntries(
       Object.entries(c.req.queries()).map(([name, values]) => [name, values.length === 1 ? values[0] : values]),
     )
-    const issues = [...findNul(c.req.param()), ...findNul(query), ...findNul(await jsonBodyOf(c, route))]
+    const issues = [...findNul(c.req.param()), ...findNul(query), ...findNul(await jsonBodyWithNul(c, route))]
     if (issues.length > 0)
       throw new AppError('VALIDATION_FAILED', 'The request is not valid.', { issues: issues.slice(0, MAX_ISSUES) })
     await next()
