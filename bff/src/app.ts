@@ -4,12 +4,15 @@ import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from 'pino'
 import { API_VERSION, uploadPackageRoute } from '@tg/contracts'
 import { buildOpenApiDocument } from '@tg/contracts/openapi'
+import { DEFAULT_MAX_STREAMS_PER_PRINCIPAL } from './env'
 import type { Config } from './env'
 import type { Database } from './db/client'
 import type { AppEnv } from './lib/context'
 import { AppError } from './lib/errors'
-import { accessLog, errorResponse, handleError, requestContext } from './lib/http'
+import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext } from './lib/http'
+import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
+import { createStreamLimiter } from './lib/stream-limit'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
@@ -37,7 +40,8 @@ import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
 
-export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'>
+export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
+  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal'>>
 
 export type AppDeps = {
   config: AppConfig
@@ -85,7 +89,7 @@ export function createApp(deps: AppDeps) {
   const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
-  const events = createEventBus(database, (err) => log.warn({ err: err.message }, 'event bus error'))
+  const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
@@ -110,6 +114,8 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>()
   app.use('*', requestContext(log, config.trustProxy))
   app.use('*', accessLog(metrics))
+  app.use('*', noStoreByDefault())
+  app.use('*', checkHost(config.publicUrl, config.allowedHosts ?? []))
   app.use(
     '*',
     secureHeaders({
@@ -143,7 +149,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createTgspRoutes({ tgsp, guard }))
-  app.route('/', createTrainingRoutes({ training, guard }))
+  const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
+  app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 

@@ -44,6 +44,21 @@ describe('configuration', () => {
     expect(() => parseConfig({ TG_BLOB_MIN_FREE_BYTES: '-1' })).toThrow(/TG_BLOB_MIN_FREE_BYTES/)
   })
 
+  it('reads TG_ALLOWED_HOSTS as host names and TG_MAX_STREAMS_PER_PRINCIPAL as a count', () => {
+    expect(parseConfig({}, '/srv')).toMatchObject({ allowedHosts: [], maxStreamsPerPrincipal: 6 })
+    const config = parseConfig(
+      { TG_ALLOWED_HOSTS: ' Console.Internal, 10.0.0.5,fd00::7 ', TG_MAX_STREAMS_PER_PRINCIPAL: '2' },
+      '/srv',
+    )
+    expect(config).toMatchObject({
+      allowedHosts: ['console.internal', '10.0.0.5', '[fd00::7]'],
+      maxStreamsPerPrincipal: 2,
+    })
+    for (const bad of ['https://console.example.com', 'console:8080', 'console/path', 'a b'])
+      expect(() => parseConfig({ TG_ALLOWED_HOSTS: bad }), bad).toThrow(/TG_ALLOWED_HOSTS/)
+    expect(() => parseConfig({ TG_MAX_STREAMS_PER_PRINCIPAL: '0' })).toThrow(/TG_MAX_STREAMS_PER_PRINCIPAL/)
+  })
+
   it('rejects invalid values, naming them', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => parseConfig({ TG_ENV: 'staging' })).toThrow(/TG_ENV/)

@@ -9,6 +9,9 @@ const bool = z
   .transform((v) => v === 'true' || v === '1')
   .optional()
 
+/** Live event streams one user or API key may hold per process, unless TG_MAX_STREAMS_PER_PRINCIPAL says. */
+export const DEFAULT_MAX_STREAMS_PER_PRINCIPAL = 6
+
 const EnvSchema = z.object({
   TG_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,6 +34,8 @@ const EnvSchema = z.object({
     .default(1024 * 1024),
   TG_WEB_DIST: z.string().min(1).optional(),
   TG_TRUST_PROXY: bool,
+  TG_ALLOWED_HOSTS: z.string().optional(),
+  TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_STREAMS_PER_PRINCIPAL),
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   TG_AUDIT_ORIGIN: z
@@ -78,6 +83,10 @@ export type Config = {
   maxJsonBytes: number
   webDist: string
   trustProxy: boolean
+  /** Host names answered besides TG_PUBLIC_URL's and loopback (421 for any other). */
+  allowedHosts: string[]
+  /** Live event streams one user or API key may hold per process. */
+  maxStreamsPerPrincipal: number
   shutdownTimeoutMs: number
   dbTimeoutMs: number
   audit: {
@@ -138,6 +147,8 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     maxJsonBytes: e.TG_MAX_JSON_BYTES,
     webDist: resolve(cwd, e.TG_WEB_DIST ?? 'web/dist'),
     trustProxy: e.TG_TRUST_PROXY ?? false,
+    allowedHosts: parseAllowedHosts(e.TG_ALLOWED_HOSTS),
+    maxStreamsPerPrincipal: e.TG_MAX_STREAMS_PER_PRINCIPAL,
     shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
     dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
     audit: {
@@ -156,6 +167,20 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       minFreeBytes: e.TG_BLOB_MIN_FREE_BYTES,
     },
   }
+}
+
+/** Comma-separated host names (no scheme, no port), as URL hostnames: lowercase, IPv6 in brackets. */
+function parseAllowedHosts(text: string | undefined): string[] {
+  const names = (text ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean)
+  return names.map((name) => {
+    const url = URL.parse(`http://${name.includes(':') && !name.startsWith('[') ? `[${name}]` : name}`)
+    if (!url || url.port || url.pathname !== '/' || url.username || url.search || url.hash)
+      throw new ConfigError(`TG_ALLOWED_HOSTS: "${name}" is not a host name (like console.internal: no scheme or port)`)
+    return url.hostname
+  })
 }
 
 /** Comma- or newline-separated verifier keys (name+keyid+base64), each checked now. */

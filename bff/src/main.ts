@@ -3,8 +3,18 @@ import { createDatabase } from './db/client'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
 import { listen } from './http-server'
-import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
+import { acquireDataDirLock, ensurePrivateDir, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
+
+/** The folders that hold state on disk: created 0700, or tightened to it, before first use. */
+function privateDirsOf(config: Config): string[] {
+  const usesDataDir = config.database.kind === 'pglite' || !config.keyMaster || !config.sessionSecret
+  return [
+    ...(usesDataDir ? [config.dataDir] : []),
+    ...(config.database.kind === 'pglite' ? [config.database.dir] : []),
+    config.tgsp.blobDir,
+  ]
+}
 
 function resolveSecrets(config: Config) {
   if (config.keyMaster && config.sessionSecret)
@@ -23,6 +33,10 @@ async function main() {
     process.exit(1)
   }
   const log = createLogger(config.logLevel)
+  for (const dir of privateDirsOf(config)) {
+    const warning = ensurePrivateDir(dir)
+    if (warning) log.warn({ dir }, warning)
+  }
   const secrets = resolveSecrets(config)
   if (!config.sessionSecret)
     log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
@@ -30,7 +44,7 @@ async function main() {
 
   const database = createDatabase(config.database, {
     timeoutMs: config.dbTimeoutMs,
-    onPoolError: (err) => log.warn({ err: err.message }, 'database connection error'),
+    onPoolError: (err) => log.warn({ err }, 'database connection error'),
   })
   await database.migrate()
   log.info({ driver: database.driver }, 'database ready, migrations applied')
@@ -83,10 +97,8 @@ async function main() {
       stopAuditTimer()
       stopSweeper()
       stopThrottleSweep()
-      await services.audit
-        .drain()
-        .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
-      await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
+      await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
+      await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')
       process.exit(0)

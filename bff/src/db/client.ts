@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import type * as PgliteModule from '@electric-sql/pglite'
 import type * as DrizzlePgliteModule from 'drizzle-orm/pglite'
@@ -171,6 +171,8 @@ function loadPglite() {
 
 function createPglite(dir: string) {
   const { PGlite, drizzlePglite, migratePglite } = loadPglite()
+  // A folder on disk (not memory:// or another scheme) is made private before PGlite fills it.
+  if (!dir.includes('://')) mkdirSync(dir, { recursive: true, mode: 0o700 })
   const client = new PGlite(dir)
   const db = drizzlePglite(client, { schema })
   return {

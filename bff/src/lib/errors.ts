@@ -27,6 +27,9 @@ export function rateLimited(retryAfterSeconds: number, message: string): AppErro
   return new AppError('RATE_LIMITED', message, { retryAfterSeconds: seconds }, { 'Retry-After': String(seconds) })
 }
 
+/** Retry-After of every 503: a stopped database is usually back, or failed over, within seconds. */
+export const UNAVAILABLE_RETRY_AFTER_S = 5
+
 export function databaseUnavailable(): AppError {
   return new AppError('UPSTREAM_UNAVAILABLE', 'The database is not answering. Retry in a moment.', {
     dependency: 'database',

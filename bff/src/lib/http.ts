@@ -6,8 +6,9 @@ import { REQUEST_ID_HEADER } from '@tg/contracts'
 import type { ErrorEnvelope } from '@tg/contracts'
 import type { Logger } from 'pino'
 import type { AppEnv } from './context'
-import { AppError, isDatabaseUnavailable, databaseUnavailable } from './errors'
+import { AppError, UNAVAILABLE_RETRY_AFTER_S, isDatabaseUnavailable, databaseUnavailable } from './errors'
 import type { Metrics } from './metrics'
+import { SERVER_PATH } from './web'
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/
 
@@ -60,6 +61,19 @@ export function accessLog(metrics: Metrics): MiddlewareHandler<AppEnv> {
   }
 }
 
+/**
+ * Responses of the server's own paths (API, probes, metrics) are never stored by a browser or a
+ * proxy unless a route says otherwise: sessions, CSRF tokens and new secrets travel in them, and
+ * a default is the one way none can be forgotten.
+ */
+export function noStoreByDefault(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next()
+    if (SERVER_PATH.test(c.req.path) && !c.res.headers.has('cache-control'))
+      c.res.headers.set('Cache-Control', 'no-store')
+  }
+}
+
 export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
   const body: ErrorEnvelope = {
     error: {
@@ -70,6 +84,10 @@ export function errorResponse(c: Context<AppEnv>, error: AppError): Response {
     },
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) c.header(name, value)
+  c.header('Cache-Control', 'no-store') // an error is an answer for now, on every path
+  // Every 503 says when to come back (a dependency is down; clients and probes back off).
+  if (error.status === 503 && !error.headers?.['Retry-After'])
+    c.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_S))
   return c.json(body, error.status as 400)
 }
 
@@ -81,13 +99,13 @@ export function handleError(error: Error, c: Context<AppEnv>): Response {
       return errorResponse(c, new AppError('BAD_REQUEST', error.message || 'Malformed request.'))
     if (error.status === 413)
       return errorResponse(c, new AppError('PAYLOAD_TOO_LARGE', 'The request body is too large.'))
-    c.var.log?.warn({ status: error.status, err: error.message }, 'http exception')
+    c.var.log?.warn({ status: error.status, err: error }, 'http exception')
   }
   if (isDatabaseUnavailable(error)) {
-    c.var.log?.warn({ err: error.message }, 'database unavailable')
+    c.var.log?.warn({ err: error }, 'database unavailable')
     return errorResponse(c, databaseUnavailable())
   }
-  c.var.log?.error({ err: { message: error.message, stack: error.stack, name: error.name } }, 'unhandled error')
+  c.var.log?.error({ err: error }, 'unhandled error')
   return errorResponse(c, new AppError('INTERNAL', 'Unexpected server error. Quote the request id when you report it.'))
 }
 

@@ -8,17 +8,37 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
 }
 
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const SEQ = /^(0|[1-9]\d{0,14})$/
+
+function invalidCursor(): AppError {
+  return new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
+    issues: [{ path: 'cursor', message: 'Use the nextCursor of a previous page, unchanged.' }],
+  })
+}
+
+/** Parses what encodeCursor made, and only that: a forged cursor is 422, never a failed query. */
 export function decodeCursor(cursor: string): Cursor {
+  let decoded: unknown
   try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown]
-    const date = new Date(String(at))
-    if (typeof id !== 'string' || Number.isNaN(date.getTime())) throw new Error('bad cursor')
-    return { at: date, id }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
   } catch {
-    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
-      issues: [{ path: 'cursor', message: 'Use the nextCursor of a previous page.' }],
-    })
+    throw invalidCursor()
   }
+  if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidCursor()
+  const [at, id] = decoded as [unknown, unknown]
+  if (typeof at !== 'string' || !ISO_INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor()
+  const date = new Date(at)
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== at) throw invalidCursor()
+  return { at: date, id }
+}
+
+/** A cursor that is a sequence number (audit entries, checkpoints): digits, no sign, safe integer. */
+export function decodeSeqCursor(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined
+  if (!SEQ.test(cursor)) throw invalidCursor()
+  return Number(cursor)
 }
 
 /** Keyset condition for "newest first" pages ordered by (createdAt desc, id desc). */

@@ -56,10 +56,19 @@ const DOCS_HTML = `<!doctype html>
 `
 const DOCS_INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#swagger-ui', deepLinking: true, withCredentials: true });\n`
 
+const revalidate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next()
+  if (c.res.ok) c.res.headers.set('Cache-Control', REVALIDATE)
+}
+
 /** Interactive API docs from the locally installed swagger-ui-dist (no CDN, no inline script). */
 export function mountApiDocs(app: Hono<AppEnv>, openApiDocument: unknown): void {
   const swaggerDir = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'))
   const json = JSON.stringify(openApiDocument)
+  // Public documents with no secret in them: cached, revalidated (the API's default is no-store).
+  app.use('/api/openapi.json', revalidate)
+  app.use('/api/docs/*', revalidate)
+  app.use('/api/docs', revalidate)
   app.get('/api/openapi.json', (c) => {
     c.header('Content-Type', 'application/json; charset=utf-8')
     return c.body(json, 200)

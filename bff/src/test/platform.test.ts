@@ -2,8 +2,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, json } from './harness'
+import { TEST_PASSWORD, createHarness, json } from './harness'
 import type { ErrorBody, Harness } from './harness'
+
+const RUN = {
+  name: 'cached',
+  baseModel: 'm',
+  adapter: {},
+  plannedRounds: 3,
+  stepsPerRound: 10,
+  dp: { noiseMultiplier: 1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 5 },
+}
 
 let h: Harness
 let admin: { cookie: string; csrf: string }
@@ -215,7 +224,103 @@ describe('when the database stops answering', () => {
     const ready = await h2.request('GET', '/readyz')
     const body = await expectEnvelope(ready, 503, 'UPSTREAM_UNAVAILABLE')
     expect(body.error.details).toMatchObject({ dependency: 'database' })
-    await expectEnvelope(await h2.request('GET', '/api/v1/admin/users', { bearer: key }), 503, 'UPSTREAM_UNAVAILABLE')
+    expect(ready.headers.get('retry-after')).toBe('5')
+    const api = await h2.request('GET', '/api/v1/admin/users', { bearer: key })
+    await expectEnvelope(api, 503, 'UPSTREAM_UNAVAILABLE')
+    expect(api.headers.get('retry-after')).toBe('5')
+    const signIn = await h2.request('POST', '/api/v1/auth/sign-in', { body: { username: 'x', password: 'y' } })
+    await expectEnvelope(signIn, 503, 'UPSTREAM_UNAVAILABLE')
+    expect(signIn.headers.get('retry-after')).toBe('5')
     expect((await h2.request('GET', '/healthz')).status).toBe(200)
+  })
+})
+
+describe('caching', () => {
+  const expectNoStore = (res: Response, what: string) => expect(res.headers.get('cache-control'), what).toBe('no-store')
+
+  // Makes a second app on a fresh database (first-run setup): slow on a busy machine.
+  it('no response that carries a secret or the CSRF token may be stored', { timeout: 120_000 }, async () => {
+    const fresh = await createHarness()
+    try {
+      const token = (await fresh.services.auth.issueSetupToken()) as string
+      const body = { token, username: 'root', displayName: 'Root', password: 'a long and private passphrase' }
+      const setup = await fresh.request('POST', '/api/v1/auth/setup', { body })
+      expect(setup.status).toBe(201)
+      expectNoStore(setup, 'setup')
+    } finally {
+      await fresh.close()
+    }
+    await h.createUser('cache-op', ['operator'])
+    const signIn = await h.request('POST', '/api/v1/auth/sign-in', {
+      body: { username: 'cache-op', password: TEST_PASSWORD },
+    })
+    expect(signIn.status).toBe(200)
+    expectNoStore(signIn, 'sign-in')
+    const op = await h.signIn('cache-op')
+    expectNoStore(await h.request('GET', '/api/v1/auth/session', op), 'session')
+    const key = await h.request('POST', '/api/v1/admin/api-keys', { ...admin, body: { name: 'k', roles: ['viewer'] } })
+    expect(key.status).toBe(201)
+    expectNoStore(key, 'API key')
+    const run = await h.request('POST', '/api/v1/training/runs', { ...op, body: RUN })
+    const { id } = await json<{ id: string }>(run)
+    const agent = await h.request('POST', `/api/v1/training/runs/${id}/agent-keys`, { ...op, body: { name: 'a' } })
+    expect(agent.status).toBe(201)
+    expectNoStore(agent, 'agent key')
+  })
+
+  it('every API, probe and error response defaults to no-store; public documents revalidate', async () => {
+    for (const path of ['/api/v1/admin/users', '/api/v1/nothing-here', '/healthz', '/readyz', '/metrics'])
+      expectNoStore(await h.request('GET', path, admin), path)
+    expectNoStore(await h.request('GET', '/api/v1/admin/users'), 'a 401')
+    for (const path of ['/api/openapi.json', '/api/docs', '/api/docs/init.js'])
+      expect((await h.request('GET', path)).headers.get('cache-control'), path).toBe('no-cache')
+  })
+})
+
+describe('the Host header', () => {
+  const get = (harness: Harness, url: string) => harness.app.request(url, { method: 'GET' })
+
+  it('names a host this server answers for, else 421 MISDIRECTED_REQUEST on every API and console path', async () => {
+    for (const url of [
+      'http://evil.example/api/v1/admin/users',
+      'http://evil.example:8080/api/v1/auth/session',
+      'http://127.0.0.1.evil.example/',
+      'http://localhost.evil.example/assets/app-1a2b.js',
+      'http://10.0.0.7:8080/api/openapi.json',
+    ]) {
+      const res = await get(h, url)
+      await expectEnvelope(res, 421, 'MISDIRECTED_REQUEST')
+      expect(res.headers.get('cache-control')).toBe('no-store')
+    }
+  })
+
+  it('accepts loopback names on any port', async () => {
+    for (const host of ['localhost', 'localhost:5173', '127.0.0.1:8080', '[::1]:9']) {
+      const res = await get(h, `http://${host}/api/v1/auth/session`)
+      expect(res.status, host).toBe(401)
+    }
+    expect((await get(h, 'http://127.0.0.1/')).status).toBe(200)
+  })
+
+  it('answers the probes and metrics whatever the host (orchestrators call them by pod address)', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics'])
+      expect((await get(h, `http://10.42.0.17:8080${path}`)).status, path).toBe(200)
+  })
+
+  it('accepts the host of TG_PUBLIC_URL and of TG_ALLOWED_HOSTS', { timeout: 120_000 }, async () => {
+    const configured = await createHarness({
+      config: { publicUrl: 'https://console.example.com', allowedHosts: ['console.internal', '[fd00::7]'] },
+    })
+    try {
+      for (const host of ['console.example.com', 'console.example.com:443', 'console.internal:8080', '[fd00::7]:80'])
+        expect((await get(configured, `http://${host}/api/v1/auth/session`)).status, host).toBe(401)
+      await expectEnvelope(
+        await get(configured, 'http://console.example.org/api/v1/auth/session'),
+        421,
+        'MISDIRECTED_REQUEST',
+      )
+    } finally {
+      await configured.close()
+    }
   })
 })

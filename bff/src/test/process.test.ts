@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { request } from 'node:http'
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,6 +34,17 @@ function start(env: Record<string, string>) {
   return { child, exited, waitFor, output: () => out }
 }
 
+function statusFor(url: string, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { host } }, (res) => {
+      res.resume()
+      resolve(res.statusCode ?? 0)
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
 describe('the server process', { timeout: 120_000 }, () => {
   it('refuses to start in production without its secrets, naming them', async () => {
     const server = start({ TG_ENV: 'production', TG_DATA_DIR: 'relative-dir' })
@@ -43,11 +54,19 @@ describe('the server process', { timeout: 120_000 }, () => {
 
   it('prints the setup link, locks its data directory, and shuts down gracefully on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'tg-proc-'))
+    chmodSync(dataDir, 0o755) // as an earlier version left it
     const server = start({ TG_DATA_DIR: dataDir })
     const [, url] = (await server.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/)) as unknown as [string, string]
+    for (const dir of [dataDir, join(dataDir, 'pglite'), join(dataDir, 'blobs')])
+      expect((statSync(dir).mode & 0o777).toString(8), dir).toBe('700')
     const [, link] = (await server.waitFor(/"setupUrl":"([^"]+)"/)) as unknown as [string, string]
     expect(link).toMatch(new RegExp(`^${url}/setup#token=[A-Za-z0-9_-]{43}$`))
     expect(existsSync(join(dataDir, 'server.pid'))).toBe(true)
+
+    // Through the real HTTP server: the Host header decides, and the probes answer any host.
+    expect(await statusFor(`${url}/api/v1/auth/session`, 'evil.example')).toBe(421)
+    expect(await statusFor(`${url}/api/v1/auth/session`, 'localhost:1')).toBe(401)
+    expect(await statusFor(`${url}/healthz`, '10.42.0.17:8080')).toBe(200)
 
     const second = start({ TG_DATA_DIR: dataDir })
     expect(await second.exited).not.toBe(0)

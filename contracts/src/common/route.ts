@@ -1,4 +1,6 @@
 import type { RouteConfig } from '@hono/zod-openapi'
+import { errorResponses } from './errors'
+import { ANY_HOST_PATHS } from './http'
 import type { RouteAccess } from './roles'
 
 /**
@@ -13,11 +15,13 @@ export type AppRouteConfig = RouteConfig & {
 }
 
 /**
- * Declares a route. An identity function on purpose: the definitions stay plain data that the
- * browser can import without the server's OpenAPI tooling.
+ * Declares a route: the definition, plus the platform's own responses (421, except on the
+ * operational paths of ANY_HOST_PATHS), so that the OpenAPI document lists them per operation.
+ * The definitions stay plain data that the browser can import without the server's OpenAPI tooling.
  */
 export function defineRoute<const R extends AppRouteConfig>(route: R): R {
-  return route
+  const platform = ANY_HOST_PATHS.includes(route.path) ? {} : errorResponses(421)
+  return { ...route, responses: { ...platform, ...route.responses } }
 }
 
 export function jsonContent<T>(schema: T) {

@@ -177,13 +177,16 @@ export const trainingEventsRoute = defineRoute({
   path: '/api/v1/training/events',
   operationId: 'training.events',
   summary: 'Live updates as server-sent events (`round`, `run`), from every replica',
-  description: 'Each event\u2019s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open.',
+  description:
+    'Each event\u2019s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open. ' +
+    'A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server ' +
+    'process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.',
   tags: TAGS,
   'x-roles': ANY_ROLE,
   request: { query: TrainingEventsQuerySchema },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(401, 403, 422, 500, 503),
+    ...errorResponses(401, 403, 422, 429, 500, 503),
   },
 })
 

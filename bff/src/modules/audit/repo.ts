@@ -3,7 +3,7 @@ import type { SQL } from 'drizzle-orm'
 import type { AuditFilter } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { auditLog, auditPending } from '../../db/schema'
-import { AppError } from '../../lib/errors'
+import { decodeSeqCursor } from '../../lib/pagination'
 
 export type LogRow = typeof auditLog.$inferSelect
 
@@ -24,15 +24,6 @@ export function filterConditions(filter: AuditFilter): Array<SQL | undefined> {
     filter.from ? gte(auditLog.at, new Date(filter.from)) : undefined,
     filter.to ? lt(auditLog.at, new Date(filter.to)) : undefined,
   ]
-}
-
-function decodeSeqCursor(cursor: string | undefined): number | undefined {
-  if (cursor === undefined) return undefined
-  if (!/^\d{1,15}$/.test(cursor))
-    throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
-      issues: [{ path: 'cursor', message: 'Use the nextCursor of a previous page.' }],
-    })
-  return Number(cursor)
 }
 
 /** A page of entries, newest first, in the stable order of their sequence numbers. */

@@ -20,6 +20,7 @@ import { desc, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
 import { auditCheckpoints, auditSigningKeys } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
+import { decodeSeqCursor } from '../../lib/pagination'
 import type { Sealer } from '../../lib/seal'
 import { checkpointAt, cutCheckpoint, latestCheckpoint, toCheckpoint } from './checkpoints'
 import { buildBundle, emptyLog } from './export'
@@ -175,7 +176,7 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     kick() {
       void drain()
         .then(cutIfDue)
-        .catch((err: unknown) => log.warn({ err: String(err) }, 'audit sequencing failed; it is retried by the timer'))
+        .catch((err: unknown) => log.warn({ err }, 'audit sequencing failed; it is retried by the timer'))
     },
 
     start() {
@@ -228,11 +229,7 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     },
 
     async listCheckpoints(limit, cursor) {
-      const before = cursor === undefined ? undefined : Number(cursor)
-      if (before !== undefined && !Number.isSafeInteger(before))
-        throw new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
-          issues: [{ path: 'cursor', message: 'Use nextCursor.' }],
-        })
+      const before = decodeSeqCursor(cursor)
       const rows = await db
         .select()
         .from(auditCheckpoints)

@@ -15,12 +15,21 @@ import type { TrainingEvent } from '@tg/contracts'
 import { streamSSE } from 'hono/streaming'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
+import type { StreamLimiter } from '../../lib/stream-limit'
 import { auditContextOf } from '../audit/record'
 import type { TrainingService } from './service'
 
 const HEARTBEAT_MS = 15_000
 
-export function createTrainingRoutes({ training, guard }: { training: TrainingService; guard: GuardOptions }) {
+export function createTrainingRoutes({
+  training,
+  guard,
+  streams,
+}: {
+  training: TrainingService
+  guard: GuardOptions
+  streams: StreamLimiter
+}) {
   const app = createRouter(guard)
 
   app.register(trainingOverviewRoute, async (c) => c.json(await training.overview(), 200))
@@ -49,22 +58,30 @@ export function createTrainingRoutes({ training, guard }: { training: TrainingSe
 
   app.register(trainingEventsRoute, async (c) => {
     const { runId } = c.req.valid('query')
+    const release = streams.acquire(c.var.principal) // 429 past TG_MAX_STREAMS_PER_PRINCIPAL
     // Subscribe before answering, so that a LISTEN failure is an error response, not a dead stream.
     const queue: TrainingEvent[] = []
     let wake: (() => void) | null = null
-    const unsubscribe = await training.subscribe(runId, (event) => {
-      queue.push(event)
-      wake?.()
-    })
+    const unsubscribe = await training
+      .subscribe(runId, (event) => {
+        queue.push(event)
+        wake?.()
+      })
+      .catch((err: unknown) => {
+        release()
+        throw err
+      })
     c.header('Cache-Control', 'no-store')
     c.header('X-Accel-Buffering', 'no')
     return streamSSE(c, async (stream) => {
       let isOpen = true
       const end = () => {
         isOpen = false
+        release()
         wake?.()
       }
       stream.onAbort(end)
+      if (stream.aborted) end()
       training.closed.addEventListener('abort', end, { once: true })
       if (training.closed.aborted) end()
       try {
@@ -88,6 +105,7 @@ export function createTrainingRoutes({ training, guard }: { training: TrainingSe
       } finally {
         training.closed.removeEventListener('abort', end)
         unsubscribe()
+        release()
       }
     }) as never
   })
