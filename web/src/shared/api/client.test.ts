@@ -13,6 +13,7 @@ const USER = {
   status: 'active',
   createdAt: '2026-11-23T12:00:00.000Z',
   lastSignInAt: null,
+  signInBlockedUntil: null,
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}) {
