@@ -7,6 +7,7 @@ import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
 import { acquireDataDirLock, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
+import { closeAccountantPool } from './modules/training/accountant/pool'
 
 function resolveSecrets(config: Config) {
   if (config.keyMaster && config.sessionSecret)
@@ -47,6 +48,8 @@ async function main() {
     tgsp: config.tgsp,
   })
   await services.audit.initialize()
+  const rebuilt = await services.training.initialize()
+  if (rebuilt > 0) log.info({ runs: rebuilt }, 'rebuilt the privacy ledgers of runs recorded before it kept RDP vectors')
   const swept = await services.tgsp.sweep()
   if (swept > 0) log.info({ swept }, 'removed temporary files of uploads that an earlier process left unfinished')
   const stopAuditTimer = services.audit.start()
@@ -85,6 +88,7 @@ async function main() {
       await services.audit
         .drain()
         .catch((err: unknown) => log.warn({ err: String(err) }, 'final audit sequencing failed'))
+      await closeAccountantPool()
       await database.close().catch((err: unknown) => log.error({ err: String(err) }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')
