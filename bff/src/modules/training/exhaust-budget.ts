@@ -65,4 +65,3 @@ export async function exhaustBudget(
     { epsilonSpent: run.epsilonSpent, epsilonWouldBe: wouldBe, epsilonBudget: run.epsilonBudget },
   )
 }
-

@@ -53,13 +53,17 @@ async function rebuildRun(tx: Tx, audit: AuditLog, runId: string): Promise<boole
       projectedEpsilon: projectEpsilon(ledger.rdp, declared, run),
     })
     .where(eq(trainingRuns.id, runId))
-  await audit.record(tx, { actor: SERVER_ACTOR, requestId: null, clientIp: null }, {
-    action: 'training.ledger_rebuilt',
-    resourceType: 'training_run',
-    resourceId: runId,
-    outcome: 'success',
-    details: { name: run.name, rounds: rounds.length, epsilonSpentBefore: run.epsilonSpent, epsilonSpent },
-  })
+  await audit.record(
+    tx,
+    { actor: SERVER_ACTOR, requestId: null, clientIp: null },
+    {
+      action: 'training.ledger_rebuilt',
+      resourceType: 'training_run',
+      resourceId: runId,
+      outcome: 'success',
+      details: { name: run.name, rounds: rounds.length, epsilonSpentBefore: run.epsilonSpent, epsilonSpent },
+    },
+  )
   return true
 }
 

@@ -21,8 +21,7 @@ export function addSteps(total: RdpVector, perStep: RdpVector, steps: number): n
 }
 
 /** Epsilon (and the order that attains it) of an RDP vector, at delta. */
-export const epsilonOfRdp = (rdp: RdpVector, delta: number): EpsilonResult =>
-  epsilonFromRdp(rdp, DEFAULT_ORDERS, delta)
+export const epsilonOfRdp = (rdp: RdpVector, delta: number): EpsilonResult => epsilonFromRdp(rdp, DEFAULT_ORDERS, delta)
 
 /** A finite epsilon for storage and JSON: an unbounded one is reported as the largest double. */
 export const finite = (epsilon: number) => (Number.isFinite(epsilon) ? epsilon : Number.MAX_VALUE)

@@ -52,9 +52,13 @@ function checkAgainstPlan(run: RunRow, body: ReportRoundBody) {
     })
   const weaker = weakerPrivacy(run, body)
   if (weaker.length > 0)
-    throw new AppError('VALIDATION_FAILED', `The round used weaker privacy than the run declared. ${weaker[0]!.message}`, {
-      issues: weaker,
-    })
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `The round used weaker privacy than the run declared. ${weaker[0]!.message}`,
+      {
+        issues: weaker,
+      },
+    )
 }
 
 type Vectors = { round: RdpVector; declared: RdpVector }

@@ -25,6 +25,7 @@ import { trainingRuns } from '../../db/schema'
 import { conflict } from '../../lib/errors'
 import { insertApiKey } from '../admin/service'
 import type { AuditContext } from '../audit/record'
+import { accountantStats } from './accountant/pool'
 import { TRAINING_CHANNEL, isFinal, requireRun } from './context'
 import type { TrainingDeps } from './context'
 import { rebuildLedgers } from './ledger-rebuild'
@@ -112,6 +113,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
 
     async health() {
       const started = performance.now()
+      const accountant = accountantStats()
       const [counts] = await db
         .select({
           active: sql<number>`count(*) filter (where ${trainingRuns.state} in ('created', 'running'))::int`,
@@ -123,7 +125,7 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
         label: 'Training',
         kind: 'module',
         status: 'ok',
-        message: `${plural(counts?.total ?? 0, 'run')}, ${counts?.active ?? 0} active`,
+        message: `${plural(counts?.total ?? 0, 'run')}, ${counts?.active ?? 0} active; accountant: ${plural(accountant.completed, 'computation')} in worker threads, ${accountant.queued} queued`,
         latencyMs: Math.round((performance.now() - started) * 100) / 100,
       }
     },

@@ -12,6 +12,7 @@ const IDLE_MS = 30_000
 const CACHE_MAX = 4096
 
 let pool: Piscina | null = null
+let completedBefore = 0
 const cache = new Map<string, Promise<readonly number[]>>()
 
 function poolOf(): Piscina {
@@ -51,9 +52,19 @@ export function rebuildLedger(rounds: LedgerRound[], delta: number): Promise<Reb
   return poolOf().run({ rounds, delta }, { name: 'rebuildLedger' }) as Promise<RebuiltLedger>
 }
 
+/** Work done and waiting in the worker threads since start (for health and operators). */
+export function accountantStats(): { threads: number; queued: number; completed: number } {
+  return {
+    threads: pool?.threads.length ?? 0,
+    queued: pool?.queueSize ?? 0,
+    completed: completedBefore + (pool?.completed ?? 0),
+  }
+}
+
 /** Ends the worker threads (at shutdown); the pool starts again on the next use. */
 export async function closeAccountantPool(): Promise<void> {
   const closing = pool
+  completedBefore += closing?.completed ?? 0
   pool = null
   await closing?.destroy()
 }
