@@ -41,15 +41,21 @@ async function agent() {
   return times
 }
 
+/** Asks /healthz until told to stop; a failed request is counted, not retried or timed. */
 async function health() {
   let isStopped = false
   parentPort.once('message', () => (isStopped = true))
   const times = []
+  let failures = 0
   while (!isStopped) {
-    times.push(await timed('/healthz', {}))
+    try {
+      times.push(await timed('/healthz', {}))
+    } catch {
+      failures++
+    }
     await new Promise((resolve) => setTimeout(resolve, pauseMs))
   }
-  return times
+  return { times, failures }
 }
 
-parentPort.postMessage({ times: await (mode === 'agent' ? agent() : health()) })
+parentPort.postMessage(mode === 'agent' ? { times: await agent(), failures: 0 } : await health())

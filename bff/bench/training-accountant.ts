@@ -21,8 +21,8 @@ type ClientData = { mode: 'agent' | 'health'; url: string; headers: Record<strin
 
 function startClient(data: ClientData & { rounds?: number; pauseMs?: number }) {
   const worker = new Worker(new URL('./agent-client.mjs', import.meta.url), { workerData: data })
-  const done = new Promise<number[]>((resolve, reject) => {
-    worker.once('message', (message: { times: number[] }) => resolve(message.times))
+  const done = new Promise<{ times: number[]; failures: number }>((resolve, reject) => {
+    worker.once('message', resolve)
     worker.once('error', reject)
   })
   return { stop: () => worker.postMessage('stop'), done: done.finally(() => worker.terminate()) }
@@ -80,9 +80,9 @@ export async function runTrainingAccountantBench() {
       runId,
       rounds: ROUNDS,
     })
-    const reports = await agent.done
+    const reports = (await agent.done).times
     health.stop()
-    const busy = await health.done
+    const { times: busy, failures } = await health.done
     const first = stats(reports.slice(0, WINDOW))
     const last = stats(reports.slice(-WINDOW))
     console.log(line(`report, first ${WINDOW} rounds`, first))
@@ -90,10 +90,11 @@ export async function runTrainingAccountantBench() {
     console.log(
       `  ratio last/first: median ${(last.median / first.median).toFixed(2)}, p95 ${(last.p95 / first.p95).toFixed(2)}`,
     )
-    const calm = stats(idle)
+    const calm = stats(idle.times)
     const loaded = stats(busy)
-    console.log(line(`/healthz idle (${idle.length} asked)`, calm))
+    console.log(line(`/healthz idle (${idle.times.length} answered)`, calm))
     console.log(line(`/healthz while the agent posts (${busy.length})`, loaded))
+    if (idle.failures + failures > 0) console.log(`  /healthz requests that failed: ${idle.failures} idle, ${failures} busy`)
     console.log(
       `  ratio busy/idle: median ${(loaded.median / calm.median).toFixed(2)}, p95 ${(loaded.p95 / calm.p95).toFixed(2)}`,
     )
