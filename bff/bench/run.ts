@@ -7,6 +7,7 @@ import { runHttpBench } from './http'
 import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
+import { runTrainingAccountantBench } from './training-accountant'
 import { runVerifyBench } from './verify'
 
 await runHttpBench()
@@ -14,4 +15,5 @@ await runAuditBench()
 await runVerifyBench()
 await benchPrivacy()
 await runTrainingBench()
+await runTrainingAccountantBench()
 await runTgspBench()

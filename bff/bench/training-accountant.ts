@@ -94,7 +94,8 @@ export async function runTrainingAccountantBench() {
     const loaded = stats(busy)
     console.log(line(`/healthz idle (${idle.times.length} answered)`, calm))
     console.log(line(`/healthz while the agent posts (${busy.length})`, loaded))
-    if (idle.failures + failures > 0) console.log(`  /healthz requests that failed: ${idle.failures} idle, ${failures} busy`)
+    if (idle.failures + failures > 0)
+      console.log(`  /healthz requests that failed: ${idle.failures} idle, ${failures} busy`)
     console.log(
       `  ratio busy/idle: median ${(loaded.median / calm.median).toFixed(2)}, p95 ${(loaded.p95 / calm.p95).toFixed(2)}`,
     )
