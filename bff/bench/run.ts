@@ -8,6 +8,7 @@ import { runIntegrityBench } from './integrity'
 import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
+import { runTrainingAccountantBench } from './training-accountant'
 import { runVerifyBench } from './verify'
 
 await runHttpBench()
@@ -16,4 +17,5 @@ await runIntegrityBench()
 await runVerifyBench()
 await benchPrivacy()
 await runTrainingBench()
+await runTrainingAccountantBench()
 await runTgspBench()

@@ -5,6 +5,7 @@ import type { Config } from './env'
 import { listen } from './http-server'
 import { acquireDataDirLock, ensurePrivateDir, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
+import { closeAccountantPool } from './modules/training/accountant/pool'
 
 /** The folders that hold state on disk: created 0700, or tightened to it, before first use. */
 function privateDirsOf(config: Config): string[] {
@@ -59,6 +60,9 @@ async function main() {
     tgsp: config.tgsp,
   })
   await services.audit.initialize()
+  const rebuilt = await services.training.initialize()
+  if (rebuilt > 0)
+    log.info({ runs: rebuilt }, 'rebuilt the privacy ledgers of runs recorded before it kept RDP vectors')
   await services.tgsp.sweep()
   const stopAuditTimer = services.audit.start()
   const stopThrottleSweep = services.auth.start((err) =>
@@ -98,6 +102,7 @@ async function main() {
       stopSweeper()
       stopThrottleSweep()
       await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
+      await closeAccountantPool()
       await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')

@@ -315,7 +315,10 @@ export const tgspReleases = pgTable(
   ],
 )
 
-/** A training run and its privacy ledger: the RDP groups are the sums the accountant needs. */
+/**
+ * A training run and its privacy ledger: `rdp` is the run's accumulated RDP, one value per order
+ * of the accountant (`DEFAULT_ORDERS`); each round adds its steps times its per-step vector.
+ */
 export const trainingRuns = pgTable(
   'training_runs',
   {
@@ -336,8 +339,10 @@ export const trainingRuns = pgTable(
     }).notNull(),
     stateReason: text('state_reason'),
     warnings: text('warnings').array().notNull(),
-    /** Steps recorded per (sampleRate, noiseMultiplier): [{ sampleRate, noiseMultiplier, steps }]. */
-    rdpGroups: jsonb('rdp_groups').notNull(),
+    /** Null for a run recorded before the ledger kept it: rebuilt from its rounds at start-up. */
+    rdp: doublePrecision('rdp').array(),
+    /** Epsilon at the planned rounds if the rest use the declared settings (kept with each round). */
+    projectedEpsilon: doublePrecision('projected_epsilon'),
     epsilonSpent: doublePrecision('epsilon_spent').notNull().default(0),
     epsilonOrder: doublePrecision('epsilon_order'),
     roundsRecorded: integer('rounds_recorded').notNull().default(0),
@@ -369,6 +374,8 @@ export const trainingRounds = pgTable(
     reportedBy: text('reported_by'),
     /** SHA-256 of the report's canonical JSON: the same report again is a replay, another one a conflict. */
     reportHash: text('report_hash').notNull(),
+    /** The run's epsilon once this round was recorded; null only before the ledger rebuild of older runs. */
+    epsilonAfter: doublePrecision('epsilon_after'),
   },
   (t) => [primaryKey({ columns: [t.runId, t.index] }), index('training_rounds_received_idx').on(t.receivedAt)],
 )

@@ -206,7 +206,7 @@ describe('pending services', () => {
     expect(health.components.find((c) => c.name === 'audit')?.status).toBe('ok')
     expect(health.components.find((c) => c.name === 'training')).toMatchObject({
       status: 'ok',
-      message: '0 runs, 0 active',
+      message: expect.stringMatching(/^0 runs, 0 active; accountant: \d+ computations? in worker threads, 0 queued$/),
     })
     expect(health.components.find((c) => c.name === 'tgsp')).toMatchObject({
       status: 'ok',

@@ -782,7 +782,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every recorded round by index, with the epsilon after it, and the gaps */
+        /**
+         * A page of recorded rounds by index, with the epsilon after each and the gaps
+         * @description Paged by an opaque cursor; a cursor this API did not make is 422.
+         */
         get: operations["training.listRounds"];
         put?: never;
         /**
@@ -790,6 +793,26 @@ export interface paths {
          * @description The server recomputes the privacy loss; a round past the budget is refused with 409 BUDGET_EXHAUSTED and the run moves to budget_exhausted. The same report again answers 200 as before; a different report for a recorded index is 409 CONFLICT. A round with weaker privacy than the run declared is 422.
          */
         post: operations["training.reportRound"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/runs/{runId}/rounds/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A bounded sample of the run’s rounds for charts, and the projection to the planned rounds
+         * @description Every stride-th round index (and the latest) up to `points` rounds, whatever the run’s length: the cost does not grow with the number of rounds.
+         */
+        get: operations["training.roundSeries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1595,10 +1618,10 @@ export interface components {
              */
             receivedAt: string;
             reportedBy: string | null;
-            /** @description Epsilon of the run over the rounds with an index up to this one. */
+            /** @description Epsilon of the run once this round was recorded: over every round received up to and including it. For rounds reported in index order that is the rounds 0 to index; a late round also counts the higher-index rounds received before it. Stored when the round is recorded: the receipt, the rounds list, the series and the overview show the same value. */
             epsilonAfter: number;
         };
-        /** @description Named numbers; loss, accuracy, meanGradNorm and clippedFraction are known. */
+        /** @description Named finite numbers; loss, accuracy, meanGradNorm and clippedFraction are known. At most 64 metrics, names of 1 to 64 characters matching ^[A-Za-z_][A-Za-z0-9_./-]*$. */
         RoundMetrics: {
             loss?: number | null;
             accuracy?: number | null;
@@ -1629,13 +1652,35 @@ export interface components {
         FailRunBody: {
             reason: string;
         };
-        RoundList: {
+        RoundPage: {
             items: components["schemas"]["Round"][];
-            /** @description Ranges of round indices (inclusive) below the highest reported one with no report. */
+            /** @description Ranges of round indices (inclusive) with no report, within the index range this page covers: from the previous page (or index 0) to its last round, and down to index 0 on the last page of desc. */
             gaps: {
                 from: number;
                 to: number;
             }[];
+            /** @description The cursor of the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        RoundSeries: {
+            /** @description The rounds sampled are the indices 0, stride, 2 stride, ... and the latest reported one. */
+            stride: number;
+            roundsRecorded: number;
+            lastRoundIndex: number | null;
+            /** @description The sampled rounds that were reported, by index. */
+            points: components["schemas"]["RoundPoint"][];
+            /** @description [round index, epsilon] from the latest reported round to the last planned one (at most 200 points), if the rounds not yet reported use the declared settings and planned steps; empty once the run takes no more rounds. Its last point is the run’s projectedEpsilon. */
+            projection: [
+                number,
+                number
+            ][];
+        };
+        RoundPoint: {
+            index: number;
+            clients: number;
+            epsilonAfter: number;
+            loss: number | null;
+            accuracy: number | null;
         };
         RoundReceipt: {
             round: components["schemas"]["Round"];
@@ -6279,7 +6324,14 @@ export interface operations {
     };
     "training.listRounds": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description By round index: asc from the first round, desc from the latest. */
+                order?: "asc" | "desc";
+                /** @description Rounds per page, 1 to 500. */
+                limit?: number;
+                /** @description Opaque: the nextCursor of the previous page (with the same order). */
+                cursor?: string;
+            };
             header?: never;
             path: {
                 runId: string;
@@ -6288,13 +6340,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Rounds */
+            /** @description A page of rounds */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["RoundList"];
+                    "application/json": components["schemas"]["RoundPage"];
                 };
             };
             /** @description Not signed in, or the credentials are not valid. */
@@ -6451,6 +6503,94 @@ export interface operations {
             };
             /** @description The request body has an unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "training.roundSeries": {
+        parameters: {
+            query?: {
+                /** @description At most this many sampled rounds, 2 to 1000. */
+                points?: number;
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sampled rounds */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoundSeries"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,7 +10,10 @@ import {
   ListRunsQuerySchema,
   PreviewRoundBodySchema,
   ReportRoundBodySchema,
-  RoundListSchema,
+  ListRoundsQuerySchema,
+  RoundPageSchema,
+  RoundSeriesQuerySchema,
+  RoundSeriesSchema,
   RoundPreviewSchema,
   RoundReceiptSchema,
   RunIdParamSchema,
@@ -100,12 +103,30 @@ export const listTrainingRoundsRoute = defineRoute({
   method: 'get',
   path: '/api/v1/training/runs/{runId}/rounds',
   operationId: 'training.listRounds',
-  summary: 'Every recorded round by index, with the epsilon after it, and the gaps',
+  summary: 'A page of recorded rounds by index, with the epsilon after each and the gaps',
+  description: 'Paged by an opaque cursor; a cursor this API did not make is 422.',
   tags: TAGS,
   'x-roles': ANY_ROLE,
-  request: { params: RunIdParamSchema },
+  request: { params: RunIdParamSchema, query: ListRoundsQuerySchema },
   responses: {
-    200: { description: 'Rounds', content: jsonContent(RoundListSchema) },
+    200: { description: 'A page of rounds', content: jsonContent(RoundPageSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
+export const getTrainingRoundSeriesRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/training/runs/{runId}/rounds/series',
+  operationId: 'training.roundSeries',
+  summary: 'A bounded sample of the run\u2019s rounds for charts, and the projection to the planned rounds',
+  description:
+    'Every stride-th round index (and the latest) up to `points` rounds, whatever the run\u2019s length: ' +
+    'the cost does not grow with the number of rounds.',
+  tags: TAGS,
+  'x-roles': ANY_ROLE,
+  request: { params: RunIdParamSchema, query: RoundSeriesQuerySchema },
+  responses: {
+    200: { description: 'The sampled rounds', content: jsonContent(RoundSeriesSchema) },
     ...errorResponses(401, 403, 404, 422, 500, 503),
   },
 })
@@ -199,6 +220,7 @@ export const trainingRoutes = [
   stopTrainingRunRoute,
   failTrainingRunRoute,
   listTrainingRoundsRoute,
+  getTrainingRoundSeriesRoute,
   reportTrainingRoundRoute,
   previewTrainingRoundRoute,
   createTrainingAgentKeyRoute,

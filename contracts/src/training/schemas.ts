@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
+import { decodeRoundCursor } from './cursor'
 
 export const RUN_STATES = ['created', 'running', 'completed', 'stopped', 'failed', 'budget_exhausted'] as const
 export const RunStateSchema = z.enum(RUN_STATES).meta({ id: 'RunState' })
@@ -137,17 +138,45 @@ export const FailRunBodySchema = z
   .meta({ id: 'FailRunBody' })
 export type FailRunBody = z.infer<typeof FailRunBodySchema>
 
+/** Limits of a round's metrics: a report is a few named numbers, not a data dump. */
+export const METRICS_MAX_KEYS = 64
+export const METRIC_KEY_MAX_LENGTH = 64
+export const METRIC_KEY_PATTERN = '^[A-Za-z_][A-Za-z0-9_./-]*$'
+const METRIC_KEY = new RegExp(METRIC_KEY_PATTERN)
+
 export const RoundMetricsSchema = z
   .object({
-    loss: z.number().finite().nullable().optional(),
+    loss: z.number().nullable().optional(),
     accuracy: z.number().min(0).max(1).nullable().optional(),
     meanGradNorm: z.number().min(0).nullable().optional(),
     clippedFraction: z.number().min(0).max(1).nullable().optional(),
   })
-  .catchall(z.number().finite())
+  .catchall(z.number())
+  .superRefine((metrics, ctx) => {
+    const keys = Object.keys(metrics)
+    if (keys.length > METRICS_MAX_KEYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: `At most ${METRICS_MAX_KEYS} metrics per round (this one has ${keys.length}).`,
+      })
+    const bad = keys.find((key) => key.length > METRIC_KEY_MAX_LENGTH || !METRIC_KEY.test(key))
+    if (bad !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message:
+          `Metric names are 1 to ${METRIC_KEY_MAX_LENGTH} characters: letters, digits, "_", ".", "/" and "-", ` +
+          `starting with a letter or "_" (not ${JSON.stringify(bad.slice(0, METRIC_KEY_MAX_LENGTH))}).`,
+      })
+  })
   .meta({
     id: 'RoundMetrics',
-    description: 'Named numbers; loss, accuracy, meanGradNorm and clippedFraction are known.',
+    description:
+      `Named finite numbers; loss, accuracy, meanGradNorm and clippedFraction are known. At most ${METRICS_MAX_KEYS} ` +
+      `metrics, names of 1 to ${METRIC_KEY_MAX_LENGTH} characters matching ${METRIC_KEY_PATTERN}.`,
+    maxProperties: METRICS_MAX_KEYS,
+    propertyNames: { type: 'string', minLength: 1, maxLength: METRIC_KEY_MAX_LENGTH, pattern: METRIC_KEY_PATTERN },
   })
 export type RoundMetrics = z.infer<typeof RoundMetricsSchema>
 
@@ -183,7 +212,13 @@ export const RoundSchema = z
     endedAt: TimestampSchema,
     receivedAt: TimestampSchema,
     reportedBy: z.string().nullable(),
-    epsilonAfter: z.number().meta({ description: 'Epsilon of the run over the rounds with an index up to this one.' }),
+    epsilonAfter: z.number().meta({
+      description:
+        'Epsilon of the run once this round was recorded: over every round received up to and including it. ' +
+        'For rounds reported in index order that is the rounds 0 to index; a late round also counts the ' +
+        'higher-index rounds received before it. Stored when the round is recorded: the receipt, the rounds ' +
+        'list, the series and the overview show the same value.',
+    }),
   })
   .meta({ id: 'Round' })
 export type Round = z.infer<typeof RoundSchema>
@@ -197,15 +232,91 @@ export const RoundReceiptSchema = z
   .meta({ id: 'RoundReceipt' })
 export type RoundReceipt = z.infer<typeof RoundReceiptSchema>
 
-export const RoundListSchema = z
+export const ROUND_PAGE_MAX = 500
+export const ListRoundsQuerySchema = z.object({
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .meta({ description: 'By round index: asc from the first round, desc from the latest.' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(ROUND_PAGE_MAX)
+    .default(100)
+    .meta({ description: `Rounds per page, 1 to ${ROUND_PAGE_MAX}.` }),
+  cursor: z
+    .string()
+    .max(64)
+    .transform((cursor, ctx) => {
+      const after = decodeRoundCursor(cursor)
+      if (after === null) {
+        ctx.addIssue({ code: 'custom', message: 'The cursor is not valid: use the nextCursor of a previous page.' })
+        return z.NEVER
+      }
+      return after
+    })
+    .optional()
+    .meta({ description: 'Opaque: the nextCursor of the previous page (with the same order).' }),
+})
+export type ListRoundsQuery = z.infer<typeof ListRoundsQuerySchema>
+
+const GapSchema = z.object({ from: z.number().int(), to: z.number().int() })
+
+export const RoundPageSchema = z
   .object({
     items: z.array(RoundSchema),
-    gaps: z.array(z.object({ from: z.number().int(), to: z.number().int() })).meta({
-      description: 'Ranges of round indices (inclusive) below the highest reported one with no report.',
+    gaps: z.array(GapSchema).meta({
+      description:
+        'Ranges of round indices (inclusive) with no report, within the index range this page covers: from ' +
+        'the previous page (or index 0) to its last round, and down to index 0 on the last page of desc.',
+    }),
+    nextCursor: z.string().nullable().meta({ description: 'The cursor of the next page; null on the last page.' }),
+  })
+  .meta({ id: 'RoundPage' })
+export type RoundPage = z.infer<typeof RoundPageSchema>
+
+export const SERIES_POINTS_MAX = 1000
+export const PROJECTION_POINTS_MAX = 200
+export const RoundSeriesQuerySchema = z.object({
+  points: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(SERIES_POINTS_MAX)
+    .default(400)
+    .meta({ description: `At most this many sampled rounds, 2 to ${SERIES_POINTS_MAX}.` }),
+})
+export type RoundSeriesQuery = z.infer<typeof RoundSeriesQuerySchema>
+
+export const RoundPointSchema = z
+  .object({
+    index: z.number().int(),
+    clients: z.number().int(),
+    epsilonAfter: z.number(),
+    loss: z.number().nullable(),
+    accuracy: z.number().nullable(),
+  })
+  .meta({ id: 'RoundPoint' })
+export type RoundPoint = z.infer<typeof RoundPointSchema>
+
+export const RoundSeriesSchema = z
+  .object({
+    stride: z.number().int().positive().meta({
+      description: 'The rounds sampled are the indices 0, stride, 2 stride, ... and the latest reported one.',
+    }),
+    roundsRecorded: z.number().int().nonnegative(),
+    lastRoundIndex: z.number().int().nullable(),
+    points: z.array(RoundPointSchema).meta({ description: 'The sampled rounds that were reported, by index.' }),
+    projection: z.array(z.tuple([z.number().int(), z.number()])).meta({
+      description:
+        `[round index, epsilon] from the latest reported round to the last planned one (at most ${PROJECTION_POINTS_MAX} ` +
+        'points), if the rounds not yet reported use the declared settings and planned steps; empty once the run ' +
+        'takes no more rounds. Its last point is the run\u2019s projectedEpsilon.',
     }),
   })
-  .meta({ id: 'RoundList' })
-export type RoundList = z.infer<typeof RoundListSchema>
+  .meta({ id: 'RoundSeries' })
+export type RoundSeries = z.infer<typeof RoundSeriesSchema>
 
 export const PreviewRoundBodySchema = z
   .object({

@@ -124,8 +124,17 @@ test('an operator creates a run, hands its agent a key, and watches rounds arriv
   const spent = epsilonAfter(4)
   await expect(budget).toContainText(`ε ${formatEpsilon(spent)} of 4`)
   await expect(budget).toHaveAttribute('data-level', 'near')
-  await expect(rows.last().getByTestId('round-epsilon')).toHaveText(formatEpsilon(spent))
-  await expect(epsilonChart).toHaveAttribute('aria-label', new RegExp(`after round 3, epsilon ${formatEpsilon(spent)}`))
+  // Each round shows the run's epsilon once it was recorded: round 2 came last, after round 3.
+  const epsilonOf = (index: number) =>
+    page.locator(`[data-testid="round-row"][data-index="${index}"]`).getByTestId('round-epsilon')
+  await expect(epsilonOf(2)).toHaveText(formatEpsilon(spent))
+  await expect(epsilonOf(3)).toHaveText(formatEpsilon(epsilonAfter(3)))
+  await expect(rows.first()).toHaveAttribute('data-index', '3')
+  await expect(epsilonChart).toHaveAttribute(
+    'aria-label',
+    new RegExp(`epsilon ${formatEpsilon(spent)} spent over 4 rounds`),
+  )
+  await expect(page.getByTestId('chart-sampling')).toHaveText('Every reported round: 4 rounds.')
   await expect(page.getByTestId('chart-loss-accuracy').getByRole('img')).toHaveAttribute(
     'aria-label',
     'Loss and accuracy per round, 4 rounds reported. Latest, round 3: loss 0.2, accuracy 80%.',

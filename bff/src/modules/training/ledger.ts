@@ -1,82 +1,70 @@
-import { DEFAULT_ORDERS, computeRdp, epsilonFromRdp } from '@tg/contracts/privacy'
-import type { EpsilonResult, PrivacyRound } from '@tg/contracts/privacy'
+// The run's privacy ledger as arithmetic on RDP vectors (one value per order of the accountant).
+// RDP composes by addition, so a round costs the same at round 10 and at round 100,000: add its
+// steps times its per-step vector to the run's total, then convert the total to epsilon.
+// Per-step vectors come from `accountant/pool.ts` (worker threads); nothing here grows with a run.
+import { DEFAULT_ORDERS, epsilonFromRdp } from '@tg/contracts/privacy'
+import type { EpsilonResult } from '@tg/contracts/privacy'
 
-/** Steps recorded per (sampleRate, noiseMultiplier): all the accountant needs, kept on the run row. */
-export type RdpGroup = { sampleRate: number; noiseMultiplier: number; steps: number }
+export type RdpVector = readonly number[]
 
-/**
- * Per-step RDP vectors by (sampleRate, noiseMultiplier), shared by every request of this process:
- * computing one (the fractional orders' series) costs milliseconds, reusing it nothing. Runs use
- * few distinct settings; the cache is bounded anyway.
- */
-const PER_STEP = new Map<string, readonly number[]>()
-const PER_STEP_MAX = 4096
+/** The RDP of a run with no round yet. */
+export const emptyRdp = (): number[] => new Array<number>(DEFAULT_ORDERS.length).fill(0)
 
-function perStep(sampleRate: number, noiseMultiplier: number): readonly number[] {
-  const key = `${sampleRate}:${noiseMultiplier}`
-  let vector = PER_STEP.get(key)
-  if (!vector) {
-    vector = computeRdp({ sampleRate, noiseMultiplier })
-    if (PER_STEP.size >= PER_STEP_MAX) PER_STEP.delete(PER_STEP.keys().next().value!)
-    PER_STEP.set(key, vector)
-  }
-  return vector
+/** True for a stored vector of the accountant's current orders (null: not rebuilt yet). */
+export const isCurrentRdp = (rdp: readonly number[] | null): rdp is number[] =>
+  rdp !== null && rdp.length === DEFAULT_ORDERS.length
+
+/** `total + steps * perStep`, as a new vector. */
+export function addSteps(total: RdpVector, perStep: RdpVector, steps: number): number[] {
+  if (steps === 0) return [...total]
+  return total.map((value, k) => value + steps * perStep[k]!)
 }
 
-/** Epsilon (and the order that attains it) of a set of groups composed, at delta. */
-export function epsilonOf(groups: readonly RdpGroup[], delta: number): EpsilonResult {
-  const total = new Array<number>(DEFAULT_ORDERS.length).fill(0)
-  for (const group of groups) {
-    if (group.steps === 0) continue
-    const vector = perStep(group.sampleRate, group.noiseMultiplier)
-    for (let i = 0; i < total.length; i++) total[i]! += group.steps * vector[i]!
-  }
-  return epsilonFromRdp(total, DEFAULT_ORDERS, delta)
-}
-
-export function addToGroups(groups: readonly RdpGroup[], round: PrivacyRound): RdpGroup[] {
-  const out = groups.map((g) => ({ ...g }))
-  const same = out.find((g) => g.sampleRate === round.sampleRate && g.noiseMultiplier === round.noiseMultiplier)
-  if (same) same.steps += round.steps
-  else out.push({ sampleRate: round.sampleRate, noiseMultiplier: round.noiseMultiplier, steps: round.steps })
-  return out
-}
+/** Epsilon (and the order that attains it) of an RDP vector, at delta. */
+export const epsilonOfRdp = (rdp: RdpVector, delta: number): EpsilonResult => epsilonFromRdp(rdp, DEFAULT_ORDERS, delta)
 
 /** A finite epsilon for storage and JSON: an unbounded one is reported as the largest double. */
 export const finite = (epsilon: number) => (Number.isFinite(epsilon) ? epsilon : Number.MAX_VALUE)
 export const orderOf = (order: number) => (Number.isFinite(order) ? order : null)
 
-/**
- * Epsilon at the planned rounds if every round not yet recorded runs with the declared
- * settings and planned steps.
- */
-export function projectEpsilon(
-  groups: readonly RdpGroup[],
-  plan: {
-    plannedRounds: number
-    roundsRecorded: number
-    stepsPerRound: number
-    sampleRate: number
-    noiseMultiplier: number
-    delta: number
-  },
-): number {
-  const remaining = Math.max(0, plan.plannedRounds - plan.roundsRecorded)
-  const planned = {
-    sampleRate: plan.sampleRate,
-    noiseMultiplier: plan.noiseMultiplier,
-    steps: remaining * plan.stepsPerRound,
-  }
-  return finite(epsilonOf(addToGroups(groups, planned), plan.delta).epsilon)
+/** The run's declared plan, as far as the projection needs it. */
+export type Plan = { plannedRounds: number; roundsRecorded: number; stepsPerRound: number; delta: number }
+
+/** Epsilon after `extraRounds` more rounds at the declared settings (their per-step vector). */
+const epsilonWith = (rdp: RdpVector, declared: RdpVector, plan: Plan, extraRounds: number) =>
+  finite(epsilonOfRdp(addSteps(rdp, declared, Math.max(0, extraRounds) * plan.stepsPerRound), plan.delta).epsilon)
+
+/** Epsilon at the planned rounds if every round not yet recorded runs with the declared settings. */
+export const projectEpsilon = (rdp: RdpVector, declared: RdpVector, plan: Plan) =>
+  epsilonWith(rdp, declared, plan, plan.plannedRounds - plan.roundsRecorded)
+
+/** Evenly spread whole numbers from `first` to `last` (both included), at most `count`. */
+function spread(first: number, last: number, count: number): number[] {
+  const span = last - first
+  if (span + 1 <= count) return Array.from({ length: span + 1 }, (_, k) => first + k)
+  const out = new Set<number>()
+  for (let k = 0; k < count; k++) out.add(first + Math.round((span * k) / (count - 1)))
+  return [...out]
 }
 
-/** Epsilon of the run over the rounds with index up to each one, in index order. */
-export function cumulativeEpsilon(rounds: readonly (PrivacyRound & { index: number })[], delta: number): number[] {
-  let groups: RdpGroup[] = []
-  return [...rounds]
-    .sort((a, b) => a.index - b.index)
-    .map((round) => {
-      groups = addToGroups(groups, round)
-      return finite(epsilonOf(groups, delta).epsilon)
-    })
+/**
+ * [round index, epsilon] from the latest reported round to the last planned one: the point at
+ * index x is the epsilon after x + 1 rounds in all (missing rounds count as still to come), so the
+ * last point is `projectEpsilon`. The first point is the latest reported round itself.
+ */
+export function projectionLine(
+  rdp: RdpVector,
+  declared: RdpVector,
+  plan: Plan & { lastRoundIndex: number | null; epsilonSpent: number },
+  maxPoints: number,
+): Array<[number, number]> {
+  const lastIndex = plan.lastRoundIndex ?? -1
+  const lastPlanned = plan.plannedRounds - 1
+  if (lastIndex >= lastPlanned) return []
+  const start: Array<[number, number]> = lastIndex >= 0 ? [[lastIndex, plan.epsilonSpent]] : []
+  const points = spread(lastIndex + 1, lastPlanned, maxPoints - start.length).map((x): [number, number] => [
+    x,
+    epsilonWith(rdp, declared, plan, x + 1 - plan.roundsRecorded),
+  ])
+  return [...start, ...points]
 }

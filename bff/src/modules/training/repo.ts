@@ -4,8 +4,6 @@ import { NEAR_BUDGET_SHARE } from '@tg/contracts'
 import type { AdapterSettings, ListRunsQuery, Round, RoundMetrics, Run, RunPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { trainingRounds, trainingRuns } from '../../db/schema'
-import { cumulativeEpsilon, epsilonOf, finite, projectEpsilon } from './ledger'
-import type { RdpGroup } from './ledger'
 
 export type RunRow = typeof trainingRuns.$inferSelect
 export type RoundRow = typeof trainingRounds.$inferSelect
@@ -14,7 +12,6 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
 export function toRun(row: RunRow): Run {
-  const groups = row.rdpGroups as RdpGroup[]
   return {
     id: row.id,
     name: row.name,
@@ -38,17 +35,7 @@ export function toRun(row: RunRow): Run {
     missingRounds: row.lastRoundIndex === null ? 0 : row.lastRoundIndex + 1 - row.roundsRecorded,
     epsilonSpent: row.epsilonSpent,
     epsilonOrder: row.epsilonOrder,
-    projectedEpsilon:
-      row.state === 'created' || row.state === 'running'
-        ? projectEpsilon(groups, {
-            plannedRounds: row.plannedRounds,
-            roundsRecorded: row.roundsRecorded,
-            stepsPerRound: row.stepsPerRound,
-            sampleRate: row.sampleRate,
-            noiseMultiplier: row.noiseMultiplier,
-            delta: row.delta,
-          })
-        : null,
+    projectedEpsilon: row.state === 'created' || row.state === 'running' ? row.projectedEpsilon : null,
     lastReportAt: iso(row.lastReportAt),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
@@ -56,7 +43,9 @@ export function toRun(row: RunRow): Run {
   }
 }
 
-export function toRound(row: RoundRow, epsilonAfter: number): Round {
+export function toRound(row: RoundRow): Round {
+  // Set with every round since the ledger keeps vectors; older rounds are rebuilt at start-up.
+  if (row.epsilonAfter === null) throw new Error(`round ${row.index} of run ${row.runId} has no stored epsilon`)
   return {
     index: row.index,
     clients: row.clients,
@@ -69,7 +58,7 @@ export function toRound(row: RoundRow, epsilonAfter: number): Round {
     endedAt: row.endedAt.toISOString(),
     receivedAt: row.receivedAt.toISOString(),
     reportedBy: row.reportedBy,
-    epsilonAfter,
+    epsilonAfter: row.epsilonAfter,
   }
 }
 
@@ -121,79 +110,13 @@ export async function findRunRow(ex: Executor, id: string, forUpdate = false): P
   return row ?? null
 }
 
-export async function listRounds(
-  ex: Executor,
-  run: RunRow,
-): Promise<{ items: Round[]; gaps: Array<{ from: number; to: number }> }> {
-  const rows = await ex
-    .select()
-    .from(trainingRounds)
-    .where(eq(trainingRounds.runId, run.id))
-    .orderBy(asc(trainingRounds.index))
-  const epsilons = cumulativeEpsilon(rows, run.delta)
-  const gaps: Array<{ from: number; to: number }> = []
-  let expected = 0
-  for (const row of rows) {
-    if (row.index > expected) gaps.push({ from: expected, to: row.index - 1 })
-    expected = row.index + 1
-  }
-  return { items: rows.map((row, i) => toRound(row, epsilons[i] ?? 0)), gaps }
-}
-
-/**
- * Epsilon of each (run, index) over that run's rounds with an index up to it. The database sums
- * the steps per (sampling rate, noise); only those sums cross the wire, never the rounds.
- */
-export async function epsilonUpTo(
-  ex: Executor,
-  points: ReadonlyArray<{ runId: string; index: number; delta: number }>,
-): Promise<Map<string, number>> {
-  const key = (runId: string, index: number) => `${runId}:${index}`
-  const out = new Map<string, number>()
-  if (points.length === 0) return out
-  const wanted = JSON.stringify(points.map((p) => ({ run_id: p.runId, idx: p.index })))
-  type SumRow = {
-    run_id: string
-    idx: number
-    sample_rate: number
-    noise_multiplier: number
-    steps: number
-  }
-  const result = (await ex.execute(sql`
-    select p.run_id, p.idx, r.sample_rate, r.noise_multiplier, sum(r.steps)::int as steps
-    from jsonb_to_recordset(${wanted}::jsonb) as p(run_id uuid, idx int)
-    join ${trainingRounds} r on r.run_id = p.run_id and r.round_index <= p.idx
-    group by p.run_id, p.idx, r.sample_rate, r.noise_multiplier`)) as unknown as { rows: SumRow[] }
-  const groups = new Map<string, RdpGroup[]>()
-  for (const row of result.rows) {
-    const at = key(row.run_id, Number(row.idx))
-    groups.set(at, [
-      ...(groups.get(at) ?? []),
-      { sampleRate: Number(row.sample_rate), noiseMultiplier: Number(row.noise_multiplier), steps: Number(row.steps) },
-    ])
-  }
-  for (const point of points)
-    out.set(
-      key(point.runId, point.index),
-      finite(epsilonOf(groups.get(key(point.runId, point.index)) ?? [], point.delta).epsilon),
-    )
-  return out
-}
-
-/** The newest rounds across runs, with the epsilon of their run after each (by index). */
+/** The newest rounds across runs, each with the epsilon stored when it was recorded. */
 export async function latestRounds(ex: Executor, limit: number) {
   const recent = await ex
-    .select({ round: trainingRounds, runName: trainingRuns.name, delta: trainingRuns.delta })
+    .select({ round: trainingRounds, runName: trainingRuns.name })
     .from(trainingRounds)
     .innerJoin(trainingRuns, eq(trainingRuns.id, trainingRounds.runId))
     .orderBy(desc(trainingRounds.receivedAt))
     .limit(limit)
-  const epsilons = await epsilonUpTo(
-    ex,
-    recent.map(({ round, delta }) => ({ runId: round.runId, index: round.index, delta })),
-  )
-  return recent.map(({ round, runName }) => ({
-    run: { id: round.runId, name: runName },
-    round: toRound(round, epsilons.get(`${round.runId}:${round.index}`) ?? 0),
-  }))
+  return recent.map(({ round, runName }) => ({ run: { id: round.runId, name: runName }, round: toRound(round) }))
 }

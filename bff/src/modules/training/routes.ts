@@ -2,6 +2,7 @@ import {
   createTrainingAgentKeyRoute,
   createTrainingRunRoute,
   failTrainingRunRoute,
+  getTrainingRoundSeriesRoute,
   getTrainingRunRoute,
   listTrainingRoundsRoute,
   listTrainingRunsRoute,
@@ -44,7 +45,12 @@ export function createTrainingRoutes({
   app.register(failTrainingRunRoute, async (c) =>
     c.json(await training.failRun(auditContextOf(c), c.req.valid('param').runId, c.req.valid('json')), 200),
   )
-  app.register(listTrainingRoundsRoute, async (c) => c.json(await training.listRounds(c.req.valid('param').runId), 200))
+  app.register(listTrainingRoundsRoute, async (c) =>
+    c.json(await training.listRounds(c.req.valid('param').runId, c.req.valid('query')), 200),
+  )
+  app.register(getTrainingRoundSeriesRoute, async (c) =>
+    c.json(await training.roundSeries(c.req.valid('param').runId, c.req.valid('query')), 200),
+  )
   app.register(reportTrainingRoundRoute, async (c) => {
     const receipt = await training.reportRound(auditContextOf(c), c.req.valid('param').runId, c.req.valid('json'))
     return receipt.replayed ? c.json(receipt, 200) : c.json(receipt, 201)

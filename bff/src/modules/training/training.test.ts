@@ -188,22 +188,30 @@ function suite(
       )
       expect(rounds.items.map((r) => r.index)).toEqual([0, 2, 3])
       expect(rounds.gaps).toEqual([{ from: 1, to: 1 }])
-      const eps = rounds.items.map((r) => r.epsilonAfter)
-      expect(eps[0]).toBeLessThan(eps[1]!)
-      expect(eps[1]).toBeLessThan(eps[2]!)
-      // A late round's epsilon counts the rounds up to its index, as the list does, not the run's total.
-      expect(lateReceipt.round.epsilonAfter).toBeCloseTo(eps[1]!, 12)
-      expect(lateReceipt.run.epsilonSpent).toBeCloseTo(eps[2]!, 12)
+      const [after0, after2, after3] = rounds.items.map((r) => r.epsilonAfter) as [number, number, number]
+      // Each round's epsilon is the run's once it was recorded: received 0, 3, then 2 (late), so
+      // round 2's counts round 3 too, and equals the run's total, in the receipt as in the list.
+      expect(after0).toBeLessThan(after3)
+      expect(after3).toBeLessThan(after2)
+      expect(lateReceipt.round.epsilonAfter).toBe(after2)
+      expect(lateReceipt.run.epsilonSpent).toBe(after2)
       const overview = await json<{
         latestRounds: Array<{ run: { id: string }; round: { index: number; epsilonAfter: number } }>
       }>(await h.request('GET', '/api/v1/training/overview', viewer))
       const latest = overview.latestRounds.filter((r) => r.run.id === run.id)
-      expect(latest.map((r) => [r.round.index, r.round.epsilonAfter])).toEqual(
-        [2, 3, 0].map((index) => [index, rounds.items.find((r) => r.index === index)!.epsilonAfter]),
+      expect(latest.map((r) => [r.round.index, r.round.epsilonAfter])).toEqual([
+        [2, after2],
+        [3, after3],
+        [0, after0],
+      ])
+      // A replay answers what the first report was told.
+      const replayedLate = await json<Receipt & { round: { epsilonAfter: number } }>(
+        await report(run.id, secret, round(2, { noiseMultiplier: 1.5 })),
       )
+      expect(replayedLate).toMatchObject({ replayed: true, round: { epsilonAfter: after2 } })
       const detail = await json<RunBody>(await h.request('GET', `/api/v1/training/runs/${run.id}`, viewer))
       expect(detail).toMatchObject({ roundsRecorded: 3, missingRounds: 1 })
-      expect(detail.epsilonSpent).toBeCloseTo(eps[2]!, 10)
+      expect(detail.epsilonSpent).toBe(after2)
 
       // A preview costs nothing.
       const preview = await h.request('POST', `/api/v1/training/runs/${run.id}/rounds/preview`, {
@@ -283,6 +291,7 @@ function suite(
       const cases: Array<[string, string, unknown]> = [
         ['GET', `/api/v1/training/runs/${missing}`, undefined],
         ['GET', `/api/v1/training/runs/${missing}/rounds`, undefined],
+        ['GET', `/api/v1/training/runs/${missing}/rounds/series`, undefined],
         ['POST', `/api/v1/training/runs/${missing}/stop`, {}],
         ['POST', `/api/v1/training/runs/${missing}/fail`, { reason: 'x' }],
         ['POST', `/api/v1/training/runs/${missing}/rounds`, round(0)],

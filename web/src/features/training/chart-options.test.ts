@@ -1,44 +1,44 @@
-import type { Round } from '@tg/contracts'
-import { computeEpsilon, RdpAccountant } from '@tg/contracts/privacy'
+import type { RoundPoint, RoundSeries } from '@tg/contracts'
 import { describe, expect, it } from 'vitest'
 import { buildClientsOption, buildEpsilonOption, buildLossAccuracyOption } from './chart-options'
-import { describeClients, describeEpsilon, describeLossAccuracy } from './chart-summaries'
-import { MAX_PROJECTION_POINTS, projectEpsilon } from './projection'
+import { describeClients, describeEpsilon, describeLossAccuracy, describeSampling } from './chart-summaries'
 
-const DP = { sampleRate: 0.01, noiseMultiplier: 1.1, delta: 1e-5, epsilonBudget: 3 }
-const RUN = { state: 'running' as const, plannedRounds: 10, stepsPerRound: 100, dp: DP }
-
-/** Rounds at the run's settings with the epsilon the server would compute after each. */
-function roundsAt(indices: number[], metrics: (i: number) => Round['metrics'] = () => ({})): Round[] {
-  const accountant = new RdpAccountant()
-  return indices.map((index) => {
-    accountant.add({ sampleRate: DP.sampleRate, noiseMultiplier: DP.noiseMultiplier, steps: RUN.stepsPerRound })
-    return {
-      index,
-      clients: 10 + index,
-      steps: RUN.stepsPerRound,
-      sampleRate: DP.sampleRate,
-      noiseMultiplier: DP.noiseMultiplier,
-      clippingNorm: 1,
-      metrics: metrics(index),
-      startedAt: '2026-11-23T12:00:00.000Z',
-      endedAt: '2026-11-23T12:01:00.000Z',
-      receivedAt: '2026-11-23T12:01:01.000Z',
-      reportedBy: 'agent',
-      epsilonAfter: accountant.epsilon(DP.delta).epsilon,
-    }
-  })
+const RUN = {
+  state: 'running' as const,
+  plannedRounds: 10,
+  roundsRecorded: 0,
+  epsilonSpent: 0,
+  dp: { epsilonBudget: 3 },
 }
 
-type Series = Array<{ name: string; data: Array<[number, number | null]> }>
-const seriesOf = (option: { series?: unknown }) => option.series as Series
-const dataOf = (option: { series?: unknown }, name: string) => seriesOf(option).find((s) => s.name === name)?.data
+const point = (index: number, values: Partial<RoundPoint> = {}): RoundPoint => ({
+  index,
+  clients: 10 + index,
+  epsilonAfter: 0.1 * (index + 1),
+  loss: null,
+  accuracy: null,
+  ...values,
+})
+
+/** A series as the server sends it: `points` sampled every `stride` (and the latest). */
+function seriesOf(points: RoundPoint[], extra: Partial<RoundSeries> = {}): RoundSeries {
+  const lastRoundIndex = points.at(-1)?.index ?? null
+  return { stride: 1, roundsRecorded: points.length, lastRoundIndex, points, projection: [], ...extra }
+}
+
+type Data = Array<{ name: string; data: Array<[number, number | null]> }>
+const dataOf = (option: { series?: unknown }, name: string) =>
+  (option.series as Data).find((s) => s.name === name)?.data
 
 describe('loss and accuracy chart', () => {
   it('plots loss and accuracy in percent by round, and breaks the lines where rounds are missing', () => {
-    const metrics = (i: number): Round['metrics'] => (i === 1 ? { loss: 0.9 } : { loss: 1 - i / 10, accuracy: i / 10 })
-    const rounds = roundsAt([2, 0, 1, 5], metrics)
-    const option = buildLossAccuracyOption(rounds)
+    const series = seriesOf([
+      point(0, { loss: 1, accuracy: 0 }),
+      point(1, { loss: 0.9 }),
+      point(2, { loss: 0.8, accuracy: 0.2 }),
+      point(5, { loss: 0.5, accuracy: 0.5 }),
+    ])
+    const option = buildLossAccuracyOption(series)
     expect(dataOf(option, 'Loss')).toEqual([
       [0, 1],
       [1, 0.9],
@@ -53,19 +53,46 @@ describe('loss and accuracy chart', () => {
       [3, null],
       [5, 50],
     ])
-    expect(describeLossAccuracy(rounds)).toBe(
+    expect(describeLossAccuracy(series)).toBe(
       'Loss and accuracy per round, 4 rounds reported. Latest, round 5: loss 0.5, accuracy 50%.',
     )
-    expect(describeLossAccuracy([])).toBe('Loss and accuracy per round: no round reported yet.')
+    expect(describeLossAccuracy(seriesOf([]))).toBe('Loss and accuracy per round: no round reported yet.')
+  })
+
+  it('breaks a sampled line only where a sampled round is missing, and says what it samples', () => {
+    // Every 100th of 1,000 rounds and the latest (999); 300 was not reported.
+    const indices = [0, 100, 200, 400, 500, 600, 700, 800, 900, 999]
+    const series = seriesOf(
+      indices.map((i) => point(i, { loss: 1 / (i + 1) })),
+      { stride: 100, roundsRecorded: 999 },
+    )
+    const xs = dataOf(buildLossAccuracyOption(series), 'Loss')!.map(([x, y]) => (y === null ? `${x}:gap` : x))
+    expect(xs).toEqual([0, 100, 200, '201:gap', 400, 500, 600, 700, 800, 900, 999])
+    expect(describeSampling(series)).toBe(
+      'A sample of 10 rounds: every 100th round index from 0 and the latest, of 999 rounds reported. The table lists every round.',
+    )
+    expect(describeLossAccuracy(series)).toContain('999 rounds reported, every 100th shown. Latest, round 999:')
+    expect(describeSampling(seriesOf([point(0), point(1)]))).toBe('Every reported round: 2 rounds.')
+    expect(describeSampling(seriesOf([]))).toBe('No round reported yet.')
+    expect(describeSampling(seriesOf([point(0)], { stride: 22, roundsRecorded: 5000 }))).toContain('every 22nd')
   })
 })
 
 describe('epsilon chart', () => {
-  it('plots epsilon after each round and the budget across the planned rounds', () => {
-    const rounds = roundsAt([0, 1, 2])
-    const option = buildEpsilonOption(rounds, RUN)
-    expect(dataOf(option, 'Epsilon spent')?.map(([x]) => x)).toEqual([0, 1, 2])
-    expect(dataOf(option, 'Epsilon spent')?.[2]?.[1]).toBe(rounds[2]!.epsilonAfter)
+  it('plots epsilon after each round, the server projection and the budget across the planned rounds', () => {
+    const projection: Array<[number, number]> = [
+      [2, 0.3],
+      [5, 0.6],
+      [9, 1],
+    ]
+    const series = seriesOf([point(0), point(1), point(2)], { projection })
+    const option = buildEpsilonOption(series, RUN)
+    expect(dataOf(option, 'Epsilon spent')).toEqual([
+      [0, 0.1],
+      [1, 0.2],
+      [2, 0.30000000000000004],
+    ])
+    expect(dataOf(option, 'Projection')).toEqual(projection)
     expect(dataOf(option, 'Budget')).toEqual([
       [0, 3],
       [9, 3],
@@ -73,62 +100,33 @@ describe('epsilon chart', () => {
     expect(option.xAxis).toMatchObject({ min: 0, max: 9 })
   })
 
-  it('projects from the last reported round to the last planned one at the declared settings', () => {
-    const rounds = roundsAt([0, 1, 2])
-    const projection = dataOf(buildEpsilonOption(rounds, RUN), 'Projection')!
-    expect(projection[0]).toEqual([2, rounds[2]!.epsilonAfter])
-    expect(projection.map(([x]) => x)).toEqual([2, 3, 4, 5, 6, 7, 8, 9])
-    // The last point is the epsilon of all ten planned rounds, as the server's projectedEpsilon.
-    const planned = computeEpsilon({ sampleRate: 0.01, noiseMultiplier: 1.1, steps: 1000, delta: 1e-5 }).epsilon
-    expect(projection.at(-1)?.[1]).toBeCloseTo(planned, 12)
-    const ys = projection.map(([, y]) => y as number)
-    expect(ys.every((y, k) => k === 0 || y > ys[k - 1]!)).toBe(true)
-  })
-
-  it('counts missing rounds as still to come, and draws no projection for a run that ended', () => {
-    const rounds = roundsAt([0, 3])
-    const projection = projectEpsilon(rounds, RUN)
-    expect(projection[1]).toEqual([4, expect.any(Number)])
-    const planned = computeEpsilon({ sampleRate: 0.01, noiseMultiplier: 1.1, steps: 1000, delta: 1e-5 }).epsilon
-    expect(projection.at(-1)?.[1]).toBeCloseTo(planned, 12)
-    expect(projectEpsilon(rounds, { ...RUN, state: 'budget_exhausted' })).toEqual([])
-    expect(projectEpsilon(roundsAt([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]), RUN)).toEqual([])
-  })
-
-  it('keeps a projection over many planned rounds to a bounded number of points', () => {
-    const projection = projectEpsilon([], { ...RUN, plannedRounds: 100_000, stepsPerRound: 1 })
-    expect(projection.length).toBeLessThanOrEqual(MAX_PROJECTION_POINTS)
-    expect(projection[0]?.[0]).toBe(0)
-    expect(projection.at(-1)?.[0]).toBe(99_999)
-  })
-
-  it('summarises the latest epsilon, its share of the budget, the projection and exhaustion', () => {
-    const rounds = roundsAt([0, 1])
-    const latest = rounds[1]!.epsilonAfter
-    const summary = describeEpsilon(rounds, RUN)
-    expect(summary).toContain('Epsilon per round against the budget of 3: after round 1, epsilon')
-    expect(summary).toContain(`(${Math.round((latest / 3) * 100)}% of the budget)`)
-    expect(summary).toContain('Projected at the 10 planned rounds: epsilon')
-    const ended = describeEpsilon(rounds, { ...RUN, state: 'budget_exhausted' })
+  it('summarises the epsilon spent, its share of the budget, the projection and exhaustion', () => {
+    const series = seriesOf([point(0), point(1)], { projection: [[9, 2.5]] })
+    const run = { ...RUN, roundsRecorded: 2, epsilonSpent: 0.75 }
+    expect(describeEpsilon(series, run)).toBe(
+      'Epsilon per round against the budget of 3: epsilon 0.75 spent over 2 rounds (25% of the budget). Projected at the 10 planned rounds: epsilon 2.5.',
+    )
+    const ended = describeEpsilon({ ...series, projection: [] }, { ...run, state: 'budget_exhausted' })
     expect(ended).not.toContain('Projected')
     expect(ended).toContain('The budget is exhausted')
+    expect(describeEpsilon(seriesOf([]), RUN)).toContain('no round reported yet.')
   })
 })
 
 describe('clients chart', () => {
   it('plots participating clients per round as bars', () => {
-    const rounds = roundsAt([0, 1, 3])
-    const option = buildClientsOption(rounds)
-    expect(seriesOf(option)[0]).toMatchObject({ type: 'bar' })
+    const series = seriesOf([point(0), point(1), point(3)])
+    const option = buildClientsOption(series)
+    expect((option.series as Data)[0]).toMatchObject({ type: 'bar' })
     expect(dataOf(option, 'Clients')).toEqual([
       [0, 10],
       [1, 11],
       [2, null],
       [3, 13],
     ])
-    expect(describeClients(rounds)).toBe(
+    expect(describeClients(series)).toBe(
       'Participating clients per round, 3 rounds reported. Latest, round 3: 13 clients.',
     )
-    expect(describeClients([])).toBe('Participating clients per round: no round reported yet.')
+    expect(describeClients(seriesOf([]))).toBe('Participating clients per round: no round reported yet.')
   })
 })

@@ -1,28 +1,27 @@
-// Pure ECharts options for a run's charts, from its rounds (in any order) and the run itself.
-// x is the round index on a value axis; a round that was not reported breaks the line (null).
-import type { Round, Run } from '@tg/contracts'
+// Pure ECharts options for a run's charts, from the server's bounded series of its rounds (every
+// stride-th round index and the latest one, see RoundSeries) and the run itself. x is the round
+// index on a value axis; a sampled round that was not reported breaks the line (null).
+import type { RoundPoint, RoundSeries, Run } from '@tg/contracts'
 import type { ChartOption } from '@/shared/charts/echarts'
-import { projectEpsilon } from './projection'
 
 type Point = [number, number | null]
-type EpsilonRun = Parameters<typeof projectEpsilon>[1] & { dp: Pick<Run['dp'], 'epsilonBudget'> }
+type Sampled = Pick<RoundSeries, 'points' | 'stride'>
+type EpsilonRun = Pick<Run, 'plannedRounds'> & { dp: Pick<Run['dp'], 'epsilonBudget'> }
 
 const GRID = { left: 56, right: 56, top: 56, bottom: 40, containLabel: false }
 const TOOLTIP = { trigger: 'axis' as const }
+/** Symbols on each point only while there are few. */
+const showSymbols = (series: Sampled) => series.points.length < 60
 
-export function byIndex<R extends Pick<Round, 'index'>>(rounds: readonly R[]): R[] {
-  return [...rounds].sort((a, b) => a.index - b.index)
-}
-
-/** One point per round, with a break (null) where rounds are missing. */
-function pointsOf<R extends Pick<Round, 'index'>>(rounds: readonly R[], value: (round: R) => number | null): Point[] {
+/** One point per sampled round, with a break (null) where a sampled round is missing. */
+function pointsOf(series: Sampled, value: (point: RoundPoint) => number | null): Point[] {
   const points: Point[] = []
   let previous: number | null = null
-  for (const round of byIndex(rounds)) {
-    if (previous !== null && round.index > previous + 1) points.push([previous + 1, null])
-    const y = value(round)
-    points.push([round.index, y !== null && Number.isFinite(y) ? y : null])
-    previous = round.index
+  for (const point of series.points) {
+    if (previous !== null && point.index > previous + series.stride) points.push([previous + 1, null])
+    const y = value(point)
+    points.push([point.index, y !== null && Number.isFinite(y) ? y : null])
+    previous = point.index
   }
   return points
 }
@@ -37,8 +36,8 @@ const roundAxis = (max?: number) => ({
   ...(max !== undefined ? { max } : {}),
 })
 
-/** Loss (left axis) and accuracy in percent (right axis) per round. */
-export function buildLossAccuracyOption(rounds: readonly Round[]): ChartOption {
+/** Loss (left axis) and accuracy in percent (right axis) per sampled round. */
+export function buildLossAccuracyOption(series: Sampled): ChartOption {
   return {
     grid: GRID,
     tooltip: TOOLTIP,
@@ -53,27 +52,26 @@ export function buildLossAccuracyOption(rounds: readonly Round[]): ChartOption {
         name: 'Loss',
         type: 'line',
         yAxisIndex: 0,
-        showSymbol: rounds.length < 60,
-        data: pointsOf(rounds, (r) => r.metrics.loss ?? null),
+        showSymbol: showSymbols(series),
+        data: pointsOf(series, (p) => p.loss),
       },
       {
         name: 'Accuracy',
         type: 'line',
         yAxisIndex: 1,
-        showSymbol: rounds.length < 60,
-        data: pointsOf(rounds, (r) => (typeof r.metrics.accuracy === 'number' ? r.metrics.accuracy * 100 : null)),
+        showSymbol: showSymbols(series),
+        data: pointsOf(series, (p) => (p.accuracy === null ? null : p.accuracy * 100)),
       },
     ],
   }
 }
 
 /**
- * Epsilon after each round, the budget as a flat line over the planned rounds, and (while the
- * run takes rounds) the projection to the last planned round at the declared settings.
+ * Epsilon after each sampled round, the budget as a flat line over the planned rounds, and (while
+ * the run takes rounds) the server's projection to the last planned round at the declared settings.
  */
-export function buildEpsilonOption(rounds: readonly Round[], run: EpsilonRun): ChartOption {
+export function buildEpsilonOption(series: Sampled & Pick<RoundSeries, 'projection'>, run: EpsilonRun): ChartOption {
   const lastPlanned = Math.max(0, run.plannedRounds - 1)
-  const projection = projectEpsilon(rounds, run).map(([x, y]): Point => [x, Number.isFinite(y) ? y : null])
   return {
     grid: GRID,
     tooltip: TOOLTIP,
@@ -84,15 +82,15 @@ export function buildEpsilonOption(rounds: readonly Round[], run: EpsilonRun): C
       {
         name: 'Epsilon spent',
         type: 'line',
-        showSymbol: rounds.length < 60,
-        data: pointsOf(rounds, (r) => r.epsilonAfter),
+        showSymbol: showSymbols(series),
+        data: pointsOf(series, (p) => p.epsilonAfter),
       },
       {
         name: 'Projection',
         type: 'line',
         showSymbol: false,
         lineStyle: { type: 'dashed' },
-        data: projection,
+        data: series.projection,
       },
       {
         name: 'Budget',
@@ -108,13 +106,13 @@ export function buildEpsilonOption(rounds: readonly Round[], run: EpsilonRun): C
   }
 }
 
-/** Participating clients per round, as bars. */
-export function buildClientsOption(rounds: readonly Round[]): ChartOption {
+/** Participating clients per sampled round, as bars. */
+export function buildClientsOption(series: Sampled): ChartOption {
   return {
     grid: GRID,
     tooltip: TOOLTIP,
     xAxis: roundAxis(),
     yAxis: { type: 'value', name: 'Clients', minInterval: 1, min: 0 },
-    series: [{ name: 'Clients', type: 'bar', barMaxWidth: 24, data: pointsOf(rounds, (r) => r.clients) }],
+    series: [{ name: 'Clients', type: 'bar', barMaxWidth: 24, data: pointsOf(series, (p) => p.clients) }],
   }
 }

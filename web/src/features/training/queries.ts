@@ -2,6 +2,7 @@ import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import {
   createTrainingAgentKeyRoute,
   createTrainingRunRoute,
+  getTrainingRoundSeriesRoute,
   getTrainingRunRoute,
   listTrainingRoundsRoute,
   listTrainingRunsRoute,
@@ -21,8 +22,16 @@ export const trainingKeys = {
   runLists: () => [...RUNS, 'list'] as const,
   runList: (filters: RunFilters) => [...RUNS, 'list', filters] as const,
   run: (runId: string) => [...RUNS, 'detail', runId] as const,
+  /** Every page and the series of a run's rounds (what a new round makes stale). */
   rounds: (runId: string) => [...RUNS, 'rounds', runId] as const,
+  roundPage: (runId: string, cursor: string | undefined) => [...RUNS, 'rounds', runId, 'page', cursor ?? null] as const,
+  roundSeries: (runId: string) => [...RUNS, 'rounds', runId, 'series'] as const,
 }
+
+/** Rounds per page of the run's table, newest first. */
+export const ROUND_PAGE_SIZE = 50
+/** At most this many sampled rounds in the run's charts, whatever the run's length. */
+export const SERIES_POINTS = 400
 
 export const runListQuery = (filters: RunFilters) =>
   queryOptions({
@@ -37,10 +46,27 @@ export const runQuery = (runId: string) =>
     queryFn: ({ signal }) => api.request(getTrainingRunRoute, { params: { path: { runId } }, signal }),
   })
 
-export const roundsQuery = (runId: string) =>
+export const roundPageQuery = (runId: string, cursor: string | undefined) =>
   queryOptions({
-    queryKey: trainingKeys.rounds(runId),
-    queryFn: ({ signal }) => api.request(listTrainingRoundsRoute, { params: { path: { runId } }, signal }),
+    queryKey: trainingKeys.roundPage(runId, cursor),
+    queryFn: ({ signal }) =>
+      api.request(listTrainingRoundsRoute, {
+        params: {
+          path: { runId },
+          query: { order: 'desc', limit: ROUND_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) },
+        },
+        signal,
+      }),
+  })
+
+export const roundSeriesQuery = (runId: string) =>
+  queryOptions({
+    queryKey: trainingKeys.roundSeries(runId),
+    queryFn: ({ signal }) =>
+      api.request(getTrainingRoundSeriesRoute, {
+        params: { path: { runId }, query: { points: SERIES_POINTS } },
+        signal,
+      }),
   })
 
 export function useCreateRunMutation() {

@@ -22,6 +22,16 @@ describe('rounds table rows', () => {
     ])
   })
 
+  it('orders a newest-first page from the highest index down', () => {
+    const rows = roundRowsOf({ items: [round(9), round(4), round(3)], gaps: [{ from: 5, to: 8 }] }, 'desc')
+    expect(rows.map((row) => (row.kind === 'round' ? row.round.index : `${row.from}-${row.to}`))).toEqual([
+      9,
+      '5-8',
+      4,
+      3,
+    ])
+  })
+
   it('says which rounds were not reported', () => {
     expect(describeGap(5, 7)).toBe('Rounds 5–7 not reported')
     expect(describeGap(4, 4)).toBe('Round 4 not reported')

@@ -1,0 +1,23 @@
+import { FINAL_RUN_STATES } from '@tg/contracts'
+import type { RunState, TrainingEvent } from '@tg/contracts'
+import type { Db, Executor } from '../../db/client'
+import type { EventBus } from '../../lib/events'
+import { notFound } from '../../lib/errors'
+import type { AuditLog } from '../audit/record'
+import { findRunRow } from './repo'
+
+export const TRAINING_CHANNEL = 'tg_training'
+
+/** What the training use cases need, passed explicitly. */
+export type TrainingDeps = { db: Db; audit: AuditLog; events: EventBus; hashSecret: (s: string) => string }
+
+export const publish = (deps: TrainingDeps, tx: Executor, event: TrainingEvent) =>
+  deps.events.publish(tx, TRAINING_CHANNEL, event)
+
+export async function requireRun(ex: Executor, runId: string, forUpdate = false) {
+  const row = await findRunRow(ex, runId, forUpdate)
+  if (!row) throw notFound('Training run')
+  return row
+}
+
+export const isFinal = (state: RunState) => FINAL_RUN_STATES.includes(state)
