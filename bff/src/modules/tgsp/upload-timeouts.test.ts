@@ -121,13 +121,21 @@ describe('the scheduled sweep of unfinished uploads', () => {
     writeFileSync(join(dir, 'live.part'), new Uint8Array(10))
 
     const stop = h.services.tgsp.startSweeper()
+    const sweptLine = () =>
+      h.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => 'removed' in l)
     try {
-      await vi.waitFor(() => expect(incomingFiles(h.blobDir)).toEqual(['live.part']), { timeout: 10_000 })
+      // The file goes first and the line is written after the pass: wait for both.
+      await vi.waitFor(
+        () => {
+          expect(incomingFiles(h.blobDir)).toEqual(['live.part'])
+          expect(sweptLine()).toBeDefined()
+        },
+        { timeout: 10_000 },
+      )
     } finally {
       stop()
     }
-    const line = h.logs.lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => 'removed' in l)
-    expect(line).toMatchObject({
+    expect(sweptLine()).toMatchObject({
       level: 'info',
       removed: [{ name: 'crashed.part', bytes: 4096, idleSeconds: expect.any(Number) }],
     })
