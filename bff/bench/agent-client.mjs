@@ -5,6 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads'
 
 const { mode, url, headers, runId, rounds, pauseMs } = workerData
 
+/** Wall-clock milliseconds, comparable between threads (each has its own performance.timeOrigin). */
+const now = () => performance.timeOrigin + performance.now()
+
 async function timed(path, init) {
   const started = performance.now()
   const res = await fetch(`${url}${path}`, init)
@@ -30,7 +33,9 @@ function roundOf(index) {
 
 async function agent() {
   const times = []
-  for (let index = 0; index < rounds; index++)
+  const at = []
+  for (let index = 0; index < rounds; index++) {
+    at.push(now())
     times.push(
       await timed(`/api/v1/training/runs/${runId}/rounds`, {
         method: 'POST',
@@ -38,7 +43,8 @@ async function agent() {
         body: JSON.stringify(roundOf(index)),
       }),
     )
-  return times
+  }
+  return { times, at, failures: 0 }
 }
 
 /** Asks /healthz until told to stop; a failed request is counted, not retried or timed. */
@@ -46,16 +52,19 @@ async function health() {
   let isStopped = false
   parentPort.once('message', () => (isStopped = true))
   const times = []
+  const at = []
   let failures = 0
   while (!isStopped) {
     try {
+      const started = now()
       times.push(await timed('/healthz', {}))
+      at.push(started)
     } catch {
       failures++
     }
     await new Promise((resolve) => setTimeout(resolve, pauseMs))
   }
-  return { times, failures }
+  return { times, at, failures }
 }
 
-parentPort.postMessage(mode === 'agent' ? { times: await agent(), failures: 0 } : await health())
+parentPort.postMessage(mode === 'agent' ? await agent() : await health())

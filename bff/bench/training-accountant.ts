@@ -27,7 +27,7 @@ type ClientData = { mode: 'agent' | 'health'; url: string; headers: Record<strin
 
 function startClient(data: ClientData & { rounds?: number; pauseMs?: number }) {
   const worker = new Worker(new URL('./agent-client.mjs', import.meta.url), { workerData: data })
-  const done = new Promise<{ times: number[]; failures: number }>((resolve, reject) => {
+  const done = new Promise<{ times: number[]; at: number[]; failures: number }>((resolve, reject) => {
     worker.once('message', resolve)
     worker.once('error', reject)
   })
@@ -95,9 +95,9 @@ export async function runTrainingAccountantBench() {
       runId,
       rounds: ROUNDS,
     })
-    const reports = (await agent.done).times
+    const { times: reports, at: reportedAt } = await agent.done
     health.stop()
-    const { times: busy, failures } = await health.done
+    const { times: busy, at: askedAt, failures } = await health.done
     const first = stats(reports.slice(0, WINDOW))
     const last = stats(reports.slice(-WINDOW))
     console.log(line(`report, first ${WINDOW} rounds`, first))
@@ -113,6 +113,16 @@ export async function runTrainingAccountantBench() {
       console.log(`  /healthz requests that failed: ${idle.failures} idle, ${failures} busy`)
     console.log(
       `  ratio busy/idle: median ${(loaded.median / calm.median).toFixed(2)}, p95 ${(loaded.p95 / calm.p95).toFixed(2)}`,
+    )
+    // Flat over the run: /healthz asked while the first rounds were reported against the last ones.
+    const firstEnd = reportedAt[WINDOW] ?? Infinity
+    const lastStart = reportedAt[reportedAt.length - WINDOW] ?? 0
+    const early = stats(busy.filter((_, i) => (askedAt[i] ?? 0) < firstEnd))
+    const late = stats(busy.filter((_, i) => (askedAt[i] ?? 0) >= lastStart))
+    console.log(line(`/healthz during the first ${WINDOW} rounds`, early))
+    console.log(line(`/healthz during the last ${WINDOW} rounds`, late))
+    console.log(
+      `  ratio last/first: median ${(late.median / early.median).toFixed(2)}, p95 ${(late.p95 / early.p95).toFixed(2)}`,
     )
     console.log(`  took ${((performance.now() - started) / 1000).toFixed(0)} s`)
   } finally {
