@@ -15,6 +15,16 @@ export type ConsoleServer = {
   stop: () => Promise<void>
 }
 
+/** What a test's fixture sees of a server: its url, its whole output, and whether it ended by itself. */
+export type ServerReport = { url: string; output: () => string; hasExited: () => boolean }
+
+/** Servers of this worker that a test may still be using: started and not stopped by stop(). */
+const running = new Set<ServerReport>()
+
+export function runningConsoleServers(): ServerReport[] {
+  return [...running]
+}
+
 /**
  * Starts the real BFF (`bff/src/main.ts`, serving the built console from web/dist) on a free
  * port with a fresh data directory, exactly as the README's start command does.
@@ -26,9 +36,16 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', TG_DATA_DIR: dataDir, TG_LOG_LEVEL: 'info', ...env },
   })
   let output = ''
+  let isStopping = false
   child.stdout.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-  const exited = new Promise<void>((res) => child.once('exit', () => res()))
+  const exited = new Promise<void>((res) =>
+    child.once('exit', (code, signal) => {
+      // A server that ends while its test still uses it is the first thing a failure should name.
+      if (!isStopping) output += `\n[e2e] the console server exited unexpectedly: code ${code}, signal ${signal}\n`
+      res()
+    }),
+  )
 
   const deadline = Date.now() + 60_000
   let url: string | undefined
@@ -41,13 +58,21 @@ export async function startConsoleServer(env: Record<string, string> = {}): Prom
   // The setup link follows the listening line when no user exists yet.
   await new Promise((r) => setTimeout(r, 300))
   const setupUrl = /"setupUrl":"([^"]+)"/.exec(output)?.[1] ?? null
+  const report: ServerReport = {
+    url,
+    output: () => output,
+    hasExited: () => child.exitCode !== null || child.signalCode !== null,
+  }
+  running.add(report)
 
   return {
     url,
     setupUrl,
     logs: () => output,
     stop: async () => {
-      if (child.exitCode === null) {
+      running.delete(report)
+      isStopping = true
+      if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM')
         await exited
       }
