@@ -16,8 +16,8 @@ afterAll(async () => {
 describe('a PostgreSQL connection that drops inside a transaction', () => {
   it.skipIf(!target)('fails that transaction as unavailable and leaves the process and the pool working', async () => {
     if (target?.kind !== 'postgres') return
-    const reported: string[] = []
-    const database = createDatabase(target, { onPoolError: (err) => reported.push(err.message) })
+    const reported: Error[] = []
+    const database = createDatabase(target, { onPoolError: (err) => reported.push(err) })
     const admin = new pg.Client({ connectionString: target.url })
     await admin.connect()
     // An 'error' event nobody listens to ends a server process; here it would reach this handler.
@@ -41,7 +41,9 @@ describe('a PostgreSQL connection that drops inside a transaction', () => {
 
       expect(isDatabaseUnavailable(failure)).toBe(true)
       expect(uncaught).toEqual([])
-      expect(reported).toContainEqual(expect.stringMatching(/terminating connection|Connection terminated/))
+      // Reported for the log, as the loss of the connection (the wording depends on the timing).
+      expect(reported.length).toBeGreaterThan(0)
+      expect(reported.filter((err) => !isDatabaseUnavailable(err))).toEqual([])
       // The broken client left the pool: the next query gets a fresh connection.
       expect(await database.ping()).toBeGreaterThanOrEqual(0)
     } finally {
