@@ -103,6 +103,25 @@ export default tseslint.config(
     },
   })),
   {
+    files: ['e2e/tests/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@playwright/test',
+              importNames: ['test', 'expect'],
+              allowTypeImports: true,
+              message:
+                "Import test and expect from e2e/support/test: a failed test then shows the console server's log.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['bff/src/cli/**/*.ts', 'bff/bench/**/*.ts', 'contracts/scripts/**/*.ts', 'scripts/**/*.mjs', 'e2e/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -55,7 +55,13 @@ function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolE
     query_timeout: timeoutMs,
     idleTimeoutMillis: 30_000,
   })
-  pool.on('error', onPoolError)
+  // pg emits 'error' on a client whose connection drops, checked out or idle, and an 'error' event
+  // without a listener ends the process. The pool listens only while a client is idle, so a
+  // connection lost inside a transaction used to end the server. Each client now has a listener
+  // for its whole life (the query in flight still rejects, and the pool drops the client on
+  // release); the pool's own 'error' event repeats an idle client's error, already reported.
+  pool.on('connect', (client) => client.on('error', onPoolError))
+  pool.on('error', () => undefined)
   const listener = createPgListener(url, timeoutMs, onPoolError)
   const db = drizzlePg(pool, { schema }) as unknown as Db
   return {

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises'
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import type { Page } from '@playwright/test'
 import { verifyBundle } from '@tg/contracts/formats/audit'
 import pg from 'pg'

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import type { Browser, Page } from '@playwright/test'
 import { ADMIN, completeSetup, createUser } from '../../support/api'
 import { REPO_ROOT, startConsoleServer } from '../../support/console-server'
@@ -25,6 +25,8 @@ function tgctl(...args: string[]) {
 const file = (name: string) => join(work, name)
 
 test.beforeAll(async () => {
+  // The server starts while tgctl builds the packages: in turn, they outlast the hook's minute on a busy machine.
+  const starting = startConsoleServer()
   work = mkdtempSync(join(tmpdir(), 'tg-e2e-tgsp-'))
   tgctl('tgsp', 'keygen', '--type', 'signing', '--out', file('publisher'))
   tgctl('tgsp', 'keygen', '--type', 'encryption', '--out', file('fleet'))
@@ -44,7 +46,7 @@ test.beforeAll(async () => {
   tampered[middle] = tampered[middle]! ^ 0x01
   writeFileSync(file('support-bot-1.1.0-tampered.tgsp'), tampered)
 
-  server = await startConsoleServer()
+  server = await starting
   const admin = await completeSetup(server.url, server.setupUrl as string)
   await createUser(server.url, admin, 'pia-publisher', ['publisher'])
   await createUser(server.url, admin, 'remy-releases', ['release-manager'])

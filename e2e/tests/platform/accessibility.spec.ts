@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import { ADMIN, completeSetup } from '../../support/api'
 import { expectNoSeriousA11yViolations } from '../../support/axe'
 import { startConsoleServer } from '../../support/console-server'

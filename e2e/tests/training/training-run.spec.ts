@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import type { Page } from '@playwright/test'
 import { computeEpsilon, noiseForEpsilon } from '@tg/contracts/privacy'
 import { ADMIN, completeSetup, createUser } from '../../support/api'
