@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import { ADMIN, completeSetup, createUser, sessionStatus, signInApi, signInStatus } from '../../support/api'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'

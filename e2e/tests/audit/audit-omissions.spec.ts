@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test'
+import { expect, test } from '../../support/test'
 import type { Page } from '@playwright/test'
 import pg from 'pg'
 import { ADMIN, completeSetup, createApiKey, createUser } from '../../support/api'
