@@ -172,11 +172,30 @@ describe('a forged pagination cursor is 422 naming the cursor, never 500', () =>
     )
   })
 
+  // Routes under a resource page within a real one (a run's rounds), so that the first page is 200.
+  const existing: Record<string, string> = {}
+  beforeAll(async () => {
+    const run = await h.request('POST', '/api/v1/training/runs', {
+      ...(await h.userSession('input-run-maker', ['operator'])),
+      body: {
+        name: 'cursor walk',
+        baseModel: 'm',
+        adapter: {},
+        plannedRounds: 2,
+        stepsPerRound: 1,
+        dp: { noiseMultiplier: 1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 10 },
+      },
+    })
+    expect(run.status).toBe(201)
+    existing.runId = ((await run.json()) as { id: string }).id
+  })
+
   it.each(pagedRoutes.map((r) => [r.operationId, r] as const))('%s', async (_id, route) => {
-    const first = await h.request('GET', `${withParams(route)}?limit=1`, callerOf(route))
+    const path = withParams(route, existing)
+    const first = await h.request('GET', `${path}?limit=1`, callerOf(route))
     expect(first.status).toBe(200)
     for (const cursor of FORGED) {
-      const res = await h.request('GET', `${withParams(route)}?cursor=${encodeURIComponent(cursor)}`, callerOf(route))
+      const res = await h.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}`, callerOf(route))
       await expectIssue(res, 'cursor', /./)
     }
   })

@@ -80,7 +80,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         [many, 'At most 64 metrics'],
         [Object.fromEntries(Array.from({ length: 65 }, (_, i) => [`m${i}`, i])), 'At most 64 metrics'],
         [{ ['k'.repeat(65)]: 1 }, 'Metric names are 1 to 64 characters'],
-        [{ 'bad\u0000key': 1 }, 'Metric names are 1 to 64 characters'],
+        [{ 'bad\u0000key': 1 }, 'NUL characters (U+0000) are not allowed'],
         [{ 'with space': 1 }, 'Metric names are 1 to 64 characters'],
         [{ f1: '0.5' }, ''],
       ]
