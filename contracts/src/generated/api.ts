@@ -952,7 +952,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
@@ -1958,7 +1958,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2616,7 +2616,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -2741,7 +2741,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3210,7 +3210,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3715,7 +3715,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4367,7 +4367,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4479,7 +4479,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4668,7 +4668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5055,7 +5055,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5180,7 +5180,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5448,7 +5448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5573,7 +5573,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5922,7 +5922,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6132,7 +6132,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6257,7 +6257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6483,7 +6483,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6812,7 +6812,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
             409: {
                 headers: {
                     [name: string]: unknown;
