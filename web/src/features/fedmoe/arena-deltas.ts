@@ -1,0 +1,31 @@
+// How the arena presents a delta against the baseline: the signed value, both sample counts, and
+// a visible mark when it rests on few samples or is within the noise, as the server judged it.
+
+/** Below this many samples on either side a delta is marked "few samples" (the server's rule too). */
+export const FEW_SAMPLES = 30
+
+export type ArenaDelta = { delta: number; baselineSamples: number; samples: number; significant: boolean }
+export type DeltaMark = 'baseline' | 'missing' | 'few-samples' | 'not-significant' | 'significant'
+
+const SIGNED = new Intl.NumberFormat('en', { maximumSignificantDigits: 3, signDisplay: 'exceptZero' })
+
+/** The mark of a delta: the baseline itself, no value, few samples, not significant, or significant. */
+export function deltaMarkOf(delta: ArenaDelta | null, isBaseline: boolean): DeltaMark {
+  if (isBaseline) return 'baseline'
+  if (delta === null) return 'missing'
+  if (Math.min(delta.samples, delta.baselineSamples) < FEW_SAMPLES) return 'few-samples'
+  return delta.significant ? 'significant' : 'not-significant'
+}
+
+export const DELTA_MARK_LABELS: Record<DeltaMark, string> = {
+  baseline: 'baseline',
+  missing: 'no value',
+  'few-samples': 'few samples',
+  'not-significant': 'not significant',
+  significant: 'significant',
+}
+
+/** "+0.042", "−0.1", "0". */
+export function formatDelta(delta: number): string {
+  return SIGNED.format(delta)
+}
