@@ -26,7 +26,7 @@ export function expertFiltersOf(query: LocationQuery): ExpertFilters {
     status: oneOf(query, 'status', EXPERT_STATUSES),
     baseModel: textOf(query, 'baseModel', 80),
     q: textOf(query, 'q', 120),
-    cursor: textOf(query, 'cursor', 500),
+    cursor: textOf(query, "cursor", 200),
   }) as ExpertFilters
 }
 
@@ -38,7 +38,7 @@ export function familyStateOf(query: LocationQuery): FamilyState {
   return toLocationQuery({
     version: version && UUID.test(version) ? version : undefined,
     evidenceType: oneOf(query, 'evidenceType', EVIDENCE_TYPES),
-    evidenceCursor: textOf(query, 'evidenceCursor', 500),
+    evidenceCursor: textOf(query, "evidenceCursor", 200),
   }) as FamilyState
 }
 
@@ -98,7 +98,7 @@ export function traceStateOf(query: LocationQuery): TraceState {
     benchmark: textOf(query, 'benchmark', 120),
     filter: oneOf(query, 'filter', TRACE_FILTERS) ?? 'all',
     failuresBelow: Number.isFinite(below) && below > 0 && below <= 1 ? below : DEFAULT_FAILURES_BELOW,
-    cursor: textOf(query, 'cursor', 500),
+    cursor: textOf(query, "cursor", 200),
   }
 }
 
