@@ -1,10 +1,12 @@
 // How the arena presents a delta against the baseline: the signed value, both sample counts, and
 // a visible mark when it rests on few samples or is within the noise, as the server judged it.
 
-/** Below this many samples on either side a delta is marked "few samples" (the server's rule too). */
-export const FEW_SAMPLES = 30
+import { ARENA_MIN_SAMPLES_FOR_SIGNIFICANCE } from '@tg/contracts'
+import type { ArenaDelta } from '@tg/contracts'
 
-export type ArenaDelta = { delta: number; baselineSamples: number; samples: number; significant: boolean }
+/** Below this many samples on either side a delta is marked "few samples" (the server's rule too). */
+export const FEW_SAMPLES = ARENA_MIN_SAMPLES_FOR_SIGNIFICANCE
+
 export type DeltaMark = 'baseline' | 'missing' | 'few-samples' | 'not-significant' | 'significant'
 
 const SIGNED = new Intl.NumberFormat('en', { maximumSignificantDigits: 3, signDisplay: 'exceptZero' })

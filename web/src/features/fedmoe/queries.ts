@@ -1,31 +1,31 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import {
-  changeExpertStatusRoute,
+  changeStatusRoute,
   checkGateRoute,
   compareTracesRoute,
   compareVersionsRoute,
   createExpertRoute,
-  createExpertVersionRoute,
+  createVersionRoute,
   createIngestKeyRoute,
-  deployExpertVersionRoute,
+  deployRoute,
   getEvidenceRoute,
   getExpertRoute,
-  getExpertVersionRoute,
-  getFedmoeOverviewRoute,
+  getVersionRoute,
+  fedmoeOverviewRoute,
   getGatePolicyRoute,
   listEvidenceRoute,
-  listExpertDeploymentsRoute,
+  listDeploymentsRoute,
   listExpertsRoute,
   listPackagesRoute,
   listTracesRoute,
   metricHistoryRoute,
-  rollbackExpertRoute,
+  rollbackRoute,
   setGatePolicyRoute,
 } from '@tg/contracts'
 import type {
-  ChangeExpertStatusBody,
+  ChangeStatusBody,
   CreateExpertBody,
-  CreateExpertVersionBody,
+  CreateVersionBody,
   CreateIngestKeyBody,
   DeployExpertBody,
   RollbackExpertBody,
@@ -84,7 +84,7 @@ export const expertQuery = (expertId: string) =>
 export const versionQuery = (expertId: string, versionId: string) =>
   queryOptions({
     queryKey: fedmoeKeys.version(expertId, versionId),
-    queryFn: ({ signal }) => api.request(getExpertVersionRoute, { params: { path: { expertId, versionId } }, signal }),
+    queryFn: ({ signal }) => api.request(getVersionRoute, { params: { path: { expertId, versionId } }, signal }),
   })
 
 export const evidenceListQuery = (
@@ -106,7 +106,7 @@ export const deploymentsQuery = (expertId: string) =>
   queryOptions({
     queryKey: fedmoeKeys.deployments(expertId),
     queryFn: ({ signal }) =>
-      api.request(listExpertDeploymentsRoute, { params: { path: { expertId }, query: { limit: 50 } }, signal }),
+      api.request(listDeploymentsRoute, { params: { path: { expertId }, query: { limit: 50 } }, signal }),
   })
 
 export const gatePolicyQuery = (expertId: string) =>
@@ -174,7 +174,7 @@ export const arenaTracesQuery = (expertId: string, state: TraceState & { benchma
 export const fedmoeOverviewQuery = () =>
   queryOptions({
     queryKey: fedmoeKeys.overview(),
-    queryFn: ({ signal }) => api.request(getFedmoeOverviewRoute, { signal }),
+    queryFn: ({ signal }) => api.request(fedmoeOverviewRoute, { signal }),
   })
 
 /** Packages a version may link to: only those that passed verification (the server refuses others). */
@@ -205,8 +205,8 @@ export function useCreateExpertMutation() {
 export function useCreateVersionMutation(expertId: () => string) {
   const invalidate = useInvalidate()
   return useMutation({
-    mutationFn: (body: CreateExpertVersionBody) =>
-      api.request(createExpertVersionRoute, { params: { path: { expertId: expertId() } }, body }),
+    mutationFn: (body: CreateVersionBody) =>
+      api.request(createVersionRoute, { params: { path: { expertId: expertId() } }, body }),
     onSuccess: () => invalidate(fedmoeKeys.expert(expertId()), fedmoeKeys.expertLists(), fedmoeKeys.overview()),
   })
 }
@@ -214,8 +214,8 @@ export function useCreateVersionMutation(expertId: () => string) {
 export function useChangeStatusMutation(expertId: () => string) {
   const invalidate = useInvalidate()
   return useMutation({
-    mutationFn: ({ versionId, body }: { versionId: string; body: ChangeExpertStatusBody }) =>
-      api.request(changeExpertStatusRoute, { params: { path: { expertId: expertId(), versionId } }, body }),
+    mutationFn: ({ versionId, body }: { versionId: string; body: ChangeStatusBody }) =>
+      api.request(changeStatusRoute, { params: { path: { expertId: expertId(), versionId } }, body }),
     // A refused validation wrote the version's last gate: refresh either way.
     onSettled: () => invalidate(fedmoeKeys.expert(expertId()), fedmoeKeys.expertLists(), fedmoeKeys.overview()),
   })
@@ -234,7 +234,7 @@ export function useDeployMutation(expertId: () => string) {
   const invalidate = useInvalidate()
   return useMutation({
     mutationFn: ({ versionId, body }: { versionId: string; body: DeployExpertBody }) =>
-      api.request(deployExpertVersionRoute, { params: { path: { expertId: expertId(), versionId } }, body }),
+      api.request(deployRoute, { params: { path: { expertId: expertId(), versionId } }, body }),
     onSettled: () => invalidate(fedmoeKeys.expert(expertId()), fedmoeKeys.expertLists(), fedmoeKeys.overview()),
   })
 }
@@ -243,7 +243,7 @@ export function useRollbackMutation(expertId: () => string) {
   const invalidate = useInvalidate()
   return useMutation({
     mutationFn: (body: RollbackExpertBody) =>
-      api.request(rollbackExpertRoute, { params: { path: { expertId: expertId() } }, body }),
+      api.request(rollbackRoute, { params: { path: { expertId: expertId() } }, body }),
     onSettled: () => invalidate(fedmoeKeys.expert(expertId()), fedmoeKeys.expertLists(), fedmoeKeys.overview()),
   })
 }

@@ -1,19 +1,14 @@
 // What the FedMoE pages keep in the URL, so that a view can be shared and reloaded: the experts
 // list's filters, the family page's selected version and evidence filter, the arena's versions,
 // benchmark and baseline, and the trace viewer's filter and page.
+import { ARENA_TRACE_FILTERS, ARENA_VERSIONS_MAX, ARENA_VERSIONS_MIN, EVIDENCE_TYPES, EXPERT_STATUSES } from '@tg/contracts'
+import type { EvidenceType, ExpertStatus } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { oneOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
 
-export const EXPERT_STATUSES = ['adapting', 'validated', 'deployed', 'archived'] as const
-export type ExpertStatusFilter = (typeof EXPERT_STATUSES)[number]
-export const EVIDENCE_TYPES = ['EVAL_RESULT', 'SIM_SUCCESS', 'REAL_WORLD_VLD', 'PEER_REVIEW', 'VLA_BENCHMARK'] as const
-export type EvidenceTypeFilter = (typeof EVIDENCE_TYPES)[number]
-export const TRACE_FILTERS = ['all', 'disagreements', 'failures'] as const
-export type TraceFilter = (typeof TRACE_FILTERS)[number]
-
-/** The compared versions: 2 to 4. */
-export const MIN_ARENA_VERSIONS = 2
-export const MAX_ARENA_VERSIONS = 4
+export type ExpertStatusFilter = ExpertStatus
+export type EvidenceTypeFilter = EvidenceType
+export type TraceFilter = (typeof ARENA_TRACE_FILTERS)[number]
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** A score below this is a failure unless the URL says otherwise (the server's default). */
 export const DEFAULT_FAILURES_BELOW = 0.5
@@ -48,7 +43,7 @@ export function versionIdsOf(query: LocationQuery): string[] {
   const ids: string[] = []
   for (const part of raw.split(',')) {
     const id = part.trim().toLowerCase()
-    if (UUID.test(id) && !ids.includes(id) && ids.length < MAX_ARENA_VERSIONS) ids.push(id)
+    if (UUID.test(id) && !ids.includes(id) && ids.length < ARENA_VERSIONS_MAX) ids.push(id)
   }
   return ids
 }
@@ -69,7 +64,7 @@ export function arenaStateOf(query: LocationQuery): ArenaState {
 
 /** True when the arena can ask the server: 2-4 versions and a benchmark. */
 export function isArenaReady(state: ArenaState): state is ArenaState & { benchmark: string } {
-  return state.versions.length >= MIN_ARENA_VERSIONS && state.benchmark !== undefined
+  return state.versions.length >= ARENA_VERSIONS_MIN && state.benchmark !== undefined
 }
 
 /** The URL query of an arena state (the baseline only when it is not the first version). */
@@ -96,7 +91,7 @@ export function traceStateOf(query: LocationQuery): TraceState {
   return {
     versions: versionIdsOf(query),
     benchmark: textOf(query, 'benchmark', 120),
-    filter: oneOf(query, 'filter', TRACE_FILTERS) ?? 'all',
+    filter: oneOf(query, 'filter', ARENA_TRACE_FILTERS) ?? 'all',
     failuresBelow: Number.isFinite(below) && below > 0 && below <= 1 ? below : DEFAULT_FAILURES_BELOW,
     cursor: textOf(query, "cursor", 200),
   }
