@@ -94,7 +94,6 @@ export function createApp(deps: AppDeps) {
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const pending = {
-    fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),
   }
   const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
