@@ -15,6 +15,7 @@ import {
   getGatePolicyRoute,
   listEvidenceRoute,
   listDeploymentsRoute,
+  listChannelsRoute,
   listExpertsRoute,
   listPackagesRoute,
   listTracesRoute,
@@ -62,6 +63,7 @@ export const fedmoeKeys = {
     [...ALL, 'evidence', evidenceId, 'traces', cursor ?? null, failuresBelow ?? null] as const,
   overview: () => [...ALL, 'overview'] as const,
   verifiedPackages: (q: string) => [...ALL, 'verified-packages', q] as const,
+  channels: () => [...ALL, 'channels'] as const,
 }
 
 export const EXPERT_PAGE_SIZE = 25
@@ -186,6 +188,14 @@ export const verifiedPackagesQuery = (q: string) =>
         params: { query: { status: 'verified', q: q || undefined, sort: 'uploadedAt', order: 'desc', page: 1, pageSize: 50 } },
         signal,
       }),
+  })
+
+/** The marketplace's release channels (TG_RELEASE_CHANNELS), in promotion order. */
+export const channelsQuery = () =>
+  queryOptions({
+    queryKey: fedmoeKeys.channels(),
+    queryFn: ({ signal }) => api.request(listChannelsRoute, { signal }),
+    staleTime: 5 * 60_000,
   })
 
 function useInvalidate() {
