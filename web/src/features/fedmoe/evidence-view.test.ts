@@ -6,22 +6,45 @@ describe('evidence summaries', () => {
     expect(
       summarizeEvidence({
         type: 'EVAL_RESULT',
-        summary: { type: 'EVAL_RESULT', benchmark: 'libero', split: 'test', n_samples: 1200, metrics: { success_rate: 0.8125 } },
+        summary: {
+          type: 'EVAL_RESULT',
+          benchmark: 'libero',
+          split: 'test',
+          n_samples: 1200,
+          metrics: { success_rate: 0.8125 },
+        },
       }),
     ).toBe('libero/test · 1,200 samples · success_rate 0.8125')
     expect(
       summarizeEvidence({
         type: 'SIM_SUCCESS',
-        summary: { type: 'SIM_SUCCESS', simulator: 'isaac', scenario: 'kitchen', episodes: 50, success_rate: 0.9, collision_rate: 0.02 },
+        summary: {
+          type: 'SIM_SUCCESS',
+          simulator: 'isaac',
+          scenario: 'kitchen',
+          episodes: 50,
+          success_rate: 0.9,
+          collision_rate: 0.02,
+        },
       }),
     ).toBe('isaac kitchen · 50 episodes · success 90% · collisions 2%')
     expect(
-      summarizeEvidence({ type: 'PEER_REVIEW', summary: { type: 'PEER_REVIEW', reviewer: 'Grace', verdict: 'approve' } }),
+      summarizeEvidence({
+        type: 'PEER_REVIEW',
+        summary: { type: 'PEER_REVIEW', reviewer: 'Grace', verdict: 'approve' },
+      }),
     ).toBe('approve by Grace')
     expect(
       summarizeEvidence({
         type: 'REAL_WORLD_VLD',
-        summary: { type: 'REAL_WORLD_VLD', site: 'lab-2', robot: 'franka', trials: 20, success_rate: 0.75, incidents: 0 },
+        summary: {
+          type: 'REAL_WORLD_VLD',
+          site: 'lab-2',
+          robot: 'franka',
+          trials: 20,
+          success_rate: 0.75,
+          incidents: 0,
+        },
       }),
     ).toBe('lab-2 · franka · 20 trials · success 75% · 0 incidents')
   })

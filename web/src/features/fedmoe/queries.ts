@@ -50,14 +50,19 @@ export const fedmoeKeys = {
   expert: (expertId: string) => [...EXPERTS, 'detail', expertId] as const,
   expertDetail: (expertId: string) => [...EXPERTS, 'detail', expertId, 'family'] as const,
   version: (expertId: string, versionId: string) => [...EXPERTS, 'detail', expertId, 'version', versionId] as const,
-  evidenceList: (expertId: string, versionId: string, type: EvidenceTypeFilter | undefined, cursor: string | undefined) =>
-    [...EXPERTS, 'detail', expertId, 'evidence', versionId, type ?? null, cursor ?? null] as const,
+  evidenceList: (
+    expertId: string,
+    versionId: string,
+    type: EvidenceTypeFilter | undefined,
+    cursor: string | undefined,
+  ) => [...EXPERTS, 'detail', expertId, 'evidence', versionId, type ?? null, cursor ?? null] as const,
   deployments: (expertId: string) => [...EXPERTS, 'detail', expertId, 'deployments'] as const,
   gatePolicy: (expertId: string) => [...EXPERTS, 'detail', expertId, 'gate-policy'] as const,
   arena: (expertId: string, state: ArenaState) => [...EXPERTS, 'detail', expertId, 'arena', state] as const,
   history: (expertId: string, benchmark: string, metric: string) =>
     [...EXPERTS, 'detail', expertId, 'history', benchmark, metric] as const,
-  arenaTraces: (expertId: string, state: TraceState) => [...EXPERTS, 'detail', expertId, 'arena-traces', state] as const,
+  arenaTraces: (expertId: string, state: TraceState) =>
+    [...EXPERTS, 'detail', expertId, 'arena-traces', state] as const,
   evidence: (evidenceId: string) => [...ALL, 'evidence', evidenceId] as const,
   traces: (evidenceId: string, cursor: string | undefined, failuresBelow: number | undefined) =>
     [...ALL, 'evidence', evidenceId, 'traces', cursor ?? null, failuresBelow ?? null] as const,
@@ -185,7 +190,9 @@ export const verifiedPackagesQuery = (q: string) =>
     queryKey: fedmoeKeys.verifiedPackages(q),
     queryFn: ({ signal }) =>
       api.request(listPackagesRoute, {
-        params: { query: { status: 'verified', q: q || undefined, sort: 'uploadedAt', order: 'desc', page: 1, pageSize: 50 } },
+        params: {
+          query: { status: 'verified', q: q || undefined, sort: 'uploadedAt', order: 'desc', page: 1, pageSize: 50 },
+        },
         signal,
       }),
   })

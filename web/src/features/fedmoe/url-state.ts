@@ -1,7 +1,13 @@
 // What the FedMoE pages keep in the URL, so that a view can be shared and reloaded: the experts
 // list's filters, the family page's selected version and evidence filter, the arena's versions,
 // benchmark and baseline, and the trace viewer's filter and page.
-import { ARENA_TRACE_FILTERS, ARENA_VERSIONS_MAX, ARENA_VERSIONS_MIN, EVIDENCE_TYPES, EXPERT_STATUSES } from '@tg/contracts'
+import {
+  ARENA_TRACE_FILTERS,
+  ARENA_VERSIONS_MAX,
+  ARENA_VERSIONS_MIN,
+  EVIDENCE_TYPES,
+  EXPERT_STATUSES,
+} from '@tg/contracts'
 import type { EvidenceType, ExpertStatus } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { oneOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
@@ -21,7 +27,7 @@ export function expertFiltersOf(query: LocationQuery): ExpertFilters {
     status: oneOf(query, 'status', EXPERT_STATUSES),
     baseModel: textOf(query, 'baseModel', 80),
     q: textOf(query, 'q', 120),
-    cursor: textOf(query, "cursor", 200),
+    cursor: textOf(query, 'cursor', 200),
   }) as ExpertFilters
 }
 
@@ -33,7 +39,7 @@ export function familyStateOf(query: LocationQuery): FamilyState {
   return toLocationQuery({
     version: version && UUID.test(version) ? version : undefined,
     evidenceType: oneOf(query, 'evidenceType', EVIDENCE_TYPES),
-    evidenceCursor: textOf(query, "evidenceCursor", 200),
+    evidenceCursor: textOf(query, 'evidenceCursor', 200),
   }) as FamilyState
 }
 
@@ -93,7 +99,7 @@ export function traceStateOf(query: LocationQuery): TraceState {
     benchmark: textOf(query, 'benchmark', 120),
     filter: oneOf(query, 'filter', ARENA_TRACE_FILTERS) ?? 'all',
     failuresBelow: Number.isFinite(below) && below > 0 && below <= 1 ? below : DEFAULT_FAILURES_BELOW,
-    cursor: textOf(query, "cursor", 200),
+    cursor: textOf(query, 'cursor', 200),
   }
 }
 

@@ -20,10 +20,10 @@ const row = (versionId: string, version: string, channel: string, endedAt: strin
 })
 
 describe('status moves', () => {
-  it('offers only what EXPERT_TRANSITIONS allows through the status route', () => {
+  it('offers only what EXPERT_TRANSITIONS allows through the status route (a deployed version leaves by deploy or rollback)', () => {
     expect(statusMovesOf('adapting')).toEqual(['validated', 'archived'])
     expect(statusMovesOf('validated')).toEqual(['archived'])
-    expect(statusMovesOf('deployed')).toEqual(['validated'])
+    expect(statusMovesOf('deployed')).toEqual([])
     expect(statusMovesOf('archived')).toEqual([])
   })
 })
@@ -39,7 +39,13 @@ describe('deploy channels', () => {
 
 describe('rollback targets', () => {
   it('lists validated versions live on the channel before, not the current one, each once', () => {
-    const history = [row(V2.id, '1.1.0', 'stable', null), row(V1.id, '1.0.0', 'stable', 'x'), row(V1.id, '1.0.0', 'stable', 'y'), row(V3.id, '0.9.0', 'stable', 'z'), row(V1.id, '1.0.0', 'canary', 'w')]
+    const history = [
+      row(V2.id, '1.1.0', 'stable', null),
+      row(V1.id, '1.0.0', 'stable', 'x'),
+      row(V1.id, '1.0.0', 'stable', 'y'),
+      row(V3.id, '0.9.0', 'stable', 'z'),
+      row(V1.id, '1.0.0', 'canary', 'w'),
+    ]
     const live = [{ channel: 'stable', versionId: V2.id, version: V2.version }]
     expect(rollbackTargetsOf('stable', history, [V1, V2, V3], live)).toEqual([V1])
     expect(rollbackTargetsOf('canary', history, [V1, V2, V3], [])).toEqual([V1])
