@@ -9,7 +9,6 @@ import { hasPgCode } from '../../../db/client'
 import { expertEvidence } from '../../../db/schema'
 import { conflict } from '../../../lib/errors'
 import type { AuditContext } from '../../audit/record'
-import { publish } from '../context'
 import { EVIDENCE_AUDIT_ACTION, EVIDENCE_RESOURCE_TYPE } from './context'
 import type { EvidenceDeps } from './context'
 import { evidenceColumns, requireFamilyVersion, toEvidenceItem } from './repo'
@@ -96,7 +95,7 @@ async function record(deps: EvidenceDeps, tx: Tx, ctx: AuditContext, input: Inge
     outcome: 'success',
     details: { expertId, versionId, evidenceId: row.id, type: body.type, digest, traceCount: traces.length },
   })
-  await publish(deps, tx, { type: 'evidence', expertId, versionId, evidenceId: row.id })
+  await deps.publish(tx, { type: 'evidence', expertId, versionId, evidenceId: row.id })
   return row
 }
 
