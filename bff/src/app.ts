@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from 'pino'
-import { API_VERSION, uploadPackageRoute } from '@tg/contracts'
+import { API_VERSION, EVIDENCE_BODY_MAX_BYTES_DEFAULT, uploadPackageRoute } from '@tg/contracts'
 import { buildOpenApiDocument } from '@tg/contracts/openapi'
 import { DEFAULT_MAX_STREAMS_PER_PRINCIPAL } from './env'
 import type { Config } from './env'
@@ -41,7 +41,7 @@ import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
-  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal'>>
+  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
 
 export type AppDeps = {
   config: AppConfig
@@ -57,6 +57,9 @@ export type AppDeps = {
   blobs?: BlobStore
   metrics?: Metrics
 }
+
+/** `fedmoe.ingestEvidence`: POST /api/v1/fedmoe/experts/{expertId}/versions/{versionId}/evidence. */
+const EVIDENCE_PATH = /^\/api\/v1\/fedmoe\/experts\/[^/]+\/versions\/[^/]+\/evidence$/
 
 const CSP = {
   defaultSrc: ["'self'"],
@@ -131,10 +134,21 @@ export function createApp(deps: AppDeps) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.maxJsonBytes} bytes.`)
     },
   })
-  // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); every other body is JSON.
-  app.use('/api/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === uploadPackageRoute.path ? next() : jsonLimit(c, next),
-  )
+  const evidenceMaxBytes = config.fedmoeEvidenceMaxBytes ?? EVIDENCE_BODY_MAX_BYTES_DEFAULT
+  const evidenceLimit = bodyLimit({
+    maxSize: evidenceMaxBytes,
+    onError: () => {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The evidence body is larger than ${evidenceMaxBytes} bytes.`)
+    },
+  })
+  // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); FedMoE evidence (thousands of
+  // traces) has its own (TG_FEDMOE_EVIDENCE_MAX_BYTES); every other body is JSON under TG_MAX_JSON_BYTES.
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'POST') return jsonLimit(c, next)
+    if (c.req.path === uploadPackageRoute.path) return next()
+    if (EVIDENCE_PATH.test(c.req.path)) return evidenceLimit(c, next)
+    return jsonLimit(c, next)
+  })
   app.onError(handleError)
   // A state change has just queued audit records: sequence them (and checkpoint when due) now.
   app.use('/api/*', async (c, next) => {

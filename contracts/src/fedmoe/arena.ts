@@ -3,14 +3,13 @@
 import { z } from 'zod'
 import { PAGE_LIMIT_MAX, TimestampSchema } from '../common/pagination'
 import { FailuresBelowSchema } from './evidence'
+import { ExpertStatusSchema } from './schemas'
 
 export const ARENA_VERSIONS_MIN = 2
 export const ARENA_VERSIONS_MAX = 4
 /** Below this many samples on either side, a delta is never called significant. */
 export const ARENA_MIN_SAMPLES_FOR_SIGNIFICANCE = 30
 export const ARENA_TRACE_FILTERS = ['all', 'disagreements', 'failures'] as const
-
-const ArenaStatusSchema = z.enum(['adapting', 'validated', 'deployed', 'archived'])
 
 export const ArenaParamSchema = z.object({ expertId: z.uuid() })
 
@@ -68,7 +67,7 @@ export const ArenaVersionSchema = z
   .object({
     versionId: z.uuid(),
     version: z.string(),
-    status: ArenaStatusSchema,
+    status: ExpertStatusSchema,
     nSamples: z.number().int().nonnegative().nullable(),
     evidenceId: z.uuid().nullable().meta({ description: 'The newest evidence item of the benchmark; null if none.' }),
     metrics: z.record(z.string(), z.number().nullable()),
@@ -110,7 +109,7 @@ export const MetricHistorySchema = z
       z.object({
         versionId: z.uuid(),
         version: z.string(),
-        status: ArenaStatusSchema,
+        status: ExpertStatusSchema,
         value: z.number().nullable(),
         nSamples: z.number().int().nonnegative().nullable(),
         at: TimestampSchema.nullable().meta({ description: 'When the evidence of the value was ingested.' }),

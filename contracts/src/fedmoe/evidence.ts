@@ -1,13 +1,15 @@
 // FedMoE evidence: the typed claims that an expert version works, their caps and their digest.
 import canonicalize from 'canonicalize'
-import semverValid from 'semver/functions/valid'
 import { z } from 'zod'
 import { PageQuerySchema, TimestampSchema } from '../common/pagination'
 import { sha256, toHex } from '../formats/audit/hash'
+import { ExpertEvidenceTypeSchema, SemverSchema } from './schemas'
+import type { ExpertEvidenceType } from './schemas'
 
-export const EVIDENCE_TYPES = ['EVAL_RESULT', 'SIM_SUCCESS', 'REAL_WORLD_VLD', 'PEER_REVIEW', 'VLA_BENCHMARK'] as const
-export const EvidenceTypeSchema = z.enum(EVIDENCE_TYPES).meta({ id: 'EvidenceType' })
-export type EvidenceType = z.infer<typeof EvidenceTypeSchema>
+export { EXPERT_EVIDENCE_TYPES as EVIDENCE_TYPES } from './schemas'
+/** The evidence type (`type` of a body). */
+export const EvidenceTypeSchema = ExpertEvidenceTypeSchema
+export type EvidenceType = ExpertEvidenceType
 
 /** Evidence types that carry a benchmark, metrics and traces (the arena and the metric gates read them). */
 export const BENCHMARK_EVIDENCE_TYPES = ['EVAL_RESULT', 'VLA_BENCHMARK'] as const satisfies readonly EvidenceType[]
@@ -67,11 +69,6 @@ const TracesSchema = z
   .max(EVIDENCE_TRACES_MAX)
   .default([])
   .meta({ description: `Per-input results, at most ${EVIDENCE_TRACES_MAX}.` })
-
-const SemverSchema = z
-  .string()
-  .max(100)
-  .refine((v) => semverValid(v) === v, 'Expected a semantic version such as 1.2.0.')
 
 export const EvalResultEvidenceSchema = z
   .object({

@@ -2413,7 +2413,7 @@ export interface components {
             expertId: string;
             /** Format: uuid */
             versionId: string;
-            type: components["schemas"]["EvidenceType"];
+            type: components["schemas"]["ExpertEvidenceType"];
             /** @description sha256: + hex SHA-256 of the RFC 8785 canonical JSON of the validated body. */
             digest: string;
             summary: components["schemas"]["EvidenceSummary"];
@@ -2444,10 +2444,10 @@ export interface components {
             replayed: boolean;
         };
         /** @enum {string} */
-        EvidenceType: "EVAL_RESULT" | "SIM_SUCCESS" | "REAL_WORLD_VLD" | "PEER_REVIEW" | "VLA_BENCHMARK";
+        ExpertEvidenceType: "EVAL_RESULT" | "SIM_SUCCESS" | "REAL_WORLD_VLD" | "PEER_REVIEW" | "VLA_BENCHMARK";
         /** @description The item’s body without traces and free text: benchmark/split/n_samples/metrics, simulator/scenario/episodes/rates, site/robot/trials/rate/incidents, or reviewer/verdict. */
         EvidenceSummary: {
-            type: components["schemas"]["EvidenceType"];
+            type: components["schemas"]["ExpertEvidenceType"];
         } & {
             [key: string]: unknown;
         };
@@ -2465,7 +2465,10 @@ export interface components {
             metrics: {
                 [key: string]: number;
             };
-            /** @default null */
+            /**
+             * @default null
+             * @example 1.2.0
+             */
             baseline_version: string | null;
             /**
              * @description Per-input results, at most 10000.
@@ -2553,7 +2556,7 @@ export interface components {
             expertId: string;
             /** Format: uuid */
             versionId: string;
-            type: components["schemas"]["EvidenceType"];
+            type: components["schemas"]["ExpertEvidenceType"];
             /** @description sha256: + hex SHA-256 of the RFC 8785 canonical JSON of the validated body. */
             digest: string;
             summary: components["schemas"]["EvidenceSummary"];
@@ -2588,7 +2591,7 @@ export interface components {
             expertId: string;
             /** Format: uuid */
             versionId: string;
-            type: components["schemas"]["EvidenceType"];
+            type: components["schemas"]["ExpertEvidenceType"];
             /** @description sha256: + hex SHA-256 of the RFC 8785 canonical JSON of the validated body. */
             digest: string;
             summary: components["schemas"]["EvidenceSummary"];
@@ -2617,7 +2620,7 @@ export interface components {
             };
             /** @description The full validated evidence, without its traces (page them with fedmoe.listTraces). */
             body: {
-                type: components["schemas"]["EvidenceType"];
+                type: components["schemas"]["ExpertEvidenceType"];
             } & {
                 [key: string]: unknown;
             };
@@ -2657,8 +2660,7 @@ export interface components {
             /** Format: uuid */
             versionId: string;
             version: string;
-            /** @enum {string} */
-            status: "adapting" | "validated" | "deployed" | "archived";
+            status: components["schemas"]["ExpertStatus"];
             nSamples: number | null;
             /**
              * Format: uuid
@@ -2693,8 +2695,7 @@ export interface components {
                 /** Format: uuid */
                 versionId: string;
                 version: string;
-                /** @enum {string} */
-                status: "adapting" | "validated" | "deployed" | "archived";
+                status: components["schemas"]["ExpertStatus"];
                 value: number | null;
                 nSamples: number | null;
                 /**
