@@ -22,6 +22,7 @@ import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { StreamLimiter } from '../../lib/stream-limit'
 import { auditContextOf } from '../audit/record'
+import { createArenaRoutes } from './arena/routes'
 import { createEvidenceRoutes } from './evidence/routes'
 import type { FedmoeService } from './service'
 
@@ -85,5 +86,6 @@ export function createFedmoeRoutes({
   })
 
   app.route('/', createEvidenceRoutes({ evidence: fedmoe.evidence, guard }))
+  app.route('/', createArenaRoutes({ arena: fedmoe.arena, guard }))
   return app
 }

@@ -32,6 +32,8 @@ import { listDeployments } from './deploy/history'
 import { rollback } from './deploy/rollback'
 import { createEvidenceService } from './evidence/service'
 import type { EvidenceService } from './evidence/service'
+import { createArenaService } from './arena/service'
+import type { ArenaService } from './arena/service'
 import { createExpert } from './experts/create'
 import { getExpert } from './experts/get'
 import { listExperts } from './experts/list'
@@ -66,6 +68,7 @@ export interface FedmoeService {
   subscribe(expertId: string | undefined, onEvent: (event: FedmoeEvent) => void): Promise<() => void>
   health(): Promise<ComponentHealth>
   readonly evidence: EvidenceService
+  readonly arena: ArenaService
   /** Aborted when the server shuts down: live streams end. */
   readonly closed: AbortSignal
 }
@@ -88,6 +91,7 @@ export function createFedmoeService(deps: FedmoeDeps): FedmoeService {
     getDefaultGatePolicy: () => loadDefaultPolicy(db),
     setDefaultGatePolicy: (ctx, body) => setDefaultPolicy(deps, ctx, body),
     overview: () => fedmoeOverview(db),
+    arena: createArenaService({ db }),
     evidence: createEvidenceService({
       db,
       audit: deps.audit,
