@@ -39,6 +39,8 @@ import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
+import { createFedmoeRoutes } from './modules/fedmoe/routes'
+import { createFedmoeService } from './modules/fedmoe/service'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
   Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
@@ -96,6 +98,7 @@ export function createApp(deps: AppDeps) {
   const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const pending = {
     integrations: createPendingModule('integrations'),
   }
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps) {
       auditModule,
       { name: 'training', label: 'Training', health: () => training.health() },
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
+      { name: 'fedmoe', label: 'FedMoE', health: () => fedmoe.health() },
       ...Object.values(pending),
     ],
     auditIntegrity: () => audit.integrity(),
@@ -164,6 +168,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createTgspRoutes({ tgsp, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
+  app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 
@@ -175,7 +180,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, events }, metrics }
+  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, events }, metrics }
 }
 
 export type App = ReturnType<typeof createApp>
