@@ -1,0 +1,233 @@
+import { expect, test } from '../../support/test'
+import type { Locator, Page } from '@playwright/test'
+import { ADMIN, completeSetup } from '../../support/api'
+import { startConsoleServer } from '../../support/console-server'
+import type { ConsoleServer } from '../../support/console-server'
+import { approval, createVersionApi, evalResult, pushEvidence, tracesOf } from '../../support/fedmoe'
+import { signInUi } from '../../support/ui'
+
+let server: ConsoleServer
+let admin: { cookie: string; csrf: string }
+test.beforeAll(async () => {
+  server = await startConsoleServer()
+  admin = await completeSetup(server.url, server.setupUrl as string)
+})
+test.afterAll(async () => server.stop())
+
+/** The family's own gate: success_rate on libero-long at least 0.7 on 50 samples, and one approval. */
+const POLICY = {
+  minMetrics: [{ benchmark: 'libero-long', metric: 'success_rate', min: 0.7, minSamples: 50 }],
+  beatDeployed: null,
+  minSimSuccessRate: null,
+  maxCollisionRate: null,
+  minApprovals: 1,
+  allowRejections: false,
+}
+
+const versionItem = (page: Page, version: string) =>
+  page.locator(`[data-testid="version-item"][data-version="${version}"]`)
+const rule = (scope: Locator, kind: string) => scope.locator(`[data-testid="gate-rule"][data-rule="${kind}"]`)
+
+async function selectVersion(page: Page, version: string) {
+  await versionItem(page, version).getByRole('link', { name: version }).click()
+  await expect(page.getByTestId('version-panel')).toHaveAttribute('data-version', version)
+}
+
+async function validate(page: Page, version: string) {
+  await selectVersion(page, version)
+  await page.getByTestId('version-panel').getByRole('button', { name: 'Validate' }).click()
+  const dialog = page.getByRole('dialog', { name: `Validate ${version}?` })
+  await dialog.getByRole('button', { name: 'Validate' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(versionItem(page, version)).toHaveAttribute('data-status', 'validated')
+}
+
+async function deploy(page: Page, version: string, channel: string, summary: string) {
+  await selectVersion(page, version)
+  await page.getByTestId('version-panel').getByRole('button', { name: 'Deploy' }).click()
+  const dialog = page.getByRole('dialog', { name: `Deploy ${version}?` })
+  await dialog.getByLabel('Channel').selectOption(channel)
+  await expect(dialog.getByTestId('deploy-summary')).toHaveText(summary)
+  await dialog.getByRole('button', { name: 'Deploy' }).click()
+  await expect(dialog).toBeHidden()
+  await expect(
+    versionItem(page, version).locator(`[data-testid="deployed-marker"][data-channel="${channel}"]`),
+  ).toBeVisible()
+}
+
+test('a family goes from evidence through its gate to deployment, rollback, the arena and the trace viewer', async ({
+  page,
+}) => {
+  test.setTimeout(180_000)
+  await page.goto(`${server.url}/sign-in`)
+  await signInUi(page, ADMIN.username, ADMIN.password)
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'FedMoE' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'FedMoE' })).toBeVisible()
+  await expect(page.locator('[data-testid="query-state"][data-state="empty"]')).toContainText('No expert families yet')
+
+  // A family and its first version, in the console.
+  await page.getByRole('main').getByRole('button', { name: 'New family' }).first().click()
+  const create = page.getByRole('dialog', { name: 'New expert family' })
+  await create.getByLabel('Name').fill('grasp-cups')
+  await create.getByLabel('Base model').fill('openvla-7b')
+  await create.getByRole('button', { name: 'Create family' }).click()
+  await expect(page).toHaveURL(/\/fedmoe\/[0-9a-f-]{36}$/)
+  const expertId = page.url().split('/').at(-1) as string
+  await expect(page.getByRole('heading', { level: 1, name: 'grasp-cups' })).toBeVisible()
+  await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'open')
+
+  await page.getByRole('main').getByRole('button', { name: 'New version' }).first().click()
+  const newVersion = page.getByRole('dialog', { name: 'New version' })
+  await newVersion.getByLabel('Version', { exact: true }).fill('1.0.0')
+  await newVersion.getByRole('button', { name: 'Create version' }).click()
+  await expect(newVersion).toBeHidden()
+  await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'adapting')
+  const v1 = new URL(page.url()).searchParams.get('version') as string
+
+  // The family's own gate policy, edited in the console.
+  await page.getByRole('button', { name: 'Gate policy' }).click()
+  const policy = page.getByRole('dialog', { name: 'Gate policy of grasp-cups' })
+  await policy.getByRole('checkbox', { name: 'Use the platform default policy' }).uncheck()
+  await policy.getByLabel('Policy (JSON)').fill(JSON.stringify({ ...POLICY, minApprovals: 99 }))
+  await expect(policy.getByTestId('gate-policy-problems')).toContainText('minApprovals')
+  await expect(policy.getByRole('button', { name: 'Save policy' })).toBeDisabled()
+  await policy.getByLabel('Policy (JSON)').fill(JSON.stringify(POLICY))
+  await policy.getByRole('button', { name: 'Save policy' }).click()
+  await expect(policy).toBeHidden()
+  await expect(page.getByTestId('family-live')).toContainText("the family's own policy")
+
+  // An ingest key, created in the console and shown once.
+  await page.getByRole('button', { name: 'Ingest key' }).click()
+  await page.getByRole('dialog', { name: 'Create an ingest key' }).getByRole('button', { name: 'Create key' }).click()
+  const created = page.getByRole('dialog', { name: 'Ingest key created' })
+  const key = ((await created.getByTestId('ingest-key-secret').textContent()) ?? '').trim()
+  expect(key).toMatch(/^tgk_/)
+  await expect(created.getByTestId('ingest-curl')).toContainText(
+    `/api/v1/fedmoe/experts/${expertId}/versions/${v1}/evidence`,
+  )
+  await created.getByRole('button', { name: 'Done' }).click()
+
+  // A pipeline pushes a weak result with the key: it arrives live, and the gate says why it fails.
+  const weak = await pushEvidence(server.url, key, expertId, v1, evalResult(0.62, 40), 'ci-1')
+  expect(weak.status).toBe(201)
+  const weakItem = (await weak.json()) as { id: string; digest: string }
+  expect(weakItem.digest).toMatch(/^sha256:[0-9a-f]{64}$/)
+  await expect(page.getByTestId('evidence-row')).toHaveCount(1)
+  const panel = page.getByTestId('version-panel')
+  await panel.getByRole('button', { name: 'Check gate' }).click()
+  const gate = panel.getByTestId('gate-rules')
+  await expect(gate).toHaveAttribute('data-passed', 'false')
+  await expect(rule(gate, 'min_metric')).toHaveAttribute('data-passed', 'false')
+  await expect(rule(gate, 'min_metric').getByTestId('gate-observed')).toHaveText('0.62')
+  await expect(rule(gate, 'min_metric').getByTestId('gate-required')).toHaveText('0.7')
+  await expect(rule(gate, 'min_approvals')).toHaveAttribute('data-passed', 'false')
+  await expect(rule(gate, 'min_approvals').getByTestId('gate-observed')).toHaveText('0')
+
+  // Validating is refused by the server with every rule of the gate.
+  await panel.getByRole('button', { name: 'Validate' }).click()
+  const refused = page.getByRole('dialog', { name: 'Validate 1.0.0?' })
+  await refused.getByRole('button', { name: 'Validate' }).click()
+  await expect(refused.getByTestId('form-error')).toHaveAttribute('data-error-code', 'GATE_FAILED')
+  const failed = refused.getByTestId('gate-failed')
+  await expect(rule(failed, 'min_metric').getByTestId('gate-observed')).toHaveText('0.62')
+  await expect(rule(failed, 'min_metric').getByTestId('gate-message')).toContainText('below 0.7')
+  await refused.getByRole('button', { name: 'Cancel' }).click()
+  await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'adapting')
+
+  // The evidence detail shows the digest and links to its audit entry.
+  await page.getByTestId('evidence-row').getByRole('link', { name: 'Eval result' }).click()
+  await expect(page.getByTestId('evidence-digest')).toHaveText(weakItem.digest)
+  await expect(page.getByTestId('evidence-audit-link')).toHaveAttribute(
+    'href',
+    `/audit?action=fedmoe.evidence.ingested&resourceId=${weakItem.id}`,
+  )
+  await page.goBack()
+
+  // More evidence makes it pass: a stronger evaluation with traces, and an approving review.
+  const v1Traces = tracesOf((i) => i % 3)
+  expect((await pushEvidence(server.url, key, expertId, v1, evalResult(0.81, 120, v1Traces))).status).toBe(201)
+  expect((await pushEvidence(server.url, key, expertId, v1, approval('grace'))).status).toBe(201)
+  await expect(page.getByTestId('evidence-row')).toHaveCount(3)
+  await panel.getByRole('button', { name: 'Check gate' }).click()
+  await expect(gate).toHaveAttribute('data-passed', 'true')
+  await expect(rule(gate, 'min_metric').getByTestId('gate-observed')).toHaveText('0.81')
+  await validate(page, '1.0.0')
+  await deploy(page, '1.0.0', 'stable', 'Nothing is live on stable now; 1.0.0 will be.')
+  await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'deployed')
+
+  // A second version, deployed on the same channel: the first leaves it.
+  await page.getByRole('main').getByRole('button', { name: 'New version' }).first().click()
+  await newVersion.getByLabel('Version', { exact: true }).fill('2.0.0')
+  await newVersion.getByRole('button', { name: 'Create version' }).click()
+  await expect(newVersion).toBeHidden()
+  const v2 = new URL(page.url()).searchParams.get('version') as string
+  const v2Traces = tracesOf((i) => (i % 5 === 0 ? (i + 1) % 3 : i % 3))
+  expect((await pushEvidence(server.url, key, expertId, v2, evalResult(0.85, 200, v2Traces))).status).toBe(201)
+  expect((await pushEvidence(server.url, key, expertId, v2, approval('grace'))).status).toBe(201)
+  await validate(page, '2.0.0')
+  await deploy(page, '2.0.0', 'stable', '1.0.0 is live on stable now; 2.0.0 will be, and 1.0.0 leaves stable.')
+  await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'validated')
+  await expect(page.getByTestId('family-live')).toContainText('stable → 2.0.0')
+
+  // Roll back to the first: the dialog says what is live now and what will be.
+  await page.getByRole('button', { name: 'Roll back' }).click()
+  const rollback = page.getByRole('dialog', { name: 'Roll back a channel' })
+  await rollback.getByLabel('Channel').selectOption('stable')
+  await expect(rollback.getByLabel('Back to')).toHaveValue(v1)
+  await expect(rollback.getByTestId('rollback-summary')).toHaveText(
+    '2.0.0 is live on stable now; 1.0.0 will be, and 2.0.0 leaves stable.',
+  )
+  await rollback.getByRole('button', { name: 'Roll back' }).click()
+  await expect(rollback).toBeHidden()
+  await expect(page.getByTestId('family-live')).toContainText('stable → 1.0.0')
+  await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'deployed')
+  await expect(versionItem(page, '2.0.0')).toHaveAttribute('data-status', 'validated')
+
+  // A third version on only 12 samples, then the arena compares the three.
+  const v3 = await createVersionApi(server.url, admin, expertId, '3.0.0')
+  const v3Traces = tracesOf((i) => (i % 7 === 0 ? (i + 2) % 3 : i % 3))
+  expect((await pushEvidence(server.url, key, expertId, v3, evalResult(0.9, 12, v3Traces))).status).toBe(201)
+  await expect(versionItem(page, '3.0.0')).toBeVisible()
+  await page.getByRole('link', { name: 'Eval Arena' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Eval Arena' })).toBeVisible()
+  await page.getByRole('button', { name: 'libero-long' }).click()
+  await page.getByLabel('Baseline').selectOption(v1)
+  await expect(page).toHaveURL(new RegExp(`baseline=${v1}`))
+  for (const chart of ['bars', 'radar', 'history'])
+    await expect(page.getByTestId(`arena-chart-${chart}`).locator('canvas')).toHaveCount(1)
+  const row = (version: string) => page.locator(`[data-testid="arena-delta-row"][data-version="${version}"]`)
+  await expect(row('1.0.0')).toHaveAttribute('data-baseline', 'true')
+  await expect(row('1.0.0').getByTestId('arena-samples')).toHaveText('120 samples')
+  await expect(row('2.0.0').getByTestId('arena-value')).toHaveText('0.85')
+  await expect(row('2.0.0').getByTestId('arena-delta')).toHaveText('+0.04')
+  await expect(row('2.0.0').getByTestId('arena-delta-samples')).toHaveText('n=200 vs 120')
+  await expect(row('2.0.0').getByTestId('arena-mark')).toHaveAttribute('data-mark', 'not-significant')
+  await expect(row('3.0.0').getByTestId('arena-delta-samples')).toHaveText('n=12 vs 120')
+  await expect(row('3.0.0').getByTestId('arena-mark')).toHaveText('few samples')
+  await expect(page.getByTestId('arena-chart-bars').getByRole('img')).toHaveAttribute(
+    'aria-label',
+    /2\.0\.0 \(200 samples\)/,
+  )
+
+  // The trace viewer pages through the aligned inputs and filters to disagreements.
+  await page.getByTestId('arena-traces-link').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Traces side by side' })).toBeVisible()
+  const rows = page.getByTestId('trace-compare-row')
+  await expect(rows).toHaveCount(25)
+  await expect(rows.first().getByTestId('trace-output')).toHaveCount(3)
+  const firstPage = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-input-key')))
+  await page.getByRole('button', { name: 'Next page' }).click()
+  await expect(rows).toHaveCount(15)
+  const secondPage = await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-input-key')))
+  expect(secondPage.filter((k) => firstPage.includes(k))).toEqual([])
+  await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled()
+
+  await page.getByRole('radio', { name: 'Disagreements' }).check({ force: true })
+  await expect(page).toHaveURL(/filter=disagreements/)
+  // Inputs 0, 5, ..., 35 differ on 2.0.0 and 0, 7, ..., 35 on 3.0.0: twelve inputs.
+  await expect(rows).toHaveCount(12)
+  await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled()
+  const outputs = await rows.first().getByTestId('trace-output').locator('pre').allTextContents()
+  expect(new Set(outputs).size).toBeGreaterThan(1)
+})
