@@ -131,7 +131,7 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await expect(refused.getByTestId('form-error')).toHaveAttribute('data-error-code', 'GATE_FAILED')
   const failed = refused.getByTestId('gate-failed')
   await expect(rule(failed, 'min_metric').getByTestId('gate-observed')).toHaveText('0.62')
-  await expect(rule(failed, 'min_metric').getByTestId('gate-message')).toContainText('below 0.7')
+  await expect(rule(failed, 'min_metric').getByTestId('gate-message')).toHaveText('40 samples, at least 50 needed')
   await refused.getByRole('button', { name: 'Cancel' }).click()
   await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'adapting')
 
