@@ -51,7 +51,7 @@ export const evalResult = (successRate: number, nSamples: number, traces: unknow
   benchmark: 'libero-long',
   split: 'test',
   n_samples: nSamples,
-  metrics: { success_rate: successRate },
+  metrics: { success_rate: successRate, grasp_rate: successRate - 0.05, smoothness: 0.5 + successRate / 2 },
   baseline_version: null,
   traces,
 })

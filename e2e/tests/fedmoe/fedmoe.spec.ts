@@ -135,6 +135,19 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await refused.getByRole('button', { name: 'Cancel' }).click()
   await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'adapting')
 
+  // The dashboard counts the version awaiting validation and links to the gate failure.
+  const dashboard = await page.context().newPage()
+  await dashboard.goto(server.url)
+  await expect(dashboard.getByTestId('fedmoe-awaiting-count')).toHaveText('1')
+  await expect(dashboard.getByTestId('fedmoe-failures-count')).toHaveText('1')
+  const failure = dashboard.getByTestId('dashboard-fedmoe-failure')
+  await expect(failure).toContainText('grasp-cups 1.0.0')
+  await expect(failure).toContainText('success_rate on libero-long')
+  await failure.getByRole('link').click()
+  await expect(dashboard).toHaveURL(new RegExp(`/fedmoe/${expertId}\\?version=${v1}$`))
+  await expect(dashboard.getByTestId('version-panel')).toHaveAttribute('data-version', '1.0.0')
+  await dashboard.close()
+
   // The evidence detail shows the digest and links to its audit entry.
   await page.getByTestId('evidence-row').getByRole('link', { name: 'Eval result' }).click()
   await expect(page.getByTestId('evidence-digest')).toHaveText(weakItem.digest)
@@ -142,6 +155,10 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
     'href',
     `/audit?action=fedmoe.evidence.ingested&resourceId=${weakItem.id}`,
   )
+  await page.getByTestId('evidence-audit-link').click()
+  await expect(page.getByRole('heading', { level: 1, name: 'Audit' })).toBeVisible()
+  await expect(page.getByTestId('audit-row')).toHaveCount(1)
+  await page.goBack()
   await page.goBack()
 
   // More evidence makes it pass: a stronger evaluation with traces, and an approving review.
@@ -197,17 +214,20 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   for (const chart of ['bars', 'radar', 'history'])
     await expect(page.getByTestId(`arena-chart-${chart}`).locator('canvas')).toHaveCount(1)
   const row = (version: string) => page.locator(`[data-testid="arena-delta-row"][data-version="${version}"]`)
+  const cell = (version: string) => row(version).locator('[data-metric="success_rate"]')
   await expect(row('1.0.0')).toHaveAttribute('data-baseline', 'true')
   await expect(row('1.0.0').getByTestId('arena-samples')).toHaveText('120 samples')
-  await expect(row('2.0.0').getByTestId('arena-value')).toHaveText('0.85')
-  await expect(row('2.0.0').getByTestId('arena-delta')).toHaveText('+0.04')
-  await expect(row('2.0.0').getByTestId('arena-delta-samples')).toHaveText('n=200 vs 120')
-  await expect(row('2.0.0').getByTestId('arena-mark')).toHaveAttribute('data-mark', 'not-significant')
-  await expect(row('3.0.0').getByTestId('arena-delta-samples')).toHaveText('n=12 vs 120')
-  await expect(row('3.0.0').getByTestId('arena-mark')).toHaveText('few samples')
+  await expect(cell('1.0.0').getByTestId('arena-mark')).toHaveText('baseline')
+  await expect(cell('2.0.0').getByTestId('arena-value')).toHaveText('0.85')
+  await expect(cell('2.0.0').getByTestId('arena-delta')).toHaveText('+0.04')
+  await expect(cell('2.0.0').getByTestId('arena-delta-samples')).toHaveText('n=200 vs 120')
+  await expect(cell('2.0.0').getByTestId('arena-mark')).toHaveText('not significant')
+  await expect(cell('3.0.0').getByTestId('arena-value')).toHaveText('0.9')
+  await expect(cell('3.0.0').getByTestId('arena-delta-samples')).toHaveText('n=12 vs 120')
+  await expect(cell('3.0.0').getByTestId('arena-mark')).toHaveText('few samples')
   await expect(page.getByTestId('arena-chart-bars').getByRole('img')).toHaveAttribute(
     'aria-label',
-    /2\.0\.0 \(200 samples\)/,
+    /2\.0\.0 \(200 samples\): grasp_rate 0\.8, smoothness 0\.925, success_rate 0\.85/,
   )
 
   // The trace viewer pages through the aligned inputs and filters to disagreements.
@@ -227,6 +247,7 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await expect(page).toHaveURL(/filter=disagreements/)
   // Inputs 0, 5, ..., 35 differ on 2.0.0 and 0, 7, ..., 35 on 3.0.0: twelve inputs.
   await expect(rows).toHaveCount(12)
+  await expect(page.locator('[data-testid="trace-compare-row"][data-differs="true"]')).toHaveCount(12)
   await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled()
   const outputs = await rows.first().getByTestId('trace-output').locator('pre').allTextContents()
   expect(new Set(outputs).size).toBeGreaterThan(1)
