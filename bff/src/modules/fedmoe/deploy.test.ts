@@ -250,6 +250,31 @@ function suite(
       expect((await h.request('GET', `${BASE}/overview`)).status).toBe(401)
     })
 
+    it('streams a deployment to the live events of every replica', async (t) => {
+      if (skipped) return t.skip()
+      const watcher = replica ?? h
+      const stream = await watcher.request('GET', `${BASE}/events?expertId=${family.id}`, s.viewer)
+      expect(stream.status).toBe(200)
+      const reader = stream.body!.getReader()
+      let text = ''
+      const read = async (until: string) => {
+        const deadline = Date.now() + 10_000
+        while (!text.includes(until) && Date.now() < deadline) {
+          const next = await reader.read()
+          if (next.done) break
+          text += new TextDecoder().decode(next.value)
+        }
+      }
+      await read('event: ready')
+      expect((await rollback(versions['1.1.0']!.id, 'stable')).status).toBe(200)
+      await read('event: deployment')
+      await reader.cancel()
+      expect(text).toContain(
+        `event: deployment\ndata: {"type":"deployment","expertId":"${family.id}","channel":"stable"}`,
+      )
+      expect(text).toContain(`"versionId":"${versions['1.0.0']!.id}","status":"validated"`)
+    })
+
     it('leaves one live version when two deploys race for a channel', async (t) => {
       if (skipped) return t.skip()
       const racer = await f.createFamily('racer')
