@@ -257,7 +257,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         body: { policy: { ...policy, extra: 1 }, reason: '' },
       })
       expect(extra.status).toBe(422)
-      expect(JSON.stringify(await json(extra))).toContain('extra')
+      expect(await issuePaths(extra)).toEqual(['policy.extra'])
       expect((await h.request('PUT', path, { ...s.viewer, body: { policy: null } })).status).toBe(403)
       const inherit = await h.request('PUT', path, { ...s.operator, body: { policy: null, reason: 'back' } })
       expect(await json(inherit)).toMatchObject({ source: 'default' })
@@ -283,6 +283,43 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
       expect(back.status).toBe(200)
       expect((await h.request('GET', `${BASE}/experts/${MISSING}/gate-policy`, s.viewer)).status).toBe(404)
+    })
+
+    it('answers malformed, oversized and unknown-target requests with their statuses', async (t) => {
+      if (skipped) return t.skip()
+      const malformed = await h.request('POST', `${BASE}/experts`, {
+        ...s.operator,
+        rawBody: '{"name":',
+        headers: { 'content-type': 'application/json' },
+      })
+      expect(malformed.status).toBe(400)
+      const huge = await h.request('POST', `${BASE}/experts`, {
+        ...s.operator,
+        body: { name: 'huge', baseModel: 'pi-0', description: 'x'.repeat(70_000) },
+      })
+      expect(huge.status).toBe(413)
+      expect((await json<ErrorBody>(huge)).error.code).toBe('PAYLOAD_TOO_LARGE')
+      const family = await f.createFamily('targets')
+      const v = await f.createVersion(family.id, '1.0.0')
+      const gateOf = (expertId: string, versionId: string) =>
+        h.request('POST', `${BASE}/experts/${expertId}/versions/${versionId}/gate-check`, s.viewer)
+      expect((await gateOf(family.id, MISSING)).status).toBe(404)
+      expect((await gateOf(MISSING, v.id)).status).toBe(404)
+      const policy = { policy: null, reason: '' }
+      expect(
+        (await h.request('PUT', `${BASE}/experts/${MISSING}/gate-policy`, { ...s.operator, body: policy })).status,
+      ).toBe(404)
+      const badDefault = await h.request('PUT', `${BASE}/gate-policy`, {
+        ...s.admin,
+        body: {
+          policy: { minMetrics: [], beatDeployed: null, minSimSuccessRate: 2, maxCollisionRate: null, minApprovals: 1 },
+        },
+      })
+      expect(badDefault.status).toBe(422)
+      expect(await issuePaths(badDefault)).toEqual(['policy.minSimSuccessRate'])
+      const noDefault = await h.request('PUT', `${BASE}/gate-policy`, { ...s.admin, body: { policy: null } })
+      expect(noDefault.status).toBe(422)
+      expect((await h.request('GET', `${BASE}/events?expertId=nope`, s.viewer)).status).toBe(422)
     })
 
     it('reports the module healthy with its counts, and streams its live events', async (t) => {

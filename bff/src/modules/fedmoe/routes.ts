@@ -1,4 +1,5 @@
 import {
+  describeEvidenceIssues,
   changeStatusRoute,
   checkGateRoute,
   createExpertRoute,
@@ -17,14 +18,25 @@ import {
   setGatePolicyRoute,
 } from '@tg/contracts'
 import type { FedmoeEvent } from '@tg/contracts'
+import { AppError } from '../../lib/errors'
 import { streamEvents } from '../../lib/event-stream'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
+import type { InputHook } from '../../lib/router'
+import { validationHook } from '../../lib/http'
 import type { StreamLimiter } from '../../lib/stream-limit'
 import { auditContextOf } from '../audit/record'
 import { createArenaRoutes } from './arena/routes'
 import { createEvidenceRoutes } from './evidence/routes'
 import type { FedmoeService } from './service'
+
+/** Gate policies are strict objects: an unknown field is named in the issue's path (`policy.extra`). */
+const strictBodyHook: InputHook = (result) => {
+  if (result.success || result.target !== 'json') return validationHook(result)
+  throw new AppError('VALIDATION_FAILED', 'The request is not valid.', {
+    issues: describeEvidenceIssues(result.error.issues),
+  })
+}
 
 export function createFedmoeRoutes({
   fedmoe,
@@ -69,12 +81,17 @@ export function createFedmoeRoutes({
     c.json(await fedmoe.listDeployments(c.req.valid('param').expertId, c.req.valid('query')), 200),
   )
   app.register(getGatePolicyRoute, async (c) => c.json(await fedmoe.getGatePolicy(c.req.valid('param').expertId), 200))
-  app.register(setGatePolicyRoute, async (c) =>
-    c.json(await fedmoe.setGatePolicy(auditContextOf(c), c.req.valid('param').expertId, c.req.valid('json')), 200),
+  app.register(
+    setGatePolicyRoute,
+    async (c) =>
+      c.json(await fedmoe.setGatePolicy(auditContextOf(c), c.req.valid('param').expertId, c.req.valid('json')), 200),
+    strictBodyHook,
   )
   app.register(getDefaultGatePolicyRoute, async (c) => c.json(await fedmoe.getDefaultGatePolicy(), 200))
-  app.register(setDefaultGatePolicyRoute, async (c) =>
-    c.json(await fedmoe.setDefaultGatePolicy(auditContextOf(c), c.req.valid('json')), 200),
+  app.register(
+    setDefaultGatePolicyRoute,
+    async (c) => c.json(await fedmoe.setDefaultGatePolicy(auditContextOf(c), c.req.valid('json')), 200),
+    strictBodyHook,
   )
   app.register(fedmoeEventsRoute, async (c) => {
     const { expertId } = c.req.valid('query')

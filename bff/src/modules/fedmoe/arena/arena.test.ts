@@ -245,4 +245,55 @@ describe('the arena trace viewer', () => {
     expect((await arenaTraces(`${pair()}&cursor=zz`)).status).toBe(422)
     expect((await arenaTraces(`${pair()}&filter=odd`)).status).toBe(422)
   })
+
+  it('finds sparse disagreements across windows of several hundred traces, and pages every input once', async () => {
+    const wide: string[] = []
+    for (const version of ['3.0.0', '3.1.0']) {
+      const res = await h.request('POST', `/api/v1/fedmoe/experts/${expertId}/versions`, {
+        ...operator,
+        body: { version },
+      })
+      wide.push((await json<{ id: string }>(res)).id)
+    }
+    const differs = new Set([5, 350, 690])
+    await ingest(
+      wide[0]!,
+      evalResult(
+        710,
+        {},
+        Array.from({ length: 710 }, (_, i) => trace(i, { a: i })),
+        'wide',
+      ),
+    )
+    await ingest(
+      wide[1]!,
+      evalResult(
+        700,
+        {},
+        Array.from({ length: 700 }, (_, i) => trace(i, { a: differs.has(i) ? -i : i })),
+        'wide',
+      ),
+    )
+    const base = `versions=${wide.join(',')}&benchmark=wide`
+    const walk = async (query: string) => {
+      const keys: number[] = []
+      const sizes: number[] = []
+      let cursor: string | null = null
+      do {
+        const page: ArenaTracePage = await json<ArenaTracePage>(
+          await arenaTraces(`${query}${cursor ? `&cursor=${cursor}` : ''}`),
+        )
+        sizes.push(page.items.length)
+        keys.push(...page.items.map(taskOf))
+        cursor = page.nextCursor
+      } while (cursor)
+      return { keys, sizes }
+    }
+    const disagreements = await walk(`${base}&filter=disagreements&limit=2`)
+    expect(disagreements.sizes).toEqual([2, 1])
+    expect([...disagreements.keys].sort((a, b) => a - b)).toEqual([5, 350, 690])
+    const all = await walk(`${base}&limit=200`)
+    expect(all.sizes).toEqual([200, 200, 200, 110])
+    expect(new Set(all.keys).size).toBe(710)
+  })
 })

@@ -1,9 +1,8 @@
 // The arena's trace viewer: the versions' traces aligned by the input's canonical hash, paged by
 // that hash. Each version's rows come from an index range scan of (evidence_id, input_key) from
-// the cursor on; the scans are merged in key order and grouped, so a page reads about as many
-// rows as it shows (more only when a filter skips keys), never the whole set.
-import { and, inArray, sql } from 'drizzle-orm'
-import type { SQL } from 'drizzle-orm'
+// the cursor on; the scans are merged in key order and grouped here, so a page reads about as
+// many rows as it shows (more only when a filter skips keys), never the whole set.
+import { and, asc, eq, gt, gte, inArray } from 'drizzle-orm'
 import type { ArenaTracePage, ArenaTraceRow, CompareTracesQuery } from '@tg/contracts'
 import type { Executor } from '../../../db/client'
 import { expertTraces } from '../../../db/schema'
@@ -18,25 +17,62 @@ function decodeInputKeyCursor(cursor: string | undefined): string | undefined {
   return cursor
 }
 
-function havingOf(query: CompareTracesQuery): SQL | undefined {
-  if (query.filter === 'failures') return sql`having min(score) < ${query.failuresBelow}::real`
-  if (query.filter === 'disagreements') return sql`having count(distinct output_key) > 1`
-  return undefined
+type KeyRow = { inputKey: string; outputKey: string; score: number }
+type Bound = { key: string; inclusive: boolean } | undefined
+
+/** The next `window` traces of one item in input-key order from the bound: an index range scan. */
+function scan(ex: Executor, evidenceId: string, from: Bound, window: number): Promise<KeyRow[]> {
+  return ex
+    .select({ inputKey: expertTraces.inputKey, outputKey: expertTraces.outputKey, score: expertTraces.score })
+    .from(expertTraces)
+    .where(
+      and(
+        eq(expertTraces.evidenceId, evidenceId),
+        from === undefined
+          ? undefined
+          : from.inclusive
+            ? gte(expertTraces.inputKey, from.key)
+            : gt(expertTraces.inputKey, from.key),
+      ),
+    )
+    .orderBy(asc(expertTraces.inputKey))
+    .limit(window)
 }
 
+function passes(query: CompareTracesQuery, rows: KeyRow[]): boolean {
+  if (query.filter === 'failures') return rows.some((row) => row.score < query.failuresBelow)
+  if (query.filter === 'disagreements') return new Set(rows.map((row) => row.outputKey)).size > 1
+  return true
+}
+
+/**
+ * The next `limit + 1` input keys that pass the filter, merged from one index range scan per
+ * item. A round reads a window of each item; a key is complete once it is below the smallest last
+ * key of the items that filled their window. Sparse filters widen the window each round.
+ */
 async function pageKeys(ex: Executor, evidenceIds: string[], query: CompareTracesQuery, after: string | undefined) {
-  const scans = evidenceIds.map(
-    (id) =>
-      sql`select input_key, output_key, score from expert_traces where evidence_id = ${id}::uuid${
-        after === undefined ? sql`` : sql` and input_key > ${after}`
-      }`,
-  )
-  const result = (await ex.execute(sql`
-    select input_key from (${sql.join(scans, sql` union all `)}) as t
-    group by input_key ${havingOf(query) ?? sql``}
-    order by input_key
-    limit ${query.limit + 1}`)) as unknown as { rows: Array<{ input_key: string }> }
-  return result.rows.map((row) => row.input_key)
+  const found: string[] = []
+  let from: Bound = after === undefined ? undefined : { key: after, inclusive: false }
+  let window = query.filter === 'all' ? query.limit + 2 : Math.max(query.limit + 2, 256)
+  for (;;) {
+    const scans: KeyRow[][] = []
+    for (const id of evidenceIds) scans.push(await scan(ex, id, from, window))
+    const full = scans.filter((rows) => rows.length === window).map((rows) => rows.at(-1)!.inputKey)
+    const horizon = full.length === 0 ? undefined : full.sort()[0]!
+    const groups = new Map<string, KeyRow[]>()
+    for (const row of scans.flat()) groups.set(row.inputKey, [...(groups.get(row.inputKey) ?? []), row])
+    const keys = [...groups.keys()].sort()
+    // Keys equal to the horizon may continue past a window; only a horizon of duplicates takes them.
+    let complete = horizon === undefined ? keys : keys.filter((key) => key < horizon)
+    if (complete.length === 0 && horizon !== undefined) complete = keys.filter((key) => key <= horizon)
+    for (const key of complete) {
+      if (passes(query, groups.get(key)!)) found.push(key)
+      if (found.length > query.limit) return found
+    }
+    if (horizon === undefined) return found
+    from = { key: complete.at(-1)!, inclusive: false }
+    window = Math.min(window * 2, 8192)
+  }
 }
 
 export async function compareTraces(

@@ -107,12 +107,13 @@ export async function observeGate(
   input: { expertId: string; versionId: string; channel: string | null; policy: GatePolicy },
 ): Promise<GateObservations> {
   const benchmarks = policyBenchmarks(input.policy)
-  const [candidate, sim, review, other] = await Promise.all([
-    newestBenchmarks(ex, input.versionId, benchmarks),
-    simulation(ex, input.versionId),
-    reviews(ex, input.versionId),
-    input.policy.beatDeployed ? deployedVersion(ex, input.expertId, input.versionId, input.channel) : undefined,
-  ])
+  // One query after another: `ex` may be a transaction, whose one connection takes one at a time.
+  const candidate = await newestBenchmarks(ex, input.versionId, benchmarks)
+  const sim = await simulation(ex, input.versionId)
+  const review = await reviews(ex, input.versionId)
+  const other = input.policy.beatDeployed
+    ? await deployedVersion(ex, input.expertId, input.versionId, input.channel)
+    : undefined
   const deployed = other
     ? {
         version: other.version,
