@@ -19,9 +19,9 @@ export function pushEvidence(
   })
 }
 
-/** Creates a version through the API with a console session; returns its id. */
-export async function createVersionApi(baseUrl: string, session: Session, expertId: string, version: string) {
-  const res = await fetch(`${baseUrl}/api/v1/fedmoe/experts/${expertId}/versions`, {
+/** A console POST with the session cookie, CSRF token and same Origin; the created resource's id. */
+async function createWithSession(baseUrl: string, session: Session, path: string, body: unknown): Promise<string> {
+  const res = await fetch(`${baseUrl}${path}`, {
     method: 'POST',
     headers: {
       origin: baseUrl,
@@ -29,11 +29,28 @@ export async function createVersionApi(baseUrl: string, session: Session, expert
       cookie: `tg_session=${session.cookie}`,
       'x-csrf-token': session.csrf,
     },
-    body: JSON.stringify({ version }),
+    body: JSON.stringify(body),
   })
-  if (res.status !== 201) throw new Error(`create version: ${res.status} ${await res.text()}`)
+  if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
   return ((await res.json()) as { id: string }).id
 }
+
+/** Creates an expert family through the API with a console session; returns its id. */
+export const createExpertApi = (baseUrl: string, session: Session, name: string) =>
+  createWithSession(baseUrl, session, '/api/v1/fedmoe/experts', { name, baseModel: 'openvla-7b' })
+
+/** Creates a version through the API with a console session; returns its id. */
+export const createVersionApi = (baseUrl: string, session: Session, expertId: string, version: string) =>
+  createWithSession(baseUrl, session, `/api/v1/fedmoe/experts/${expertId}/versions`, { version })
+
+/** Posts evidence as a signed-in operator or admin; returns the item's id. */
+export const postEvidenceApi = (
+  baseUrl: string,
+  session: Session,
+  expertId: string,
+  versionId: string,
+  body: unknown,
+) => createWithSession(baseUrl, session, `/api/v1/fedmoe/experts/${expertId}/versions/${versionId}/evidence`, body)
 
 /** The same 40 inputs for every version; `output` says what the version answers to input i. */
 export function tracesOf(output: (i: number) => number) {
