@@ -29,7 +29,7 @@ const GATE: GateEvaluation = {
     },
   ],
 }
-const error = (code: 'GATE_FAILED' | 'CONFLICT', details: unknown) =>
+const error = (code: 'GATE_FAILED' | 'CONFLICT', details: Record<string, unknown>) =>
   new ApiError({ status: 409, code, message: 'refused', requestId: 'r', details })
 
 describe('gate view', () => {
