@@ -66,6 +66,13 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await expect(page.getByRole('heading', { level: 1, name: 'FedMoE' })).toBeVisible()
   await expect(page.locator('[data-testid="query-state"][data-state="empty"]')).toContainText('No expert families yet')
 
+  // The platform default gate: one approving review, nothing promotes on one score.
+  await page.getByRole('button', { name: 'Default gate policy' }).click()
+  const defaults = page.getByRole('dialog', { name: 'Default gate policy' })
+  await expect(defaults.getByLabel('Policy (JSON)')).toHaveValue(/"minApprovals": 1,/)
+  await defaults.getByRole('button', { name: 'Cancel' }).click()
+  await expect(defaults).toBeHidden()
+
   // A family and its first version, in the console.
   await page.getByRole('main').getByRole('button', { name: 'New family' }).first().click()
   const create = page.getByRole('dialog', { name: 'New expert family' })

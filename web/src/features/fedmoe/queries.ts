@@ -12,7 +12,7 @@ import {
   getExpertRoute,
   getVersionRoute,
   fedmoeOverviewRoute,
-  getGatePolicyRoute,
+  getDefaultGatePolicyRoute,
   listEvidenceRoute,
   listDeploymentsRoute,
   listChannelsRoute,
@@ -21,6 +21,7 @@ import {
   listTracesRoute,
   metricHistoryRoute,
   rollbackRoute,
+  setDefaultGatePolicyRoute,
   setGatePolicyRoute,
 } from '@tg/contracts'
 import type {
@@ -30,6 +31,7 @@ import type {
   CreateIngestKeyBody,
   DeployExpertBody,
   RollbackExpertBody,
+  SetDefaultGatePolicyBody,
   SetGatePolicyBody,
 } from '@tg/contracts'
 import { api } from '@/shared/api'
@@ -57,7 +59,6 @@ export const fedmoeKeys = {
     cursor: string | undefined,
   ) => [...EXPERTS, 'detail', expertId, 'evidence', versionId, type ?? null, cursor ?? null] as const,
   deployments: (expertId: string) => [...EXPERTS, 'detail', expertId, 'deployments'] as const,
-  gatePolicy: (expertId: string) => [...EXPERTS, 'detail', expertId, 'gate-policy'] as const,
   arena: (expertId: string, state: ArenaState) => [...EXPERTS, 'detail', expertId, 'arena', state] as const,
   history: (expertId: string, benchmark: string, metric: string) =>
     [...EXPERTS, 'detail', expertId, 'history', benchmark, metric] as const,
@@ -69,6 +70,7 @@ export const fedmoeKeys = {
   overview: () => [...ALL, 'overview'] as const,
   verifiedPackages: (q: string) => [...ALL, 'verified-packages', q] as const,
   channels: () => [...ALL, 'channels'] as const,
+  defaultPolicy: () => [...ALL, 'default-gate-policy'] as const,
 }
 
 export const EXPERT_PAGE_SIZE = 25
@@ -114,12 +116,6 @@ export const deploymentsQuery = (expertId: string) =>
     queryKey: fedmoeKeys.deployments(expertId),
     queryFn: ({ signal }) =>
       api.request(listDeploymentsRoute, { params: { path: { expertId }, query: { limit: 50 } }, signal }),
-  })
-
-export const gatePolicyQuery = (expertId: string) =>
-  queryOptions({
-    queryKey: fedmoeKeys.gatePolicy(expertId),
-    queryFn: ({ signal }) => api.request(getGatePolicyRoute, { params: { path: { expertId } }, signal }),
   })
 
 export const evidenceQuery = (evidenceId: string) =>
@@ -271,6 +267,25 @@ export function useSetGatePolicyMutation(expertId: () => string) {
     mutationFn: (body: SetGatePolicyBody) =>
       api.request(setGatePolicyRoute, { params: { path: { expertId: expertId() } }, body }),
     onSuccess: () => invalidate(fedmoeKeys.expert(expertId())),
+  })
+}
+
+/** The platform's default gate policy (families without their own use it). */
+export const defaultPolicyQuery = () =>
+  queryOptions({
+    queryKey: fedmoeKeys.defaultPolicy(),
+    queryFn: ({ signal }) => api.request(getDefaultGatePolicyRoute, { signal }),
+  })
+
+/** Changes the default policy (admin): every family without its own gate is judged by it from now on. */
+export function useSetDefaultPolicyMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (body: SetDefaultGatePolicyBody) => api.request(setDefaultGatePolicyRoute, { body }),
+    onSuccess: (policy) => {
+      queryClient.setQueryData(fedmoeKeys.defaultPolicy(), policy)
+      return queryClient.invalidateQueries({ queryKey: fedmoeKeys.experts })
+    },
   })
 }
 
