@@ -145,6 +145,20 @@ describe('fedmoe evidence ingest', () => {
     expect(second.items.map((i) => i.summary.verdict)).toEqual(['approve'])
     expect(second.nextCursor).toBeNull()
     expect((await h.request('GET', `${evidencePath(id, ids[0]!)}?cursor=forged`, viewer)).status).toBe(422)
+    // Items within one millisecond (timestamps keep microseconds, cursors milliseconds) page one by one.
+    await h.database.db.execute(
+      `update expert_evidence set created_at = '2026-12-01T10:00:00.123Z'::timestamptz + (random() * interval '900 microseconds') where version_id = '${ids[0]}'`,
+    )
+    const seen: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: { items: Array<{ id: string }>; nextCursor: string | null } = await json(
+        await h.request('GET', `${evidencePath(id, ids[0]!)}?limit=1${cursor ? `&cursor=${cursor}` : ''}`, viewer),
+      )
+      seen.push(...page.items.map((i) => i.id))
+      cursor = page.nextCursor
+    } while (cursor)
+    expect(new Set(seen).size).toBe(3)
   })
 
   it('replays the same Idempotency-Key and body as 200 with the same item, writing nothing', async () => {
