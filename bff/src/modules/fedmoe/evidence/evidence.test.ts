@@ -224,6 +224,18 @@ describe.each(TARGETS)('on %s', (_label, target, drop) => {
       expect(page.items).toEqual([{ ordinal: 0, input: null, output: null, expected: null, score: 0, latencyMs: 0 }])
     })
 
+    it('answers 409 for evidence on an archived version', async () => {
+      const { id, ids } = await createFamily(`archived-${Date.now()}`, ['1.0.0'])
+      const archived = await h.request('POST', `/api/v1/fedmoe/experts/${id}/versions/${ids[0]}/status`, {
+        ...operator,
+        body: { status: 'archived', reason: 'superseded' },
+      })
+      expect(archived.status, await archived.clone().text()).toBe(200)
+      const res = await post(operator, evidencePath(id, ids[0]!), review())
+      expect(res.status).toBe(409)
+      expect((await json<ErrorBody>(res)).error).toMatchObject({ code: 'CONFLICT', details: { field: 'versionId' } })
+    })
+
     it('answers 422 naming the field, 415 for another media type, 400 for broken JSON', async () => {
       const path = evidencePath(famA.id, famA.versionId)
       const cases: Array<[unknown, string]> = [
