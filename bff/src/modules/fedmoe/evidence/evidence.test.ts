@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { EvidenceBodySchema, evidenceDigest } from '@tg/contracts'
 import type {
   AuditCheckpoint,
@@ -222,6 +222,24 @@ describe.each(TARGETS)('on %s', (_label, target, drop) => {
       const item = await json<EvidenceReceipt>(await post(operator, evidencePath(famA.id, famA.versionId), body))
       const page = await json<TracePage>(await h.request('GET', `/api/v1/fedmoe/evidence/${item.id}/traces`, viewer))
       expect(page.items).toEqual([{ ordinal: 0, input: null, output: null, expected: null, score: 0, latencyMs: 0 }])
+    })
+
+    it('publishes an evidence event when the item commits, and none for a refused one', async () => {
+      const events: unknown[] = []
+      const stop = await h.services.fedmoe.subscribe(famB.id, (event) => events.push(event))
+      try {
+        expect((await post(operator, evidencePath(famB.id, famB.versionId), { ...review(), colour: 1 })).status).toBe(
+          422,
+        )
+        const item = await json<EvidenceReceipt>(await post(operator, evidencePath(famB.id, famB.versionId), review()))
+        await vi.waitFor(() =>
+          expect(events).toEqual([
+            { type: 'evidence', expertId: famB.id, versionId: famB.versionId, evidenceId: item.id },
+          ]),
+        )
+      } finally {
+        stop()
+      }
     })
 
     it('answers 409 for evidence on an archived version', async () => {
