@@ -28,7 +28,8 @@ export const ingestEvidenceRoute = defineRoute({
     'The body is validated strictly (an unknown field or an out-of-range number is 422 naming the field), hashed ' +
     '(sha256 over its RFC 8785 canonical JSON) and written with its traces and its audit entry in one transaction. ' +
     'With an Idempotency-Key, the same key and body again answer 200 with the original item; another body under ' +
-    'the same key is 409. Too many traces, a trace too large or a body above TG_FEDMOE_EVIDENCE_MAX_BYTES is 413.',
+    'the same key is 409, and so is evidence for an archived version. Too many traces, a trace too large or a ' +
+    'body above TG_FEDMOE_EVIDENCE_MAX_BYTES is 413. An ingest key may post only for its own families (403).',
   tags: TAGS,
   'x-roles': OPERATORS,
   'x-expert-scoped': true,
