@@ -1,16 +1,21 @@
 import { expect, test } from '../../support/test'
 import type { Locator, Page } from '@playwright/test'
-import { ADMIN, completeSetup } from '../../support/api'
+import { ADMIN, completeSetup, createUser } from '../../support/api'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
 import { approval, createVersionApi, evalResult, pushEvidence, tracesOf } from '../../support/fedmoe'
 import { signInUi } from '../../support/ui'
 
+// The second test reads the family that the first one builds.
+test.describe.configure({ mode: 'serial' })
+
 let server: ConsoleServer
 let admin: { cookie: string; csrf: string }
+let familyId = ''
 test.beforeAll(async () => {
   server = await startConsoleServer()
   admin = await completeSetup(server.url, server.setupUrl as string)
+  await createUser(server.url, admin, 'victor', ['viewer'])
 })
 test.afterAll(async () => server.stop())
 
@@ -81,6 +86,7 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await create.getByRole('button', { name: 'Create family' }).click()
   await expect(page).toHaveURL(/\/fedmoe\/[0-9a-f-]{36}$/)
   const expertId = page.url().split('/').at(-1) as string
+  familyId = expertId
   await expect(page.getByRole('heading', { level: 1, name: 'grasp-cups' })).toBeVisible()
   await expect(page.getByTestId('live-indicator')).toHaveAttribute('data-state', 'open')
 
@@ -258,4 +264,43 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await expect(page.getByRole('button', { name: 'Next page' })).toBeDisabled()
   const outputs = await rows.first().getByTestId('trace-output').locator('pre').allTextContents()
   expect(new Set(outputs).size).toBeGreaterThan(1)
+})
+
+test('a viewer reads everything and is offered no change; filters and unknown ids say what they found', async ({
+  page,
+}) => {
+  await page.goto(`${server.url}/sign-in`)
+  await signInUi(page, 'victor', ADMIN.password)
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+
+  // The list's filters live in the URL; a filter that matches nothing says so and clears.
+  await page.goto(`${server.url}/fedmoe?status=archived`)
+  await expect(page.getByLabel('Status')).toHaveValue('archived')
+  await expect(page.locator('[data-testid="query-state"][data-state="empty"]')).toContainText(
+    'No expert family matches these filters',
+  )
+  await page.getByRole('main').getByRole('button', { name: 'Clear filters' }).first().click()
+  await expect(page).toHaveURL(/\/fedmoe$/)
+  await expect(page.getByTestId('expert-row')).toHaveCount(1)
+  await page.getByLabel('Base model').fill('pi-0')
+  await expect(page).toHaveURL(/baseModel=pi-0/)
+  await expect(page.getByTestId('expert-row')).toHaveCount(0)
+  await page.getByLabel('Base model').fill('openvla-7b')
+  await expect(page.getByTestId('expert-row')).toHaveCount(1)
+  await expect(page.getByRole('button', { name: 'New family' })).toHaveCount(0)
+  await expect(page.getByRole('button', { name: 'Default gate policy' })).toHaveCount(0)
+
+  // The family page: the gate can be checked by anyone, nothing else is offered.
+  await page.getByTestId('expert-row').getByRole('link', { name: 'grasp-cups' }).click()
+  await expect(page.getByRole('heading', { level: 1, name: 'grasp-cups' })).toBeVisible()
+  await expect(page.getByTestId('version-item')).toHaveCount(3)
+  await expect(page.getByTestId('version-panel').getByRole('button', { name: 'Check gate' })).toBeVisible()
+  for (const name of ['New version', 'Ingest key', 'Gate policy', 'Roll back', 'Validate', 'Archive', 'Deploy'])
+    await expect(page.getByRole('button', { name, exact: true })).toHaveCount(0)
+
+  // An unknown family, and an id that cannot be one, are not found.
+  await page.goto(`${server.url}/fedmoe/${familyId.replace(/^.{8}/, '00000000')}`)
+  await expect(page.getByTestId('expert-not-found')).toContainText('No such expert family')
+  await page.goto(`${server.url}/fedmoe/not-an-id/arena`)
+  await expect(page.getByTestId('expert-not-found')).toBeVisible()
 })
