@@ -213,6 +213,13 @@ test('a family goes from evidence through its gate to deployment, rollback, the 
   await expect(page.getByTestId('family-live')).toContainText('stable → 1.0.0')
   await expect(versionItem(page, '1.0.0')).toHaveAttribute('data-status', 'deployed')
   await expect(versionItem(page, '2.0.0')).toHaveAttribute('data-status', 'validated')
+  // The history keeps what was live when: the rollback on top and live, the two deploys ended.
+  const history = page.getByTestId('deployment-row')
+  await expect(history).toHaveCount(3)
+  await expect(history.first()).toHaveAttribute('data-action', 'rollback')
+  await expect(history.first()).toHaveAttribute('data-live', 'true')
+  await expect(history.first()).toContainText('1.0.0 rolled back onto stable')
+  await expect(page.locator('[data-testid="deployment-row"][data-live="false"]')).toHaveCount(2)
 
   // A third version on only 12 samples, then the arena compares the three.
   const v3 = await createVersionApi(server.url, admin, expertId, '3.0.0')
