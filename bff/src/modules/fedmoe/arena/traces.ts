@@ -2,7 +2,7 @@
 // that hash. Each version's rows come from an index range scan of (evidence_id, input_key) from
 // the cursor on; the scans are merged in key order and grouped here, so a page reads about as
 // many rows as it shows (more only when a filter skips keys), never the whole set.
-import { and, asc, eq, gt, gte, inArray } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray } from 'drizzle-orm'
 import type { ArenaTracePage, ArenaTraceRow, CompareTracesQuery } from '@tg/contracts'
 import type { Executor } from '../../../db/client'
 import { expertTraces } from '../../../db/schema'
@@ -18,22 +18,14 @@ function decodeInputKeyCursor(cursor: string | undefined): string | undefined {
 }
 
 type KeyRow = { inputKey: string; outputKey: string; score: number }
-type Bound = { key: string; inclusive: boolean } | undefined
 
-/** The next `window` traces of one item in input-key order from the bound: an index range scan. */
-function scan(ex: Executor, evidenceId: string, from: Bound, window: number): Promise<KeyRow[]> {
+/** The next `window` traces of one item in input-key order after a key: an index range scan. */
+function scan(ex: Executor, evidenceId: string, after: string | undefined, window: number): Promise<KeyRow[]> {
   return ex
     .select({ inputKey: expertTraces.inputKey, outputKey: expertTraces.outputKey, score: expertTraces.score })
     .from(expertTraces)
     .where(
-      and(
-        eq(expertTraces.evidenceId, evidenceId),
-        from === undefined
-          ? undefined
-          : from.inclusive
-            ? gte(expertTraces.inputKey, from.key)
-            : gt(expertTraces.inputKey, from.key),
-      ),
+      and(eq(expertTraces.evidenceId, evidenceId), after === undefined ? undefined : gt(expertTraces.inputKey, after)),
     )
     .orderBy(asc(expertTraces.inputKey))
     .limit(window)
@@ -52,7 +44,7 @@ function passes(query: CompareTracesQuery, rows: KeyRow[]): boolean {
  */
 async function pageKeys(ex: Executor, evidenceIds: string[], query: CompareTracesQuery, after: string | undefined) {
   const found: string[] = []
-  let from: Bound = after === undefined ? undefined : { key: after, inclusive: false }
+  let from = after
   let window = query.filter === 'all' ? query.limit + 2 : Math.max(query.limit + 2, 256)
   for (;;) {
     const scans: KeyRow[][] = []
@@ -70,7 +62,7 @@ async function pageKeys(ex: Executor, evidenceIds: string[], query: CompareTrace
       if (found.length > query.limit) return found
     }
     if (horizon === undefined) return found
-    from = { key: complete.at(-1)!, inclusive: false }
+    from = complete.at(-1)!
     window = Math.min(window * 2, 8192)
   }
 }
