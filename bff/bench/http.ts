@@ -83,6 +83,8 @@ export async function startBff(target: DatabaseTarget) {
   return {
     url,
     headers: { authorization: `Bearer ${secret}` },
+    /** The server's own database (PGlite allows one instance per data directory). */
+    database,
     stop: async () => {
       server.close()
       await database.close()

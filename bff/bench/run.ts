@@ -3,6 +3,7 @@
  * the same process where one applies (see the files for what and how).
  */
 import { runAuditBench } from './audit'
+import { runFedmoeBench } from './fedmoe'
 import { runHttpBench } from './http'
 import { runIntegrityBench } from './integrity'
 import { benchPrivacy } from './privacy'
@@ -19,3 +20,4 @@ await benchPrivacy()
 await runTrainingBench()
 await runTrainingAccountantBench()
 await runTgspBench()
+await runFedmoeBench()

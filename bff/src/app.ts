@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { secureHeaders } from 'hono/secure-headers'
 import type { Logger } from 'pino'
-import { API_VERSION, uploadPackageRoute } from '@tg/contracts'
+import { API_VERSION, EVIDENCE_BODY_MAX_BYTES_DEFAULT, uploadPackageRoute } from '@tg/contracts'
 import { buildOpenApiDocument } from '@tg/contracts/openapi'
 import { DEFAULT_MAX_STREAMS_PER_PRINCIPAL } from './env'
 import type { Config } from './env'
@@ -39,9 +39,11 @@ import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
+import { createFedmoeRoutes } from './modules/fedmoe/routes'
+import { createFedmoeService } from './modules/fedmoe/service'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
-  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal'>>
+  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
 
 export type AppDeps = {
   config: AppConfig
@@ -57,6 +59,9 @@ export type AppDeps = {
   blobs?: BlobStore
   metrics?: Metrics
 }
+
+/** `fedmoe.ingestEvidence`: POST /api/v1/fedmoe/experts/{expertId}/versions/{versionId}/evidence. */
+const EVIDENCE_PATH = /^\/api\/v1\/fedmoe\/experts\/[^/]+\/versions\/[^/]+\/evidence$/
 
 const CSP = {
   defaultSrc: ["'self'"],
@@ -93,8 +98,8 @@ export function createApp(deps: AppDeps) {
   const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const pending = {
-    fedmoe: createPendingModule('fedmoe'),
     integrations: createPendingModule('integrations'),
   }
   const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
@@ -105,6 +110,7 @@ export function createApp(deps: AppDeps) {
       auditModule,
       { name: 'training', label: 'Training', health: () => training.health() },
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
+      { name: 'fedmoe', label: 'FedMoE', health: () => fedmoe.health() },
       ...Object.values(pending),
     ],
     auditIntegrity: () => audit.integrity(),
@@ -132,10 +138,21 @@ export function createApp(deps: AppDeps) {
       throw new AppError('PAYLOAD_TOO_LARGE', `The request body is larger than ${config.maxJsonBytes} bytes.`)
     },
   })
-  // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); every other body is JSON.
-  app.use('/api/*', (c, next) =>
-    c.req.method === 'POST' && c.req.path === uploadPackageRoute.path ? next() : jsonLimit(c, next),
-  )
+  const evidenceMaxBytes = config.fedmoeEvidenceMaxBytes ?? EVIDENCE_BODY_MAX_BYTES_DEFAULT
+  const evidenceLimit = bodyLimit({
+    maxSize: evidenceMaxBytes,
+    onError: () => {
+      throw new AppError('PAYLOAD_TOO_LARGE', `The evidence body is larger than ${evidenceMaxBytes} bytes.`)
+    },
+  })
+  // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); FedMoE evidence (thousands of
+  // traces) has its own (TG_FEDMOE_EVIDENCE_MAX_BYTES); every other body is JSON under TG_MAX_JSON_BYTES.
+  app.use('/api/*', (c, next) => {
+    if (c.req.method !== 'POST') return jsonLimit(c, next)
+    if (c.req.path === uploadPackageRoute.path) return next()
+    if (EVIDENCE_PATH.test(c.req.path)) return evidenceLimit(c, next)
+    return jsonLimit(c, next)
+  })
   app.onError(handleError)
   // A state change has just queued audit records: sequence them (and checkpoint when due) now.
   app.use('/api/*', async (c, next) => {
@@ -151,6 +168,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createTgspRoutes({ tgsp, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
+  app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 
@@ -162,7 +180,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, events }, metrics }
+  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, events }, metrics }
 }
 
 export type App = ReturnType<typeof createApp>

@@ -32,6 +32,11 @@ const EnvSchema = z.object({
     .int()
     .positive()
     .default(1024 * 1024),
+  TG_FEDMOE_EVIDENCE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(16 * 1024 * 1024),
   TG_WEB_DIST: z.string().min(1).optional(),
   TG_TRUST_PROXY: bool,
   TG_ALLOWED_HOSTS: z.string().optional(),
@@ -81,6 +86,8 @@ export type Config = {
   logLevel: RawEnv['TG_LOG_LEVEL']
   sessionTtlMs: number
   maxJsonBytes: number
+  /** Largest FedMoE evidence body (its own limit instead of maxJsonBytes: thousands of traces). */
+  fedmoeEvidenceMaxBytes: number
   webDist: string
   trustProxy: boolean
   /** Host names answered besides TG_PUBLIC_URL's and loopback (421 for any other). */
@@ -145,6 +152,7 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     logLevel: e.TG_LOG_LEVEL,
     sessionTtlMs: e.TG_SESSION_TTL_HOURS * 3600_000,
     maxJsonBytes: e.TG_MAX_JSON_BYTES,
+    fedmoeEvidenceMaxBytes: e.TG_FEDMOE_EVIDENCE_MAX_BYTES,
     webDist: resolve(cwd, e.TG_WEB_DIST ?? 'web/dist'),
     trustProxy: e.TG_TRUST_PROXY ?? false,
     allowedHosts: parseAllowedHosts(e.TG_ALLOWED_HOSTS),

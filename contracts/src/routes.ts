@@ -2,6 +2,9 @@ import { adminRoutes } from './admin/routes'
 import { auditRoutes } from './audit/routes'
 import { authRoutes } from './auth/routes'
 import { dashboardRoutes } from './dashboard/routes'
+import { fedmoeArenaRoutes } from './fedmoe/arena-routes'
+import { fedmoeEvidenceRoutes } from './fedmoe/evidence-routes'
+import { fedmoeRoutes } from './fedmoe/routes'
 import { pendingServiceRoutes } from './services/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
@@ -16,6 +19,9 @@ export const ALL_ROUTES = [
   ...auditRoutes,
   ...tgspRoutes,
   ...trainingRoutes,
+  ...fedmoeRoutes,
+  ...fedmoeEvidenceRoutes,
+  ...fedmoeArenaRoutes,
   ...pendingServiceRoutes,
 ] as const
 

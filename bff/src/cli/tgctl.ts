@@ -4,11 +4,13 @@
  *   pnpm tgctl admin create-user | unlock | set-password ...   (see ./admin.ts)
  *   pnpm tgctl audit verify ...
  *   pnpm tgctl tgsp ...
+ *   pnpm tgctl fedmoe evidence push ...
  */
 import { ConfigError } from '../env'
 import { AppError } from '../lib/errors'
 import { ADMIN_USAGE, adminCommand } from './admin'
 import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
+import { FEDMOE_USAGE, fedmoeCommand } from './fedmoe'
 import { TGSP_USAGE, tgspCommand } from './tgsp'
 
 const USAGE = `Usage:
@@ -16,7 +18,9 @@ ${ADMIN_USAGE}
 
 ${AUDIT_VERIFY_USAGE}
 
-${TGSP_USAGE}`
+${TGSP_USAGE}
+
+${FEDMOE_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
@@ -34,6 +38,12 @@ async function main(argv: string[]): Promise<number> {
       (line) => console.error(line),
     )
   }
+  if (group === 'fedmoe')
+    return fedmoeCommand(
+      command === undefined ? rest : [command, ...rest],
+      (line) => console.log(line),
+      (line) => console.error(line),
+    )
   if (group === 'admin' && (await adminCommand(command, rest))) return 0
   console.error(USAGE)
   return group === undefined || group === '--help' || group === 'help' ? 0 : 2

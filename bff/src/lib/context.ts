@@ -18,6 +18,8 @@ export type ApiKeyPrincipal = {
   roles: Role[]
   /** Set for a training agent's key: its only right is to report this run's rounds. */
   scopeRunId: string | null
+  /** Set for a FedMoE ingest key: its only right is to post evidence for versions of these families. */
+  scopeExpertIds: string[] | null
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal

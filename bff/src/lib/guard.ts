@@ -65,6 +65,13 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
           throw new AppError('FORBIDDEN', 'This key may only report the rounds of its own training run.', {
             requiredRoles: [...access],
           })
+      } else if (principal.kind === 'api_key' && principal.scopeExpertIds !== null) {
+        // A FedMoE ingest key: only evidence ingest, for versions of its own families.
+        const expertId = c.req.param('expertId')
+        if (!route['x-expert-scoped'] || !expertId || !principal.scopeExpertIds.includes(expertId))
+          throw new AppError('FORBIDDEN', 'This key may only post evidence for its own expert families.', {
+            requiredRoles: [...access],
+          })
       } else if (!principal.roles.some((role) => access.includes(role)))
         throw new AppError('FORBIDDEN', 'Your roles do not allow this.', { requiredRoles: [...access] })
       if (principal.kind === 'user' && isUnsafe) {

@@ -67,9 +67,9 @@ describe('a NUL character (U+0000) is refused with 422 naming its path, never 50
     async (_id, route) => {
       for (const name of keysOf(requestOf(route)?.query)) {
         const res = await h.request(
-          'GET',
+          route.method.toUpperCase(),
           `${withParams(route)}?${name}=${encodeURIComponent(NUL_VALUE)}`,
-          callerOf(route),
+          { ...callerOf(route), body: route.method === 'get' ? undefined : {} },
         )
         await expectIssue(res, name, /NUL/)
       }
@@ -188,14 +188,41 @@ describe('a forged pagination cursor is 422 naming the cursor, never 500', () =>
     })
     expect(run.status).toBe(201)
     existing.runId = ((await run.json()) as { id: string }).id
+    // A FedMoE family with two versions, each with an evaluation of one trace.
+    const operator = await h.userSession('input-expert-maker', ['operator'])
+    const post = async (path: string, body: unknown) => {
+      const res = await h.request('POST', path, { ...operator, body })
+      expect(res.status, await res.clone().text()).toBe(201)
+      return ((await res.json()) as { id: string }).id
+    }
+    existing.expertId = await post('/api/v1/fedmoe/experts', { name: 'cursor-walk', baseModel: 'pi-0' })
+    const versionIds: string[] = []
+    for (const version of ['1.0.0', '1.1.0']) {
+      const versionId = await post(`/api/v1/fedmoe/experts/${existing.expertId}/versions`, { version })
+      versionIds.push(versionId)
+      existing.versionId = versionId
+      existing.evidenceId = await post(`/api/v1/fedmoe/experts/${existing.expertId}/versions/${versionId}/evidence`, {
+        type: 'EVAL_RESULT',
+        benchmark: 'walk',
+        split: 'test',
+        n_samples: 1,
+        metrics: { score: 1 },
+        baseline_version: null,
+        traces: [{ input: 'in', output: 'out', expected: null, score: 1, latency_ms: 1 }],
+      })
+    }
+    extraQuery['fedmoe.compareTraces'] = `versions=${versionIds.join(',')}&benchmark=walk&`
   })
+  /** Query parameters a paged route requires besides the cursor. */
+  const extraQuery: Record<string, string> = {}
 
   it.each(pagedRoutes.map((r) => [r.operationId, r] as const))('%s', async (_id, route) => {
     const path = withParams(route, existing)
-    const first = await h.request('GET', `${path}?limit=1`, callerOf(route))
-    expect(first.status).toBe(200)
+    const extra = extraQuery[route.operationId] ?? ''
+    const first = await h.request('GET', `${path}?${extra}limit=1`, callerOf(route))
+    expect(first.status, await first.clone().text()).toBe(200)
     for (const cursor of FORGED) {
-      const res = await h.request('GET', `${path}?cursor=${encodeURIComponent(cursor)}`, callerOf(route))
+      const res = await h.request('GET', `${path}?${extra}cursor=${encodeURIComponent(cursor)}`, callerOf(route))
       await expectIssue(res, 'cursor', /./)
     }
   })

@@ -10,6 +10,7 @@ const methodOf = (route: AnyAppRoute) => route.method.toUpperCase()
 const bodyOf = (route: AnyAppRoute) => (route.method === 'get' ? undefined : {})
 const protectedRoutes = ALL_ROUTES.filter((r) => r['x-roles'] !== 'public')
 const isRunScoped = (route: AnyAppRoute) => 'x-run-scoped' in route && route['x-run-scoped'] === true
+const isExpertScoped = (route: AnyAppRoute) => 'x-expert-scoped' in route && route['x-expert-scoped'] === true
 const allowedRoles = (route: AnyAppRoute): readonly Role[] => route['x-roles'] as readonly Role[]
 
 let h: Harness
@@ -118,6 +119,31 @@ describe('the route table', () => {
       if (isRunScoped(route)) {
         const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
         expect(other.status, `${route.operationId} on another run`).toBe(403)
+      }
+    }
+  })
+
+  it('gives a FedMoE ingest key only evidence ingest, for its own families', async () => {
+    const operator = await h.signIn('only-operator')
+    const family = await h.request('POST', '/api/v1/fedmoe/experts', {
+      ...operator,
+      body: { name: 'scoped-family', baseModel: 'm' },
+    })
+    const { id: expertId } = await json<{ id: string }>(family)
+    const key = await h.request('POST', '/api/v1/fedmoe/ingest-keys', {
+      ...operator,
+      body: { name: 'pipeline', expertIds: [expertId] },
+    })
+    const { secret } = await json<{ secret: string }>(key)
+    for (const route of protectedRoutes) {
+      const own = route.path.replace('{expertId}', expertId).replace(/\{[^}]+\}/g, SAMPLE_ID)
+      const res = await h.request(methodOf(route), own, { bearer: secret, body: bodyOf(route) })
+      if (isExpertScoped(route)) expect([401, 403], route.operationId).not.toContain(res.status)
+      else expect(res.status, route.operationId).toBe(403)
+      await res.body?.cancel()
+      if (isExpertScoped(route)) {
+        const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
+        expect(other.status, `${route.operationId} on another family`).toBe(403)
       }
     }
   })

@@ -62,6 +62,16 @@ describe('live event streams per principal', () => {
     expect((await openStream(alice)).status).toBe(200)
     await expectRefused(await openStream(alice))
   })
+
+  it('counts the FedMoE stream against the same cap as the training one', async () => {
+    const carol = await h.userSession('fedmoe-watcher', ['viewer'])
+    expect((await openStream(carol)).status).toBe(200)
+    const fedmoe = await h.request('GET', '/api/v1/fedmoe/events', carol)
+    expect(fedmoe.status).toBe(200)
+    open.push(fedmoe)
+    await expectRefused(await h.request('GET', '/api/v1/fedmoe/events', carol))
+    await expectRefused(await openStream(carol))
+  })
 })
 
 /** Opens a stream over a real socket; resolves with its status once the head (and `ready`) arrived. */

@@ -104,11 +104,15 @@ export const ApiKeySchema = z
     prefix: z
       .string()
       .meta({ description: 'The first characters of the key, to recognise it.', example: 'tgk_3Fq9xK2a' }),
-    roles: z.array(RoleSchema).meta({ description: 'Empty for a key scoped to a training run.' }),
+    roles: z.array(RoleSchema).meta({ description: 'Empty for a key scoped to a training run or to expert families.' }),
     scopeRunId: z
       .uuid()
       .nullable()
       .meta({ description: 'A training agent\u2019s key: its only right is to report this run\u2019s rounds.' }),
+    scopeExpertIds: z
+      .array(z.uuid())
+      .nullable()
+      .meta({ description: 'A FedMoE ingest key: its only right is to post evidence for these expert families.' }),
     status: z.enum(['active', 'revoked', 'expired']),
     createdAt: TimestampSchema,
     createdBy: z.string().nullable().meta({ description: 'Username of the creator.' }),

@@ -12,6 +12,8 @@ export type AppRouteConfig = RouteConfig & {
   'x-roles': RouteAccess
   /** Also open to API keys scoped to the run named by the `runId` path parameter (training agents). */
   'x-run-scoped'?: boolean
+  /** Also open to FedMoE ingest keys scoped to the family named by the `expertId` path parameter. */
+  'x-expert-scoped'?: boolean
 }
 
 /**

@@ -1,4 +1,3 @@
-import { ANY_ROLE } from '../common/roles'
 import type { Role } from '../common/roles'
 import { errorResponses } from '../common/errors'
 import { defineRoute } from '../common/route'
@@ -8,7 +7,6 @@ import { defineRoute } from '../common/route'
  * the console get a documented 501 NOT_SUPPORTED with a remediation text, never a silent 404.
  */
 export const PENDING_SERVICES = {
-  fedmoe: { label: 'FedMoE', path: '/api/v1/fedmoe/experts', operationId: 'fedmoe.listExperts', roles: ANY_ROLE },
   integrations: {
     label: 'Integrations',
     path: '/api/v1/integrations/connectors',
@@ -32,7 +30,6 @@ function definePendingRoute(service: PendingService) {
   })
 }
 
-export const listExpertsRoute = definePendingRoute('fedmoe')
 export const listConnectorsRoute = definePendingRoute('integrations')
 
-export const pendingServiceRoutes = [listExpertsRoute, listConnectorsRoute] as const
+export const pendingServiceRoutes = [listConnectorsRoute] as const

@@ -3,6 +3,7 @@ import { ADMIN, completeSetup } from '../../support/api'
 import { expectNoSeriousA11yViolations } from '../../support/axe'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
+import { createExpertApi, createVersionApi, evalResult, postEvidenceApi, tracesOf } from '../../support/fedmoe'
 import { createRunWithRounds } from '../../support/training'
 import { signInUi } from '../../support/ui'
 
@@ -28,14 +29,47 @@ const SIGNED_IN_PAGES = [
 ] as const
 
 test('every page has no serious or critical axe violations, in light and dark mode', async ({ page }) => {
-  // About fifteen pages, each checked twice: well past the default minute.
-  test.setTimeout(180_000)
+  // About twenty pages, each checked twice: well past the default minute.
+  test.setTimeout(240_000)
   await page.goto(server.setupUrl as string)
   await expect(page.getByRole('heading', { level: 1, name: 'Create the first admin' })).toBeVisible()
   await expectNoSeriousA11yViolations(page, 'setup')
   const admin = await completeSetup(server.url, server.setupUrl as string)
   const runId = await createRunWithRounds(server.url, admin, 'a11y-run', 3)
-  const pages = [...SIGNED_IN_PAGES, ['a11y-run', `/training/runs/${runId}`] as const]
+  const expertId = await createExpertApi(server.url, admin, 'a11y-expert')
+  const versions = [await createVersionApi(server.url, admin, expertId, '1.0.0')]
+  versions.push(await createVersionApi(server.url, admin, expertId, '1.1.0'))
+  const evidenceId = await postEvidenceApi(
+    server.url,
+    admin,
+    expertId,
+    versions[0] as string,
+    evalResult(
+      0.8,
+      100,
+      tracesOf((i) => i % 3),
+    ),
+  )
+  await postEvidenceApi(
+    server.url,
+    admin,
+    expertId,
+    versions[1] as string,
+    evalResult(
+      0.85,
+      20,
+      tracesOf((i) => i % 2),
+    ),
+  )
+  const compared = `versions=${versions.join(',')}&benchmark=libero-long`
+  const pages = [
+    ...SIGNED_IN_PAGES,
+    ['a11y-run', `/training/runs/${runId}`] as const,
+    ['a11y-expert', `/fedmoe/${expertId}`] as const,
+    ['Eval result evidence', `/fedmoe/${expertId}/evidence/${evidenceId}`] as const,
+    ['Eval Arena', `/fedmoe/${expertId}/arena?${compared}`] as const,
+    ['Traces side by side', `/fedmoe/${expertId}/arena/traces?${compared}`] as const,
+  ]
 
   await page.goto(`${server.url}/sign-in`)
   await expectNoSeriousA11yViolations(page, 'sign-in')

@@ -53,6 +53,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     prefix: row.prefix,
     roles: row.roles as Role[],
     scopeRunId: row.scopeRunId,
+    scopeExpertIds: row.scopeExpertIds,
     status: apiKeyStatus(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdByName,

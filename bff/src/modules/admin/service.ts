@@ -75,7 +75,7 @@ export async function insertApiKey(
   audit: AuditLog,
   hashSecret: (s: string) => string,
   ctx: AuditContext,
-  body: CreateApiKeyBody & { scopeRunId?: string },
+  body: CreateApiKeyBody & { scopeRunId?: string; scopeExpertIds?: string[] },
 ): Promise<CreatedApiKey> {
   const secret = `${API_KEY_PREFIX}${randomToken(32)}`
   const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
@@ -90,6 +90,7 @@ export async function insertApiKey(
       createdBy,
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
       scopeRunId: body.scopeRunId ?? null,
+      scopeExpertIds: body.scopeExpertIds ?? null,
     })
     .returning({ id: apiKeys.id })
   if (!row) throw new Error('insert returned no row')
@@ -104,6 +105,7 @@ export async function insertApiKey(
       roles: body.roles,
       expiresAt: body.expiresAt ?? null,
       ...(body.scopeRunId ? { scopeRunId: body.scopeRunId } : {}),
+      ...(body.scopeExpertIds ? { scopeExpertIds: body.scopeExpertIds } : {}),
     },
   })
   const created = await findApiKey(tx, row.id)

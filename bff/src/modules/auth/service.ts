@@ -190,6 +190,7 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
         prefix: key.prefix,
         roles: key.roles as Role[],
         scopeRunId: key.scopeRunId,
+        scopeExpertIds: key.scopeExpertIds,
       }
     },
   }

@@ -1,4 +1,4 @@
-import { listConnectorsRoute, listExpertsRoute } from '@tg/contracts'
+import { listConnectorsRoute } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { PendingModule } from './service'
@@ -11,7 +11,6 @@ export function createPendingRoutes({
   guard: GuardOptions
 }) {
   const app = createRouter(guard)
-  app.register(listExpertsRoute, () => modules.fedmoe.refuse())
   app.register(listConnectorsRoute, () => modules.integrations.refuse())
   return app
 }

@@ -13,14 +13,12 @@ import {
   trainingOverviewRoute,
 } from '@tg/contracts'
 import type { TrainingEvent } from '@tg/contracts'
-import { streamSSE } from 'hono/streaming'
+import { streamEvents } from '../../lib/event-stream'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { StreamLimiter } from '../../lib/stream-limit'
 import { auditContextOf } from '../audit/record'
 import type { TrainingService } from './service'
-
-const HEARTBEAT_MS = 15_000
 
 export function createTrainingRoutes({
   training,
@@ -64,55 +62,10 @@ export function createTrainingRoutes({
 
   app.register(trainingEventsRoute, async (c) => {
     const { runId } = c.req.valid('query')
-    const release = streams.acquire(c.var.principal) // 429 past TG_MAX_STREAMS_PER_PRINCIPAL
-    // Subscribe before answering, so that a LISTEN failure is an error response, not a dead stream.
-    const queue: TrainingEvent[] = []
-    let wake: (() => void) | null = null
-    const unsubscribe = await training
-      .subscribe(runId, (event) => {
-        queue.push(event)
-        wake?.()
-      })
-      .catch((err: unknown) => {
-        release()
-        throw err
-      })
-    c.header('Cache-Control', 'no-store')
-    c.header('X-Accel-Buffering', 'no')
-    return streamSSE(c, async (stream) => {
-      let isOpen = true
-      const end = () => {
-        isOpen = false
-        release()
-        wake?.()
-      }
-      stream.onAbort(end)
-      if (stream.aborted) end()
-      training.closed.addEventListener('abort', end, { once: true })
-      if (training.closed.aborted) end()
-      try {
-        await stream.writeSSE({ event: 'ready', data: '{}' })
-        while (isOpen) {
-          const event = queue.shift()
-          if (event) {
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) })
-            continue
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, HEARTBEAT_MS)
-            wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          wake = null
-          if (isOpen && queue.length === 0) await stream.write(': keep-alive\n\n')
-        }
-      } finally {
-        training.closed.removeEventListener('abort', end)
-        unsubscribe()
-        release()
-      }
+    return streamEvents<TrainingEvent>(c, {
+      streams,
+      closed: training.closed,
+      subscribe: (onEvent) => training.subscribe(runId, onEvent),
     }) as never
   })
 

@@ -1,5 +1,10 @@
 import { queryOptions } from '@tanstack/vue-query'
-import { getDashboardOverviewRoute, getSystemHealthRoute, trainingOverviewRoute } from '@tg/contracts'
+import {
+  fedmoeOverviewRoute,
+  getDashboardOverviewRoute,
+  getSystemHealthRoute,
+  trainingOverviewRoute,
+} from '@tg/contracts'
 import { api } from '@/shared/api'
 
 export const dashboardKeys = {
@@ -7,6 +12,7 @@ export const dashboardKeys = {
   overview: () => [...dashboardKeys.all, 'overview'] as const,
   health: () => [...dashboardKeys.all, 'health'] as const,
   training: () => [...dashboardKeys.all, 'training'] as const,
+  fedmoe: () => [...dashboardKeys.all, 'fedmoe'] as const,
 }
 
 /** Users, API keys and recent sign-ins: admin and auditor only, others get 403. */
@@ -28,4 +34,11 @@ export const trainingOverviewQuery = () =>
   queryOptions({
     queryKey: dashboardKeys.training(),
     queryFn: ({ signal }) => api.request(trainingOverviewRoute, { signal }),
+  })
+
+/** FedMoE versions awaiting validation and recent gate failures (any signed-in role). */
+export const fedmoeOverviewQuery = () =>
+  queryOptions({
+    queryKey: dashboardKeys.fedmoe(),
+    queryFn: ({ signal }) => api.request(fedmoeOverviewRoute, { signal }),
   })

@@ -1,19 +1,39 @@
-// The parts of ECharts the console uses, registered once: line and bar charts on a grid, with
+// The parts of ECharts the console uses, registered once: line, bar and radar charts, with
 // tooltips and a legend, drawn on canvas. Importing from `echarts/core` keeps the rest out of
 // the bundle; a chart that needs more registers it here.
-import { BarChart, LineChart } from 'echarts/charts'
-import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
-import { GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components'
-import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
+import { BarChart, LineChart, RadarChart } from 'echarts/charts'
+import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts'
+import { GridComponent, LegendPlainComponent, RadarComponent, TooltipComponent } from 'echarts/components'
+import type {
+  GridComponentOption,
+  LegendComponentOption,
+  RadarComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components'
 import { init, use } from 'echarts/core'
 import type { ComposeOption } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 
-use([LineChart, BarChart, GridComponent, LegendPlainComponent, TooltipComponent, CanvasRenderer])
+use([
+  LineChart,
+  BarChart,
+  RadarChart,
+  GridComponent,
+  LegendPlainComponent,
+  RadarComponent,
+  TooltipComponent,
+  CanvasRenderer,
+])
 
 /** An option built only from what is registered here. */
 export type ChartOption = ComposeOption<
-  LineSeriesOption | BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
+  | LineSeriesOption
+  | BarSeriesOption
+  | RadarSeriesOption
+  | GridComponentOption
+  | LegendComponentOption
+  | RadarComponentOption
+  | TooltipComponentOption
 >
 
 export { init as initChart }

@@ -2,9 +2,9 @@ import type { ApiKey } from '@tg/contracts'
 import { NButton } from 'naive-ui'
 import type { DataTableColumns } from 'naive-ui'
 import { h } from 'vue'
-import RoleList from '@/shared/ui/RoleList.vue'
 import StatusTag from '@/shared/ui/StatusTag.vue'
 import { formatDateTime, formatRelative } from '@/shared/ui/format'
+import AdminApiKeyScope from './AdminApiKeyScope.vue'
 
 export const API_KEY_STATUS_VIEW = {
   active: { label: 'Active', tone: 'success' },
@@ -17,7 +17,7 @@ export function buildApiKeyColumns({ onRevoke }: { onRevoke: (key: ApiKey) => vo
   return [
     { key: 'name', title: 'Name', render: (key) => key.name },
     { key: 'prefix', title: 'Prefix', render: (key) => h('code', key.prefix) },
-    { key: 'roles', title: 'Roles', render: (key) => h(RoleList, { roles: key.roles }) },
+    { key: 'roles', title: 'Roles or scope', render: (key) => h(AdminApiKeyScope, { apiKey: key }) },
     {
       key: 'status',
       title: 'Status',
