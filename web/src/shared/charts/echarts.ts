@@ -1,15 +1,15 @@
 // The parts of ECharts the console uses, registered once: line and bar charts on a grid, with
-// tooltips and a legend, drawn on canvas. Importing from `echarts/core` keeps the rest out of
+// tooltips, a legend and marked areas (status bands), drawn on canvas. Importing from `echarts/core` keeps the rest out of
 // the bundle; a chart that needs more registers it here.
 import { BarChart, LineChart } from 'echarts/charts'
 import type { BarSeriesOption, LineSeriesOption } from 'echarts/charts'
-import { GridComponent, LegendPlainComponent, TooltipComponent } from 'echarts/components'
+import { GridComponent, LegendPlainComponent, MarkAreaComponent, TooltipComponent } from 'echarts/components'
 import type { GridComponentOption, LegendComponentOption, TooltipComponentOption } from 'echarts/components'
 import { init, use } from 'echarts/core'
 import type { ComposeOption } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 
-use([LineChart, BarChart, GridComponent, LegendPlainComponent, TooltipComponent, CanvasRenderer])
+use([LineChart, BarChart, GridComponent, LegendPlainComponent, MarkAreaComponent, TooltipComponent, CanvasRenderer])
 
 /** An option built only from what is registered here. */
 export type ChartOption = ComposeOption<
