@@ -62,6 +62,11 @@ export const CHECK_PAGE_SIZE = 20
 export const CHECK_SERIES_LIMIT = 500
 /** Deliveries per page of a subscription's log. */
 export const DELIVERY_PAGE_SIZE = 20
+/** While a delivery is still on its way, its views refresh this often (the event stream is faster). */
+export const DELIVERY_REFRESH_MS = 3000
+
+/** Whether a delivery has reached a state that no longer changes by itself. */
+export const isDeliverySettled = (status: DeliveryStatus | undefined) => status === 'succeeded' || status === 'dead'
 
 export const connectorListQuery = () =>
   queryOptions({
@@ -125,12 +130,16 @@ export const deliveryPageQuery = (webhookId: string, status: DeliveryStatus | un
         },
         signal,
       }),
+    refetchInterval: (query) =>
+      query.state.data?.items.every((d) => isDeliverySettled(d.status)) === false ? DELIVERY_REFRESH_MS : false,
   })
 
 export const deliveryQuery = (deliveryId: string) =>
   queryOptions({
     queryKey: integrationsKeys.deliveries.detail(deliveryId),
     queryFn: ({ signal }) => api.request(getDeliveryRoute, { params: { path: { deliveryId } }, signal }),
+    refetchInterval: (query) =>
+      query.state.data && !isDeliverySettled(query.state.data.status) ? DELIVERY_REFRESH_MS : false,
   })
 
 export function useCreateConnectorMutation() {

@@ -41,3 +41,13 @@ describe('live integration events', () => {
     ])
   })
 })
+
+describe('delivery refresh', () => {
+  it('stops once a delivery succeeded or gave up', async () => {
+    const { isDeliverySettled } = await import('./queries')
+    expect(isDeliverySettled('succeeded')).toBe(true)
+    expect(isDeliverySettled('dead')).toBe(true)
+    expect(isDeliverySettled('failed')).toBe(false)
+    expect(isDeliverySettled('pending')).toBe(false)
+  })
+})
