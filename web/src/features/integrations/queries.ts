@@ -7,7 +7,7 @@ export const integrationsKeys = {
   connectors: () => [...integrationsKeys.all, 'connectors'] as const,
 }
 
-/** GET /api/v1/integrations/connectors: not in this build yet, so the server answers 501 NOT_SUPPORTED. */
+/** GET /api/v1/integrations/connectors: every connector with its status (credentials as set / when / last 4). */
 export const integrationsConnectorsQuery = () =>
   queryOptions({
     queryKey: integrationsKeys.connectors(),
