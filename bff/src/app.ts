@@ -39,6 +39,11 @@ import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
+import { createIntegrationsRoutes } from './modules/integrations/routes'
+import { createIntegrationsService } from './modules/integrations/service'
+import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
+import type { IntegrationsSettings } from './modules/integrations/settings'
+import type { Lookup } from './modules/integrations/egress'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
   Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal'>>
@@ -56,6 +61,10 @@ export type AppDeps = {
   /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
+  integrations?: Partial<IntegrationsSettings>
+  /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
+  lookup?: Lookup
 }
 
 const CSP = {
@@ -79,9 +88,10 @@ export function createApp(deps: AppDeps) {
   const db = database.db
   const hashSecret = createSecretHasher(Buffer.from(deps.sessionSecret, 'utf8'))
 
+  const sealer = createSealer(deps.keyMaster)
   const audit = createAuditService({
     db,
-    sealer: createSealer(deps.keyMaster),
+    sealer,
     config: deps.audit,
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
@@ -93,9 +103,17 @@ export function createApp(deps: AppDeps) {
   const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const integrations = createIntegrationsService({
+    db,
+    audit,
+    events,
+    sealer,
+    settings: { ...INTEGRATION_DEFAULTS, ...deps.integrations },
+    log,
+    lookup: deps.lookup,
+  })
   const pending = {
     fedmoe: createPendingModule('fedmoe'),
-    integrations: createPendingModule('integrations'),
   }
   const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
   const system = createSystemService({
@@ -105,6 +123,7 @@ export function createApp(deps: AppDeps) {
       auditModule,
       { name: 'training', label: 'Training', health: () => training.health() },
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
+      { name: 'integrations', label: 'Integrations', health: () => integrations.health() },
       ...Object.values(pending),
     ],
     auditIntegrity: () => audit.integrity(),
@@ -151,6 +170,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createTgspRoutes({ tgsp, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
+  app.route('/', createIntegrationsRoutes({ integrations, guard, streams }))
   app.route('/', createPendingRoutes({ modules: pending, guard }))
   mountApiDocs(app, buildOpenApiDocument())
 
@@ -162,7 +182,7 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, events }, metrics }
+  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, integrations, events }, metrics }
 }
 
 export type App = ReturnType<typeof createApp>

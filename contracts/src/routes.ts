@@ -2,6 +2,7 @@ import { adminRoutes } from './admin/routes'
 import { auditRoutes } from './audit/routes'
 import { authRoutes } from './auth/routes'
 import { dashboardRoutes } from './dashboard/routes'
+import { integrationsRoutes } from './integrations/routes'
 import { pendingServiceRoutes } from './services/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
@@ -16,6 +17,7 @@ export const ALL_ROUTES = [
   ...auditRoutes,
   ...tgspRoutes,
   ...trainingRoutes,
+  ...integrationsRoutes,
   ...pendingServiceRoutes,
 ] as const
 

@@ -17,6 +17,7 @@ import type { AuditConfig } from '../modules/audit/service'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
 import type { BlobStore } from '../modules/tgsp/blobs'
 import type { TgspConfig } from '../modules/tgsp/service'
+import type { IntegrationsSettings } from '../modules/integrations/settings'
 
 export const ORIGIN = 'http://localhost'
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -49,6 +50,7 @@ export async function createHarness(
     /** Builds the blob store on the harness's blob folder (fault injection); a local folder otherwise. */
     blobs?: (blobDir: string) => BlobStore
     initializeAudit?: boolean
+    integrations?: Partial<IntegrationsSettings>
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -86,6 +88,7 @@ export async function createHarness(
       blobDir,
     },
     blobs: options.blobs?.(blobDir),
+    integrations: options.integrations,
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()

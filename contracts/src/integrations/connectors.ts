@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { PAGE_LIMIT_MAX, TimestampSchema } from '../common/pagination'
+import { TimestampSchema } from '../common/pagination'
 
 export const CONNECTOR_KINDS = ['huggingface', 'formant', 'ros2_bridge', 'isaac_lab'] as const
 export const ConnectorKindSchema = z.enum(CONNECTOR_KINDS).meta({ id: 'ConnectorKind' })
@@ -28,7 +28,7 @@ const secret = (meta: Omit<FieldMeta, 'secret'>) =>
     .string()
     .min(1)
     .max(4096)
-    .refine((v) => !/[\s\u0000]/.test(v), 'A credential has no spaces or line breaks.')
+    .refine((v) => !/\s/.test(v), 'A credential has no spaces or line breaks.')
     .meta(field({ ...meta, secret: true }))
 
 export const HF_MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,95}\/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}$/
@@ -49,7 +49,13 @@ export const HuggingfaceConfigSchema = z
       .string()
       .trim()
       .regex(HF_MODEL_ID, 'A model id is "user/repo" (letters, digits, "_", "." and "-").')
-      .meta(field({ title: 'Model id', description: 'The model repository, as user/repo.', placeholder: 'meta-llama/Llama-3.1-8B' })),
+      .meta(
+        field({
+          title: 'Model id',
+          description: 'The model repository, as user/repo.',
+          placeholder: 'meta-llama/Llama-3.1-8B',
+        }),
+      ),
     token: secret({
       title: 'Access token',
       description: 'A token with read access, for private or gated models.',
@@ -66,12 +72,18 @@ const FormantBase = z
       .default('https://api.formant.io')
       .meta(field({ title: 'API endpoint', description: 'The Formant API.', placeholder: 'https://api.formant.io' })),
     apiKey: secret({ title: 'API key', description: 'An admin API key (give this or an agent token).' }).optional(),
-    agentToken: secret({ title: 'Agent token', description: 'A device agent token (give this or an API key).' }).optional(),
+    agentToken: secret({
+      title: 'Agent token',
+      description: 'A device agent token (give this or an API key).',
+    }).optional(),
   })
   .strict()
 
 /** Exactly one of the two Formant credentials; the issue names the field to fix. */
-export function formantCredentialIssue(has: { apiKey: boolean; agentToken: boolean }): { path: string; message: string } | null {
+export function formantCredentialIssue(has: {
+  apiKey: boolean
+  agentToken: boolean
+}): { path: string; message: string } | null {
   if (has.apiKey && has.agentToken)
     return { path: 'agentToken', message: 'Give either an API key or an agent token, not both.' }
   if (!has.apiKey && !has.agentToken) return { path: 'apiKey', message: 'Give an API key or an agent token.' }
@@ -83,8 +95,7 @@ export const FormantConfigSchema = FormantBase.superRefine((v, ctx) => {
   if (issue) ctx.addIssue({ code: 'custom', path: [issue.path], message: issue.message })
 }).meta({ id: 'FormantConfig' })
 
-export const OMNIVERSE_REMEDIATION =
-  "give the Nucleus server's HTTP address (for example http://nucleus.example:8080)"
+export const OMNIVERSE_REMEDIATION = "give the Nucleus server's HTTP address (for example http://nucleus.example:8080)"
 
 export const Ros2BridgeConfigSchema = z
   .object({
@@ -94,7 +105,13 @@ export const Ros2BridgeConfigSchema = z
       .trim()
       .max(2000)
       .refine((v) => /^wss?:\/\//i.test(v) && URL.canParse(v), 'The rosbridge URL must be ws:// or wss://.')
-      .meta(field({ title: 'rosbridge URL', description: 'The rosbridge v2 websocket.', placeholder: 'ws://robot.example:9090' })),
+      .meta(
+        field({
+          title: 'rosbridge URL',
+          description: 'The rosbridge v2 websocket.',
+          placeholder: 'ws://robot.example:9090',
+        }),
+      ),
   })
   .strict()
   .meta({ id: 'Ros2BridgeConfig' })
@@ -107,7 +124,10 @@ export const IsaacLabConfigSchema = z
       .trim()
       .max(2000)
       .refine((v) => !/^omniverse:\/\//i.test(v), `An omniverse:// URL cannot be checked: ${OMNIVERSE_REMEDIATION}.`)
-      .refine((v) => /^omniverse:\/\//i.test(v) || (/^https?:\/\//i.test(v) && URL.canParse(v)), 'The URL must be http:// or https://.')
+      .refine(
+        (v) => /^omniverse:\/\//i.test(v) || (/^https?:\/\//i.test(v) && URL.canParse(v)),
+        'The URL must be http:// or https://.',
+      )
       .meta(
         field({
           title: 'Nucleus HTTP address',
@@ -121,7 +141,12 @@ export const IsaacLabConfigSchema = z
 
 /** A connector's whole configuration, secrets included: what a create request carries. */
 export const ConnectorConfigSchema = z
-  .discriminatedUnion('kind', [HuggingfaceConfigSchema, FormantConfigSchema, Ros2BridgeConfigSchema, IsaacLabConfigSchema])
+  .discriminatedUnion('kind', [
+    HuggingfaceConfigSchema,
+    FormantConfigSchema,
+    Ros2BridgeConfigSchema,
+    IsaacLabConfigSchema,
+  ])
   .meta({ id: 'ConnectorConfig' })
 export type ConnectorConfig = z.infer<typeof ConnectorConfigSchema>
 
@@ -150,7 +175,9 @@ export const CONNECTOR_FORMS: readonly ConnectorForm[] = CONNECTOR_KINDS.map((ki
   const fields = Object.entries(shape)
     .filter(([name]) => name !== 'kind')
     .map(([name, schema]) => {
-      const meta = (schema.meta() ?? (schema instanceof z.ZodOptional ? schema.unwrap().meta() : undefined) ?? {}) as FieldMeta
+      const meta = (schema.meta() ??
+        (schema instanceof z.ZodOptional ? (schema.unwrap() as z.ZodType).meta() : undefined) ??
+        {}) as FieldMeta
       const dflt = schema instanceof z.ZodDefault ? String(schema.def.defaultValue) : undefined
       return {
         name,
@@ -213,7 +240,10 @@ export const SecretStateSchema = z
     z.object({ set: z.literal(true), setAt: TimestampSchema, last4: z.string().max(4) }),
     z.object({ set: z.literal(false) }),
   ])
-  .meta({ id: 'SecretState', description: 'Whether a credential is set, when, and its last 4 characters: never its value.' })
+  .meta({
+    id: 'SecretState',
+    description: 'Whether a credential is set, when, and its last 4 characters: never its value.',
+  })
 export type SecretState = z.infer<typeof SecretStateSchema>
 
 export const CONNECTOR_STATUSES = ['unknown', 'healthy', 'degraded', 'unhealthy'] as const
@@ -281,7 +311,9 @@ export const ConnectorSchema = z
     kind: ConnectorKindSchema,
     enabled: z.boolean().meta({ description: 'Disabled connectors are not checked on schedule.' }),
     config: ConnectorPublicConfigSchema,
-    secrets: z.record(z.string(), SecretStateSchema).meta({ description: 'One entry per credential field of the kind.' }),
+    secrets: z
+      .record(z.string(), SecretStateSchema)
+      .meta({ description: 'One entry per credential field of the kind.' }),
     status: ConnectorStatusSchema,
     lastCheck: ConnectorCheckResultSchema.nullable(),
     statusChangedAt: TimestampSchema.nullable(),
@@ -334,7 +366,11 @@ export const ListChecksQuerySchema = z.object({
     .max(CHECK_HISTORY_LIMIT_MAX)
     .default(100)
     .meta({ param: { name: 'limit', in: 'query' }, description: `Page size, 1 to ${CHECK_HISTORY_LIMIT_MAX}.` }),
-  cursor: z.string().max(200).optional().meta({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from nextCursor.' }),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from nextCursor.' }),
   since: TimestampSchema.optional().meta({
     param: { name: 'since', in: 'query' },
     description: 'Only results checked at or after this instant (for charts).',
@@ -346,5 +382,3 @@ export const CheckResultPageSchema = z
   .object({ items: z.array(ConnectorCheckResultSchema), nextCursor: z.string().nullable() })
   .meta({ id: 'CheckResultPage', description: 'Newest first.' })
 export type CheckResultPage = z.infer<typeof CheckResultPageSchema>
-
-export { PAGE_LIMIT_MAX }

@@ -79,7 +79,10 @@ export const updateConnectorRoute = defineRoute({
   summary: 'Change a connector: a credential left out is kept, null clears it, a string replaces it',
   tags: TAGS,
   'x-roles': ADMIN,
-  request: { params: ConnectorIdParamSchema, body: { required: true, content: jsonContent(UpdateConnectorBodySchema) } },
+  request: {
+    params: ConnectorIdParamSchema,
+    body: { required: true, content: jsonContent(UpdateConnectorBodySchema) },
+  },
   responses: {
     200: { description: 'Changed', content: jsonContent(ConnectorSchema) },
     ...errorResponses(...WRITE_ERRORS, 404, 409),

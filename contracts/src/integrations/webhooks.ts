@@ -31,7 +31,10 @@ export const WEBHOOK_EVENT_LABELS: Record<WebhookEventType, string> = {
 /** What a receiver gets as the body; signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
 export const WebhookPayloadSchema = z
   .object({
-    id: z.string().regex(/^evt_[A-Za-z0-9]+$/).meta({ description: 'The event; the same for every subscription it goes to.' }),
+    id: z
+      .string()
+      .regex(/^evt_[A-Za-z0-9]+$/)
+      .meta({ description: 'The event; the same for every subscription it goes to.' }),
     type: WebhookEventTypeSchema,
     timestamp: TimestampSchema,
     data: z.object({ resource: z.record(z.string(), z.unknown()) }),
@@ -43,7 +46,10 @@ const httpUrl = z
   .string()
   .trim()
   .max(2000)
-  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'The URL must be https:// (http:// only for hosts an admin allowed).')
+  .refine(
+    (v) => /^https?:\/\//i.test(v) && URL.canParse(v),
+    'The URL must be https:// (http:// only for hosts an admin allowed).',
+  )
 
 export const WebhookSchema = z
   .object({
@@ -52,7 +58,10 @@ export const WebhookSchema = z
     url: z.string(),
     events: z.array(WebhookEventTypeSchema),
     enabled: z.boolean(),
-    disabledReason: z.string().nullable().meta({ description: 'Set when the server disabled it after failing deliveries.' }),
+    disabledReason: z
+      .string()
+      .nullable()
+      .meta({ description: 'Set when the server disabled it after failing deliveries.' }),
     secretSetAt: TimestampSchema,
     secretLast4: z.string().max(4),
     createdAt: TimestampSchema,
@@ -67,7 +76,10 @@ export type WebhookList = z.infer<typeof WebhookListSchema>
 export const WebhookWithSecretSchema = z
   .object({
     webhook: WebhookSchema,
-    secret: z.string().regex(/^whsec_[A-Za-z0-9+/=]+$/).meta({ description: 'The signing secret: shown this once.' }),
+    secret: z
+      .string()
+      .regex(/^whsec_[A-Za-z0-9+/=]+$/)
+      .meta({ description: 'The signing secret: shown this once.' }),
   })
   .meta({ id: 'WebhookWithSecret' })
 export type WebhookWithSecret = z.infer<typeof WebhookWithSecretSchema>
@@ -93,7 +105,10 @@ export const UpdateWebhookBodySchema = z
     name: z.string().trim().min(1, 'Enter a name.').max(120).optional(),
     url: httpUrl.optional(),
     events: events.optional(),
-    enabled: z.boolean().optional().meta({ description: 'Enabling again clears disabledReason and the failure count.' }),
+    enabled: z
+      .boolean()
+      .optional()
+      .meta({ description: 'Enabling again clears disabledReason and the failure count.' }),
   })
   .strict()
   .meta({ id: 'UpdateWebhookBody' })

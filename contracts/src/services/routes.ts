@@ -1,5 +1,4 @@
 import { ANY_ROLE } from '../common/roles'
-import type { Role } from '../common/roles'
 import { errorResponses } from '../common/errors'
 import { defineRoute } from '../common/route'
 
@@ -9,12 +8,6 @@ import { defineRoute } from '../common/route'
  */
 export const PENDING_SERVICES = {
   fedmoe: { label: 'FedMoE', path: '/api/v1/fedmoe/experts', operationId: 'fedmoe.listExperts', roles: ANY_ROLE },
-  integrations: {
-    label: 'Integrations',
-    path: '/api/v1/integrations/connectors',
-    operationId: 'integrations.listConnectors',
-    roles: ['operator', 'admin'] as readonly Role[],
-  },
 } as const
 
 export type PendingService = keyof typeof PENDING_SERVICES
@@ -33,6 +26,5 @@ function definePendingRoute(service: PendingService) {
 }
 
 export const listExpertsRoute = definePendingRoute('fedmoe')
-export const listConnectorsRoute = definePendingRoute('integrations')
 
-export const pendingServiceRoutes = [listExpertsRoute, listConnectorsRoute] as const
+export const pendingServiceRoutes = [listExpertsRoute] as const

@@ -11,10 +11,7 @@ test.beforeAll(async () => {
 })
 test.afterAll(async () => server.stop())
 
-const PAGES = [
-  ['FedMoE', '/fedmoe'],
-  ['Integrations', '/integrations'],
-] as const
+const PAGES = [['FedMoE', '/fedmoe']] as const
 
 test('services not in this build show exactly that, with the server remediation', async ({ page }) => {
   await page.goto(`${server.url}/sign-in`)

@@ -1,4 +1,4 @@
-import { listConnectorsRoute, listExpertsRoute } from '@tg/contracts'
+import { listExpertsRoute } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { PendingModule } from './service'
@@ -12,6 +12,5 @@ export function createPendingRoutes({
 }) {
   const app = createRouter(guard)
   app.register(listExpertsRoute, () => modules.fedmoe.refuse())
-  app.register(listConnectorsRoute, () => modules.integrations.refuse())
   return app
 }

@@ -5,8 +5,6 @@ import { AppError } from '../../lib/errors'
 const REMEDIATION: Record<PendingService, string> = {
   fedmoe:
     'FedMoE expert evaluation is not part of this build. Upgrade the console to a release that includes the FedMoE service.',
-  integrations:
-    'Integrations (connectors, credentials, webhooks) are not part of this build. Upgrade the console to a release that includes the integrations service.',
 }
 
 /**
