@@ -61,7 +61,9 @@ const card = (page: Page, name: string) =>
 async function addConnector(page: Page, kind: string, name: string, fields: Record<string, string>) {
   await page.getByRole('button', { name: 'Add a connector' }).first().click()
   const dialog = page.getByTestId('connector-edit-dialog')
-  await dialog.getByRole('radio', { name: kind }).check()
+  // Naive UI draws its own radio over the native one: pick the kind by its label, as a user does.
+  await dialog.getByText(kind, { exact: true }).click()
+  await expect(dialog.getByRole('radio', { name: kind })).toBeChecked()
   await dialog.getByLabel('Name').fill(name)
   for (const [label, value] of Object.entries(fields)) await dialog.getByLabel(label).fill(value)
   await dialog.getByRole('button', { name: 'Add connector' }).click()
