@@ -142,30 +142,44 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   await expect(page.getByTestId('webhook-row')).toHaveCount(1)
   await expect(page.locator('body')).not.toContainText(secret)
 
+  // "Send test event": the receiver verifies its signature; the delivery log shows both attempts.
+  await page.getByRole('link', { name: 'release bot' }).click()
+  await expect(page.getByText('No delivery yet')).toBeVisible()
+  await page.getByRole('button', { name: 'Send test event' }).click()
+  await expect.poll(() => receiver.received.map((d) => d.type), { timeout: 30_000 }).toEqual(['webhook.test'])
+  const testEvent = receiver.received[0]!
+  expect(receiver.refused).toContainEqual({ webhookId: testEvent.webhookId, reason: 'first attempt' })
+  const rows = page.getByTestId('delivery-row')
+  await expect(rows).toHaveCount(1)
+  await expect(rows.first()).toHaveAttribute('data-status', 'succeeded')
+
   // A release is promoted: the receiver gets it, signed, after one refused attempt.
   await releasePackage(server.url, admin, built, 'canary')
-  await expect.poll(() => receiver.received.map((d) => d.type), { timeout: 30_000 }).toEqual(['release.promoted'])
-  const first = receiver.received[0]!
+  await expect
+    .poll(() => receiver.received.map((d) => d.type), { timeout: 30_000 })
+    .toEqual(['webhook.test', 'release.promoted'])
+  const first = receiver.received[1]!
   expect(receiver.refused).toContainEqual({ webhookId: first.webhookId, reason: 'first attempt' })
 
   // The delivery log shows it, with both attempts; Replay sends it again under a new webhook-id.
-  await page.getByRole('link', { name: 'release bot' }).click()
-  await expect(page.getByTestId('delivery-row')).toHaveCount(1)
-  await expect(page.getByTestId('delivery-row')).toHaveAttribute('data-status', 'succeeded')
-  await expect(page.getByTestId('delivery-row')).toHaveAttribute('data-event', 'release.promoted')
-  await page.getByTestId('delivery-row').getByRole('link').first().click()
+  const release = page.locator('[data-testid="delivery-row"][data-event="release.promoted"]')
+  await expect(release).toHaveCount(1)
+  await expect(release).toHaveAttribute('data-status', 'succeeded')
+  await release.getByRole('link').first().click()
   await expect(page.getByTestId('message-id')).toHaveText(first.webhookId)
   await expect(page.getByTestId('attempt-row')).toHaveCount(2)
   await expect(page.getByTestId('attempt-row').first()).toHaveAttribute('data-status-code', '503')
   await expect(page.getByTestId('attempt-row').nth(1)).toHaveAttribute('data-status-code', '200')
+  await expect(page.getByTestId('delivery-payload')).toContainText(first.eventId)
   await page.getByRole('button', { name: 'Replay' }).click()
-  await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(2)
-  const replayed = receiver.received[1]!
+  await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(3)
+  const replayed = receiver.received[2]!
+  expect(replayed.type).toBe('release.promoted')
   expect(replayed.eventId).toBe(first.eventId)
   expect(replayed.webhookId).not.toBe(first.webhookId)
   await expect(page.getByTestId('message-id')).toHaveText(replayed.webhookId)
   await expect(page.getByTestId('delivery-facts')).toHaveAttribute('data-status', 'succeeded')
   await page.getByRole('link', { name: 'its delivery log' }).click()
-  await expect(page.getByTestId('delivery-row')).toHaveCount(2)
+  await expect(page.locator('[data-testid="delivery-row"][data-event="release.promoted"]')).toHaveCount(2)
   await expect(page.locator('[data-testid="delivery-row"][data-replay="true"]')).toHaveCount(1)
 })
