@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from '../../support/test'
 import { ADMIN, completeSetup } from '../../support/api'
+import { expectNoSeriousA11yViolations } from '../../support/axe'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
 import {
@@ -94,6 +95,7 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
     await expect(card(page, name)).toHaveAttribute('data-status', 'healthy', { timeout: 20_000 })
   // Credentials are never shown: only that they are set, and their last 4 characters.
   await expect(page.locator('body')).not.toContainText(HUB_TOKEN)
+  await expectNoSeriousA11yViolations(page, 'connectors')
   await card(page, 'robot fleet').getByRole('button', { name: 'Edit robot fleet' }).click()
   const edit = page.getByTestId('connector-edit-dialog')
   await expect(edit.locator('[data-testid="secret-field"][data-field="apiKey"]')).toContainText('••••9f3e')
@@ -114,7 +116,7 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   // The Nucleus server goes away: "Check now" shows the failure, what to do, and the history.
   await nucleus.stop()
   const nucleusCard = card(page, 'nucleus')
-  await nucleusCard.getByRole('button', { name: 'Check nucleus now' }).click()
+  await nucleusCard.getByRole('button', { name: 'Check now nucleus' }).click()
   await expect(nucleusCard).toHaveAttribute('data-status', 'unhealthy', { timeout: 20_000 })
   await expect(nucleusCard.getByTestId('reason')).toHaveAttribute('data-reason', 'unreachable')
   await expect(nucleusCard.getByTestId('remediation')).toBeVisible()
@@ -126,6 +128,8 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   )
   await expect(page.getByTestId('check-row').first()).toHaveAttribute('data-status', 'unhealthy')
   await expect(page.getByTestId('check-row').nth(1)).toHaveAttribute('data-status', 'healthy')
+  await expect(page.getByTestId('remediation')).toBeVisible()
+  await expectNoSeriousA11yViolations(page, 'connector detail')
 
   // A webhook for promoted releases; its secret is shown once and given to the receiver.
   await page.goto(`${server.url}/integrations/webhooks`)
@@ -152,6 +156,7 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   const rows = page.getByTestId('delivery-row')
   await expect(rows).toHaveCount(1)
   await expect(rows.first()).toHaveAttribute('data-status', 'succeeded')
+  await expectNoSeriousA11yViolations(page, 'webhook detail')
 
   // A release is promoted: the receiver gets it, signed, after one refused attempt.
   await releasePackage(server.url, admin, built, 'canary')
@@ -170,6 +175,7 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   await expect(page.getByTestId('attempt-row')).toHaveCount(2)
   await expect(page.getByTestId('attempt-row').first()).toHaveAttribute('data-status-code', '503')
   await expect(page.getByTestId('attempt-row').nth(1)).toHaveAttribute('data-status-code', '200')
+  await expectNoSeriousA11yViolations(page, 'delivery detail')
   await expect(page.getByTestId('delivery-payload')).toContainText(first.eventId)
   await page.getByRole('button', { name: 'Replay' }).click()
   await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(3)
