@@ -45,7 +45,7 @@ async function startReceiver(secret: () => string, refuse = 2) {
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8')
       const id = String(req.headers['webhook-id'])
-      let verified = false
+      let verified: boolean
       let body: Record<string, unknown> = {}
       try {
         body = new Webhook(secret()).verify(raw, req.headers as Record<string, string>) as Record<string, unknown>
@@ -144,20 +144,34 @@ describe('outgoing webhooks', () => {
     expect(hook).toMatchObject({ enabled: true, disabledReason: null, secretLast4: secret.slice(-4) })
     const read = await call('GET', `/webhooks/${hook.id}`, viewer)
     expect(await read.clone().text()).not.toContain(secret)
-    expect((await json<{ items: WebhookBody[] }>(await call('GET', '/webhooks', viewer))).items.map((w) => w.id)).toEqual([hook.id])
+    expect(
+      (await json<{ items: WebhookBody[] }>(await call('GET', '/webhooks', viewer))).items.map((w) => w.id),
+    ).toEqual([hook.id])
   })
 
   it('refuses bad subscriptions: no events, http to an unlisted host, a private address; viewers cannot create', async () => {
     const none = await call('POST', '/webhooks', admin, { name: 'x', url: receiver.url, events: [] })
     expect(none.status).toBe(422)
-    const plain = await call('POST', '/webhooks', admin, { name: 'x', url: 'http://hooks.example/tg', events: ['webhook.test'] })
+    const plain = await call('POST', '/webhooks', admin, {
+      name: 'x',
+      url: 'http://hooks.example/tg',
+      events: ['webhook.test'],
+    })
     expect(plain.status).toBe(422)
     expect((await json<ErrorBody>(plain)).error.details).toEqual({
-      issues: [{ path: 'url', message: 'Use https:// (http:// only for hosts an admin listed in TG_EGRESS_ALLOW_HOSTS).' }],
+      issues: [
+        { path: 'url', message: 'Use https:// (http:// only for hosts an admin listed in TG_EGRESS_ALLOW_HOSTS).' },
+      ],
     })
-    const internal = await call('POST', '/webhooks', admin, { name: 'x', url: 'https://10.0.0.8/tg', events: ['webhook.test'] })
+    const internal = await call('POST', '/webhooks', admin, {
+      name: 'x',
+      url: 'https://10.0.0.8/tg',
+      events: ['webhook.test'],
+    })
     expect(internal.status).toBe(422)
-    expect((await call('POST', '/webhooks', viewer, { name: 'x', url: receiver.url, events: ['webhook.test'] })).status).toBe(403)
+    expect(
+      (await call('POST', '/webhooks', viewer, { name: 'x', url: receiver.url, events: ['webhook.test'] })).status,
+    ).toBe(403)
   })
 
   it('signs a test event, retries after two refusals with the same webhook-id, logs every attempt', async () => {
@@ -174,7 +188,11 @@ describe('outgoing webhooks', () => {
       [true, 503],
       [true, 200],
     ])
-    expect(got[2]!.body).toMatchObject({ id: delivery.eventId, type: 'webhook.test', data: { resource: { webhookId: hook.id } } })
+    expect(got[2]!.body).toMatchObject({
+      id: delivery.eventId,
+      type: 'webhook.test',
+      data: { resource: { webhookId: hook.id } },
+    })
 
     const detail = await json<DeliveryDetailBody>(await call('GET', `/deliveries/${delivery.id}`, viewer))
     expect(detail).toMatchObject({ status: 'succeeded', attempts: 3, messageId: delivery.messageId })
@@ -213,21 +231,32 @@ describe('outgoing webhooks', () => {
     // package.verified, package.refused, release.promoted, release.rolled_back
     const key = await publisherKey(h)
     const upload = (bytes: Uint8Array) =>
-      h.request('POST', UPLOAD_PATH, { bearer: key, rawBody: bytes, headers: { 'content-type': 'application/octet-stream' } })
+      h.request('POST', UPLOAD_PATH, {
+        bearer: key,
+        rawBody: bytes,
+        headers: { 'content-type': 'application/octet-stream' },
+      })
     const p1 = await json<{ id: string }>(await upload(makePackage()))
     const p2 = await json<{ id: string }>(await upload(makePackage()))
     const bad = makePackage()
-    bad[bad.length - 10] ^= 0xff
+    bad[bad.length - 10] = bad[bad.length - 10]! ^ 0xff
     expect((await upload(bad)).status).toBe(422)
     const operator = await h.userSession('otto', ['operator', 'release-manager'])
-    const fleet = await json<{ id: string }>(await h.request('POST', '/api/v1/tgsp/fleets', { ...operator, body: { name: 'edge' } }))
+    const fleet = await json<{ id: string }>(
+      await h.request('POST', '/api/v1/tgsp/fleets', { ...operator, body: { name: 'edge' } }),
+    )
     const promote = async (packageId: string) =>
       json<{ id: string }>(
-        await h.request('POST', '/api/v1/tgsp/releases', { ...operator, body: { packageId, fleetId: fleet.id, channel: 'stable' } }),
+        await h.request('POST', '/api/v1/tgsp/releases', {
+          ...operator,
+          body: { packageId, fleetId: fleet.id, channel: 'stable' },
+        }),
       )
     const r1 = await promote(p1.id)
     await promote(p2.id)
-    expect((await h.request('POST', `/api/v1/tgsp/releases/${r1.id}/rollback`, { ...operator, body: {} })).status).toBe(201)
+    expect((await h.request('POST', `/api/v1/tgsp/releases/${r1.id}/rollback`, { ...operator, body: {} })).status).toBe(
+      201,
+    )
     // training.budget_exhausted
     const run = await json<{ id: string }>(
       await h.request('POST', '/api/v1/training/runs', {
@@ -273,9 +302,13 @@ describe('outgoing webhooks', () => {
     expect(types.filter((t) => t === 'release.rolled_back')).toHaveLength(1)
     expect(types.filter((t) => t === 'training.budget_exhausted')).toHaveLength(1)
     expect(types.filter((t) => t === 'audit.checkpoint_published')).toHaveLength(1)
-    const status = ok.find((r) => r.type === 'integration.status_changed')!.body as { data: { resource: Record<string, unknown> } }
+    const status = ok.find((r) => r.type === 'integration.status_changed')!.body as {
+      data: { resource: Record<string, unknown> }
+    }
     expect(status.data.resource).toMatchObject({ id: connector.id, previousStatus: 'unknown', status: 'healthy' })
-    const budget = ok.find((r) => r.type === 'training.budget_exhausted')!.body as { data: { resource: Record<string, unknown> } }
+    const budget = ok.find((r) => r.type === 'training.budget_exhausted')!.body as {
+      data: { resource: Record<string, unknown> }
+    }
     expect(budget.data.resource).toMatchObject({ id: run.id, name: 'tiny budget', epsilonBudget: 0.5 })
   })
 
@@ -285,7 +318,11 @@ describe('outgoing webhooks', () => {
     // Promoting a package that does not exist fails inside the transaction.
     const res = await h.request('POST', '/api/v1/tgsp/releases', {
       ...operator,
-      body: { packageId: '00000000-0000-4000-8000-000000000000', fleetId: '00000000-0000-4000-8000-000000000001', channel: 'stable' },
+      body: {
+        packageId: '00000000-0000-4000-8000-000000000000',
+        fleetId: '00000000-0000-4000-8000-000000000001',
+        channel: 'stable',
+      },
     })
     expect(res.status).toBe(404)
     const after = await h.database.db.execute(sql`select count(*)::int as n from webhook_events`)
@@ -297,9 +334,11 @@ describe('outgoing webhooks', () => {
   it('gives up after the retry window (dead) and disables a subscription that keeps failing, audited', async () => {
     receiver.setMode('always-fail')
     const ids: string[] = []
-    for (let i = 0; i < 2; i++) ids.push((await json<DeliveryBody>(await call('POST', `/webhooks/${hook.id}/test`, admin))).id)
+    for (let i = 0; i < 2; i++)
+      ids.push((await json<DeliveryBody>(await call('POST', `/webhooks/${hook.id}/test`, admin))).id)
     await deliverAll(20_000)
-    for (const id of ids) expect((await json<DeliveryBody>(await call('GET', `/deliveries/${id}`, viewer))).status).toBe('dead')
+    for (const id of ids)
+      expect((await json<DeliveryBody>(await call('GET', `/deliveries/${id}`, viewer))).status).toBe('dead')
     const disabled = await json<WebhookBody>(await call('GET', `/webhooks/${hook.id}`, viewer))
     expect(disabled.enabled).toBe(false)
     expect(disabled.disabledReason).toMatch(/^Disabled after 2 deliveries in a row failed/)
@@ -331,7 +370,9 @@ describe('outgoing webhooks', () => {
       await call('GET', `/webhooks/${hook.id}/deliveries?limit=200&cursor=${page.nextCursor}`, viewer),
     )
     expect(rest.items.map((d) => d.id)).not.toContain(page.items[0]!.id)
-    const dead = await json<{ items: DeliveryBody[] }>(await call('GET', `/webhooks/${hook.id}/deliveries?status=dead`, viewer))
+    const dead = await json<{ items: DeliveryBody[] }>(
+      await call('GET', `/webhooks/${hook.id}/deliveries?status=dead`, viewer),
+    )
     expect(dead.items.map((d) => d.status)).toEqual(['dead', 'dead'])
   })
 
