@@ -42,7 +42,7 @@ export async function scheduleDueChecks(deps: IntegrationsDeps): Promise<number>
  * with SKIP LOCKED let every replica claim at once without taking the same job.
  */
 export async function claimChecks(deps: IntegrationsDeps, token: string, limit = CHECKS_PER_CLAIM): Promise<JobRow[]> {
-  const leaseMs = deps.settings.checkTimeoutMs + 30_000
+  const leaseMs = deps.settings.checkTimeoutMs + 10_000
   const result = (await deps.db.execute(sql`
     update ${connectorChecks} set state = 'running', claimed_by = ${token},
       claim_expires_at = now() + ${leaseMs} * interval '1 millisecond'

@@ -24,7 +24,7 @@ export function nextDelayMs(base: number, attempts: number, leftMs: number, rand
  * expired). SKIP LOCKED lets replicas share the queue without sending one delivery twice at once.
  */
 export async function claimDeliveries(deps: IntegrationsDeps, token: string, limit = DELIVERIES_PER_CLAIM) {
-  const leaseMs = deps.settings.deliveryTimeoutMs + 30_000
+  const leaseMs = deps.settings.deliveryTimeoutMs + 5_000
   const d = webhookDeliveries
   const result = (await deps.db.execute(sql`
     update ${d} set status = 'delivering', claimed_by = ${token},
