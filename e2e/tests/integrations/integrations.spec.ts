@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test'
 import { expect, test } from '../../support/test'
-import { ADMIN, completeSetup } from '../../support/api'
+import { ADMIN, completeSetup, createUser } from '../../support/api'
 import { expectNoSeriousA11yViolations } from '../../support/axe'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
@@ -73,6 +73,7 @@ async function addConnector(page: Page, kind: string, name: string, fields: Reco
 
 test('connectors against local servers turn healthy, a stopped one turns unhealthy with its remediation; a release reaches a signed webhook and is replayed', async ({
   page,
+  browser,
 }) => {
   test.setTimeout(150_000)
   await page.goto(`${server.url}/sign-in`)
@@ -100,6 +101,21 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   const edit = page.getByTestId('connector-edit-dialog')
   await expect(edit.locator('[data-testid="secret-field"][data-field="apiKey"]')).toContainText('••••9f3e')
   await expect(edit.locator('[data-testid="secret-field"][data-field="agentToken"]')).toContainText('not set')
+  // Replacing the key with a wrong one: the next check says the credential is refused, and what to do.
+  await edit
+    .locator('[data-testid="secret-field"][data-field="apiKey"]')
+    .getByRole('button', { name: 'Replace' })
+    .click()
+  await edit.getByLabel('API key').fill('fmt-wrong-key-0000')
+  await edit.getByRole('button', { name: 'Save connector' }).click()
+  await expect(edit).toBeHidden()
+  const fleet = card(page, 'robot fleet')
+  await fleet.getByRole('button', { name: 'Check now robot fleet' }).click()
+  await expect(fleet).toHaveAttribute('data-status', 'unhealthy', { timeout: 20_000 })
+  await expect(fleet.getByTestId('reason')).toHaveAttribute('data-reason', 'unauthorized')
+  await expect(fleet.getByTestId('remediation')).toBeVisible()
+  await fleet.getByRole('button', { name: 'Edit robot fleet' }).click()
+  await expect(edit.locator('[data-testid="secret-field"][data-field="apiKey"]')).toContainText('••••0000')
   await edit.getByRole('button', { name: 'Cancel' }).click()
 
   // The details each check found: the model's size and last change, the bridge's topics.
@@ -112,6 +128,19 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   await expect(page.getByTestId('topic-count')).toContainText(`${ROS_TOPICS.length} topics`)
   for (const topic of ROS_TOPICS) await expect(page.getByTestId('connector-details')).toContainText(topic)
   await page.goBack()
+
+  // A viewer reads every connector and its status, and is offered none of the admin's actions.
+  await createUser(server.url, admin, 'vic-viewer', ['viewer'])
+  const viewer = await (await browser.newContext()).newPage()
+  await viewer.goto(`${server.url}/sign-in`)
+  await signInUi(viewer, 'vic-viewer', ADMIN.password)
+  await expect(viewer.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+  await viewer.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click()
+  await expect(viewer.getByTestId('connector-card')).toHaveCount(4)
+  await expect(viewer.getByRole('button', { name: /Add a connector|Check now|Edit|Delete/ })).toHaveCount(0)
+  await viewer.getByRole('link', { name: 'Webhooks' }).click()
+  await expect(viewer.getByText('An admin creates webhooks.')).toBeVisible()
+  await viewer.context().close()
 
   // The Nucleus server goes away: "Check now" shows the failure, what to do, and the history.
   await nucleus.stop()
@@ -130,6 +159,14 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   await expect(page.getByTestId('check-row').nth(1)).toHaveAttribute('data-status', 'healthy')
   await expect(page.getByTestId('remediation')).toBeVisible()
   await expectNoSeriousA11yViolations(page, 'connector detail')
+
+  // Deleting asks first; the connector, its credentials and history go.
+  await page.getByRole('link', { name: 'Integrations' }).first().click()
+  await card(page, 'lab robot').getByRole('button', { name: 'Delete lab robot' }).click()
+  const confirm = page.getByTestId('connector-delete-dialog')
+  await expect(confirm).toContainText('cannot be undone')
+  await confirm.getByRole('button', { name: 'Delete connector' }).click()
+  await expect(page.getByTestId('connector-card')).toHaveCount(3)
 
   // A webhook for promoted releases; its secret is shown once and given to the receiver.
   await page.goto(`${server.url}/integrations/webhooks`)
