@@ -225,4 +225,22 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   await page.getByRole('link', { name: 'its delivery log' }).click()
   await expect(page.locator('[data-testid="delivery-row"][data-event="release.promoted"]')).toHaveCount(2)
   await expect(page.locator('[data-testid="delivery-row"][data-replay="true"]')).toHaveCount(1)
+
+  // A rotated secret signs from then on: the receiver, given the new one, verifies the next test event.
+  await page.getByRole('button', { name: 'Rotate secret' }).click()
+  await page.getByTestId('webhook-rotate-dialog').getByRole('button', { name: 'Rotate secret' }).click()
+  const rotated = (await page.getByTestId('webhook-secret').textContent())?.trim() ?? ''
+  expect(rotated).toMatch(/^whsec_/)
+  expect(rotated).not.toBe(secret)
+  receiver.setSecret(rotated)
+  await page.getByTestId('webhook-secret-dialog').getByRole('button', { name: 'Done' }).click()
+  await expect(page.getByTestId('secret-state')).toContainText(`••••${rotated.slice(-4)}`)
+  await page.getByRole('button', { name: 'Send test event' }).click()
+  await expect.poll(() => receiver.received.length, { timeout: 30_000 }).toBe(4)
+  expect(receiver.received[3]!.type).toBe('webhook.test')
+
+  // Disabled, it takes no test event.
+  await page.getByRole('button', { name: 'Disable' }).click()
+  await expect(page.getByTestId('webhook-facts')).toContainText('Disabled')
+  await expect(page.getByRole('button', { name: 'Send test event' })).toBeDisabled()
 })
