@@ -10,6 +10,7 @@ import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
 import { runTrainingAccountantBench } from './training-accountant'
 import { runVerifyBench } from './verify'
+import { runWebhooksBench } from './webhooks'
 
 await runHttpBench()
 await runAuditBench()
@@ -19,3 +20,4 @@ await benchPrivacy()
 await runTrainingBench()
 await runTrainingAccountantBench()
 await runTgspBench()
+await runWebhooksBench()

@@ -4,11 +4,13 @@
  *   pnpm tgctl admin create-user | unlock | set-password ...   (see ./admin.ts)
  *   pnpm tgctl audit verify ...
  *   pnpm tgctl tgsp ...
+ *   pnpm tgctl keys rewrap --old-key-env OLD --new-key-env NEW   (see ./keys.ts)
  */
 import { ConfigError } from '../env'
 import { AppError } from '../lib/errors'
 import { ADMIN_USAGE, adminCommand } from './admin'
 import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
+import { KEYS_USAGE, keysCommand } from './keys'
 import { TGSP_USAGE, tgspCommand } from './tgsp'
 
 const USAGE = `Usage:
@@ -16,7 +18,9 @@ ${ADMIN_USAGE}
 
 ${AUDIT_VERIFY_USAGE}
 
-${TGSP_USAGE}`
+${TGSP_USAGE}
+
+${KEYS_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
@@ -35,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
     )
   }
   if (group === 'admin' && (await adminCommand(command, rest))) return 0
+  if (group === 'keys' && (await keysCommand(command, rest))) return 0
   console.error(USAGE)
   return group === undefined || group === '--help' || group === 'help' ? 0 : 2
 }

@@ -51,6 +51,7 @@ export async function createHarness(
     blobs?: (blobDir: string) => BlobStore
     initializeAudit?: boolean
     integrations?: Partial<IntegrationsSettings>
+    keyMaster?: string
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -70,7 +71,7 @@ export async function createHarness(
     database,
     log: logs.log,
     sessionSecret: SESSION_SECRET,
-    keyMaster: KEY_MASTER,
+    keyMaster: options.keyMaster ?? KEY_MASTER,
     audit: {
       origin: 'test.example/audit',
       checkpointEvery: 1000,

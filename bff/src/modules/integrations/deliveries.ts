@@ -132,10 +132,11 @@ async function finishDelivery(
           claimExpiresAt: null,
         })
         .where(eq(webhookDeliveries.id, d.id))
+      // Only when there is a count to reset: the common case takes no lock on the subscription row.
       await tx
         .update(webhookSubscriptions)
         .set({ consecutiveDead: 0 })
-        .where(eq(webhookSubscriptions.id, d.subscriptionId))
+        .where(and(eq(webhookSubscriptions.id, d.subscriptionId), sql`${webhookSubscriptions.consecutiveDead} <> 0`))
     } else {
       const ageMs = Date.now() - current.createdAt.getTime()
       const leftMs = deps.settings.retryWindowMs - ageMs
