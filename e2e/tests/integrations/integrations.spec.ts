@@ -207,6 +207,12 @@ test('connectors against local servers turn healthy, a stopped one turns unhealt
   const release = page.locator('[data-testid="delivery-row"][data-event="release.promoted"]')
   await expect(release).toHaveCount(1)
   await expect(release).toHaveAttribute('data-status', 'succeeded')
+  // Opened in the log, the row shows each attempt's status and latency.
+  await release.locator('.n-data-table-expand-trigger').click()
+  const inline = page.getByTestId('delivery-attempts')
+  await expect(inline.getByTestId('attempt-row')).toHaveCount(2)
+  await expect(inline.getByTestId('attempt-row').first()).toHaveAttribute('data-status-code', '503')
+  await expectNoSeriousA11yViolations(page, 'delivery log with attempts')
   await release.getByRole('link').first().click()
   await expect(page.getByTestId('message-id')).toHaveText(first.webhookId)
   await expect(page.getByTestId('attempt-row')).toHaveCount(2)

@@ -7,6 +7,7 @@ import { RouterLink } from 'vue-router'
 import StatusTag from '@/shared/ui/StatusTag.vue'
 import { formatDateTime } from '@/shared/ui/format'
 import { DELIVERY_STATUS_VIEW, deliveryPath } from '../status-views'
+import DeliveryAttemptsInline from './DeliveryAttemptsInline.vue'
 
 /** "200", "timeout after 10 s", or an em dash before the first attempt. */
 export function describeOutcome(delivery: Pick<Delivery, 'lastStatusCode' | 'lastError'>): string {
@@ -17,6 +18,8 @@ export function describeOutcome(delivery: Pick<Delivery, 'lastStatusCode' | 'las
 /** Columns of a delivery log; Replay is there only for those allowed it. */
 export function buildDeliveryColumns(onReplay: ((delivery: Delivery) => void) | null): DataTableColumns<Delivery> {
   const columns: DataTableColumns<Delivery> = [
+    // Each row opens onto its attempts: status code, latency and the first 1 KiB of each answer.
+    { type: 'expand', renderExpand: (d) => h(DeliveryAttemptsInline, { deliveryId: d.id }) },
     {
       key: 'createdAt',
       title: 'Created',
