@@ -327,6 +327,34 @@ describe('integration connectors', () => {
     ])
   })
 
+  it('streams status changes to the console as server-sent events', async () => {
+    const res = await h.request('GET', `${BASE}/events`, viewer)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/event-stream')
+    const reader = res.body!.getReader()
+    const decoder = new TextDecoder()
+    let text = ''
+    const readUntil = async (pattern: RegExp) => {
+      const deadline = Date.now() + 10_000
+      while (!pattern.test(text) && Date.now() < deadline) {
+        const next = await Promise.race([reader.read(), new Promise<null>((r) => setTimeout(() => r(null), 500))])
+        if (next && !next.done) text += decoder.decode(next.value, { stream: true })
+      }
+      return pattern.exec(text)
+    }
+    expect(await readUntil(/event: ready/)).toBeTruthy()
+    const c = await create('hub streamed', { kind: 'huggingface', endpoint: hub.url, modelId: 'org/public-model' })
+    await h.services.integrations.runChecks()
+    const match = await readUntil(new RegExp(`event: connector\\ndata: (\\{[^\\n]*"connectorId":"${c.id}"[^\\n]*\\})`))
+    await reader.cancel()
+    expect(JSON.parse(match![1]!)).toMatchObject({
+      type: 'connector',
+      connectorId: c.id,
+      status: 'healthy',
+      reason: null,
+    })
+  })
+
   it('a check job whose worker died (lease over) is claimed again', async () => {
     const c = await create('hub lease', { kind: 'huggingface', endpoint: hub.url, modelId: 'org/public-model' })
     await h.database.db.execute(

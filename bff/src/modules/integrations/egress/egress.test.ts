@@ -351,6 +351,21 @@ describe('egressFetch', () => {
     expect(b.reason).toBe('bad_response')
   })
 
+  it('reaches a listed IPv6 loopback server, and refuses it unlisted', async (t) => {
+    const v6 = createServer((_req, res) => res.end('v6'))
+    const listening = await new Promise<boolean>((r) => {
+      v6.once('error', () => r(false))
+      v6.listen(0, '::1', () => r(true))
+    })
+    if (!listening) return t.skip()
+    const port = (v6.address() as AddressInfo).port
+    const res = await egressFetch(`http://[::1]:${port}/`, { timeoutMs: 2000 }, { policy: policy('[::1]') })
+    expect(res.body.toString()).toBe('v6')
+    const err = await refusal(egressFetch(`http://[::1]:${port}/`, { timeoutMs: 2000 }, { policy: policy() }))
+    expect(err.message).toBe('the address ::1 is loopback; an admin can allow this host with TG_EGRESS_ALLOW_HOSTS')
+    await new Promise<void>((r) => v6.close(() => r()))
+  })
+
   it('gives up at the time cap', async () => {
     const started = Date.now()
     const err = await refusal(
