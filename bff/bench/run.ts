@@ -11,6 +11,7 @@ import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
 import { runTrainingAccountantBench } from './training-accountant'
 import { runVerifyBench } from './verify'
+import { runWebhooksBench } from './webhooks'
 
 await runHttpBench()
 await runAuditBench()
@@ -21,3 +22,4 @@ await runTrainingBench()
 await runTrainingAccountantBench()
 await runTgspBench()
 await runFedmoeBench()
+await runWebhooksBench()

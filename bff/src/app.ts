@@ -26,8 +26,6 @@ import { createAuthRoutes } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
 import { createDashboardRoutes } from './modules/dashboard/routes'
 import { createDashboardService } from './modules/dashboard/service'
-import { createPendingRoutes } from './modules/pending/routes'
-import { createPendingModule } from './modules/pending/service'
 import { createSystemRoutes } from './modules/system/routes'
 import { createSystemService } from './modules/system/service'
 import { createLocalBlobStore } from './modules/tgsp/blobs'
@@ -41,6 +39,11 @@ import { createTrainingService } from './modules/training/service'
 import { createEventBus } from './lib/events'
 import { createFedmoeRoutes } from './modules/fedmoe/routes'
 import { createFedmoeService } from './modules/fedmoe/service'
+import { createIntegrationsRoutes } from './modules/integrations/routes'
+import { createIntegrationsService } from './modules/integrations/service'
+import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
+import type { IntegrationsSettings } from './modules/integrations/settings'
+import type { Lookup } from './modules/integrations/egress'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
   Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
@@ -58,6 +61,10 @@ export type AppDeps = {
   /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
+  integrations?: Partial<IntegrationsSettings>
+  /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
+  lookup?: Lookup
 }
 
 /** `fedmoe.ingestEvidence`: POST /api/v1/fedmoe/experts/{expertId}/versions/{versionId}/evidence. */
@@ -84,9 +91,10 @@ export function createApp(deps: AppDeps) {
   const db = database.db
   const hashSecret = createSecretHasher(Buffer.from(deps.sessionSecret, 'utf8'))
 
+  const sealer = createSealer(deps.keyMaster)
   const audit = createAuditService({
     db,
-    sealer: createSealer(deps.keyMaster),
+    sealer,
     config: deps.audit,
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
@@ -99,9 +107,15 @@ export function createApp(deps: AppDeps) {
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
-  const pending = {
-    integrations: createPendingModule('integrations'),
-  }
+  const integrations = createIntegrationsService({
+    db,
+    audit,
+    events,
+    sealer,
+    settings: { ...INTEGRATION_DEFAULTS, ...deps.integrations },
+    log,
+    lookup: deps.lookup,
+  })
   const auditModule = { name: 'audit', label: 'Audit', health: () => audit.health() }
   const system = createSystemService({
     database,
@@ -111,7 +125,7 @@ export function createApp(deps: AppDeps) {
       { name: 'training', label: 'Training', health: () => training.health() },
       { name: 'tgsp', label: 'Marketplace', health: () => tgsp.health() },
       { name: 'fedmoe', label: 'FedMoE', health: () => fedmoe.health() },
-      ...Object.values(pending),
+      { name: 'integrations', label: 'Integrations', health: () => integrations.health() },
     ],
     auditIntegrity: () => audit.integrity(),
   })
@@ -169,7 +183,7 @@ export function createApp(deps: AppDeps) {
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
-  app.route('/', createPendingRoutes({ modules: pending, guard }))
+  app.route('/', createIntegrationsRoutes({ integrations, guard, streams }))
   mountApiDocs(app, buildOpenApiDocument())
 
   const console = mountConsole(app, config.webDist)
@@ -180,7 +194,11 @@ export function createApp(deps: AppDeps) {
     return errorResponse(c, new AppError('NOT_FOUND', `No ${what} ${c.req.method} ${c.req.path}.`))
   })
 
-  return { app, services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, events }, metrics }
+  return {
+    app,
+    services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, integrations, events },
+    metrics,
+  }
 }
 
 export type App = ReturnType<typeof createApp>

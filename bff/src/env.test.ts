@@ -59,6 +59,36 @@ describe('configuration', () => {
     expect(() => parseConfig({ TG_MAX_STREAMS_PER_PRINCIPAL: '0' })).toThrow(/TG_MAX_STREAMS_PER_PRINCIPAL/)
   })
 
+  it('reads the integrations settings: egress allow list, check and retry timings', () => {
+    expect(parseConfig({}, '/srv').integrations).toEqual({
+      egress: { allowHosts: [], maxBytes: 1024 * 1024 },
+      checkIntervalMs: 300_000,
+      checkTimeoutMs: 10_000,
+      retryBaseMs: 5000,
+      retryWindowMs: 86_400_000,
+      disableAfter: 20,
+      deliveryTimeoutMs: 10_000,
+      pollMs: 1000,
+    })
+    const config = parseConfig(
+      {
+        TG_EGRESS_ALLOW_HOSTS: 'Nucleus.Internal:8080, 10.0.0.5, [fd00::1]:9090',
+        TG_INTEGRATION_CHECK_INTERVAL_S: '30',
+        TG_WEBHOOK_RETRY_WINDOW_S: '60',
+      },
+      '/srv',
+    )
+    expect(config.integrations.egress.allowHosts).toEqual([
+      { host: 'nucleus.internal', port: 8080 },
+      { host: '10.0.0.5', port: null },
+      { host: 'fd00::1', port: 9090 },
+    ])
+    expect(config.integrations).toMatchObject({ checkIntervalMs: 30_000, retryWindowMs: 60_000 })
+    expect(() => parseConfig({ TG_EGRESS_ALLOW_HOSTS: 'https://x.example/' }, '/srv')).toThrow(
+      /TG_EGRESS_ALLOW_HOSTS: "https:\/\/x.example\/" is not host/,
+    )
+  })
+
   it('rejects invalid values, naming them', () => {
     expect(() => parseConfig({ PORT: 'eighty' })).toThrow(/PORT/)
     expect(() => parseConfig({ TG_ENV: 'staging' })).toThrow(/TG_ENV/)

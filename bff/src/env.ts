@@ -3,6 +3,9 @@ import { z } from 'zod'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
 import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
+import { parseAllowHosts } from './modules/integrations/egress/policy'
+import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
+import type { IntegrationsSettings } from './modules/integrations/settings'
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -69,6 +72,21 @@ const EnvSchema = z.object({
         .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'TG_RELEASE_CHANNELS: lowercase names, digits and "-"'))
         .min(1, 'TG_RELEASE_CHANNELS names at least one channel'),
     ),
+  TG_EGRESS_ALLOW_HOSTS: z.string().optional(),
+  TG_EGRESS_MAX_BYTES: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.egress.maxBytes),
+  TG_INTEGRATION_CHECK_INTERVAL_S: z.coerce
+    .number()
+    .positive()
+    .default(INTEGRATION_DEFAULTS.checkIntervalMs / 1000),
+  TG_INTEGRATION_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.checkTimeoutMs),
+  TG_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.retryBaseMs),
+  TG_WEBHOOK_RETRY_WINDOW_S: z.coerce
+    .number()
+    .positive()
+    .default(INTEGRATION_DEFAULTS.retryWindowMs / 1000),
+  TG_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(INTEGRATION_DEFAULTS.disableAfter),
+  TG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.deliveryTimeoutMs),
+  TG_INTEGRATION_POLL_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.pollMs),
 })
 
 export type RawEnv = z.infer<typeof EnvSchema>
@@ -105,6 +123,7 @@ export type Config = {
     selfCheckFullIntervalMs: number
   }
   tgsp: TgspSettings
+  integrations: IntegrationsSettings
 }
 
 export class ConfigError extends Error {
@@ -174,6 +193,24 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       uploadIdleTimeoutMs: e.TG_UPLOAD_IDLE_TIMEOUT_S * 1000,
       minFreeBytes: e.TG_BLOB_MIN_FREE_BYTES,
     },
+    integrations: {
+      egress: { allowHosts: parseEgressAllowHosts(e.TG_EGRESS_ALLOW_HOSTS), maxBytes: e.TG_EGRESS_MAX_BYTES },
+      checkIntervalMs: e.TG_INTEGRATION_CHECK_INTERVAL_S * 1000,
+      checkTimeoutMs: e.TG_INTEGRATION_CHECK_TIMEOUT_MS,
+      retryBaseMs: e.TG_WEBHOOK_RETRY_BASE_MS,
+      retryWindowMs: e.TG_WEBHOOK_RETRY_WINDOW_S * 1000,
+      disableAfter: e.TG_WEBHOOK_DISABLE_AFTER,
+      deliveryTimeoutMs: e.TG_WEBHOOK_TIMEOUT_MS,
+      pollMs: e.TG_INTEGRATION_POLL_MS,
+    },
+  }
+}
+
+function parseEgressAllowHosts(text: string | undefined) {
+  try {
+    return parseAllowHosts(text)
+  } catch (err) {
+    throw new ConfigError((err as Error).message)
   }
 }
 

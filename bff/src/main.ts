@@ -58,6 +58,7 @@ async function main() {
     keyMaster: secrets.keyMaster,
     audit: config.audit,
     tgsp: config.tgsp,
+    integrations: config.integrations,
   })
   await services.audit.initialize()
   const rebuilt = await services.training.initialize()
@@ -69,6 +70,7 @@ async function main() {
     log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
   )
   const stopSweeper = services.tgsp.startSweeper()
+  const stopIntegrations = await services.integrations.start()
   const { server, port } = await listen(app.fetch, { hostname: config.host, port: config.port })
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
@@ -101,6 +103,7 @@ async function main() {
       stopAuditTimer()
       stopSweeper()
       stopThrottleSweep()
+      await stopIntegrations().catch((err: unknown) => log.warn({ err }, 'stopping the integrations workers failed'))
       await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
       await closeAccountantPool()
       await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))

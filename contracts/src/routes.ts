@@ -5,7 +5,7 @@ import { dashboardRoutes } from './dashboard/routes'
 import { fedmoeArenaRoutes } from './fedmoe/arena-routes'
 import { fedmoeEvidenceRoutes } from './fedmoe/evidence-routes'
 import { fedmoeRoutes } from './fedmoe/routes'
-import { pendingServiceRoutes } from './services/routes'
+import { integrationsRoutes } from './integrations/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
 import { trainingRoutes } from './training/routes'
@@ -22,7 +22,7 @@ export const ALL_ROUTES = [
   ...fedmoeRoutes,
   ...fedmoeEvidenceRoutes,
   ...fedmoeArenaRoutes,
-  ...pendingServiceRoutes,
+  ...integrationsRoutes,
 ] as const
 
 export type AnyAppRoute = (typeof ALL_ROUTES)[number]

@@ -69,7 +69,7 @@ function assertStrong(password: string, related: string[]): void {
 }
 
 /** Opens the configured database (holding the data directory's lock), runs `work`, sequences its audit. */
-async function withDatabase(work: (db: Db) => Promise<string>): Promise<void> {
+export async function withDatabase(work: (db: Db) => Promise<string>): Promise<void> {
   const config = parseConfig(process.env)
   const release = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => undefined
   const database = createDatabase(config.database, { timeoutMs: config.dbTimeoutMs })

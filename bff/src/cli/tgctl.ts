@@ -5,12 +5,14 @@
  *   pnpm tgctl audit verify ...
  *   pnpm tgctl tgsp ...
  *   pnpm tgctl fedmoe evidence push ...
+ *   pnpm tgctl keys rewrap --old-key-env OLD --new-key-env NEW   (see ./keys.ts)
  */
 import { ConfigError } from '../env'
 import { AppError } from '../lib/errors'
 import { ADMIN_USAGE, adminCommand } from './admin'
 import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
 import { FEDMOE_USAGE, fedmoeCommand } from './fedmoe'
+import { KEYS_USAGE, keysCommand } from './keys'
 import { TGSP_USAGE, tgspCommand } from './tgsp'
 
 const USAGE = `Usage:
@@ -20,7 +22,9 @@ ${AUDIT_VERIFY_USAGE}
 
 ${TGSP_USAGE}
 
-${FEDMOE_USAGE}`
+${FEDMOE_USAGE}
+
+${KEYS_USAGE}`
 
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
       (line) => console.error(line),
     )
   if (group === 'admin' && (await adminCommand(command, rest))) return 0
+  if (group === 'keys' && (await keysCommand(command, rest))) return 0
   console.error(USAGE)
   return group === undefined || group === '--help' || group === 'help' ? 0 : 2
 }

@@ -17,6 +17,7 @@ import type { AuditConfig } from '../modules/audit/service'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
 import type { BlobStore } from '../modules/tgsp/blobs'
 import type { TgspConfig } from '../modules/tgsp/service'
+import type { IntegrationsSettings } from '../modules/integrations/settings'
 
 export const ORIGIN = 'http://localhost'
 export const TEST_PASSWORD = 'correct horse battery staple'
@@ -49,6 +50,8 @@ export async function createHarness(
     /** Builds the blob store on the harness's blob folder (fault injection); a local folder otherwise. */
     blobs?: (blobDir: string) => BlobStore
     initializeAudit?: boolean
+    integrations?: Partial<IntegrationsSettings>
+    keyMaster?: string
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -68,7 +71,7 @@ export async function createHarness(
     database,
     log: logs.log,
     sessionSecret: SESSION_SECRET,
-    keyMaster: KEY_MASTER,
+    keyMaster: options.keyMaster ?? KEY_MASTER,
     audit: {
       origin: 'test.example/audit',
       checkpointEvery: 1000,
@@ -86,6 +89,7 @@ export async function createHarness(
       blobDir,
     },
     blobs: options.blobs?.(blobDir),
+    integrations: options.integrations,
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()

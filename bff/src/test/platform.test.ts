@@ -183,26 +183,27 @@ describe('the console', () => {
   })
 })
 
-describe('pending services', () => {
-  it('answer 501 NOT_SUPPORTED with a remediation text', async () => {
-    for (const path of ['/api/v1/integrations/connectors']) {
-      const body = await expectEnvelope(await h.request('GET', path, admin), 501, 'NOT_SUPPORTED')
-      expect(String(body.error.details?.remediation)).toMatch(/build/)
+describe('the five services', () => {
+  it('are all in this build: the former 501 routes of FedMoE and integrations answer', async () => {
+    for (const path of ['/api/v1/fedmoe/experts', '/api/v1/integrations/connectors']) {
+      const res = await h.request('GET', path, admin)
+      expect(res.status, path).toBe(200)
+      expect(((await res.json()) as { items: unknown[] }).items).toEqual([])
     }
   })
 
-  it('are reported as not in this build by the health endpoint, beside a healthy database', async () => {
+  it('report their health beside a healthy database, none of them "not in this build"', async () => {
     const health = await json<{ status: string; components: Array<{ name: string; status: string }> }>(
       await h.request('GET', '/api/v1/system/health', admin),
     )
     expect(health.status).toBe('ok')
     expect(health.components.find((c) => c.name === 'database')?.status).toBe('ok')
-    expect(
-      health.components
-        .filter((c) => c.status === 'not_supported')
-        .map((c) => c.name)
-        .sort(),
-    ).toEqual(['integrations'])
+    expect(health.components.filter((c) => c.status === 'not_supported')).toEqual([])
+    expect(health.components.find((c) => c.name === 'fedmoe')?.status).toBe('ok')
+    expect(health.components.find((c) => c.name === 'integrations')).toMatchObject({
+      status: 'ok',
+      message: '0 connectors, 0 unhealthy; webhook deliveries: 0 queued, 0 dead',
+    })
     expect(health.components.find((c) => c.name === 'audit')?.status).toBe('ok')
     expect(health.components.find((c) => c.name === 'training')).toMatchObject({
       status: 'ok',

@@ -3,6 +3,7 @@ import { ALL_ROUTES } from '@tg/contracts'
 import type { AnyAppRoute, Role } from '@tg/contracts'
 import { createHarness, json } from './harness'
 import type { Caller, ErrorBody, Harness } from './harness'
+import { SYSTEM_ACTOR } from '../modules/audit/record'
 
 // Every declared input of every route, walked from the route table: what a client sends there
 // is checked before any handler, so a hostile value answers 4xx, never 500.
@@ -212,6 +213,22 @@ describe('a forged pagination cursor is 422 naming the cursor, never 500', () =>
       })
     }
     extraQuery['fedmoe.compareTraces'] = `versions=${versionIds.join(',')}&benchmark=walk&`
+    const ctx = { actor: SYSTEM_ACTOR, requestId: null, clientIp: null }
+    existing.connectorId = (
+      await h.services.integrations.createConnector(ctx, {
+        name: 'cursor walk',
+        enabled: false,
+        config: { kind: 'ros2_bridge', url: 'ws://bridge.example:9090' },
+      })
+    ).id
+    existing.webhookId = (
+      await h.services.integrations.createWebhook(ctx, {
+        name: 'cursor walk',
+        url: 'https://hooks.example/tg',
+        events: ['webhook.test'],
+        enabled: true,
+      })
+    ).webhook.id
   })
   /** Query parameters a paged route requires besides the cursor. */
   const extraQuery: Record<string, string> = {}

@@ -23,6 +23,7 @@ const SIGNED_IN_PAGES = [
   ['Marketplace', '/marketplace/publishers'],
   ['FedMoE', '/fedmoe'],
   ['Integrations', '/integrations'],
+  ['Integrations', '/integrations/webhooks'],
   ['Audit', '/audit'],
   ['Admin', '/admin/users'],
   ['Admin', '/admin/api-keys'],

@@ -1,3 +1,4 @@
+import { emit } from '../integrations/emit'
 import { desc, eq, lt } from 'drizzle-orm'
 import { formatCheckpointBody, rootFromFrontier, signNoteBody, toBase64 } from '@tg/contracts/formats/audit'
 import type { AuditCheckpoint } from '@tg/contracts'
@@ -65,6 +66,11 @@ export async function cutCheckpoint(
       .values({ treeSize: head.treeSize, rootHash: Buffer.from(rootHash), note })
       .returning()
     if (!row) throw new Error('insert returned no row')
+    await emit(tx, 'audit.checkpoint_published', {
+      origin: head.origin,
+      treeSize: row.treeSize,
+      rootHash: Buffer.from(rootHash).toString('hex'),
+    })
     return { row, isNew: true }
   })
 }

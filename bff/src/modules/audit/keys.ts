@@ -12,7 +12,7 @@ import type { Sealer } from '../../lib/seal'
 export type KeyRow = typeof auditSigningKeys.$inferSelect
 export type Signer = { key: VerifierKey; sign: (message: Uint8Array) => Uint8Array }
 
-const purposeOf = (row: { id: string; algorithm: string }) => `audit-signing-key:${row.algorithm}:${row.id}`
+export const purposeOf = (row: { id: string; algorithm: string }) => `audit-signing-key:${row.algorithm}:${row.id}`
 
 function newKeyMaterial(algorithm: AuditKeyAlgorithm): { publicKey: Buffer; secret: Buffer } {
   if (algorithm === 'ed25519') {

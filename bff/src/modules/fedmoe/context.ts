@@ -6,8 +6,6 @@ import type { TgspService } from '../tgsp/service'
 
 /** The live-update channel of the module (LISTEN/NOTIFY across replicas). */
 export const FEDMOE_CHANNEL = 'tg_fedmoe'
-/** Platform events for later consumers (webhooks): `expert.deployed`. */
-export const PLATFORM_EVENTS_CHANNEL = 'tg_platform_events'
 
 export const FAMILY_RESOURCE = 'expert_family'
 export const VERSION_RESOURCE = 'expert_version'

@@ -1,3 +1,4 @@
+import { emit } from '../integrations/emit'
 import { eq, sql } from 'drizzle-orm'
 import type {
   ComponentHealth,
@@ -296,6 +297,13 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             supersedes: previous,
           },
         })
+        await emit(tx, 'release.promoted', {
+          id,
+          fleet: { id: fleet.id, name: fleet.name },
+          channel: body.channel,
+          package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
+          supersedes: previous,
+        })
         return id
       })
       return releaseById(db, id)
@@ -329,6 +337,14 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
             supersedes: previous,
           },
+        })
+        await emit(tx, 'release.rolled_back', {
+          id,
+          fleet: { id: fleet.id, name: fleet.name },
+          channel: target.channel,
+          restores: target.id,
+          package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
+          supersedes: previous,
         })
         return id
       })

@@ -1,3 +1,4 @@
+import { emit } from '../integrations/emit'
 import type { Logger } from 'pino'
 import type { Db } from '../../db/client'
 import { AppError } from '../../lib/errors'
@@ -15,9 +16,10 @@ export async function auditRefusal(
   action: string,
   details: Record<string, unknown>,
 ): Promise<void> {
-  await db.transaction((tx) =>
-    audit.record(tx, ctx, { action, resourceType: 'tgsp_package', outcome: 'failure', details }),
-  )
+  await db.transaction(async (tx) => {
+    await audit.record(tx, ctx, { action, resourceType: 'tgsp_package', outcome: 'failure', details })
+    if (action === 'tgsp.package_rejected') await emit(tx, 'package.refused', details)
+  })
 }
 
 function insufficientStorage(err: BlobStoreError): AppError {

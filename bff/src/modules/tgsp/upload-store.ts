@@ -1,3 +1,4 @@
+import { emit } from '../integrations/emit'
 import type { TgspChecks } from '@tg/contracts'
 import type { TgspParsed } from '@tg/contracts/formats/tgsp'
 import type { Db } from '../../db/client'
@@ -62,6 +63,15 @@ export async function storeVerified(
           publisherId,
           checks,
         },
+      })
+      await emit(tx, 'package.verified', {
+        id: row.id,
+        packageId: manifest.package_id,
+        modelName: manifest.model_name,
+        modelVersion: manifest.model_version,
+        bytes,
+        contentId: parsed.contentId,
+        publisherId,
       })
       // The file moves into place inside the transaction: a failed rename rolls the row back.
       await blobs.commit(incoming, parsed.contentId)

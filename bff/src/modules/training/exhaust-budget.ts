@@ -3,6 +3,7 @@ import type { ReportRoundBody } from '@tg/contracts'
 import { trainingRuns } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import type { AuditContext } from '../audit/record'
+import { emit } from '../integrations/emit'
 import { publish, requireRun } from './context'
 import type { TrainingDeps } from './context'
 import type { RunRow } from './repo'
@@ -52,6 +53,13 @@ export async function exhaustBudget(
       },
     })
     await publish(deps, tx, { type: 'run', runId: run.id, state: 'budget_exhausted' })
+    await emit(tx, 'training.budget_exhausted', {
+      id: run.id,
+      name: locked.name,
+      epsilonSpent: locked.epsilonSpent,
+      epsilonBudget: locked.epsilonBudget,
+      refusedRound: body.index,
+    })
   })
   if (wouldBe === null)
     throw new AppError(

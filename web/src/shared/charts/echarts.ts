@@ -1,9 +1,15 @@
-// The parts of ECharts the console uses, registered once: line, bar and radar charts, with
-// tooltips and a legend, drawn on canvas. Importing from `echarts/core` keeps the rest out of
-// the bundle; a chart that needs more registers it here.
+// The parts of ECharts the console uses, registered once: line, bar and radar charts on a grid,
+// with tooltips, a legend and marked areas (status bands), drawn on canvas. Importing from
+// `echarts/core` keeps the rest out of the bundle; a chart that needs more registers it here.
 import { BarChart, LineChart, RadarChart } from 'echarts/charts'
 import type { BarSeriesOption, LineSeriesOption, RadarSeriesOption } from 'echarts/charts'
-import { GridComponent, LegendPlainComponent, RadarComponent, TooltipComponent } from 'echarts/components'
+import {
+  GridComponent,
+  LegendPlainComponent,
+  MarkAreaComponent,
+  RadarComponent,
+  TooltipComponent,
+} from 'echarts/components'
 import type {
   GridComponentOption,
   LegendComponentOption,
@@ -20,6 +26,7 @@ use([
   RadarChart,
   GridComponent,
   LegendPlainComponent,
+  MarkAreaComponent,
   RadarComponent,
   TooltipComponent,
   CanvasRenderer,

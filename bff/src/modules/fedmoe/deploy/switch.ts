@@ -3,7 +3,8 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Tx } from '../../../db/client'
 import { expertDeployments, expertVersions } from '../../../db/schema'
-import { PLATFORM_EVENTS_CHANNEL, publish } from '../context'
+import { emit } from '../../integrations/emit'
+import { publish } from '../context'
 import type { FedmoeDeps } from '../context'
 import { channelsOf, liveOnChannel } from '../repo'
 import type { DeploymentRow } from '../repo'
@@ -59,8 +60,8 @@ export async function switchChannel(
     .where(eq(expertVersions.id, versionId))
   await publish(deps, tx, { type: 'version', expertId, versionId, status: 'deployed' })
   await publish(deps, tx, { type: 'deployment', expertId, channel })
-  await deps.events.publish(tx, PLATFORM_EVENTS_CHANNEL, {
-    type: 'expert.deployed',
+  // Webhook subscribers hear of it in the same transaction (a rollback is a deploy of an earlier version).
+  await emit(tx, 'expert.deployed', {
     expertId,
     versionId,
     channel,
