@@ -1,4 +1,6 @@
+import type { AddressInfo } from 'node:net'
 import { sql } from 'drizzle-orm'
+import { WebSocketServer } from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
@@ -188,6 +190,41 @@ describe('integration connectors', () => {
       reason: 'refused_by_guard',
       remediation: 'the address 10.1.2.3 is private; an admin can allow this host with TG_EGRESS_ALLOW_HOSTS',
     })
+  })
+
+  it('tells a TLS failure and a bridge that never answers apart', async () => {
+    const silent = new WebSocketServer({ host: '127.0.0.1', port: 0 })
+    await new Promise<void>((r) => silent.once('listening', () => r()))
+    const tls = await create('nucleus over https', { kind: 'isaac_lab', url: `https://127.0.0.1:${head.port}/` })
+    const mute = await create('mute bridge', {
+      kind: 'ros2_bridge',
+      url: `ws://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+    })
+    await h.services.integrations.runChecks()
+    expect((await get(tls.id)).lastCheck).toMatchObject({ status: 'unhealthy', reason: 'tls' })
+    expect((await get(mute.id)).lastCheck).toMatchObject({
+      status: 'unhealthy',
+      reason: 'timeout',
+      message: `127.0.0.1:${(silent.address() as AddressInfo).port} did not answer within 2000 ms.`,
+    })
+    await new Promise<void>((r) => silent.close(() => r()))
+  })
+
+  it('keeps 1000 results per connector and none older than 30 days', async () => {
+    const c = await create('hub history', { kind: 'huggingface', endpoint: hub.url, modelId: 'org/public-model' })
+    await h.database.db.execute(sql`
+      insert into connector_check_results (connector_id, status, message, checked_at)
+      select ${c.id}, 'healthy', 'old', now() - (n || ' minutes')::interval from generate_series(1, 1005) n`)
+    await h.database.db.execute(sql`
+      insert into connector_check_results (connector_id, status, message, checked_at)
+      values (${c.id}, 'healthy', 'ancient', now() - interval '31 days')`)
+    await h.services.integrations.runChecks()
+    const counted = (await h.database.db.execute(
+      sql`select count(*)::int as n, count(*) filter (where message = 'ancient')::int as ancient
+          from connector_check_results where connector_id = ${c.id}`,
+    )) as unknown as { rows: Array<{ n: number; ancient: number }> }
+    expect(counted.rows[0]).toEqual({ n: 1000, ancient: 0 })
+    expect((await get(c.id)).lastCheck?.message).toBe('Model org/public-model found.')
   })
 
   it('refuses bad configurations with 422 naming the field, and names once', async () => {
