@@ -127,6 +127,7 @@ describe('outgoing webhooks', () => {
         'training.budget_exhausted',
         'integration.status_changed',
         'audit.checkpoint_published',
+        'expert.deployed',
       ],
     })
     expect(res.status, await res.clone().text()).toBe(201)
@@ -289,6 +290,22 @@ describe('outgoing webhooks', () => {
       },
     })
     expect(round.status).toBe(409)
+    // expert.deployed: a FedMoE version validated through its gate (one approval) and deployed
+    const fedmoe = async (path: string, body: unknown, status: number) => {
+      const res = await h.request('POST', `/api/v1/fedmoe/experts${path}`, { ...operator, body })
+      expect(res.status, await res.clone().text()).toBe(status)
+      return json<{ id: string }>(res)
+    }
+    const family = await fedmoe('', { name: 'grasp', baseModel: 'pi-0' }, 201)
+    const expertVersion = await fedmoe(`/${family.id}/versions`, { version: '1.0.0' }, 201)
+    const versionPath = `/${family.id}/versions/${expertVersion.id}`
+    await fedmoe(
+      `${versionPath}/evidence`,
+      { type: 'PEER_REVIEW', reviewer: 'rita', verdict: 'approve', comments: '' },
+      201,
+    )
+    await fedmoe(`${versionPath}/status`, { status: 'validated', reason: 'gate passed' }, 200)
+    const deployment = await fedmoe(`${versionPath}/deploy`, { channel: 'stable', reason: 'first release' }, 200)
     // audit.checkpoint_published
     await h.services.audit.createCheckpoint()
 
@@ -302,6 +319,15 @@ describe('outgoing webhooks', () => {
     expect(types.filter((t) => t === 'release.rolled_back')).toHaveLength(1)
     expect(types.filter((t) => t === 'training.budget_exhausted')).toHaveLength(1)
     expect(types.filter((t) => t === 'audit.checkpoint_published')).toHaveLength(1)
+    const deployed = ok.filter((r) => r.type === 'expert.deployed')
+    expect(deployed).toHaveLength(1)
+    expect((deployed[0]!.body as { data: { resource: Record<string, unknown> } }).data.resource).toMatchObject({
+      expertId: family.id,
+      versionId: expertVersion.id,
+      channel: 'stable',
+      deploymentId: deployment.id,
+      action: 'deploy',
+    })
     const status = ok.find((r) => r.type === 'integration.status_changed')!.body as {
       data: { resource: Record<string, unknown> }
     }
