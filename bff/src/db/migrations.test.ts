@@ -44,5 +44,6 @@ describe('upgrading a database from the first release', () => {
     const legacy = await database.db.execute(sql`select to_regclass('audit_entries') as t`)
     expect((legacy as unknown as { rows: Array<{ t: unknown }> }).rows[0]?.t).toBeNull()
     await database.close()
-  })
+    // Two embedded databases boot and every migration runs: slow on a busy 2-core machine.
+  }, 120_000)
 })
