@@ -19,14 +19,12 @@ import {
   updateWebhookRoute,
 } from '@tg/contracts'
 import type { IntegrationEvent, UpdateConnectorBody } from '@tg/contracts'
-import { streamSSE } from 'hono/streaming'
+import { streamEvents } from '../../lib/event-stream'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import type { StreamLimiter } from '../../lib/stream-limit'
 import { auditContextOf } from '../audit/record'
 import type { IntegrationsService } from './service'
-
-const HEARTBEAT_MS = 15_000
 
 export function createIntegrationsRoutes({
   integrations,
@@ -92,57 +90,9 @@ export function createIntegrationsRoutes({
     c.json(await s.replayDelivery(auditContextOf(c), c.req.valid('param').deliveryId), 202),
   )
 
-  app.register(integrationEventsRoute, async (c) => {
-    const release = streams.acquire(c.var.principal) // 429 past TG_MAX_STREAMS_PER_PRINCIPAL
-    const queue: IntegrationEvent[] = []
-    let wake: (() => void) | null = null
-    const unsubscribe = await s
-      .subscribe((event) => {
-        queue.push(event)
-        wake?.()
-      })
-      .catch((err: unknown) => {
-        release()
-        throw err
-      })
-    c.header('Cache-Control', 'no-store')
-    c.header('X-Accel-Buffering', 'no')
-    return streamSSE(c, async (stream) => {
-      let isOpen = true
-      const end = () => {
-        isOpen = false
-        release()
-        wake?.()
-      }
-      stream.onAbort(end)
-      if (stream.aborted) end()
-      s.closed.addEventListener('abort', end, { once: true })
-      if (s.closed.aborted) end()
-      try {
-        await stream.writeSSE({ event: 'ready', data: '{}' })
-        while (isOpen) {
-          const event = queue.shift()
-          if (event) {
-            await stream.writeSSE({ event: event.type, data: JSON.stringify(event) })
-            continue
-          }
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, HEARTBEAT_MS)
-            wake = () => {
-              clearTimeout(timer)
-              resolve()
-            }
-          })
-          wake = null
-          if (isOpen && queue.length === 0) await stream.write(': keep-alive\n\n')
-        }
-      } finally {
-        s.closed.removeEventListener('abort', end)
-        unsubscribe()
-        release()
-      }
-    }) as never
-  })
+  app.register(integrationEventsRoute, async (c) =>
+    streamEvents<IntegrationEvent>(c, { streams, closed: s.closed, subscribe: (onEvent) => s.subscribe(onEvent) }),
+  )
 
   return app
 }
