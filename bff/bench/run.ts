@@ -11,8 +11,10 @@ import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
 import { runTrainingAccountantBench } from './training-accountant'
 import { runVerifyBench } from './verify'
+import { runWebSizeBench } from './web-size'
 import { runWebhooksBench } from './webhooks'
 
+runWebSizeBench()
 await runHttpBench()
 await runAuditBench()
 await runIntegrityBench()
