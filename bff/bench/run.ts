@@ -10,9 +10,12 @@ import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
 import { runTrainingAccountantBench } from './training-accountant'
+import { runTrainingLargeBench } from './training-large'
 import { runVerifyBench } from './verify'
+import { runWebSizeBench } from './web-size'
 import { runWebhooksBench } from './webhooks'
 
+runWebSizeBench()
 await runHttpBench()
 await runAuditBench()
 await runIntegrityBench()
@@ -20,6 +23,7 @@ await runVerifyBench()
 await benchPrivacy()
 await runTrainingBench()
 await runTrainingAccountantBench()
+await runTrainingLargeBench()
 await runTgspBench()
 await runFedmoeBench()
 await runWebhooksBench()

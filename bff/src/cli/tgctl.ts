@@ -26,8 +26,23 @@ ${FEDMOE_USAGE}
 
 ${KEYS_USAGE}`
 
+/** The usage of one command group, or all of them. */
+const GROUP_USAGE: Record<string, string> = {
+  admin: ADMIN_USAGE,
+  audit: AUDIT_VERIFY_USAGE,
+  tgsp: TGSP_USAGE,
+  fedmoe: FEDMOE_USAGE,
+  keys: KEYS_USAGE,
+}
+const HELP = new Set(['--help', '-h', 'help'])
+
 async function main(argv: string[]): Promise<number> {
   const [group, command, ...rest] = argv
+  // Asking for help is not an error: usage on stdout, exit 0 (`tgctl --help`, `tgctl tgsp --help`).
+  if (group === undefined || HELP.has(group) || (command !== undefined && HELP.has(command))) {
+    console.log(`Usage:\n${(group !== undefined && GROUP_USAGE[group]) || USAGE.replace(/^Usage:\n/, '')}`)
+    return 0
+  }
   if (group === 'audit' && command === 'verify')
     return auditVerify(
       rest,
@@ -51,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
   if (group === 'admin' && (await adminCommand(command, rest))) return 0
   if (group === 'keys' && (await keysCommand(command, rest))) return 0
   console.error(USAGE)
-  return group === undefined || group === '--help' || group === 'help' ? 0 : 2
+  return 2
 }
 
 try {

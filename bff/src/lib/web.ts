@@ -11,9 +11,15 @@ const REVALIDATE = 'no-cache'
 /** Paths that belong to the server and never fall back to the console. */
 export const SERVER_PATH = /^\/(api|healthz|readyz|metrics)(\/|$)/
 
+/** A path segment that starts with a dot (`/.vite/manifest.json`): build metadata, never served. */
+const DOT_SEGMENT = /(^|\/)\./
+
 /**
  * Serves the built console: hashed files under /assets/ are cached as immutable, everything
- * else revalidates. Unknown non-API paths get index.html so that client routes survive a reload.
+ * else revalidates. The build writes brotli and gzip siblings (`x.js.br`, `x.js.gz`); the one
+ * the request's Accept-Encoding allows is sent as is (brotli first), with `Vary: Accept-Encoding`
+ * on every file that has them. Unknown non-API paths get index.html so that client routes
+ * survive a reload.
  */
 export function mountConsole(
   app: Hono<AppEnv>,
@@ -21,12 +27,16 @@ export function mountConsole(
 ): { fallback: (c: Context<AppEnv>) => Response | null } {
   const indexPath = join(webDist, 'index.html')
   const isBuilt = existsSync(indexPath)
-  const statics: MiddlewareHandler<AppEnv> = serveStatic({ root: webDist })
+  const statics: MiddlewareHandler<AppEnv> = serveStatic({ root: webDist, precompressed: true })
   app.use('*', async (c, next) => {
-    if (SERVER_PATH.test(c.req.path) || !isBuilt) return next()
+    if (SERVER_PATH.test(c.req.path) || DOT_SEGMENT.test(c.req.path) || !isBuilt) return next()
     const found = await statics(c, next)
-    if (found instanceof Response && found.ok)
+    if (found instanceof Response && found.ok) {
       found.headers.set('Cache-Control', c.req.path.startsWith('/assets/') ? IMMUTABLE : REVALIDATE)
+      // The identity answer varies too when compressed siblings exist, so no cache hands it on.
+      if (!found.headers.has('Content-Encoding') && hasCompressedSibling(webDist, c.req.path))
+        found.headers.set('Vary', 'Accept-Encoding')
+    }
     return found
   })
   const indexHtml = isBuilt ? readFileSync(indexPath, 'utf8') : null
@@ -38,6 +48,11 @@ export function mountConsole(
       return c.html(indexHtml, 200)
     },
   }
+}
+
+function hasCompressedSibling(webDist: string, path: string): boolean {
+  const file = join(webDist, path.endsWith('/') ? `${path}index.html` : path)
+  return existsSync(`${file}.br`) || existsSync(`${file}.gz`)
 }
 
 const DOCS_HTML = `<!doctype html>

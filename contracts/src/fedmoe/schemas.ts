@@ -1,4 +1,6 @@
-import semver from 'semver'
+// Single functions, not the package's index: the browser bundle then carries only these two.
+import rcompare from 'semver/functions/rcompare'
+import valid from 'semver/functions/valid'
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
 import { keysetCursorParam } from './cursor'
@@ -69,12 +71,12 @@ export const SemverSchema = z
   .string()
   .trim()
   .max(64)
-  .refine((value) => semver.valid(value) === value, 'Use a semantic version such as 1.2.0 or 2.0.0-rc.1.')
+  .refine((value) => valid(value) === value, 'Use a semantic version such as 1.2.0 or 2.0.0-rc.1.')
   .meta({ example: '1.2.0' })
 
 /** Newest first, by semver precedence. */
 export function compareVersionsDesc(a: string, b: string): number {
-  return semver.rcompare(a, b)
+  return rcompare(a, b)
 }
 
 export const ChannelNameSchema = z

@@ -1,6 +1,6 @@
 import type { RoundPoint, RoundSeries } from '@tg/contracts'
 import { describe, expect, it } from 'vitest'
-import { buildClientsOption, buildEpsilonOption, buildLossAccuracyOption } from './chart-options'
+import { DENSE_BARS, buildClientsOption, buildEpsilonOption, buildLossAccuracyOption } from './chart-options'
 import { describeClients, describeEpsilon, describeLossAccuracy, describeSampling } from './chart-summaries'
 
 const RUN = {
@@ -128,5 +128,14 @@ describe('clients chart', () => {
       'Participating clients per round, 3 rounds reported. Latest, round 3: 13 clients.',
     )
     expect(describeClients(seriesOf([]))).toBe('Participating clients per round: no round reported yet.')
+  })
+
+  it('draws a line instead of bars once the rounds are too many for bars to stay apart', () => {
+    const points = Array.from({ length: 1000 }, (_, i) => point(i * 5))
+    const dense = buildClientsOption(seriesOf(points, { stride: 5, roundsRecorded: 4996 }))
+    expect((dense.series as Data)[0]).toMatchObject({ type: 'line', showSymbol: false })
+    expect(dataOf(dense, 'Clients')).toHaveLength(1000)
+    const atLimit = Array.from({ length: DENSE_BARS }, (_, i) => point(i))
+    expect((buildClientsOption(seriesOf(atLimit)).series as Data)[0]).toMatchObject({ type: 'bar' })
   })
 })

@@ -106,13 +106,21 @@ export function buildEpsilonOption(series: Sampled & Pick<RoundSeries, 'projecti
   }
 }
 
-/** Participating clients per sampled round, as bars. */
+/** Above this many rounds on the axis, bars would be under 2 px wide and merge into a block. */
+export const DENSE_BARS = 120
+
+/** Participating clients per sampled round: bars, or a stepped line once bars would be too dense. */
 export function buildClientsOption(series: Sampled): ChartOption {
+  const data = pointsOf(series, (p) => p.clients)
   return {
     grid: GRID,
     tooltip: TOOLTIP,
     xAxis: roundAxis(),
     yAxis: { type: 'value', name: 'Clients', minInterval: 1, min: 0 },
-    series: [{ name: 'Clients', type: 'bar', barMaxWidth: 24, data: pointsOf(series, (p) => p.clients) }],
+    series: [
+      data.length > DENSE_BARS
+        ? { name: 'Clients', type: 'line', step: 'middle', showSymbol: false, data }
+        : { name: 'Clients', type: 'bar', barMaxWidth: 24, data },
+    ],
   }
 }

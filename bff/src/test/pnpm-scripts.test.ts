@@ -1,0 +1,70 @@
+import { spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { afterAll, describe, expect, it } from 'vitest'
+
+// The commands as an operator types them: through pnpm, whose "ELIFECYCLE Command failed" line
+// and exit code are what a shell or a process manager sees.
+const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
+const localPnpm = join(root, 'node_modules/.bin/pnpm')
+const pnpm = existsSync(localPnpm) ? localPnpm : 'pnpm'
+const children: ChildProcess[] = []
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL')
+})
+
+describe('pnpm tgctl', { timeout: 60_000 }, () => {
+  it('prints the tgsp usage on stdout and exits 0 for --help', () => {
+    const run = spawnSync(pnpm, ['tgctl', 'tgsp', '--help'], { cwd: root, encoding: 'utf8' })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toContain('pnpm tgctl tgsp build --input-dir DIR')
+    expect(`${run.stdout}${run.stderr}`).not.toContain('ELIFECYCLE')
+  })
+
+  it('still fails with 2 and the usage on an unknown command', () => {
+    const run = spawnSync(pnpm, ['--silent', 'tgctl', 'tgsp', 'nonsense'], { cwd: root, encoding: 'utf8' })
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('Usage:')
+  })
+})
+
+/** `pnpm start` in its own process group, as a terminal runs it; resolves once it listens. */
+async function startServer() {
+  const child = spawn(pnpm, ['start'], {
+    cwd: root,
+    detached: true,
+    env: { ...process.env, PORT: '0', TG_DATA_DIR: mkdtempSync(join(tmpdir(), 'tg-start-')) },
+  })
+  children.push(child)
+  let output = ''
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()))
+  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+  const deadline = Date.now() + 240_000
+  while (!/listening on http/.test(output)) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  return { child, exited, output: () => output }
+}
+
+describe('pnpm start', { timeout: 300_000 }, () => {
+  it('exits 0 without ELIFECYCLE on Ctrl-C (SIGINT to the whole process group)', async () => {
+    const server = await startServer()
+    process.kill(-(server.child.pid ?? 0), 'SIGINT')
+    expect(await server.exited).toBe(0)
+    expect(server.output()).toContain('"msg":"stopped"')
+    expect(server.output()).not.toContain('ELIFECYCLE')
+  })
+
+  it('exits 0 without ELIFECYCLE and stops the server on SIGTERM to pnpm', async () => {
+    const server = await startServer()
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.output()).toContain('"msg":"stopped"')
+    expect(server.output()).not.toContain('ELIFECYCLE')
+  })
+})
