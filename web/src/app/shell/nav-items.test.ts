@@ -33,7 +33,10 @@ describe('navItemsFor', () => {
   })
 
   it('reads the roles from each view route, so an item without a gated route stays', () => {
-    const items = [{ label: 'Free', to: '/free' }, { label: 'Gated', to: '/gated' }]
+    const items = [
+      { label: 'Free', to: '/free' },
+      { label: 'Gated', to: '/gated' },
+    ]
     const metaOf = (path: string) => (path === '/gated' ? { loads: { 'x-roles': ['admin'] as Role[] } } : {})
     expect(navItemsFor(items, ['viewer'], metaOf).map((i) => i.label)).toEqual(['Free'])
     expect(navItemsFor(items, ['admin'], metaOf).map((i) => i.label)).toEqual(['Free', 'Gated'])
