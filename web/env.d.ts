@@ -1,6 +1,7 @@
 /// <reference types="vite/client" />
 
 import 'vue-router'
+import type { RoleGatedRoute } from '@/shared/session/access'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -10,5 +11,7 @@ declare module 'vue-router' {
     isPublic?: boolean
     /** `bare` renders the page without the shell (no navigation). */
     layout?: 'shell' | 'bare'
+    /** The contract route the view loads: the navigation offers the view only to the roles it allows. */
+    loads?: RoleGatedRoute
   }
 }

@@ -176,4 +176,19 @@ describe('dashboard overview', () => {
     expect(body.apiKeys.active).toBe(1)
     await h2.close()
   })
+
+  it("lists the first admin's setup as a sign-in, since it opened that admin's session", async () => {
+    const h2 = await createHarness()
+    const token = await h2.services.auth.issueSetupToken()
+    const setup = await h2.request('POST', '/api/v1/auth/setup', {
+      body: { token, username: 'first', displayName: 'First Admin', password: TEST_PASSWORD },
+    })
+    expect(setup.status).toBe(201)
+    const key = await h2.apiKey(['auditor'])
+    const body = await json<{ recentSignIns: Array<{ username: string; outcome: string }> }>(
+      await h2.request('GET', '/api/v1/dashboard/overview', { bearer: key }),
+    )
+    expect(body.recentSignIns).toEqual([expect.objectContaining({ username: 'first', outcome: 'success' })])
+    await h2.close()
+  })
 })

@@ -17,6 +17,10 @@ export type AuditEvent = {
 }
 
 export const SIGN_IN_ACTION = 'auth.sign_in'
+/** The first admin's setup, which opens that admin's first session: a sign-in too. */
+export const SETUP_ACTION = 'auth.setup_completed'
+/** The actions that open a session, listed as the dashboard's recent sign-ins. */
+export const SESSION_OPENING_ACTIONS = [SIGN_IN_ACTION, SETUP_ACTION] as const
 
 /**
  * The one audit interface of the platform. `record` takes the executor of the caller's

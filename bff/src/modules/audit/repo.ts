@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, like, lt, or } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, like, lt, or } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type { AuditFilter } from '@tg/contracts'
 import type { Executor } from '../../db/client'
@@ -63,10 +63,20 @@ export async function exportEntries(ex: Executor, filter: AuditFilter, fromSeq: 
 }
 
 /** The newest records of one action, sequenced or still queued, newest first. */
-export async function recentOfAction(ex: Executor, action: string, limit: number) {
+export async function recentOfActions(ex: Executor, actions: readonly string[], limit: number) {
   const [queued, logged] = await Promise.all([
-    ex.select().from(auditPending).where(eq(auditPending.action, action)).orderBy(desc(auditPending.id)).limit(limit),
-    ex.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(desc(auditLog.seq)).limit(limit),
+    ex
+      .select()
+      .from(auditPending)
+      .where(inArray(auditPending.action, [...actions]))
+      .orderBy(desc(auditPending.id))
+      .limit(limit),
+    ex
+      .select()
+      .from(auditLog)
+      .where(inArray(auditLog.action, [...actions]))
+      .orderBy(desc(auditLog.seq))
+      .limit(limit),
   ])
   return { queued, logged }
 }

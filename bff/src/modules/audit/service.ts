@@ -29,9 +29,9 @@ import { createIntegrityChecker } from './integrity/checker'
 import type { IntegrityRun } from './integrity/checker'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
 import { consistencyProof, inclusionProofs } from './proofs'
-import { SERVER_ACTOR, SIGN_IN_ACTION, recordAuditEvent } from './record'
+import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './record'
 import type { AuditContext, AuditLog } from './record'
-import { findEntry, listEntries, listLeaves, recentOfAction } from './repo'
+import { findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
@@ -293,7 +293,7 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     },
 
     exportBundle: (query) => exportBundle(query),
-    recentSignIns: async (limit) => signInEventsOf(await recentOfAction(db, SIGN_IN_ACTION, limit), limit),
+    recentSignIns: async (limit) => signInEventsOf(await recentOfActions(db, SESSION_OPENING_ACTIONS, limit), limit),
 
     async health() {
       const [head, latest, pending, integrity] = await Promise.all([

@@ -16,7 +16,7 @@ import { hashPassword } from '../../lib/password'
 import { assertStrongPassword } from '../../lib/password-policy'
 import { randomToken } from '../../lib/secrets'
 import type { AuditContext, AuditLog } from '../audit/record'
-import { SERVER_ACTOR } from '../audit/record'
+import { SERVER_ACTOR, SETUP_ACTION } from '../audit/record'
 import { auditBlock } from './attempts'
 import { changePassword } from './password-change'
 import { completePasswordReset } from './password-reset'
@@ -121,7 +121,7 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
           tx,
           { ...ctx, actor },
           {
-            action: 'auth.setup_completed',
+            action: SETUP_ACTION,
             resourceType: 'user',
             resourceId: user.id,
             outcome: 'success',

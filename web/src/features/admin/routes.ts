@@ -1,3 +1,4 @@
+import { listUsersRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const adminRoutes: RouteRecordRaw[] = [
@@ -6,7 +7,7 @@ export const adminRoutes: RouteRecordRaw[] = [
     path: '/admin/users',
     name: 'admin-users',
     component: () => import('./views/AdminUsersView.vue'),
-    meta: { title: 'Users · Admin' },
+    meta: { title: 'Users · Admin', loads: listUsersRoute },
   },
   {
     path: '/admin/api-keys',

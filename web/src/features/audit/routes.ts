@@ -1,3 +1,4 @@
+import { listAuditEntriesRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const auditRoutes: RouteRecordRaw[] = [
@@ -5,7 +6,7 @@ export const auditRoutes: RouteRecordRaw[] = [
     path: '/audit',
     name: 'audit',
     component: () => import('./views/AuditEntriesView.vue'),
-    meta: { title: 'Audit' },
+    meta: { title: 'Audit', loads: listAuditEntriesRoute },
   },
   {
     path: '/audit/keys',

@@ -1,6 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router'
 
 export const authRoutes: RouteRecordRaw[] = [
+  // The address other consoles use for signing in leads to this one's sign-in page.
+  { path: '/login', redirect: '/sign-in' },
   {
     path: '/sign-in',
     name: 'sign-in',

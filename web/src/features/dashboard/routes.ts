@@ -1,3 +1,4 @@
+import { getSystemHealthRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const dashboardRoutes: RouteRecordRaw[] = [
@@ -5,6 +6,6 @@ export const dashboardRoutes: RouteRecordRaw[] = [
     path: '/',
     name: 'dashboard',
     component: () => import('./views/DashboardView.vue'),
-    meta: { title: 'Dashboard' },
+    meta: { title: 'Dashboard', loads: getSystemHealthRoute },
   },
 ]

@@ -1,3 +1,4 @@
+import { listExpertsRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const fedmoeRoutes: RouteRecordRaw[] = [
@@ -5,7 +6,7 @@ export const fedmoeRoutes: RouteRecordRaw[] = [
     path: '/fedmoe',
     name: 'fedmoe',
     component: () => import('./views/FedmoeExpertsView.vue'),
-    meta: { title: 'Experts · FedMoE' },
+    meta: { title: 'Experts · FedMoE', loads: listExpertsRoute },
   },
   {
     path: '/fedmoe/:expertId',

@@ -1,3 +1,4 @@
+import { listConnectorsRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const integrationsRoutes: RouteRecordRaw[] = [
@@ -5,7 +6,7 @@ export const integrationsRoutes: RouteRecordRaw[] = [
     path: '/integrations',
     name: 'integrations',
     component: () => import('./views/IntegrationsConnectorsView.vue'),
-    meta: { title: 'Connectors · Integrations' },
+    meta: { title: 'Connectors · Integrations', loads: listConnectorsRoute },
   },
   {
     path: '/integrations/connectors/:connectorId',

@@ -1,3 +1,4 @@
+import { listPackagesRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const marketplaceRoutes: RouteRecordRaw[] = [
@@ -5,7 +6,7 @@ export const marketplaceRoutes: RouteRecordRaw[] = [
     path: '/marketplace',
     name: 'marketplace',
     component: () => import('./views/MarketplacePackagesView.vue'),
-    meta: { title: 'Packages · Marketplace' },
+    meta: { title: 'Packages · Marketplace', loads: listPackagesRoute },
   },
   {
     path: '/marketplace/packages/:packageId',

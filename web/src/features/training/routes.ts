@@ -1,3 +1,4 @@
+import { listTrainingRunsRoute } from '@tg/contracts'
 import type { RouteRecordRaw } from 'vue-router'
 
 export const trainingRoutes: RouteRecordRaw[] = [
@@ -5,7 +6,7 @@ export const trainingRoutes: RouteRecordRaw[] = [
     path: '/training',
     name: 'training',
     component: () => import('./views/TrainingRunsView.vue'),
-    meta: { title: 'Runs · Training' },
+    meta: { title: 'Runs · Training', loads: listTrainingRunsRoute },
   },
   {
     path: '/training/runs/:runId',
