@@ -1872,7 +1872,24 @@ export interface components {
             fingerprint: string;
             /** @enum {string} */
             status: "active" | "revoked";
+            /** @description How many packages this publisher signed. */
             packages: number;
+            /** @description Releases live now with a package by this publisher (fleet, channel, package). */
+            liveReleases: {
+                /** Format: uuid */
+                releaseId: string;
+                /** Format: uuid */
+                fleetId: string;
+                fleetName: string;
+                channel: string;
+                /**
+                 * Format: uuid
+                 * @description Console id of the live package.
+                 */
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+            }[];
             /**
              * Format: date-time
              * @example 2026-11-23T12:00:00.000Z

@@ -45,7 +45,20 @@ export const PublisherSchema = z
     pqc: z.string().meta({ description: 'ML-DSA-65 public key (hex, 1952 bytes).' }),
     fingerprint: HexHash.meta({ description: 'SHA-256 of classic || pqc key bytes, to compare out of band.' }),
     status: z.enum(['active', 'revoked']),
-    packages: z.number().int().nonnegative(),
+    packages: z.number().int().nonnegative().meta({ description: 'How many packages this publisher signed.' }),
+    liveReleases: z
+      .array(
+        z.object({
+          releaseId: z.uuid(),
+          fleetId: z.uuid(),
+          fleetName: z.string(),
+          channel: z.string(),
+          packageId: z.uuid().meta({ description: 'Console id of the live package.' }),
+          modelName: z.string(),
+          modelVersion: z.string(),
+        }),
+      )
+      .meta({ description: 'Releases live now with a package by this publisher (fleet, channel, package).' }),
     createdAt: TimestampSchema,
     revokedAt: TimestampSchema.nullable(),
   })
