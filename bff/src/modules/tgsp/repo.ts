@@ -24,7 +24,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null
 
 type PublisherLive = Publisher['liveReleases']
 
-export function toPublisher(row: PublisherRow, packages: number, liveReleases: PublisherLive = []): Publisher {
+export function toPublisher(row: PublisherRow, packages: number, liveReleases: PublisherLive): Publisher {
   return {
     id: row.id,
     name: row.name,

@@ -148,7 +148,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             outcome: 'success',
             details: { name: row.name, fingerprint },
           })
-          return toPublisher(row, 0)
+          return toPublisher(row, 0, [])
         })
       } catch (err) {
         if (hasPgCode(err, '23505')) {
