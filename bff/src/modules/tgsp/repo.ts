@@ -44,6 +44,7 @@ export function toFleet(row: FleetRow): Fleet {
     id: row.id,
     name: row.name,
     description: row.description,
+    soakMinutes: row.soakMinutes,
     status: row.archivedAt ? 'archived' : 'active',
     createdAt: row.createdAt.toISOString(),
     archivedAt: iso(row.archivedAt),

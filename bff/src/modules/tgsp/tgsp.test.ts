@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { buildTgspBytes, generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tgspPackages } from '../../db/schema'
+import { tgspPackages, tgspReleases } from '../../db/schema'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 
@@ -431,6 +431,67 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       }
       const channels = await json<{ items: string[] }>(await h.request('GET', '/api/v1/tgsp/channels', operator))
       expect(channels.items).toEqual(['canary', 'stable'])
+    })
+
+    it('holds stable until the fleet soak time on canary has passed, unless an admin overrides it (audited)', async (t) => {
+      if (skipped) return t.skip()
+      const created = await h.request('POST', '/api/v1/tgsp/fleets', {
+        ...operator,
+        body: { name: 'soak-fleet', soakMinutes: 60 },
+      })
+      expect(created.status).toBe(201)
+      const fleet = await json<{ id: string; soakMinutes: number }>(created)
+      expect(fleet.soakMinutes).toBe(60)
+      const release = (packageId: string, channel: string, who: Session = releaser, extra = {}) =>
+        h.request('POST', '/api/v1/tgsp/releases', {
+          ...who,
+          body: { packageId, fleetId: fleet.id, channel, ...extra },
+        })
+
+      const first = await uploaded(makePackage({ version: '5.0.0' }))
+      const neverOnCanary = await release(first.id, 'stable')
+      expect(neverOnCanary.status).toBe(409)
+      expect((await json<ErrorBody>(neverOnCanary)).error).toMatchObject({
+        code: 'RELEASE_POLICY',
+        details: { previousChannel: 'canary', allowedAt: null },
+      })
+      const canary = await release(first.id, 'canary')
+      expect(canary.status).toBe(201)
+      const liveSince = Date.parse((await json<{ createdAt: string }>(canary)).createdAt)
+      const tooSoon = await release(first.id, 'stable')
+      expect(tooSoon.status).toBe(409)
+      const refusal = (await json<ErrorBody>(tooSoon)).error
+      expect(refusal.code).toBe('RELEASE_POLICY')
+      expect(refusal.message).toContain('soak time on canary')
+      expect(Date.parse(refusal.details?.allowedAt as string)).toBe(liveSince + 60 * 60_000)
+
+      const notAdmin = await release(first.id, 'stable', releaser, { override: { reason: 'hotfix' } })
+      expect(notAdmin.status).toBe(403)
+      const overridden = await release(first.id, 'stable', admin, { override: { reason: 'CVE hotfix, approved' } })
+      expect(overridden.status).toBe(201)
+      const promoted = (await h.auditEntries()).filter((e) => e.body.action === 'tgsp.release_promoted').at(-1)
+      expect(promoted?.body.details).toMatchObject({
+        channel: 'stable',
+        policy: { soakMinutes: 60, previousChannel: 'canary', override: { reason: 'CVE hotfix, approved' } },
+      })
+
+      // A package live on canary for longer than the soak time goes to stable without an override.
+      const second = await uploaded(makePackage({ version: '5.1.0' }))
+      const secondCanary = await json<{ id: string }>(await release(second.id, 'canary'))
+      await h.database.db
+        .update(tgspReleases)
+        .set({ createdAt: new Date(Date.now() - 61 * 60_000) })
+        .where(eq(tgspReleases.id, secondCanary.id))
+      expect((await release(second.id, 'stable')).status).toBe(201)
+
+      // Without a soak time the policy does not hold anything.
+      const third = await uploaded(makePackage({ version: '5.2.0' }))
+      const cleared = await h.request('PATCH', `/api/v1/tgsp/fleets/${fleet.id}`, {
+        ...operator,
+        body: { soakMinutes: 0 },
+      })
+      expect(cleared.status).toBe(200)
+      expect((await release(third.id, 'stable')).status).toBe(201)
     })
 
     it('revoking a publisher marks its packages, blocks their release and rejects new uploads by it', async (t) => {
