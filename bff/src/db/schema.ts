@@ -284,6 +284,8 @@ export const tgspFleets = pgTable('tgsp_fleets', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),
   description: text('description').notNull().default(''),
+  /** Release policy: minutes a package must be live on a channel before it may go to the next one. */
+  soakMinutes: integer('soak_minutes').notNull().default(0),
   createdAt: createdAt(),
   archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
 })

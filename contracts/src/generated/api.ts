@@ -640,7 +640,7 @@ export interface paths {
         put?: never;
         /**
          * Promote a verified package to a fleet and channel
-         * @description The package must be verified and its publisher not revoked, the fleet active and the channel configured. The release becomes the one active release of that fleet and channel; the previous one is superseded.
+         * @description The package must be verified and its publisher not revoked, the fleet active and the channel configured. With a fleet soak time, a package reaches a channel only after it was live that long on the channel before it (409 RELEASE_POLICY with details.allowedAt otherwise), unless an admin sends override.reason (audited). The release becomes the one active release of that fleet and channel; the previous one is superseded.
          */
         post: operations["tgsp.createRelease"];
         delete?: never;
@@ -1508,7 +1508,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
@@ -1872,7 +1872,24 @@ export interface components {
             fingerprint: string;
             /** @enum {string} */
             status: "active" | "revoked";
+            /** @description How many packages this publisher signed. */
             packages: number;
+            /** @description Releases live now with a package by this publisher (fleet, channel, package). */
+            liveReleases: {
+                /** Format: uuid */
+                releaseId: string;
+                /** Format: uuid */
+                fleetId: string;
+                fleetName: string;
+                channel: string;
+                /**
+                 * Format: uuid
+                 * @description Console id of the live package.
+                 */
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+            }[];
             /**
              * Format: date-time
              * @example 2026-11-23T12:00:00.000Z
@@ -2028,6 +2045,8 @@ export interface components {
             id: string;
             name: string;
             description: string;
+            /** @description Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait. */
+            soakMinutes: number;
             /** @enum {string} */
             status: "active" | "archived";
             /**
@@ -2045,12 +2064,19 @@ export interface components {
             name: string;
             /** @default  */
             description: string;
+            /**
+             * @description Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait.
+             * @default 0
+             */
+            soakMinutes: number;
         };
         UpdateFleetBody: {
             name?: string;
             description?: string;
             /** @enum {string} */
             status?: "active" | "archived";
+            /** @description Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait. */
+            soakMinutes?: number;
         };
         ChannelList: {
             items: string[];
@@ -2067,6 +2093,10 @@ export interface components {
             channel: string;
             /** @default  */
             notes: string;
+            /** @description Admins only: release before the fleet’s soak time on the previous channel has passed; the reason is audited. */
+            override?: {
+                reason: string;
+            };
         };
         RollbackBody: {
             /** @default  */
@@ -3535,7 +3565,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4193,7 +4223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4318,7 +4348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4787,7 +4817,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5292,7 +5322,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5944,7 +5974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6056,7 +6086,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6245,7 +6275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6632,7 +6662,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6757,7 +6787,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7025,7 +7055,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7150,7 +7180,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7499,7 +7529,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7709,7 +7739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7834,7 +7864,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8060,7 +8090,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8389,7 +8419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8738,7 +8768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8948,7 +8978,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9160,7 +9190,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9375,7 +9405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9500,7 +9530,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10193,7 +10223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10941,7 +10971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11234,7 +11264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12062,7 +12092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12333,7 +12363,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -220,6 +220,8 @@ export const createReleaseRoute = defineRoute({
   summary: 'Promote a verified package to a fleet and channel',
   description:
     'The package must be verified and its publisher not revoked, the fleet active and the channel configured. ' +
+    'With a fleet soak time, a package reaches a channel only after it was live that long on the channel before ' +
+    'it (409 RELEASE_POLICY with details.allowedAt otherwise), unless an admin sends override.reason (audited). ' +
     'The release becomes the one active release of that fleet and channel; the previous one is superseded.',
   tags: TAGS,
   'x-roles': RELEASE_MANAGERS,

@@ -45,7 +45,20 @@ export const PublisherSchema = z
     pqc: z.string().meta({ description: 'ML-DSA-65 public key (hex, 1952 bytes).' }),
     fingerprint: HexHash.meta({ description: 'SHA-256 of classic || pqc key bytes, to compare out of band.' }),
     status: z.enum(['active', 'revoked']),
-    packages: z.number().int().nonnegative(),
+    packages: z.number().int().nonnegative().meta({ description: 'How many packages this publisher signed.' }),
+    liveReleases: z
+      .array(
+        z.object({
+          releaseId: z.uuid(),
+          fleetId: z.uuid(),
+          fleetName: z.string(),
+          channel: z.string(),
+          packageId: z.uuid().meta({ description: 'Console id of the live package.' }),
+          modelName: z.string(),
+          modelVersion: z.string(),
+        }),
+      )
+      .meta({ description: 'Releases live now with a package by this publisher (fleet, channel, package).' }),
     createdAt: TimestampSchema,
     revokedAt: TimestampSchema.nullable(),
   })
@@ -149,11 +162,22 @@ export type PackageDetail = z.infer<typeof PackageDetailSchema>
 export const PackageIdParamSchema = z.object({ packageId: z.uuid() })
 export const PublisherIdParamSchema = z.object({ publisherId: z.uuid() })
 
+export const SoakMinutesSchema = z
+  .number()
+  .int('Whole minutes.')
+  .min(0)
+  .max(525_600, 'At most a year (525,600 minutes).')
+  .meta({
+    description:
+      'Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait.',
+  })
+
 export const FleetSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
     description: z.string(),
+    soakMinutes: SoakMinutesSchema,
     status: z.enum(['active', 'archived']),
     createdAt: TimestampSchema,
     archivedAt: TimestampSchema.nullable(),
@@ -167,6 +191,7 @@ export const CreateFleetBodySchema = z
   .object({
     name: z.string().trim().min(1, 'Enter a name.').max(80),
     description: z.string().trim().max(500).default(''),
+    soakMinutes: SoakMinutesSchema.default(0),
   })
   .meta({ id: 'CreateFleetBody' })
 export type CreateFleetBody = z.infer<typeof CreateFleetBodySchema>
@@ -176,10 +201,12 @@ export const UpdateFleetBodySchema = z
     name: z.string().trim().min(1, 'Enter a name.').max(80).optional(),
     description: z.string().trim().max(500).optional(),
     status: z.enum(['active', 'archived']).optional(),
+    soakMinutes: SoakMinutesSchema.optional(),
   })
-  .refine((b) => b.name !== undefined || b.description !== undefined || b.status !== undefined, {
-    message: 'Change at least one of name, description or status.',
-  })
+  .refine(
+    (b) => b.name !== undefined || b.description !== undefined || b.status !== undefined || b.soakMinutes !== undefined,
+    { message: 'Change at least one of name, description, status or soak time.' },
+  )
   .meta({ id: 'UpdateFleetBody' })
 export type UpdateFleetBody = z.infer<typeof UpdateFleetBodySchema>
 export const FleetIdParamSchema = z.object({ fleetId: z.uuid() })
@@ -217,6 +244,13 @@ export const CreateReleaseBodySchema = z
     fleetId: z.uuid(),
     channel: z.string().trim().min(1).max(40),
     notes: z.string().trim().max(2000).default(''),
+    override: z
+      .object({ reason: z.string().trim().min(1, 'Give the reason for the override.').max(500) })
+      .optional()
+      .meta({
+        description:
+          'Admins only: release before the fleet\u2019s soak time on the previous channel has passed; the reason is audited.',
+      }),
   })
   .meta({ id: 'CreateReleaseBody' })
 export type CreateReleaseBody = z.infer<typeof CreateReleaseBodySchema>

@@ -1,5 +1,5 @@
 // `tgctl tgsp ...`: keygen, build, inspect, verify and open TGSP v1 packages.
-import { TarEntryError, TgspFormatError, TgspOpenError, type TgspChecks } from '@tg/contracts/formats/tgsp'
+import { TarEntryError, TgspFormatError, TgspOpenError } from '@tg/contracts/formats/tgsp'
 import { buildPackageFile } from './build'
 import { formatInspection, inspectPackageFile } from './inspect'
 import {
@@ -11,6 +11,7 @@ import {
   writeKeyPair,
 } from './keys'
 import { openPackageFile } from './open'
+import { TGSP_PUSH_USAGE, formatChecks, pushCommand } from './push'
 import { UsageError, parseCommandArgs } from './usage'
 import { verifyPackageFile } from './verify'
 
@@ -26,7 +27,9 @@ TGSP v1 packages (encrypted model adapters with a signed manifest). keygen write
 pairs (signing: Ed25519 + ML-DSA-65; encryption: X25519 + ML-KEM-768); secret files are 0600 and
 never overwritten. build streams a directory into a package; verify runs the console's upload
 checks (structure, hashes, signatures, signer) and exits 0 only when all pass, 1 otherwise;
-open decrypts with a recipient key into DIR (absent or empty), refusing unsafe tar entries.`
+open decrypts with a recipient key into DIR (absent or empty), refusing unsafe tar entries.
+
+${TGSP_PUSH_USAGE}`
 
 type Print = (line: string) => void
 
@@ -110,12 +113,6 @@ async function inspect(argv: string[], print: Print): Promise<number> {
   return 0
 }
 
-function formatChecks(checks: TgspChecks): string[] {
-  return Object.entries(checks).map(
-    ([name, check]) => `${name.padEnd(10)} ${check.ok ? 'ok' : `FAILED: ${check.reason}`}`,
-  )
-}
-
 async function verify(argv: string[], print: Print): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     publisher: { type: 'string', multiple: true },
@@ -169,15 +166,20 @@ const COMMANDS: Record<string, (argv: string[], print: Print) => Promise<number>
 }
 
 /** Runs `tgctl tgsp <command> ...`; returns the exit code (2 for usage errors). */
-export async function tgspCommand(argv: string[], print: Print, printError: Print): Promise<number> {
+export async function tgspCommand(
+  argv: string[],
+  print: Print,
+  printError: Print,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const [name, ...rest] = argv
   const command = name === undefined ? undefined : COMMANDS[name]
-  if (!command) {
+  if (!command && name !== 'push') {
     printError(`Usage:\n${TGSP_USAGE}`)
     return 2
   }
   try {
-    return await command(rest, print)
+    return command ? await command(rest, print) : await pushCommand(rest, print, printError, env)
   } catch (error) {
     if (error instanceof UsageError) {
       printError(`tgctl tgsp ${name}: ${error.message}\nUsage:\n${TGSP_USAGE}`)

@@ -22,7 +22,9 @@ export type ReleaseRow = typeof tgspReleases.$inferSelect
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 const iso = (d: Date | null) => d?.toISOString() ?? null
 
-export function toPublisher(row: PublisherRow, packages: number): Publisher {
+type PublisherLive = Publisher['liveReleases']
+
+export function toPublisher(row: PublisherRow, packages: number, liveReleases: PublisherLive): Publisher {
   return {
     id: row.id,
     name: row.name,
@@ -31,6 +33,7 @@ export function toPublisher(row: PublisherRow, packages: number): Publisher {
     fingerprint: row.fingerprint,
     status: row.revokedAt ? 'revoked' : 'active',
     packages,
+    liveReleases,
     createdAt: row.createdAt.toISOString(),
     revokedAt: iso(row.revokedAt),
   }
@@ -41,20 +44,51 @@ export function toFleet(row: FleetRow): Fleet {
     id: row.id,
     name: row.name,
     description: row.description,
+    soakMinutes: row.soakMinutes,
     status: row.archivedAt ? 'archived' : 'active',
     createdAt: row.createdAt.toISOString(),
     archivedAt: iso(row.archivedAt),
   }
 }
 
-const publisherPackageCount = sql<number>`(select count(*)::int from ${tgspPackages} where ${tgspPackages.publisherId} = ${tgspPublishers.id})`
+// Written with explicit aliases: in a single-table select drizzle leaves columns unqualified, and
+// an unqualified "id" inside the subquery would name the package's id, counting nothing.
+const publisherPackageCount = sql<number>`(select count(*)::int from "tgsp_packages" as counted where counted."publisher_id" = "tgsp_publishers"."id")`
+
+/** The releases live now (fleet, channel) with a package of each of these publishers. */
+async function liveByPublisher(ex: Executor, publisherIds: string[]): Promise<Map<string, PublisherLive>> {
+  const out = new Map<string, PublisherLive>()
+  if (publisherIds.length === 0) return out
+  const rows = await ex
+    .select({
+      publisherId: tgspPackages.publisherId,
+      releaseId: tgspReleases.id,
+      fleetId: tgspFleets.id,
+      fleetName: tgspFleets.name,
+      channel: tgspReleases.channel,
+      packageId: tgspPackages.id,
+      modelName: tgspPackages.modelName,
+      modelVersion: tgspPackages.modelVersion,
+    })
+    .from(tgspReleases)
+    .innerJoin(tgspPackages, eq(tgspPackages.id, tgspReleases.packageId))
+    .innerJoin(tgspFleets, eq(tgspFleets.id, tgspReleases.fleetId))
+    .where(and(isNull(tgspReleases.supersededAt), inArray(tgspPackages.publisherId, publisherIds)))
+    .orderBy(asc(tgspFleets.name), asc(tgspReleases.channel))
+  for (const { publisherId, ...live } of rows) out.set(publisherId, [...(out.get(publisherId) ?? []), live])
+  return out
+}
 
 export async function listPublishers(ex: Executor): Promise<Publisher[]> {
   const rows = await ex
     .select({ row: tgspPublishers, packages: publisherPackageCount })
     .from(tgspPublishers)
     .orderBy(sql`${tgspPublishers.revokedAt} is not null`, asc(tgspPublishers.name))
-  return rows.map(({ row, packages }) => toPublisher(row, Number(packages)))
+  const live = await liveByPublisher(
+    ex,
+    rows.map(({ row }) => row.id),
+  )
+  return rows.map(({ row, packages }) => toPublisher(row, Number(packages), live.get(row.id) ?? []))
 }
 
 export async function findPublisher(ex: Executor, id: string): Promise<Publisher | null> {
@@ -62,7 +96,9 @@ export async function findPublisher(ex: Executor, id: string): Promise<Publisher
     .select({ row: tgspPublishers, packages: publisherPackageCount })
     .from(tgspPublishers)
     .where(eq(tgspPublishers.id, id))
-  return found ? toPublisher(found.row, Number(found.packages)) : null
+  if (!found) return null
+  const live = await liveByPublisher(ex, [id])
+  return toPublisher(found.row, Number(found.packages), live.get(id) ?? [])
 }
 
 export async function allSigners(ex: Executor): Promise<PublisherRow[]> {

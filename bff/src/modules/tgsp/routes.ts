@@ -75,7 +75,12 @@ export function createTgspRoutes({ tgsp, guard }: { tgsp: TgspService; guard: Gu
 
   app.register(listReleasesRoute, async (c) => c.json(await tgsp.listReleases(c.req.valid('query')), 200))
   app.register(createReleaseRoute, async (c) =>
-    c.json(await tgsp.createRelease(auditContextOf(c), c.req.valid('json')), 201),
+    c.json(
+      await tgsp.createRelease(auditContextOf(c), c.req.valid('json'), {
+        canOverride: c.var.principal?.roles.includes('admin') ?? false,
+      }),
+      201,
+    ),
   )
   app.register(rollbackReleaseRoute, async (c) =>
     c.json(await tgsp.rollback(auditContextOf(c), c.req.valid('param').releaseId, c.req.valid('json')), 201),

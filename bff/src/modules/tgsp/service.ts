@@ -22,6 +22,7 @@ import type { Db, Executor } from '../../db/client'
 import { hasPgCode } from '../../db/client'
 import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { AppError, conflict, notFound } from '../../lib/errors'
+import { checkSoak, soakRefusal } from './release-policy'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
 import type { SweptFile } from './blobs'
@@ -59,7 +60,7 @@ export interface TgspService {
   createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
   updateFleet(ctx: AuditContext, fleetId: string, body: UpdateFleetBody): Promise<Fleet>
   listReleases(query: ListReleasesQuery): Promise<ReleaseList>
-  createRelease(ctx: AuditContext, body: CreateReleaseBody): Promise<Release>
+  createRelease(ctx: AuditContext, body: CreateReleaseBody, access: { canOverride: boolean }): Promise<Release>
   rollback(ctx: AuditContext, releaseId: string, body: RollbackBody): Promise<Release>
   /** Removes temporary upload files that an earlier process left behind. */
   sweep(): Promise<SweptFile[]>
@@ -148,7 +149,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             outcome: 'success',
             details: { name: row.name, fingerprint },
           })
-          return toPublisher(row, 0)
+          return toPublisher(row, 0, [])
         })
       } catch (err) {
         if (hasPgCode(err, '23505')) {
@@ -211,7 +212,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
         return await db.transaction(async (tx) => {
           const [row] = await tx
             .insert(tgspFleets)
-            .values({ name: body.name, description: body.description })
+            .values({ name: body.name, description: body.description, soakMinutes: body.soakMinutes })
             .returning()
           if (!row) throw new Error('insert returned no row')
           await audit.record(tx, ctx, {
@@ -219,7 +220,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             resourceType: 'tgsp_fleet',
             resourceId: row.id,
             outcome: 'success',
-            details: { name: row.name },
+            details: { name: row.name, soakMinutes: row.soakMinutes },
           })
           return toFleet(row)
         })
@@ -242,7 +243,12 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
                 : null
           const [after] = await tx
             .update(tgspFleets)
-            .set({ name: body.name ?? before.name, description: body.description ?? before.description, archivedAt })
+            .set({
+              name: body.name ?? before.name,
+              description: body.description ?? before.description,
+              soakMinutes: body.soakMinutes ?? before.soakMinutes,
+              archivedAt,
+            })
             .where(eq(tgspFleets.id, fleetId))
             .returning()
           if (!after) throw notFound('Fleet')
@@ -259,6 +265,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
                 ...(body.status !== undefined
                   ? { status: [before.archivedAt ? 'archived' : 'active', body.status] }
                   : {}),
+                ...(body.soakMinutes !== undefined ? { soakMinutes: [before.soakMinutes, after.soakMinutes] } : {}),
               },
             },
           })
@@ -272,11 +279,15 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
 
     listReleases: (query) => listReleases(db, query),
 
-    async createRelease(ctx, body) {
+    async createRelease(ctx, body, access) {
       checkChannel(body.channel)
+      if (body.override && !access.canOverride)
+        throw new AppError('FORBIDDEN', 'Only an admin may override the release policy.', { requiredRoles: ['admin'] })
       const id = await db.transaction(async (tx) => {
         const fleet = await activeFleet(tx, body.fleetId)
         const pkg = await releasablePackage(tx, body.packageId)
+        const policy = await checkSoak(tx, { fleet, packageId: pkg.id, channel: body.channel }, config.channels)
+        if (!policy.isAllowed && !body.override) throw soakRefusal(policy, fleet.name)
         const { id, previous } = await goLive(tx, {
           fleetId: fleet.id,
           channel: body.channel,
@@ -295,6 +306,16 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
             channel: body.channel,
             package: { id: pkg.id, packageId: pkg.packageId, modelVersion: pkg.modelVersion },
             supersedes: previous,
+            ...(policy.previousChannel
+              ? {
+                  policy: {
+                    soakMinutes: fleet.soakMinutes,
+                    previousChannel: policy.previousChannel,
+                    allowedAt: policy.allowedAt,
+                    ...(policy.isAllowed || !body.override ? {} : { override: { reason: body.override.reason } }),
+                  },
+                }
+              : {}),
           },
         })
         await emit(tx, 'release.promoted', {

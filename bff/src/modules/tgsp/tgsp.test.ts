@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { buildTgspBytes, generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { tgspPackages } from '../../db/schema'
+import { tgspPackages, tgspReleases } from '../../db/schema'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 
@@ -37,7 +37,14 @@ type ReleaseBody = {
   package: { id: string; status: string }
   fleet: { id: string; name: string }
 }
-type PublisherBody = { id: string; name: string; fingerprint: string; status: string; packages: number }
+type PublisherBody = {
+  id: string
+  name: string
+  fingerprint: string
+  status: string
+  packages: number
+  liveReleases: Array<{ packageId: string; fleetName: string; channel: string; modelVersion: string }>
+}
 
 const signing = generateSigningKeyPair()
 const stranger = generateSigningKeyPair()
@@ -252,6 +259,27 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       expect(checks.signer.ok).toBe(true)
     })
 
+    it('reports a damaged copy of a published package by its hash check alone, not as an identity clash', async (t) => {
+      if (skipped) return t.skip()
+      const original = makePackage({ packageId: 'cccccccccccccccc', version: '3.0.0' })
+      await uploaded(original)
+      // One flipped bit inside the encrypted payload (after magic, header, manifest, recipients, u64 length).
+      const view = new DataView(original.buffer, original.byteOffset, original.byteLength)
+      let at = 6
+      for (let section = 0; section < 3; section++) at += 4 + view.getUint32(at)
+      at += 8 + 20
+      const damaged = original.slice()
+      damaged[at] = (damaged[at] ?? 0) ^ 0x01
+      const res = await upload(damaged)
+      expect(res.status).toBe(422)
+      const error = (await json<ErrorBody>(res)).error
+      const checks = error.details?.checks as Checks
+      const failed = Object.entries(checks).filter(([, c]) => !c.ok && !c.reason?.startsWith('Not run'))
+      expect(failed.map(([n]) => n)).toEqual(['hashes'])
+      expect(checks.identity.reason).toMatch(/^Not run: the hash check failed/)
+      expect(JSON.stringify(error)).not.toContain('new model_version')
+    })
+
     it('refuses bodies over the upload limit (declared or streamed) with 413, the wrong type with 415', async (t) => {
       if (skipped) return t.skip()
       const big = new Uint8Array(64 * 1024 * 1024 + 1)
@@ -405,18 +433,99 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       expect(channels.items).toEqual(['canary', 'stable'])
     })
 
+    it('holds stable until the fleet soak time on canary has passed, unless an admin overrides it (audited)', async (t) => {
+      if (skipped) return t.skip()
+      const created = await h.request('POST', '/api/v1/tgsp/fleets', {
+        ...operator,
+        body: { name: 'soak-fleet', soakMinutes: 60 },
+      })
+      expect(created.status).toBe(201)
+      const fleet = await json<{ id: string; soakMinutes: number }>(created)
+      expect(fleet.soakMinutes).toBe(60)
+      const release = (packageId: string, channel: string, who: Session = releaser, extra = {}) =>
+        h.request('POST', '/api/v1/tgsp/releases', {
+          ...who,
+          body: { packageId, fleetId: fleet.id, channel, ...extra },
+        })
+
+      const first = await uploaded(makePackage({ version: '5.0.0' }))
+      const neverOnCanary = await release(first.id, 'stable')
+      expect(neverOnCanary.status).toBe(409)
+      expect((await json<ErrorBody>(neverOnCanary)).error).toMatchObject({
+        code: 'RELEASE_POLICY',
+        details: { previousChannel: 'canary', allowedAt: null },
+      })
+      const canary = await release(first.id, 'canary')
+      expect(canary.status).toBe(201)
+      const liveSince = Date.parse((await json<{ createdAt: string }>(canary)).createdAt)
+      const tooSoon = await release(first.id, 'stable')
+      expect(tooSoon.status).toBe(409)
+      const refusal = (await json<ErrorBody>(tooSoon)).error
+      expect(refusal.code).toBe('RELEASE_POLICY')
+      expect(refusal.message).toContain('soak time on canary')
+      expect(Date.parse(refusal.details?.allowedAt as string)).toBe(liveSince + 60 * 60_000)
+
+      const notAdmin = await release(first.id, 'stable', releaser, { override: { reason: 'hotfix' } })
+      expect(notAdmin.status).toBe(403)
+      const overridden = await release(first.id, 'stable', admin, { override: { reason: 'CVE hotfix, approved' } })
+      expect(overridden.status).toBe(201)
+      const promoted = (await h.auditEntries()).filter((e) => e.body.action === 'tgsp.release_promoted').at(-1)
+      expect(promoted?.body.details).toMatchObject({
+        channel: 'stable',
+        policy: { soakMinutes: 60, previousChannel: 'canary', override: { reason: 'CVE hotfix, approved' } },
+      })
+
+      // A package live on canary for longer than the soak time goes to stable without an override.
+      const second = await uploaded(makePackage({ version: '5.1.0' }))
+      const secondCanary = await json<{ id: string }>(await release(second.id, 'canary'))
+      await h.database.db
+        .update(tgspReleases)
+        .set({ createdAt: new Date(Date.now() - 61 * 60_000) })
+        .where(eq(tgspReleases.id, secondCanary.id))
+      expect((await release(second.id, 'stable')).status).toBe(201)
+
+      // Without a soak time the policy does not hold anything.
+      const third = await uploaded(makePackage({ version: '5.2.0' }))
+      const cleared = await h.request('PATCH', `/api/v1/tgsp/fleets/${fleet.id}`, {
+        ...operator,
+        body: { soakMinutes: 0 },
+      })
+      expect(cleared.status).toBe(200)
+      expect((await release(third.id, 'stable')).status).toBe(201)
+    })
+
     it('revoking a publisher marks its packages, blocks their release and rejects new uploads by it', async (t) => {
       if (skipped) return t.skip()
       const pkg = await uploaded(makePackage({ version: '9.0.0' }))
+      const [fleet] = (
+        await json<{ items: Array<{ id: string; name: string }> }>(
+          await h.request('GET', '/api/v1/tgsp/fleets', operator),
+        )
+      ).items
+      const live = await h.request('POST', '/api/v1/tgsp/releases', {
+        ...releaser,
+        body: { packageId: pkg.id, fleetId: fleet?.id, channel: 'canary' },
+      })
+      expect(live.status).toBe(201)
+      const signed = await h.database.db.select().from(tgspPackages).where(eq(tgspPackages.publisherId, publisherId))
+      const listed = await json<{ items: PublisherBody[] }>(await h.request('GET', '/api/v1/tgsp/publishers', admin))
+      const acme = listed.items.find((p) => p.id === publisherId)
+      expect(signed.length).toBeGreaterThan(1)
+      expect(acme?.packages).toBe(signed.length)
+      expect(acme?.liveReleases).toContainEqual(
+        expect.objectContaining({
+          packageId: pkg.id,
+          fleetName: fleet?.name,
+          channel: 'canary',
+          modelVersion: '9.0.0',
+        }),
+      )
       const revoked = await h.request('POST', `/api/v1/tgsp/publishers/${publisherId}/revoke`, admin)
       expect(revoked.status).toBe(200)
-      expect(await json(revoked)).toMatchObject({ status: 'revoked' })
+      expect(await json(revoked)).toMatchObject({ status: 'revoked', packages: signed.length })
       expect((await h.request('POST', `/api/v1/tgsp/publishers/${publisherId}/revoke`, admin)).status).toBe(409)
       const detail = await json<PackageBody>(await h.request('GET', `/api/v1/tgsp/packages/${pkg.id}`, operator))
       expect(detail.status).toBe('signer_revoked')
-      const [fleet] = (
-        await json<{ items: Array<{ id: string }> }>(await h.request('GET', '/api/v1/tgsp/fleets', operator))
-      ).items
       const release = await h.request('POST', '/api/v1/tgsp/releases', {
         ...releaser,
         body: { packageId: pkg.id, fleetId: fleet?.id, channel: 'canary' },

@@ -25,7 +25,20 @@ const CHECK_LABELS: Record<keyof TgspChecks, string> = {
   identity: 'Identity',
 }
 
-async function identityCheck(db: Db, parsed: TgspParsed): Promise<TgspChecks['identity']> {
+/**
+ * Identity compares a package's id and version with published ones, which only means something for
+ * intact bytes: a damaged or altered copy of a published package would otherwise also be told to
+ * "publish under a new model_version". Such a copy fails the hash (or signature) check alone.
+ */
+async function identityCheck(
+  db: Db,
+  parsed: TgspParsed,
+  integrity: Pick<TgspChecks, 'hashes' | 'signatures'>,
+): Promise<TgspChecks['identity']> {
+  if (!integrity.hashes.ok || !integrity.signatures.ok) {
+    const failed = integrity.hashes.ok ? 'signature' : 'hash'
+    return { ok: false, reason: `Not run: the ${failed} check failed, so these bytes are not the signed package.` }
+  }
   const { package_id: packageId, model_version: modelVersion } = parsed.manifest
   const same = await findPackageBy(db, { packageId, modelVersion })
   if (!same) return { ok: true, reason: null }
@@ -53,7 +66,7 @@ async function verifyAndStore(deps: Deps, ctx: AuditContext, incoming: IncomingB
     const signers = (await allSigners(db)).map((p) => ({ ...p, revoked: p.revokedAt !== null }))
     const verified = verifyParsed(parsed, signers)
     publisherId = verified.checks.signer.ok ? (verified.signer?.id ?? null) : null
-    checks = { ...verified.checks, identity: await identityCheck(db, parsed) }
+    checks = { ...verified.checks, identity: await identityCheck(db, parsed, verified.checks) }
   }
 
   const summary = {

@@ -9,6 +9,11 @@ export const auditRoutes: RouteRecordRaw[] = [
     meta: { title: 'Audit', loads: listAuditEntriesRoute },
   },
   {
+    // A shareable entry link: the entries view with that entry open.
+    path: '/audit/entries/:seq(\\d+)',
+    redirect: (to) => ({ path: '/audit', query: { entry: String(to.params.seq) } }),
+  },
+  {
     path: '/audit/keys',
     name: 'audit-keys',
     component: () => import('./views/AuditKeysView.vue'),

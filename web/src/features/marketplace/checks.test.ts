@@ -41,4 +41,12 @@ describe('check advice', () => {
     expect(structure).toMatchObject({ verdict: 'passed', detail: expect.stringContaining('valid JSON') })
     expect(signer).toMatchObject({ verdict: 'failed', detail: 'untrusted signer' })
   })
+
+  it('reports a damaged copy of a published package by its hash alone, without the identity advice', () => {
+    const identity = { ok: false, reason: 'Not run: the hash check failed, so these bytes are not the signed package.' }
+    const rows = checkRowsOf({ ...ALL_PASS, hashes: { ok: false, reason: 'payload hash differs' }, identity })
+    expect(rows.filter((row) => row.verdict === 'failed').map((row) => row.name)).toEqual(['hashes'])
+    expect(rows[1]?.advice).toContain('damaged')
+    expect(rows[4]).toMatchObject({ verdict: 'not run', detail: identity.reason, advice: null })
+  })
 })

@@ -25,7 +25,7 @@ const FAILURE_ADVICE: Record<CheckName, string> = {
   structure:
     'The file is not a well-formed TGSP v1 package: export it again with the packaging tool, and upload the file unchanged.',
   hashes:
-    'The file changed after it was packaged (a section no longer matches its hash): package it again from the source.',
+    'The file is damaged or was changed after it was packaged (a section no longer matches its hash): copy it again from the original, or package it again from the source.',
   signatures:
     'The signatures do not verify over these bytes: sign the package again with the publisher’s key (ML-DSA-65 as in FIPS 204, not pre-standard Dilithium3).',
   signer:
@@ -52,7 +52,10 @@ export type CheckRow = {
 /** Every check but structure needs a readable file: after a structure failure they did not run. */
 export function verdictOf(name: CheckName, checks: TgspChecks): CheckVerdict {
   if (checks[name].ok) return 'passed'
-  return name !== 'structure' && !checks.structure.ok ? 'not run' : 'failed'
+  if (name !== 'structure' && !checks.structure.ok) return 'not run'
+  // Damaged or altered bytes are not compared with published packages (the server skips identity).
+  if (name === 'identity' && (!checks.hashes.ok || !checks.signatures.ok)) return 'not run'
+  return 'failed'
 }
 
 /** One line for a failed check: what it means for the publisher and what to do. */

@@ -8,6 +8,7 @@ const fleet = (n: number, name: string, status: Fleet['status'] = 'active'): Fle
   id: id(n),
   name,
   description: '',
+  soakMinutes: 0,
   status,
   createdAt: '2026-11-01T00:00:00.000Z',
   archivedAt: status === 'archived' ? '2026-11-02T00:00:00.000Z' : null,
@@ -62,8 +63,16 @@ describe('buildFleetTimelines', () => {
   })
 
   it('offers rollback only to releases that were live and were replaced', () => {
-    expect(canRollBackTo(release(1, EDGE, 'stable', '2026-11-10T00:00:00.000Z', false))).toBe(true)
-    expect(canRollBackTo(release(2, EDGE, 'stable', '2026-11-10T00:00:00.000Z', true))).toBe(false)
+    const live = release(2, EDGE, 'stable', '2026-11-10T00:00:00.000Z', true)
+    expect(canRollBackTo(release(1, EDGE, 'stable', '2026-11-10T00:00:00.000Z', false), live)).toBe(true)
+    expect(canRollBackTo(live, live)).toBe(false)
+  })
+
+  it('does not offer rollback to an older release of the package that is live now', () => {
+    const live = release(2, EDGE, 'stable', '2026-11-20T00:00:00.000Z', true)
+    const older = { ...release(1, EDGE, 'stable', '2026-11-10T00:00:00.000Z', false), package: live.package }
+    expect(canRollBackTo(older, live)).toBe(false)
+    expect(canRollBackTo(older, null)).toBe(true)
   })
 })
 

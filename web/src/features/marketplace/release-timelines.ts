@@ -40,9 +40,12 @@ export function buildFleetTimelines(
 /** What a rollback does: `release`'s package goes live again and replaces `live` (if any). */
 export type RollbackTarget = { release: Release; live: Release | null }
 
-/** True when the release was live once and has been replaced: it can be rolled back to. */
-export function canRollBackTo(release: Release): boolean {
-  return !release.isActive && release.supersededAt !== null
+/**
+ * True when the release was live once and has been replaced, and its package is not the one live
+ * on that fleet and channel now (rolling back to it would change nothing: the API answers 409).
+ */
+export function canRollBackTo(release: Release, live: Release | null): boolean {
+  return !release.isActive && release.supersededAt !== null && live?.package.id !== release.package.id
 }
 
 /** Why the releases page has nothing to show; each reason has one next action. */

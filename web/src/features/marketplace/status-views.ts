@@ -26,3 +26,6 @@ export const RELEASE_KIND_VIEW = {
 
 /** The console route of a package. */
 export const packagePath = (id: string) => `/marketplace/packages/${id}`
+/** The releases view showing this release's fleet, with the release marked (a shareable link). */
+export const releasePath = (release: { id: string; fleet: { id: string } }) =>
+  `/marketplace/releases?fleet=${release.fleet.id}&release=${release.id}`

@@ -78,6 +78,8 @@ export function describeError(error: ApiError): ErrorView {
       return view('conflict', 'Privacy budget exhausted', error.message, { tone: 'warning' })
     case 'GATE_FAILED':
       return view('conflict', 'The promotion gate failed', error.message, { tone: 'warning' })
+    case 'RELEASE_POLICY':
+      return view('conflict', 'Not allowed yet by the release policy', error.message, { tone: 'warning' })
     case 'PAYLOAD_TOO_LARGE':
       return view('too-large', 'Too large', error.message)
     case 'RANGE_NOT_SATISFIABLE':

@@ -14,6 +14,11 @@ export function buildFleetColumns(actions: FleetRowActions | null): DataTableCol
     { key: 'name', title: 'Name', render: (fleet) => fleet.name },
     { key: 'description', title: 'Description', render: (fleet) => fleet.description || '—' },
     {
+      key: 'soakMinutes',
+      title: 'Soak time',
+      render: (fleet) => (fleet.soakMinutes > 0 ? `${fleet.soakMinutes} min on each channel before the next` : 'None'),
+    },
+    {
       key: 'status',
       title: 'Status',
       render: (fleet) => h(StatusTag, { value: fleet.status, ...FLEET_STATUS_VIEW[fleet.status] }),

@@ -1,0 +1,1 @@
+ALTER TABLE "tgsp_fleets" ADD COLUMN "soak_minutes" integer DEFAULT 0 NOT NULL;
