@@ -54,7 +54,7 @@ export async function postApi(baseUrl: string, session: Session, path: string, b
       cookie: `tg_session=${session.cookie}`,
       'x-csrf-token': session.csrf,
     },
-    body: raw ? body : JSON.stringify(body),
+    body: raw ? new Uint8Array(body) : JSON.stringify(body),
   })
   if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
   return (await res.json()) as { id: string }
