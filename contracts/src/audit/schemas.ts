@@ -78,6 +78,14 @@ export const AuditFilterSchema = z.object({
 export type AuditFilter = z.infer<typeof AuditFilterSchema>
 
 export const ListAuditEntriesQuerySchema = PageQuerySchema.extend(AuditFilterSchema.shape).extend({
+  seq: SeqSchema.optional().meta({ description: 'The entry of this sequence number (leaf index) only.' }),
+  hash: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f]{64}$/, 'Expected the 64 hex digits of an entry (leaf) hash.')
+    .optional()
+    .meta({ description: 'The entry whose RFC 6962 leaf hash (hex) is this.' }),
   treeSize: TreeSizeQuery,
   withProofs: z
     .enum(['true', 'false'])

@@ -4917,6 +4917,10 @@ export interface operations {
                 from?: string;
                 /** @description Entries before this time. */
                 to?: string;
+                /** @description The entry of this sequence number (leaf index) only. */
+                seq?: number | null;
+                /** @description The entry whose RFC 6962 leaf hash (hex) is this. */
+                hash?: string;
                 /** @description Prove against the checkpoint of this tree size (default: the latest). */
                 treeSize?: number;
                 /** @description Include inclusion proofs (default true). */

@@ -193,12 +193,12 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     checkIntegrity: () => checker.check(),
 
     async listEntries(query) {
-      const { limit, cursor, treeSize: wanted, withProofs: isProven, ...filter } = query
+      const { limit, cursor, treeSize: wanted, withProofs: isProven, seq, hash, ...filter } = query
       const checkpoint = await requireCheckpoint(wanted)
       const treeSize = isProven && checkpoint ? checkpoint.treeSize : null
       const [head, { rows, nextCursor }, pending] = await Promise.all([
         readHead(db),
-        listEntries(db, filter, limit, cursor),
+        listEntries(db, filter, limit, cursor, { seq, hash }),
         countPending(db),
       ])
       // The part of the log this page spans: what is not stored there is missing, not filtered out.
