@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors'
 import { ANY_ROLE } from '../common/roles'
 import { defineRoute, jsonContent } from '../common/route'
 import { AuditBundleSchema } from '../formats/audit/bundle'
+import { AuditEntryProofSchema } from '../formats/audit/entry-proof'
 import {
   AuditCheckpointPageSchema,
   AuditCheckpointSchema,
@@ -47,6 +48,24 @@ export const getAuditEntryRoute = defineRoute({
   request: { params: AuditSeqParamSchema, query: AuditEntryDetailQuerySchema },
   responses: {
     200: { description: 'The entry', content: jsonContent(AuditEntryDetailSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
+export const getAuditEntryProofRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/entries/{seq}/proof',
+  operationId: 'audit.getEntryProof',
+  summary:
+    "One entry's offline proof (tensorguardflow.audit-entry-proof/v1): the entry, its inclusion proof and the signed checkpoint, for `pnpm tgctl audit verify`",
+  tags: TAGS,
+  'x-roles': READERS,
+  request: { params: AuditSeqParamSchema },
+  responses: {
+    200: {
+      description: 'The proof (a checkpoint is cut first if none covers the entry yet)',
+      content: jsonContent(AuditEntryProofSchema),
+    },
     ...errorResponses(401, 403, 404, 422, 500, 503),
   },
 })
@@ -179,6 +198,7 @@ export const getAuditIntegrityRoute = defineRoute({
 export const auditRoutes = [
   listAuditEntriesRoute,
   getAuditEntryRoute,
+  getAuditEntryProofRoute,
   listAuditLeavesRoute,
   listAuditCheckpointsRoute,
   getLatestAuditCheckpointRoute,

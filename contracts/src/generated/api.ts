@@ -346,6 +346,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/entries/{seq}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry's offline proof (tensorguardflow.audit-entry-proof/v1): the entry, its inclusion proof and the signed checkpoint, for `pnpm tgctl audit verify` */
+        get: operations["audit.getEntryProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/leaves": {
         parameters: {
             query?: never;
@@ -5027,6 +5044,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEntryDetail"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.getEntryProof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                seq: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof (a checkpoint is cut first if none covers the entry yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        format: "tensorguardflow.audit-entry-proof/v1";
+                        origin: string;
+                        createdAt: string;
+                        publicKeys: {
+                            name: string;
+                            /** @enum {string} */
+                            algorithm: "ed25519" | "ml-dsa-65";
+                            publicKey: string;
+                            keyId: string;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        }[];
+                        checkpoint: {
+                            note: string;
+                        };
+                        entry: {
+                            seq: number;
+                            canonical: string;
+                            proof: string[];
+                        };
+                    };
                 };
             };
             /** @description Not signed in, or the credentials are not valid. */

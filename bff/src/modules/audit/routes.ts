@@ -1,6 +1,7 @@
 import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
+  getAuditEntryProofRoute,
   getAuditEntryRoute,
   getAuditIntegrityRoute,
   getAuditKeysRoute,
@@ -25,6 +26,13 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   app.register(getAuditEntryRoute, async (c) => {
     const { seq } = c.req.valid('param')
     return c.json(await audit.getEntry(seq, c.req.valid('query').treeSize), 200)
+  })
+
+  app.register(getAuditEntryProofRoute, async (c) => {
+    const { seq } = c.req.valid('param')
+    const proof = await audit.entryProof(seq)
+    c.header('Content-Disposition', `attachment; filename="audit-entry-${seq}-proof.json"`)
+    return c.json(proof, 200)
   })
 
   app.register(listAuditLeavesRoute, async (c) => {

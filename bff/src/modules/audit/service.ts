@@ -14,7 +14,8 @@ import type {
   ListAuditEntriesQuery,
   SignInEvent,
 } from '@tg/contracts'
-import type { AuditBundle } from '@tg/contracts/formats/audit'
+import { AUDIT_ENTRY_PROOF_FORMAT } from '@tg/contracts/formats/audit'
+import type { AuditBundle, AuditEntryProof } from '@tg/contracts/formats/audit'
 import type { Logger } from 'pino'
 import { desc, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
@@ -71,6 +72,8 @@ export interface AuditService extends AuditLog {
   keys(canRotate: boolean): Promise<AuditKeys>
   rotateKeys(ctx: AuditContext): Promise<AuditKeys>
   exportBundle(query: AuditExportQuery): Promise<AuditBundle>
+  /** One entry's offline proof against the latest checkpoint (cut now if none covers the entry). */
+  entryProof(seq: number): Promise<AuditEntryProof>
   recentSignIns(limit: number): Promise<SignInEvent[]>
   health(): Promise<ComponentHealth>
 }
@@ -293,6 +296,29 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     },
 
     exportBundle: (query) => exportBundle(query),
+
+    async entryProof(seq) {
+      const row = await findEntry(db, seq)
+      if (!row) throw notFound(`Audit entry ${seq}`)
+      const covering = await latestCheckpoint(db)
+      const checkpoint = covering && covering.treeSize > seq ? covering : (await cut()).row
+      const [[entry], keyRows, head] = await Promise.all([
+        withProofs([row], checkpoint.treeSize),
+        listKeyRows(db),
+        readHead(db),
+      ])
+      return {
+        format: AUDIT_ENTRY_PROOF_FORMAT,
+        origin: head.origin ?? '',
+        createdAt: new Date().toISOString(),
+        publicKeys: keyRows.map((key) => {
+          const { name, algorithm, publicKey, keyId, status } = toSigningKey(key)
+          return { name, algorithm, publicKey, keyId, status }
+        }),
+        checkpoint: { note: checkpoint.note },
+        entry: { seq: row.seq, canonical: row.canonical, proof: entry?.proof?.hashes ?? [] },
+      }
+    },
     recentSignIns: async (limit) => signInEventsOf(await recentOfAction(db, SIGN_IN_ACTION, limit), limit),
 
     async health() {
