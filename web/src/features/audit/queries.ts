@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from 
 import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
+  getAuditEntryProofRoute,
   getAuditIntegrityRoute,
   getAuditKeysRoute,
   getLatestAuditCheckpointRoute,
@@ -120,5 +121,12 @@ export function useRotateKeysMutation() {
 export function useExportBundleMutation() {
   return useMutation({
     mutationFn: (query: ExportQueryOf<AuditFilters>) => api.request(exportAuditBundleRoute, { params: { query } }),
+  })
+}
+
+/** Fetches one entry's offline proof (entry, inclusion proof, signed checkpoint, keys). */
+export function useEntryProofMutation() {
+  return useMutation({
+    mutationFn: (seq: number) => api.request(getAuditEntryProofRoute, { params: { path: { seq } } }),
   })
 }
