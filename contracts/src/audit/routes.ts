@@ -12,6 +12,7 @@ import {
   AuditEntryPageSchema,
   AuditExportQuerySchema,
   AuditIntegritySchema,
+  AuditKeyRotationsSchema,
   AuditKeysSchema,
   AuditLeavesQuerySchema,
   AuditLeavesSchema,
@@ -168,6 +169,20 @@ export const rotateAuditKeysRoute = defineRoute({
   },
 })
 
+export const listAuditKeyRotationsRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/keys/rotations',
+  operationId: 'audit.listKeyRotations',
+  summary:
+    'Rotation statements, oldest first: each names the new keys and is signed by both outgoing keys, so a verifier that trusts the old keys can trust the new ones',
+  tags: TAGS,
+  'x-roles': READERS,
+  responses: {
+    200: { description: 'Rotation statements', content: jsonContent(AuditKeyRotationsSchema) },
+    ...errorResponses(401, 403, 500, 503),
+  },
+})
+
 export const exportAuditBundleRoute = defineRoute({
   method: 'get',
   path: '/api/v1/audit/export',
@@ -206,6 +221,7 @@ export const auditRoutes = [
   getConsistencyProofRoute,
   getAuditKeysRoute,
   rotateAuditKeysRoute,
+  listAuditKeyRotationsRoute,
   exportAuditBundleRoute,
   getAuditIntegrityRoute,
 ] as const

@@ -187,3 +187,20 @@ export const AuditIntegritySchema = z
   })
   .meta({ id: 'AuditIntegrity' })
 export type AuditIntegrity = z.infer<typeof AuditIntegritySchema>
+
+export const AuditKeyRotationSchema = z
+  .object({
+    seq: z.number().int().nonnegative().meta({ description: 'The audit entry that recorded the rotation.' }),
+    rotatedAt: TimestampSchema,
+    statement: z.string().meta({
+      description:
+        'Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys.',
+    }),
+  })
+  .meta({ id: 'AuditKeyRotation' })
+export type AuditKeyRotation = z.infer<typeof AuditKeyRotationSchema>
+
+export const AuditKeyRotationsSchema = z
+  .object({ items: z.array(AuditKeyRotationSchema).meta({ description: 'Oldest first.' }) })
+  .meta({ id: 'AuditKeyRotations' })
+export type AuditKeyRotations = z.infer<typeof AuditKeyRotationsSchema>

@@ -466,6 +466,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/keys/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rotation statements, oldest first: each names the new keys and is signed by both outgoing keys, so a verifier that trusts the old keys can trust the new ones */
+        get: operations["audit.listKeyRotations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/export": {
         parameters: {
             query?: never;
@@ -1873,6 +1890,21 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             retiredAt: string | null;
+        };
+        AuditKeyRotations: {
+            /** @description Oldest first. */
+            items: components["schemas"]["AuditKeyRotation"][];
+        };
+        AuditKeyRotation: {
+            /** @description The audit entry that recorded the rotation. */
+            seq: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            rotatedAt: string;
+            /** @description Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys. */
+            statement: string;
         };
         PublisherList: {
             items: components["schemas"]["Publisher"][];
@@ -5690,6 +5722,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditKeys"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.listKeyRotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rotation statements */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKeyRotations"];
                 };
             };
             /** @description Not signed in, or the credentials are not valid. */

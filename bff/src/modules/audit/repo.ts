@@ -86,3 +86,8 @@ export async function recentOfAction(ex: Executor, action: string, limit: number
   ])
   return { queued, logged }
 }
+
+/** Every sequenced entry of one action, oldest first. */
+export async function entriesOfAction(ex: Executor, action: string) {
+  return ex.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(asc(auditLog.seq))
+}

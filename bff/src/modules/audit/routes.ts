@@ -9,6 +9,7 @@ import {
   getLatestAuditCheckpointRoute,
   listAuditCheckpointsRoute,
   listAuditEntriesRoute,
+  listAuditKeyRotationsRoute,
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
 } from '@tg/contracts'
@@ -64,6 +65,8 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   })
 
   app.register(rotateAuditKeysRoute, async (c) => c.json(await audit.rotateKeys(auditContextOf(c)), 201))
+
+  app.register(listAuditKeyRotationsRoute, async (c) => c.json(await audit.keyRotations(), 200))
 
   app.register(getAuditIntegrityRoute, async (c) => c.json(await audit.integrity(), 200))
 

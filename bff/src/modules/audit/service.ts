@@ -7,6 +7,7 @@ import type {
   AuditEntryPage,
   AuditExportQuery,
   AuditIntegrity,
+  AuditKeyRotations,
   AuditKeys,
   AuditLeaves,
   ComponentHealth,
@@ -14,7 +15,7 @@ import type {
   ListAuditEntriesQuery,
   SignInEvent,
 } from '@tg/contracts'
-import { AUDIT_ENTRY_PROOF_FORMAT } from '@tg/contracts/formats/audit'
+import { AUDIT_ENTRY_PROOF_FORMAT, formatRotationBody, signNoteBody } from '@tg/contracts/formats/audit'
 import type { AuditBundle, AuditEntryProof } from '@tg/contracts/formats/audit'
 import type { Logger } from 'pino'
 import { desc, lt } from 'drizzle-orm'
@@ -32,7 +33,7 @@ import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSign
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SIGN_IN_ACTION, recordAuditEvent } from './record'
 import type { AuditContext, AuditLog } from './record'
-import { findEntry, listEntries, listLeaves, recentOfAction } from './repo'
+import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfAction } from './repo'
 import type { LogRow } from './repo'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
@@ -71,6 +72,8 @@ export interface AuditService extends AuditLog {
   consistency(fromSize: number, toSize: number): Promise<ConsistencyProof>
   keys(canRotate: boolean): Promise<AuditKeys>
   rotateKeys(ctx: AuditContext): Promise<AuditKeys>
+  /** The rotation statements signed by the outgoing keys, oldest first. */
+  keyRotations(): Promise<AuditKeyRotations>
   exportBundle(query: AuditExportQuery): Promise<AuditBundle>
   /** One entry's offline proof against the latest checkpoint (cut now if none covers the entry). */
   entryProof(seq: number): Promise<AuditEntryProof>
@@ -88,6 +91,7 @@ type Deps = {
 }
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
+const ROTATION_ACTION = 'audit.keys_rotated'
 
 export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
@@ -280,19 +284,42 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
         const created = []
         for (const algorithm of ALGORITHMS)
           created.push(toSigningKey(await insertSigningKey(tx, sealer, head.origin ?? '', algorithm)))
+        // The outgoing keys vouch for the incoming ones, so that a verifier that trusts them
+        // need not be asked to trust the new keys afresh.
+        const statement = await signNoteBody(
+          formatRotationBody({
+            origin: head.origin ?? '',
+            rotatedAt: new Date().toISOString(),
+            retired: retired.map((row) => toSigningKey(row).verifierKey),
+            added: created.map((k) => k.verifierKey),
+          }),
+          retired.map(signerOf),
+        )
         await recordAuditEvent(tx, ctx, {
-          action: 'audit.keys_rotated',
+          action: ROTATION_ACTION,
           resourceType: 'audit_log',
           resourceId: head.origin,
           outcome: 'success',
           details: {
             retired: retired.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId })),
             created: created.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId, fingerprint: k.fingerprint })),
+            statement,
           },
         })
       })
       await cut()
       return service.keys(true)
+    },
+
+    async keyRotations() {
+      await drain()
+      const rows = await entriesOfAction(db, ROTATION_ACTION)
+      const items = rows.flatMap((row) => {
+        const body = JSON.parse(row.canonical) as { time: string; details?: { statement?: unknown } }
+        const statement = body.details?.statement
+        return typeof statement === 'string' ? [{ seq: row.seq, rotatedAt: body.time, statement }] : []
+      })
+      return { items }
     },
 
     exportBundle: (query) => exportBundle(query),
