@@ -39,6 +39,7 @@ for (const [label, viewport] of [
     await expect(compare).toBeDisabled()
     await rowOf(page, runIds.beta!).getByRole('checkbox').click()
     await expect(compare).toHaveText('Compare 2 selected')
+    await expectNoSeriousA11yViolations(page, `/training with two runs ticked (${label})`)
     await compare.click()
 
     await expect(page).toHaveURL(/\/training\/compare\?runs=/)
