@@ -17,7 +17,7 @@ function tgctl(...args: string[]) {
 }
 
 /** A signed package and its publisher key, built in a temporary folder (removed by `cleanup`). */
-export function buildPackage(version: string) {
+export function buildPackage(version: string, description?: string) {
   const work = mkdtempSync(join(tmpdir(), 'tg-e2e-tgsp-'))
   const file = (name: string) => join(work, name)
   tgctl('tgsp', 'keygen', '--type', 'signing', '--out', file('publisher'))
@@ -25,11 +25,13 @@ export function buildPackage(version: string) {
   mkdirSync(file('adapter'))
   writeFileSync(file('adapter/adapter_config.json'), JSON.stringify({ r: 8, lora_alpha: 16 }))
   writeFileSync(file('adapter/adapter_model.bin'), Buffer.alloc(64 * 1024, 3))
+  if (description !== undefined) writeFileSync(file('description.md'), description)
   tgctl(
     'tgsp', 'build', '--input-dir', file('adapter'), '--out', file('package.tgsp'),
     '--model-name', 'support-bot', '--model-version', version, '--package-id', '00112233aabbccdd',
     '--base-model', 'llama-3-8b', '--recipients', file('fleet/encryption.pub.json'),
     '--signing-key', file('publisher/signing.key.json'), '--signing-pub', file('publisher/signing.pub.json'),
+    ...(description === undefined ? [] : ['--description-file', file('description.md')]),
   ) // prettier-ignore
   const key = JSON.parse(readFileSync(file('publisher/signing.pub.json'), 'utf8')) as { classic: string; pqc: string }
   return {

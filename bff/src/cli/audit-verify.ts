@@ -3,26 +3,29 @@ import { parseArgs } from 'node:util'
 import {
   ALGORITHM_LABELS,
   AUDIT_BUNDLE_FORMAT,
+  AUDIT_ENTRY_PROOF_FORMAT,
   describeCoverage,
   parseVerifierKey,
-  verifyBundle,
+  verifyAuditFile,
 } from '@tg/contracts/formats/audit'
-import type { BundleSummary, VerifierKey } from '@tg/contracts/formats/audit'
+import type { BundleSummary, EntryProofSummary, VerifiedKey, VerifierKey } from '@tg/contracts/formats/audit'
 
 /** Exit codes of `tgctl audit verify`. */
 export const AUDIT_VERIFY_EXIT = { holds: 0, broken: 1, unusable: 2 } as const
 
-export const AUDIT_VERIFY_USAGE = `  pnpm tgctl audit verify BUNDLE.json [--trusted-key VERIFIER_KEY ...]
+export const AUDIT_VERIFY_USAGE = `  pnpm tgctl audit verify FILE.json [--trusted-key VERIFIER_KEY ...]
 
 Verifies an audit export bundle (${AUDIT_BUNDLE_FORMAT}) offline: both signatures of every
 checkpoint, the consistency between its checkpoints, its stated range against the last
 checkpoint, the canonical form, inclusion proof and previous-hash link of every entry, and that
 every entry of the range is in it (a filtered bundle accounts for the ones it leaves out by their
 leaf hashes). It says which entries were proven complete, of which tree size, and whether a filter
-left some out. Without --trusted-key the bundle's own public keys are used: compare their
-fingerprints out of band.
-Exit codes: 0 all holds; 1 the bundle is broken or was tampered with (the first broken link is
-named); 2 the file cannot be read, is not JSON, is not a bundle of a known format (v1 bundles do
+left some out. It also verifies one entry's proof (${AUDIT_ENTRY_PROOF_FORMAT}, "Download
+proof" on an entry): both signatures of its checkpoint, the entry's canonical form and its
+inclusion proof up to the checkpoint's root. Without --trusted-key the file's own public keys are
+used: compare their fingerprints out of band.
+Exit codes: 0 all holds; 1 the bundle or proof is broken or was tampered with (the first broken
+link is named); 2 the file cannot be read, is not JSON, is not a bundle or proof of a known format (v1 bundles do
 not state their range and are refused: export again), or the command is misused (an unknown
 option, a missing file argument, a bad --trusted-key).`
 
@@ -69,15 +72,30 @@ async function readJson(file: string): Promise<unknown> {
   }
 }
 
-function printHolds(summary: BundleSummary, print: Print): void {
-  print(`ALL HOLDS: ${describeCoverage(summary)}`)
-  print(`  ${summary.entries} entries in the bundle, ${summary.checkpoints} checkpoint(s) of ${summary.origin}.`)
+function printKeys(summary: { keys: VerifiedKey[]; selfCertified: boolean }, print: Print, what: string): void {
   const keys = [...new Map(summary.keys.map((k) => [`${k.algorithm}:${k.keyId}`, k])).values()]
   for (const key of keys) print(`  signed by ${ALGORITHM_LABELS[key.algorithm]} key ${key.keyId} (${key.name})`)
   if (summary.selfCertified)
     print(
-      '  The signatures were checked against the keys inside the bundle: compare their fingerprints out of band, or pass --trusted-key.',
+      `  The signatures were checked against the keys inside the ${what}: compare their fingerprints out of band, or pass --trusted-key.`,
     )
+}
+
+function printHolds(summary: BundleSummary, print: Print): void {
+  print(`ALL HOLDS: ${describeCoverage(summary)}`)
+  print(`  ${summary.entries} entries in the bundle, ${summary.checkpoints} checkpoint(s) of ${summary.origin}.`)
+  printKeys(summary, print, 'bundle')
+}
+
+function printEntryHolds(summary: EntryProofSummary, print: Print): void {
+  const { entry } = summary
+  print(`ALL HOLDS: entry ${summary.seq} is in the log of tree size ${summary.treeSize} (${summary.origin}).`)
+  print(
+    `  ${entry.time} ${entry.action} on ${entry.resource.type}${entry.resource.id ? ` ${entry.resource.id}` : ''}: ${entry.outcome}`,
+  )
+  print(`  leaf hash ${summary.leafHash}`)
+  printKeys(summary, print, 'proof')
+  print('  One entry: its neighbours and the completeness of the log are not proven (export a bundle for that).')
 }
 
 /** `tgctl audit verify`: returns the exit code (AUDIT_VERIFY_EXIT). Reads one file; no network. */
@@ -85,9 +103,10 @@ export async function auditVerify(argv: string[], print: Print, printError: Prin
   try {
     const { file, trustedKeys } = parseInput(argv)
     const bundle = await readJson(file)
-    const result = await verifyBundle(bundle, trustedKeys.length > 0 ? { trustedKeys } : {})
+    const result = await verifyAuditFile(bundle, trustedKeys.length > 0 ? { trustedKeys } : {})
     if (result.ok) {
-      printHolds(result.summary, print)
+      if (result.kind === 'entry') printEntryHolds(result.summary, print)
+      else printHolds(result.summary, print)
       return AUDIT_VERIFY_EXIT.holds
     }
     if (result.failure.kind === 'format') {

@@ -3,6 +3,7 @@ import { errorResponses } from '../common/errors'
 import { ANY_ROLE } from '../common/roles'
 import { defineRoute, jsonContent } from '../common/route'
 import { AuditBundleSchema } from '../formats/audit/bundle'
+import { AuditEntryProofSchema } from '../formats/audit/entry-proof'
 import {
   AuditCheckpointPageSchema,
   AuditCheckpointSchema,
@@ -11,6 +12,7 @@ import {
   AuditEntryPageSchema,
   AuditExportQuerySchema,
   AuditIntegritySchema,
+  AuditKeyRotationsSchema,
   AuditKeysSchema,
   AuditLeavesQuerySchema,
   AuditLeavesSchema,
@@ -47,6 +49,24 @@ export const getAuditEntryRoute = defineRoute({
   request: { params: AuditSeqParamSchema, query: AuditEntryDetailQuerySchema },
   responses: {
     200: { description: 'The entry', content: jsonContent(AuditEntryDetailSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
+export const getAuditEntryProofRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/entries/{seq}/proof',
+  operationId: 'audit.getEntryProof',
+  summary:
+    "One entry's offline proof (tensorguardflow.audit-entry-proof/v1): the entry, its inclusion proof and the signed checkpoint, for `pnpm tgctl audit verify`",
+  tags: TAGS,
+  'x-roles': READERS,
+  request: { params: AuditSeqParamSchema },
+  responses: {
+    200: {
+      description: 'The proof (a checkpoint is cut first if none covers the entry yet)',
+      content: jsonContent(AuditEntryProofSchema),
+    },
     ...errorResponses(401, 403, 404, 422, 500, 503),
   },
 })
@@ -149,6 +169,20 @@ export const rotateAuditKeysRoute = defineRoute({
   },
 })
 
+export const listAuditKeyRotationsRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/keys/rotations',
+  operationId: 'audit.listKeyRotations',
+  summary:
+    'Rotation statements, oldest first: each names the new keys and is signed by both outgoing keys, so a verifier that trusts the old keys can trust the new ones',
+  tags: TAGS,
+  'x-roles': READERS,
+  responses: {
+    200: { description: 'Rotation statements', content: jsonContent(AuditKeyRotationsSchema) },
+    ...errorResponses(401, 403, 500, 503),
+  },
+})
+
 export const exportAuditBundleRoute = defineRoute({
   method: 'get',
   path: '/api/v1/audit/export',
@@ -179,6 +213,7 @@ export const getAuditIntegrityRoute = defineRoute({
 export const auditRoutes = [
   listAuditEntriesRoute,
   getAuditEntryRoute,
+  getAuditEntryProofRoute,
   listAuditLeavesRoute,
   listAuditCheckpointsRoute,
   getLatestAuditCheckpointRoute,
@@ -186,6 +221,7 @@ export const auditRoutes = [
   getConsistencyProofRoute,
   getAuditKeysRoute,
   rotateAuditKeysRoute,
+  listAuditKeyRotationsRoute,
   exportAuditBundleRoute,
   getAuditIntegrityRoute,
 ] as const

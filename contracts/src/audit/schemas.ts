@@ -78,6 +78,14 @@ export const AuditFilterSchema = z.object({
 export type AuditFilter = z.infer<typeof AuditFilterSchema>
 
 export const ListAuditEntriesQuerySchema = PageQuerySchema.extend(AuditFilterSchema.shape).extend({
+  seq: SeqSchema.optional().meta({ description: 'The entry of this sequence number (leaf index) only.' }),
+  hash: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[0-9a-f]{64}$/, 'Expected the 64 hex digits of an entry (leaf) hash.')
+    .optional()
+    .meta({ description: 'The entry whose RFC 6962 leaf hash (hex) is this.' }),
   treeSize: TreeSizeQuery,
   withProofs: z
     .enum(['true', 'false'])
@@ -179,3 +187,20 @@ export const AuditIntegritySchema = z
   })
   .meta({ id: 'AuditIntegrity' })
 export type AuditIntegrity = z.infer<typeof AuditIntegritySchema>
+
+export const AuditKeyRotationSchema = z
+  .object({
+    seq: z.number().int().nonnegative().meta({ description: 'The audit entry that recorded the rotation.' }),
+    rotatedAt: TimestampSchema,
+    statement: z.string().meta({
+      description:
+        'Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys.',
+    }),
+  })
+  .meta({ id: 'AuditKeyRotation' })
+export type AuditKeyRotation = z.infer<typeof AuditKeyRotationSchema>
+
+export const AuditKeyRotationsSchema = z
+  .object({ items: z.array(AuditKeyRotationSchema).meta({ description: 'Oldest first.' }) })
+  .meta({ id: 'AuditKeyRotations' })
+export type AuditKeyRotations = z.infer<typeof AuditKeyRotationsSchema>

@@ -346,6 +346,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/entries/{seq}/proof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry's offline proof (tensorguardflow.audit-entry-proof/v1): the entry, its inclusion proof and the signed checkpoint, for `pnpm tgctl audit verify` */
+        get: operations["audit.getEntryProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/leaves": {
         parameters: {
             query?: never;
@@ -443,6 +460,23 @@ export interface paths {
         put?: never;
         /** Make new signing keys; the old ones stay available to verify old checkpoints */
         post: operations["audit.rotateKeys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/keys/rotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rotation statements, oldest first: each names the new keys and is signed by both outgoing keys, so a verifier that trusts the old keys can trust the new ones */
+        get: operations["audit.listKeyRotations"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1856,6 +1890,21 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             retiredAt: string | null;
+        };
+        AuditKeyRotations: {
+            /** @description Oldest first. */
+            items: components["schemas"]["AuditKeyRotation"][];
+        };
+        AuditKeyRotation: {
+            /** @description The audit entry that recorded the rotation. */
+            seq: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            rotatedAt: string;
+            /** @description Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys. */
+            statement: string;
         };
         PublisherList: {
             items: components["schemas"]["Publisher"][];
@@ -4947,6 +4996,10 @@ export interface operations {
                 from?: string;
                 /** @description Entries before this time. */
                 to?: string;
+                /** @description The entry of this sequence number (leaf index) only. */
+                seq?: number | null;
+                /** @description The entry whose RFC 6962 leaf hash (hex) is this. */
+                hash?: string;
                 /** @description Prove against the checkpoint of this tree size (default: the latest). */
                 treeSize?: number;
                 /** @description Include inclusion proofs (default true). */
@@ -5053,6 +5106,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditEntryDetail"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.getEntryProof": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                seq: number | null;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof (a checkpoint is cut first if none covers the entry yet) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        format: "tensorguardflow.audit-entry-proof/v1";
+                        origin: string;
+                        createdAt: string;
+                        publicKeys: {
+                            name: string;
+                            /** @enum {string} */
+                            algorithm: "ed25519" | "ml-dsa-65";
+                            publicKey: string;
+                            keyId: string;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        }[];
+                        checkpoint: {
+                            note: string;
+                        };
+                        entry: {
+                            seq: number;
+                            canonical: string;
+                            proof: string[];
+                        };
+                    };
                 };
             };
             /** @description Not signed in, or the credentials are not valid. */
@@ -5592,6 +5752,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditKeys"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.listKeyRotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rotation statements */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditKeyRotations"];
                 };
             };
             /** @description Not signed in, or the credentials are not valid. */

@@ -108,8 +108,35 @@ test('the browser verifies every row and the log, shows the signed entry, and ke
   await expect(rows(page).filter({ hasText: 'audit.keys_created' })).toHaveCount(0)
 })
 
-test('after a key rotation the browser warns about keys it has not seen, until they are trusted', async ({ page }) => {
+test('after a key rotation the browser trusts the new keys on the word of the old ones it trusted', async ({
+  page,
+}) => {
   await openAuditCovered(page)
+  await page.getByRole('link', { name: 'Keys and checkpoints' }).first().click()
+  await page.getByRole('button', { name: 'Rotate keys' }).click()
+  await page.getByTestId('rotate-audit-keys-dialog').getByRole('button', { name: 'Rotate keys' }).click()
+  await expect(page.getByTestId('rotate-audit-keys-dialog')).toBeHidden()
+
+  // The rotation statement is signed by both keys this browser remembered: no fresh trust asked.
+  await expect(integrity(page)).toHaveAttribute('data-state', 'verified')
+  await expect(integrity(page)).toHaveAttribute('data-trust-mode', 'tofu')
+  const notice = page.getByTestId('audit-rotation-accepted')
+  await expect(notice).toContainText('the keys it already trusted signed the rotation statement')
+  await expect(notice.getByRole('listitem')).toHaveCount(2)
+  await expect(notice.getByRole('listitem').first()).toContainText(/fingerprint [0-9a-f]{64}/)
+  await expect(integrity(page).getByRole('button', { name: 'Trust the keys the server presents' })).toHaveCount(0)
+  await expect(page.locator('[data-testid="audit-key-row"][data-status="retired"]')).toHaveCount(2)
+  await expectNoSeriousA11yViolations(page, '/audit/keys after a rotation')
+  await page.reload()
+  await expect(integrity(page)).toHaveAttribute('data-state', 'verified')
+})
+
+test('keys no statement vouches for are shown as new, until the person trusts them', async ({ page }) => {
+  await openAuditCovered(page)
+  // A server that publishes no rotation statement (as before they existed): nothing vouches.
+  await page.route('**/api/v1/audit/keys/rotations', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ items: [] }) }),
+  )
   await page.getByRole('link', { name: 'Keys and checkpoints' }).first().click()
   await page.getByRole('button', { name: 'Rotate keys' }).click()
   await page.getByTestId('rotate-audit-keys-dialog').getByRole('button', { name: 'Rotate keys' }).click()
@@ -120,7 +147,6 @@ test('after a key rotation the browser warns about keys it has not seen, until t
   const fresh = integrity(page).getByTestId('audit-new-keys').getByRole('listitem')
   await expect(fresh).toHaveCount(2)
   await expect(fresh.first()).toContainText(/fingerprint [0-9a-f]{64}/)
-  await expect(page.locator('[data-testid="audit-key-row"][data-status="retired"]')).toHaveCount(2)
 
   await integrity(page).getByRole('button', { name: 'Trust the keys the server presents' }).click()
   await expect(integrity(page)).toHaveAttribute('data-state', 'verified')

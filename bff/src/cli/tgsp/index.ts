@@ -1,5 +1,6 @@
 // `tgctl tgsp ...`: keygen, build, inspect, verify and open TGSP v1 packages.
-import { TarEntryError, TgspFormatError, TgspOpenError } from '@tg/contracts/formats/tgsp'
+import { readFile } from 'node:fs/promises'
+import { TarEntryError, TgspFormatError, TgspOpenError, type TgspChecks } from '@tg/contracts/formats/tgsp'
 import { buildPackageFile } from './build'
 import { formatInspection, inspectPackageFile } from './inspect'
 import {
@@ -19,13 +20,15 @@ export const TGSP_USAGE = `  pnpm tgctl tgsp keygen --type signing|encryption --
   pnpm tgctl tgsp build --input-dir DIR --out FILE --model-name NAME --model-version VERSION
         --recipients PUB.json [PUB.json ...] --signing-key KEY.json --signing-pub PUB.json
         [--base-model ID ...] [--package-id HEX16] [--created-at UNIX_SECONDS]
+        [--description-file FILE]
   pnpm tgctl tgsp inspect FILE [--json]
   pnpm tgctl tgsp verify FILE --publisher PUB.json [--publisher PUB.json ...] [--json]
   pnpm tgctl tgsp open FILE --key KEY.json --out-dir DIR [--publisher PUB.json ...]
 
 TGSP v1 packages (encrypted model adapters with a signed manifest). keygen writes hybrid key
 pairs (signing: Ed25519 + ML-DSA-65; encryption: X25519 + ML-KEM-768); secret files are 0600 and
-never overwritten. build streams a directory into a package; verify runs the console's upload
+never overwritten. build streams a directory into a package (--description-file puts a UTF-8 text,
+the model card the console shows, in the manifest's description); verify runs the console's upload
 checks (structure, hashes, signatures, signer) and exits 0 only when all pass, 1 otherwise;
 open decrypts with a recipient key into DIR (absent or empty), refusing unsafe tar entries.
 
@@ -49,6 +52,19 @@ function required(values: Record<string, unknown>, names: string[]): void {
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((n) => `--${n}`).join(', ')}`)
 }
 
+/** The manifest's `description` read from a UTF-8 file (the model card), or nothing. */
+async function descriptionOf(file: string | undefined): Promise<{ description: string } | undefined> {
+  if (file === undefined) return undefined
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (err) {
+    throw new UsageError(`cannot read --description-file ${file}: ${(err as Error).message}`)
+  }
+  if (!text.trim()) throw new UsageError(`--description-file ${file} is empty`)
+  return { description: text }
+}
+
 async function build(argv: string[], print: Print): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, {
     'input-dir': { type: 'string' },
@@ -61,6 +77,7 @@ async function build(argv: string[], print: Print): Promise<number> {
     'base-model': { type: 'string', multiple: true },
     'package-id': { type: 'string' },
     'created-at': { type: 'string' },
+    'description-file': { type: 'string' },
   })
   required(values, ['input-dir', 'out', 'model-name', 'model-version', 'recipients', 'signing-key', 'signing-pub'])
   // `--recipients A.json B.json`: the files after the first arrive as positionals.
@@ -80,6 +97,7 @@ async function build(argv: string[], print: Print): Promise<number> {
     baseModels: values['base-model'] ?? [],
     packageId: values['package-id'],
     createdAt,
+    manifestExtra: await descriptionOf(values['description-file']),
   })
   print(`Built ${result.file} (${result.bytes} bytes) for ${recipientFiles.length} recipient(s).`)
   return 0

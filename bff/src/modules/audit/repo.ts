@@ -26,13 +26,29 @@ export function filterConditions(filter: AuditFilter): Array<SQL | undefined> {
   ]
 }
 
+/** A search for one entry: by its sequence number or its leaf hash (hex). */
+export type EntrySearch = { seq?: number; hash?: string }
+
 /** A page of entries, newest first, in the stable order of their sequence numbers. */
-export async function listEntries(ex: Executor, filter: AuditFilter, limit: number, cursor: string | undefined) {
+export async function listEntries(
+  ex: Executor,
+  filter: AuditFilter,
+  limit: number,
+  cursor: string | undefined,
+  search: EntrySearch = {},
+) {
   const before = decodeSeqCursor(cursor)
   const rows = await ex
     .select()
     .from(auditLog)
-    .where(and(...filterConditions(filter), before === undefined ? undefined : lt(auditLog.seq, before)))
+    .where(
+      and(
+        ...filterConditions(filter),
+        search.seq === undefined ? undefined : eq(auditLog.seq, search.seq),
+        search.hash === undefined ? undefined : eq(auditLog.leafHash, Buffer.from(search.hash, 'hex')),
+        before === undefined ? undefined : lt(auditLog.seq, before),
+      ),
+    )
     .orderBy(desc(auditLog.seq))
     .limit(limit + 1)
   const page = rows.slice(0, limit)
@@ -79,4 +95,9 @@ export async function recentOfActions(ex: Executor, actions: readonly string[], 
       .limit(limit),
   ])
   return { queued, logged }
+}
+
+/** Every sequenced entry of one action, oldest first. */
+export async function entriesOfAction(ex: Executor, action: string) {
+  return ex.select().from(auditLog).where(eq(auditLog.action, action)).orderBy(asc(auditLog.seq))
 }

@@ -1,6 +1,7 @@
 import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
+  getAuditEntryProofRoute,
   getAuditEntryRoute,
   getAuditIntegrityRoute,
   getAuditKeysRoute,
@@ -8,6 +9,7 @@ import {
   getLatestAuditCheckpointRoute,
   listAuditCheckpointsRoute,
   listAuditEntriesRoute,
+  listAuditKeyRotationsRoute,
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
 } from '@tg/contracts'
@@ -25,6 +27,13 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   app.register(getAuditEntryRoute, async (c) => {
     const { seq } = c.req.valid('param')
     return c.json(await audit.getEntry(seq, c.req.valid('query').treeSize), 200)
+  })
+
+  app.register(getAuditEntryProofRoute, async (c) => {
+    const { seq } = c.req.valid('param')
+    const proof = await audit.entryProof(seq)
+    c.header('Content-Disposition', `attachment; filename="audit-entry-${seq}-proof.json"`)
+    return c.json(proof, 200)
   })
 
   app.register(listAuditLeavesRoute, async (c) => {
@@ -56,6 +65,8 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   })
 
   app.register(rotateAuditKeysRoute, async (c) => c.json(await audit.rotateKeys(auditContextOf(c)), 201))
+
+  app.register(listAuditKeyRotationsRoute, async (c) => c.json(await audit.keyRotations(), 200))
 
   app.register(getAuditIntegrityRoute, async (c) => c.json(await audit.integrity(), 200))
 

@@ -7,6 +7,7 @@ import type {
   AuditEntryPage,
   AuditExportQuery,
   AuditIntegrity,
+  AuditKeyRotations,
   AuditKeys,
   AuditLeaves,
   ComponentHealth,
@@ -14,7 +15,8 @@ import type {
   ListAuditEntriesQuery,
   SignInEvent,
 } from '@tg/contracts'
-import type { AuditBundle } from '@tg/contracts/formats/audit'
+import { AUDIT_ENTRY_PROOF_FORMAT, formatRotationBody, signNoteBody } from '@tg/contracts/formats/audit'
+import type { AuditBundle, AuditEntryProof } from '@tg/contracts/formats/audit'
 import type { Logger } from 'pino'
 import { desc, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
@@ -31,7 +33,7 @@ import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSign
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './record'
 import type { AuditContext, AuditLog } from './record'
-import { findEntry, listEntries, listLeaves, recentOfActions } from './repo'
+import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
@@ -70,7 +72,11 @@ export interface AuditService extends AuditLog {
   consistency(fromSize: number, toSize: number): Promise<ConsistencyProof>
   keys(canRotate: boolean): Promise<AuditKeys>
   rotateKeys(ctx: AuditContext): Promise<AuditKeys>
+  /** The rotation statements signed by the outgoing keys, oldest first. */
+  keyRotations(): Promise<AuditKeyRotations>
   exportBundle(query: AuditExportQuery): Promise<AuditBundle>
+  /** One entry's offline proof against the latest checkpoint (cut now if none covers the entry). */
+  entryProof(seq: number): Promise<AuditEntryProof>
   recentSignIns(limit: number): Promise<SignInEvent[]>
   health(): Promise<ComponentHealth>
 }
@@ -85,6 +91,7 @@ type Deps = {
 }
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
+const ROTATION_ACTION = 'audit.keys_rotated'
 
 export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
@@ -193,12 +200,12 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     checkIntegrity: () => checker.check(),
 
     async listEntries(query) {
-      const { limit, cursor, treeSize: wanted, withProofs: isProven, ...filter } = query
+      const { limit, cursor, treeSize: wanted, withProofs: isProven, seq, hash, ...filter } = query
       const checkpoint = await requireCheckpoint(wanted)
       const treeSize = isProven && checkpoint ? checkpoint.treeSize : null
       const [head, { rows, nextCursor }, pending] = await Promise.all([
         readHead(db),
-        listEntries(db, filter, limit, cursor),
+        listEntries(db, filter, limit, cursor, { seq, hash }),
         countPending(db),
       ])
       // The part of the log this page spans: what is not stored there is missing, not filtered out.
@@ -277,14 +284,26 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
         const created = []
         for (const algorithm of ALGORITHMS)
           created.push(toSigningKey(await insertSigningKey(tx, sealer, head.origin ?? '', algorithm)))
+        // The outgoing keys vouch for the incoming ones, so that a verifier that trusts them
+        // need not be asked to trust the new keys afresh.
+        const statement = await signNoteBody(
+          formatRotationBody({
+            origin: head.origin ?? '',
+            rotatedAt: new Date().toISOString(),
+            retired: retired.map((row) => toSigningKey(row).verifierKey),
+            added: created.map((k) => k.verifierKey),
+          }),
+          retired.map(signerOf),
+        )
         await recordAuditEvent(tx, ctx, {
-          action: 'audit.keys_rotated',
+          action: ROTATION_ACTION,
           resourceType: 'audit_log',
           resourceId: head.origin,
           outcome: 'success',
           details: {
             retired: retired.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId })),
             created: created.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId, fingerprint: k.fingerprint })),
+            statement,
           },
         })
       })
@@ -292,7 +311,41 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
       return service.keys(true)
     },
 
+    async keyRotations() {
+      await drain()
+      const rows = await entriesOfAction(db, ROTATION_ACTION)
+      const items = rows.flatMap((row) => {
+        const body = JSON.parse(row.canonical) as { time: string; details?: { statement?: unknown } }
+        const statement = body.details?.statement
+        return typeof statement === 'string' ? [{ seq: row.seq, rotatedAt: body.time, statement }] : []
+      })
+      return { items }
+    },
+
     exportBundle: (query) => exportBundle(query),
+
+    async entryProof(seq) {
+      const row = await findEntry(db, seq)
+      if (!row) throw notFound(`Audit entry ${seq}`)
+      const covering = await latestCheckpoint(db)
+      const checkpoint = covering && covering.treeSize > seq ? covering : (await cut()).row
+      const [[entry], keyRows, head] = await Promise.all([
+        withProofs([row], checkpoint.treeSize),
+        listKeyRows(db),
+        readHead(db),
+      ])
+      return {
+        format: AUDIT_ENTRY_PROOF_FORMAT,
+        origin: head.origin ?? '',
+        createdAt: new Date().toISOString(),
+        publicKeys: keyRows.map((key) => {
+          const { name, algorithm, publicKey, keyId, status } = toSigningKey(key)
+          return { name, algorithm, publicKey, keyId, status }
+        }),
+        checkpoint: { note: checkpoint.note },
+        entry: { seq: row.seq, canonical: row.canonical, proof: entry?.proof?.hashes ?? [] },
+      }
+    },
     recentSignIns: async (limit) => signInEventsOf(await recentOfActions(db, SESSION_OPENING_ACTIONS, limit), limit),
 
     async health() {

@@ -12,7 +12,8 @@ import type { VerifierKey } from './note-keys'
 import { NoteFormatError } from './note-errors'
 import { parseSignedNote } from './signed-note'
 
-export function bundleKeys(bundle: AuditBundle): VerifierKey[] | Failed {
+/** The public keys a bundle or an entry proof lists, each checked against its stated key ID. */
+export function bundleKeys(bundle: Pick<AuditBundle, 'publicKeys'>): VerifierKey[] | Failed {
   const keys: VerifierKey[] = []
   for (const entry of bundle.publicKeys) {
     const where: Where = { subject: 'bundle', label: `public key ${entry.name}` }

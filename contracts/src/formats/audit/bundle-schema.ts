@@ -19,6 +19,17 @@ export const BundleSubtreeSchema = z
   .strict()
 export type BundleSubtree = z.infer<typeof BundleSubtreeSchema>
 
+/** A signing key of the log, as a bundle or an entry proof lists it. */
+export const BundlePublicKeySchema = z
+  .object({
+    name: z.string().min(1),
+    algorithm: z.enum(AUDIT_KEY_ALGORITHMS),
+    publicKey: z.string(),
+    keyId: z.string().regex(/^[0-9a-f]{8}$/, 'Expected 8 lowercase hex characters.'),
+    status: z.enum(['active', 'retired']),
+  })
+  .strict()
+
 export const AuditBundleSchema = z
   .object({
     format: z.literal(AUDIT_BUNDLE_FORMAT),
@@ -31,17 +42,7 @@ export const AuditBundleSchema = z
     range: z.object({ fromSeq: SizeSchema, toSeq: SizeSchema, treeSize: SizeSchema }).strict(),
     /** Null: `entries` holds every entry of the range. Otherwise only the entries that match it. */
     filter: AuditEntryFilterSchema.nullable(),
-    publicKeys: z.array(
-      z
-        .object({
-          name: z.string().min(1),
-          algorithm: z.enum(AUDIT_KEY_ALGORITHMS),
-          publicKey: z.string(),
-          keyId: z.string().regex(/^[0-9a-f]{8}$/, 'Expected 8 lowercase hex characters.'),
-          status: z.enum(['active', 'retired']),
-        })
-        .strict(),
-    ),
+    publicKeys: z.array(BundlePublicKeySchema),
     /** Ascending tree size; entries are proven against the last one. */
     checkpoints: z.array(z.object({ note: z.string() }).strict()).min(1),
     /** One proof per consecutive pair of checkpoints. */

@@ -7,10 +7,12 @@ import { spanOf, verifyCoverage, verifyEntries } from './bundle-entries'
 import { fail } from './bundle-failure'
 import type { BundleFailure, Failed } from './bundle-failure'
 import type { Checkpoint, VerifiedKey } from './checkpoint'
+import { AUDIT_ENTRY_PROOF_FORMAT, verifyEntryProof } from './entry-proof'
+import type { EntryProofSummary } from './entry-proof'
 import type { AuditEntryFilter } from './filter'
 import type { VerifierKey } from './note-keys'
 
-export { AUDIT_BUNDLE_FORMAT, AUDIT_BUNDLE_FORMAT_V1, AuditBundleSchema } from './bundle-schema'
+export { AUDIT_BUNDLE_FORMAT, AUDIT_BUNDLE_FORMAT_V1, AuditBundleSchema, BundlePublicKeySchema } from './bundle-schema'
 export type { AuditBundle, BundleSubtree } from './bundle-schema'
 export type { BundleFailure, BundleFailureSubject } from './bundle-failure'
 export { omittedTiles } from './bundle-tiles'
@@ -57,7 +59,7 @@ function parseBundle(bundle: unknown): AuditBundle | Failed {
     return fail(
       FORMAT_WHERE,
       'format',
-      `not an audit bundle: format ${JSON.stringify(format ?? null)} is not ${AUDIT_BUNDLE_FORMAT}`,
+      `not an audit bundle: format ${JSON.stringify(format ?? null)} is not ${AUDIT_BUNDLE_FORMAT} or ${AUDIT_ENTRY_PROOF_FORMAT}`,
       'format',
     )
   const parsed = AuditBundleSchema.safeParse(bundle)
@@ -117,4 +119,28 @@ export async function verifyBundle(
     leftOut,
   }
   return { ok: true, summary }
+}
+
+/** What a verified audit file holds: a bundle (a range of the log) or one entry's proof. */
+export type AuditFileVerification =
+  | { ok: true; kind: 'bundle'; summary: BundleSummary }
+  | { ok: true; kind: 'entry'; summary: EntryProofSummary }
+  | { ok: false; failure: BundleFailure }
+
+/**
+ * Verifies an audit file offline, by its format: an export bundle (verifyBundle) or one entry's
+ * proof (verifyEntryProof, tensorguardflow.audit-entry-proof/v1).
+ */
+export async function verifyAuditFile(
+  file: unknown,
+  options: { trustedKeys?: VerifierKey[] } = {},
+): Promise<AuditFileVerification> {
+  const format =
+    typeof file === 'object' && file !== null && 'format' in file ? (file as { format: unknown }).format : null
+  if (format === AUDIT_ENTRY_PROOF_FORMAT) {
+    const result = await verifyEntryProof(file, options)
+    return result.ok ? { ok: true, kind: 'entry', summary: result.summary } : result
+  }
+  const result = await verifyBundle(file, options)
+  return result.ok ? { ok: true, kind: 'bundle', summary: result.summary } : result
 }

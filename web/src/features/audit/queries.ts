@@ -2,6 +2,7 @@ import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from 
 import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
+  getAuditEntryProofRoute,
   getAuditIntegrityRoute,
   getAuditKeysRoute,
   getLatestAuditCheckpointRoute,
@@ -10,6 +11,8 @@ import {
 } from '@tg/contracts'
 import type { AuditCheckpoint } from '@tg/contracts'
 import { api, isApiError } from '@/shared/api'
+import { entriesQueryOf } from './search'
+import type { ExportQueryOf } from './search'
 import type { AuditFilters } from './url-filters'
 
 /**
@@ -81,7 +84,7 @@ export const auditEntriesQuery = (filters: AuditFilters, treeSize: number | null
       api.request(listAuditEntriesRoute, {
         params: {
           query: {
-            ...filters,
+            ...entriesQueryOf(filters),
             limit: ENTRIES_PAGE_SIZE,
             cursor: pageParam,
             treeSize: treeSize ?? undefined,
@@ -114,9 +117,16 @@ export function useRotateKeysMutation() {
   })
 }
 
-/** Downloads the export bundle of the entries matching `filters`, for `pnpm tgctl audit verify`. */
+/** Downloads the export bundle of the entries matching the export query, for `pnpm tgctl audit verify`. */
 export function useExportBundleMutation() {
   return useMutation({
-    mutationFn: (filters: AuditFilters) => api.request(exportAuditBundleRoute, { params: { query: filters } }),
+    mutationFn: (query: ExportQueryOf<AuditFilters>) => api.request(exportAuditBundleRoute, { params: { query } }),
+  })
+}
+
+/** Fetches one entry's offline proof (entry, inclusion proof, signed checkpoint, keys). */
+export function useEntryProofMutation() {
+  return useMutation({
+    mutationFn: (seq: number) => api.request(getAuditEntryProofRoute, { params: { path: { seq } } }),
   })
 }

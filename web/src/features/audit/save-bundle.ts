@@ -1,10 +1,19 @@
-import type { AuditBundle } from '@tg/contracts/formats/audit'
+import type { AuditBundle, AuditEntryProof } from '@tg/contracts/formats/audit'
 
 /** Saves an export bundle as a JSON file (a download); returns the file name. */
 export function saveBundle(bundle: AuditBundle): string {
   const { fromSeq, toSeq } = bundle.range
   const name = `audit-bundle-${fromSeq}-${toSeq}${bundle.filter ? '-filtered' : ''}-${bundle.createdAt.replace(/[:.]/g, '-')}.json`
-  const url = URL.createObjectURL(new Blob([JSON.stringify(bundle, null, 2)], { type: 'application/json' }))
+  return saveJson(name, bundle)
+}
+
+/** Saves one entry's proof as a JSON file (a download); returns the file name. */
+export function saveEntryProof(proof: AuditEntryProof): string {
+  return saveJson(`audit-entry-${proof.entry.seq}-proof.json`, proof)
+}
+
+function saveJson(name: string, content: unknown): string {
+  const url = URL.createObjectURL(new Blob([JSON.stringify(content, null, 2)], { type: 'application/json' }))
   const link = document.createElement('a')
   link.href = url
   link.download = name

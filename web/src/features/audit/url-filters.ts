@@ -3,8 +3,10 @@ import type { AuditFilter } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { oneOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
 
-/** Filters of the audit entries, as kept in the URL (`?actor=&action=&resourceType=&resourceId=&outcome=&from=&to=`). */
+/** Filters of the audit entries, as kept in the URL (`?q=&actor=&action=&resourceType=&resourceId=&outcome=&from=&to=`). */
 export type AuditFilters = {
+  /** The search box: a sequence number, an entry hash, or a resource (`type:id` or id); see `search.ts`. */
+  q?: string
   actor?: string
   action?: string
   resourceType?: string
@@ -25,6 +27,7 @@ function instantOf(query: LocationQuery, key: string): string | undefined {
 
 export function auditFiltersOf(query: LocationQuery): AuditFilters {
   return toLocationQuery({
+    q: textOf(query, 'q', 200),
     actor: textOf(query, 'actor', 200),
     action: textOf(query, 'action', 100),
     resourceType: textOf(query, 'resourceType', 60),

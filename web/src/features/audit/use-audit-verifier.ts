@@ -1,14 +1,24 @@
 // The console side of the audit verifier: starts the Web Worker, feeds it the keys, the newest
 // checkpoint and the rows on screen, keeps this browser's memory (trusted keys, newest verified
 // checkpoint) in localStorage, and exposes the results to the views.
+import { listAuditKeyRotationsRoute } from '@tg/contracts'
 import type { AuditCheckpoint, AuditKeys } from '@tg/contracts'
 import { onScopeDispose, ref, shallowRef, watch } from 'vue'
 import type { Ref } from 'vue'
+import { api } from '@/shared/api'
 import { createRpcClient } from '@/shared/workers/rpc'
 import { readCheckpointMemory, readTrustMemory, writeCheckpointMemory, writeTrustMemory } from './trust-store'
-import { acceptPresentedKeys } from './verify/trust'
+import { acceptPresentedKeys, extendTrustByRotations } from './verify/trust'
 import type { Verifier } from './verify/session'
-import type { LogVerification, RowInput, RowResult, VerifyAllProgress, VerifyAllResult } from './verify/types'
+import type {
+  KeyRecord,
+  LogVerification,
+  RowInput,
+  RowResult,
+  TrustMemory,
+  VerifyAllProgress,
+  VerifyAllResult,
+} from './verify/types'
 
 export type LogPhase =
   | { phase: 'waiting' }
@@ -38,6 +48,22 @@ const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
 
 /**
+ * When the server lists keys this browser does not trust yet, the rotation statements signed by
+ * the keys it does trust may vouch for them: the memory extended by those keys, or null.
+ */
+async function trustAfterRotations(keys: AuditKeys, memory: TrustMemory | null) {
+  if (!memory || keys.pinned.length > 0) return null
+  const known = new Set(memory.keys.map((k) => k.verifierKey))
+  if (keys.keys.every((k) => known.has(k.verifierKey))) return null
+  const { items } = await api.request(listAuditKeyRotationsRoute)
+  return extendTrustByRotations(
+    keys,
+    memory,
+    items.map((item) => item.statement),
+  )
+}
+
+/**
  * Verifies the log (`keys`, `checkpoint`: undefined while loading, checkpoint null before the
  * first one exists) and then every row in `loaded` (the rows on screen), as they arrive.
  */
@@ -54,6 +80,8 @@ export function useAuditVerifier(
   const sessionId = ref<number | null>(null)
   /** Milliseconds the worker took for the last batch of rows, and its size. */
   const lastBatch = shallowRef<{ rows: number; elapsedMs: number } | null>(null)
+  /** Keys this browser trusted in this visit because trusted outgoing keys signed their rotation. */
+  const rotatedKeys = shallowRef<KeyRecord[]>([])
   /** Row objects sent in this session (pages are parsed once, so a refetched page is sent again). */
   let sent = new WeakSet<RowInput>()
   let generation = 0
@@ -75,6 +103,12 @@ export function useAuditVerifier(
         sessionId.value = id
       } else {
         log.value = { phase: 'verifying' }
+        const extended = await trustAfterRotations(currentKeys, readTrustMemory())
+        if (current !== generation) return
+        if (extended) {
+          writeTrustMemory(extended.memory)
+          rotatedKeys.value = [...rotatedKeys.value, ...extended.added]
+        }
         const params = {
           checkpoint: plain(currentCheckpoint),
           keys: plain(currentKeys),
@@ -169,6 +203,7 @@ export function useAuditVerifier(
     log,
     rows,
     lastBatch,
+    rotatedKeys,
     all,
     verifyAll,
     cancelVerifyAll: () => cancelAll?.abort(),

@@ -16,6 +16,12 @@ export const trainingRoutes: RouteRecordRaw[] = [
     meta: { title: 'Run · Training' },
   },
   {
+    path: '/training/compare',
+    name: 'training-compare',
+    component: () => import('./views/TrainingCompareView.vue'),
+    meta: { title: 'Compare runs · Training' },
+  },
+  {
     path: '/training/calculator',
     name: 'training-calculator',
     component: () => import('./views/TrainingCalculatorView.vue'),

@@ -2,7 +2,7 @@
 // else the keys this browser saw first (trust on first use), never keys just presented by the
 // server once something is remembered.
 import type { AuditKeys } from '@tg/contracts'
-import { parseVerifierKey, sha256, toHex } from '@tg/contracts/formats/audit'
+import { keysVouchedByRotations, parseVerifierKey, sha256, toHex } from '@tg/contracts/formats/audit'
 import type { VerifierKey } from '@tg/contracts/formats/audit'
 import type { KeyRecord, TrustMemory, TrustView } from './types'
 
@@ -106,4 +106,29 @@ export function acceptPresentedKeys(keys: AuditKeys, memory: TrustMemory | null,
     .valid.filter((k) => !known.has(k.record.verifierKey))
     .map((k) => ({ ...k.record, firstSeenAt }))
   return { version: 1, logOrigin: keys.origin, keys: [...sameOrigin, ...added] }
+}
+
+/**
+ * The TOFU memory extended with the keys that rotation statements vouch for: statements signed
+ * by both outgoing keys, where the outgoing keys are ones this browser trusts (or ones an
+ * earlier statement vouched for). Null when nothing is added: no memory yet (first use trusts
+ * everything anyway), another log origin, or no statement signed by trusted keys. The server's
+ * word alone never adds a key; only keys this browser already trusts can.
+ */
+export async function extendTrustByRotations(
+  keys: AuditKeys,
+  memory: TrustMemory | null,
+  statements: readonly string[],
+  now = new Date(),
+): Promise<{ memory: TrustMemory; added: KeyRecord[] } | null> {
+  if (!memory || memory.logOrigin !== keys.origin || statements.length === 0) return null
+  const trusted = parseAll(memory.keys.map((k) => k.verifierKey)).valid.map((k) => k.key)
+  const vouched = await keysVouchedByRotations(trusted, statements, keys.origin)
+  const added = parseAll(vouched.map((v) => v.verifierKey)).valid.map((k) => k.record)
+  if (added.length === 0) return null
+  const firstSeenAt = now.toISOString()
+  return {
+    memory: { ...memory, keys: [...memory.keys, ...added.map((record) => ({ ...record, firstSeenAt }))] },
+    added,
+  }
 }
