@@ -35,6 +35,8 @@ async function openAudit(page: Page) {
   const cut = integrity(page).getByRole('button', { name: 'Cut checkpoint now' })
   if (await cut.isVisible()) await cut.click()
   await expect(rows(page).first()).toBeVisible()
+  await expect(page.locator('[data-testid="audit-row"]:not([data-verification="verified"])')).toHaveCount(0)
+  await expect(integrity(page)).toHaveAttribute('data-state', 'verified')
 }
 
 async function entries(page: Page, query: string): Promise<AuditEntryPage> {
@@ -57,7 +59,7 @@ for (const [label, viewport] of [
   }) => {
     if (viewport) await page.setViewportSize(viewport)
     await openAudit(page)
-    expect((await seqsOf(page)).length).toBeGreaterThan(3)
+    await expect.poll(async () => (await seqsOf(page)).length).toBeGreaterThan(3)
     await expectNoSeriousA11yViolations(page, `/audit search (${label})`)
 
     await search(page, '2')
@@ -92,7 +94,7 @@ for (const [label, viewport] of [
     await expect(page.getByText('No entries match', { exact: true })).toBeVisible()
     await search(page, '')
     await expect(page).not.toHaveURL(/q=/)
-    expect((await seqsOf(page)).length).toBeGreaterThan(3)
+    await expect.poll(async () => (await seqsOf(page)).length).toBeGreaterThan(3)
   })
 
   test(`an entry's proof downloads as one file that verifies offline (${label})`, async ({ page }) => {
