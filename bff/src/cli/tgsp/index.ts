@@ -1,6 +1,6 @@
 // `tgctl tgsp ...`: keygen, build, inspect, verify and open TGSP v1 packages.
 import { readFile } from 'node:fs/promises'
-import { TarEntryError, TgspFormatError, TgspOpenError, type TgspChecks } from '@tg/contracts/formats/tgsp'
+import { TarEntryError, TgspFormatError, TgspOpenError } from '@tg/contracts/formats/tgsp'
 import { buildPackageFile } from './build'
 import { formatInspection, inspectPackageFile } from './inspect'
 import {
