@@ -18,6 +18,7 @@ const PUBLISHER = {
   fingerprint: HASH,
   status: 'active',
   packages: 1,
+  liveReleases: [],
   createdAt: '2026-11-23T12:00:00.000Z',
   revokedAt: null,
 }
