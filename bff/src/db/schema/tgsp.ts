@@ -1,0 +1,89 @@
+import { sql } from 'drizzle-orm'
+import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import { createdAt } from './columns'
+
+/** Publishers whose signing keys an admin registered; packages must be signed by one of them. */
+export const tgspPublishers = pgTable('tgsp_publishers', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  classic: text('classic').notNull(),
+  pqc: text('pqc').notNull(),
+  /** SHA-256 of both public keys: one publisher per key pair. */
+  fingerprint: text('fingerprint').notNull().unique(),
+  createdAt: createdAt(),
+  revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+})
+
+/** Verified packages. Rejected uploads leave no row (their verification result is in the audit log). */
+export const tgspPackages = pgTable(
+  'tgsp_packages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    packageId: text('package_id').notNull(),
+    modelName: text('model_name').notNull(),
+    modelVersion: text('model_version').notNull(),
+    status: text('status', { enum: ['verified', 'signer_revoked'] }).notNull(),
+    publisherId: uuid('publisher_id')
+      .notNull()
+      .references(() => tgspPublishers.id),
+    baseModels: text('base_models').array().notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    /** The blob address: SHA-256 over the digests of every section (binds every byte). */
+    contentId: text('content_id').notNull().unique(),
+    /** The manifest exactly as uploaded (UTF-8 JSON), so that it is shown as signed. */
+    manifestJson: text('manifest_json').notNull(),
+    manifestSha256: text('manifest_sha256').notNull(),
+    recipientsSha256: text('recipients_sha256').notNull(),
+    payloadSha256: text('payload_sha256').notNull(),
+    recipientsCount: integer('recipients_count').notNull(),
+    checks: jsonb('checks').notNull(),
+    uploadedBy: text('uploaded_by'),
+    uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('tgsp_packages_identity_idx').on(t.packageId, t.modelVersion),
+    index('tgsp_packages_uploaded_idx').on(t.uploadedAt, t.id),
+    index('tgsp_packages_publisher_idx').on(t.publisherId),
+  ],
+)
+
+export const tgspFleets = pgTable('tgsp_fleets', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  description: text('description').notNull().default(''),
+  /** Release policy: minutes a package must be live on a channel before it may go to the next one. */
+  soakMinutes: integer('soak_minutes').notNull().default(0),
+  createdAt: createdAt(),
+  archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
+})
+
+/**
+ * What was live on each fleet and channel, and when. The one active release of a fleet and
+ * channel has no `superseded_at`; a partial unique index keeps it one across replicas.
+ */
+export const tgspReleases = pgTable(
+  'tgsp_releases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fleetId: uuid('fleet_id')
+      .notNull()
+      .references(() => tgspFleets.id),
+    channel: text('channel').notNull(),
+    packageId: uuid('package_id')
+      .notNull()
+      .references(() => tgspPackages.id),
+    kind: text('kind', { enum: ['promotion', 'rollback'] }).notNull(),
+    rollbackOf: uuid('rollback_of'),
+    notes: text('notes').notNull().default(''),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    supersededAt: timestamp('superseded_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    uniqueIndex('tgsp_releases_active_idx')
+      .on(t.fleetId, t.channel)
+      .where(sql`superseded_at is null`),
+    index('tgsp_releases_created_idx').on(t.createdAt, t.id),
+    index('tgsp_releases_package_idx').on(t.packageId),
+  ],
+)
