@@ -29,6 +29,7 @@ import { createDashboardService } from './modules/dashboard/service'
 import { createSystemRoutes } from './modules/system/routes'
 import { createSystemService } from './modules/system/service'
 import { createLocalBlobStore } from './modules/tgsp/blobs'
+import { createS3BlobStore } from './modules/tgsp/blobs-s3'
 import type { BlobStore } from './modules/tgsp/blobs'
 import { resolveTgspConfig } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
@@ -58,7 +59,7 @@ export type AppDeps = {
   keyMaster: string
   audit: AuditConfig
   tgsp: TgspSettings
-  /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
+  /** The marketplace's blob store; the S3 bucket of tgsp.s3, or the local folder tgsp.blobDir, unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
   /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
@@ -104,7 +105,8 @@ export function createApp(deps: AppDeps) {
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const training = createTrainingService({ db, audit, events, hashSecret })
-  const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
+  const blobs =
+    deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const integrations = createIntegrationsService({
@@ -128,6 +130,7 @@ export function createApp(deps: AppDeps) {
       { name: 'integrations', label: 'Integrations', health: () => integrations.health() },
     ],
     auditIntegrity: () => audit.integrity(),
+    ...(blobs.kind === 's3' && { objectStore: blobs }),
   })
   const guard = { auth, publicUrl: config.publicUrl }
 

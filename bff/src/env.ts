@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
 import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
+import { MAX_S3_BLOB_BYTES } from './modules/tgsp/blobs-s3'
+import type { S3Settings } from './modules/tgsp/blobs-s3'
 import { parseAllowHosts } from './modules/integrations/egress/policy'
 import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
 import type { IntegrationsSettings } from './modules/integrations/settings'
@@ -56,6 +58,19 @@ const EnvSchema = z.object({
   TG_AUDIT_SELFCHECK_INTERVAL_S: z.coerce.number().positive().default(60),
   TG_AUDIT_SELFCHECK_FULL_INTERVAL_S: z.coerce.number().nonnegative().default(86_400),
   TG_BLOB_DIR: z.string().min(1).optional(),
+  TG_S3_BUCKET: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'TG_S3_BUCKET must be a bucket name (3-63 of a-z, 0-9, ".", "-")')
+    .optional(),
+  TG_S3_ENDPOINT: z.url('TG_S3_ENDPOINT must be a URL like http://127.0.0.1:9000').optional(),
+  TG_S3_REGION: z.string().min(1).default('us-east-1'),
+  TG_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  TG_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  TG_S3_FORCE_PATH_STYLE: bool,
+  TG_S3_PREFIX: z
+    .string()
+    .regex(/^[\w!.*'()/-]*$/, 'TG_S3_PREFIX: letters, digits and !-_.*\'()/ only')
+    .optional(),
   TG_UPLOAD_MAX_BYTES: z.coerce
     .number()
     .int()
@@ -148,14 +163,19 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       missing.push(
         'a durable database: DATABASE_URL (PostgreSQL), or TG_DATA_DIR as an absolute path on a persistent volume',
       )
-    const blobDirIsDurable = e.TG_BLOB_DIR
+    const blobDirIsDurable = e.TG_S3_BUCKET
+      ? true
+      : e.TG_BLOB_DIR
       ? isAbsolute(e.TG_BLOB_DIR)
       : Boolean(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR))
     if (!blobDirIsDurable)
-      missing.push('a durable package store: TG_BLOB_DIR (or TG_DATA_DIR) as an absolute path on a persistent volume')
+      missing.push(
+        'a durable package store: TG_S3_BUCKET, or TG_BLOB_DIR (or TG_DATA_DIR) as an absolute path on a persistent volume',
+      )
     if (missing.length > 0)
       throw new ConfigError(`TG_ENV=production refuses to start without:\n  - ${missing.join('\n  - ')}`)
   }
+  const s3 = parseS3(e)
   return {
     env: e.TG_ENV,
     isProduction,
@@ -188,6 +208,7 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     },
     tgsp: {
       blobDir: resolve(cwd, e.TG_BLOB_DIR ?? resolve(dataDir, 'blobs')),
+      ...(s3 && { s3 }),
       maxUploadBytes: e.TG_UPLOAD_MAX_BYTES,
       channels: e.TG_RELEASE_CHANNELS,
       uploadIdleTimeoutMs: e.TG_UPLOAD_IDLE_TIMEOUT_S * 1000,
@@ -203,6 +224,38 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       deliveryTimeoutMs: e.TG_WEBHOOK_TIMEOUT_MS,
       pollMs: e.TG_INTEGRATION_POLL_MS,
     },
+  }
+}
+
+/** The S3 settings when TG_S3_BUCKET is set; a ConfigError for other TG_S3_* settings without it, or half a key pair. */
+function parseS3(e: RawEnv): S3Settings | undefined {
+  if (!e.TG_S3_BUCKET) {
+    const stray = (['TG_S3_ENDPOINT', 'TG_S3_ACCESS_KEY_ID', 'TG_S3_SECRET_ACCESS_KEY', 'TG_S3_PREFIX'] as const).filter(
+      (name) => e[name] !== undefined,
+    )
+    if (stray.length > 0)
+      throw new ConfigError(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but TG_S3_BUCKET is not`)
+    return undefined
+  }
+  if (Boolean(e.TG_S3_ACCESS_KEY_ID) !== Boolean(e.TG_S3_SECRET_ACCESS_KEY))
+    throw new ConfigError(
+      'TG_S3_ACCESS_KEY_ID and TG_S3_SECRET_ACCESS_KEY go together (or neither, for the default AWS credential chain)',
+    )
+  if (e.TG_UPLOAD_MAX_BYTES > MAX_S3_BLOB_BYTES)
+    throw new ConfigError(
+      `TG_UPLOAD_MAX_BYTES is ${e.TG_UPLOAD_MAX_BYTES}: with TG_S3_BUCKET it must be at most ${MAX_S3_BLOB_BYTES} (5 GiB, what one CopyObject moves to the content address)`,
+    )
+  const prefix = (e.TG_S3_PREFIX ?? '').replace(/^\/+|\/+$/g, '')
+  return {
+    bucket: e.TG_S3_BUCKET,
+    ...(e.TG_S3_ENDPOINT && { endpoint: e.TG_S3_ENDPOINT }),
+    region: e.TG_S3_REGION,
+    ...(e.TG_S3_ACCESS_KEY_ID &&
+      e.TG_S3_SECRET_ACCESS_KEY && {
+        credentials: { accessKeyId: e.TG_S3_ACCESS_KEY_ID, secretAccessKey: e.TG_S3_SECRET_ACCESS_KEY },
+      }),
+    forcePathStyle: e.TG_S3_FORCE_PATH_STYLE ?? false,
+    prefix: prefix ? `${prefix}/` : '',
   }
 }
 

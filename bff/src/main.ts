@@ -13,7 +13,7 @@ function privateDirsOf(config: Config): string[] {
   return [
     ...(usesDataDir ? [config.dataDir] : []),
     ...(config.database.kind === 'pglite' ? [config.database.dir] : []),
-    config.tgsp.blobDir,
+    ...(config.tgsp.s3 ? [] : [config.tgsp.blobDir]),
   ]
 }
 

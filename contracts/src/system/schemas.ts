@@ -13,6 +13,9 @@ export const ReadinessSchema = z
       auditIntegrity: AuditIntegritySchema.shape.status.meta({
         description: 'Reported, not gating: a failed audit self-check does not take the replica out of service.',
       }),
+      objectStore: z.literal('ok').optional().meta({
+        description: 'Present when package bytes live in an S3-compatible object store: its bucket answered (HeadBucket).',
+      }),
     }),
     auditIntegrity: AuditIntegritySchema,
   })

@@ -23,13 +23,25 @@ export function createSystemRoutes({
   // (where the alarm is shown and investigated) with them; restarting does not mend a log.
   app.register(readinessRoute, async (c) => {
     const readiness = await system.readiness()
-    if (!readiness.isReady)
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'Not ready: the database is unavailable or migrations are pending.', {
-        dependency: 'database',
-        checks: readiness.checks,
+    if (!readiness.isReady) {
+      const { checks } = readiness
+      const problems = [
+        checks.database === 'unavailable' && 'the database is unavailable',
+        checks.migrations === 'pending' && 'migrations are pending',
+        checks.objectStore === 'unavailable' && 'the object store of package bytes does not answer',
+      ].filter(Boolean)
+      throw new AppError('UPSTREAM_UNAVAILABLE', `Not ready: ${problems.join('; ')}.`, {
+        dependency: checks.database === 'ok' && checks.migrations === 'ok' ? 'object-store' : 'database',
+        checks,
       })
-    const { auditIntegrity } = readiness
-    const checks = { database: 'ok' as const, migrations: 'ok' as const, auditIntegrity: auditIntegrity.status }
+    }
+    const { auditIntegrity, objectStore } = readiness
+    const checks = {
+      database: 'ok' as const,
+      migrations: 'ok' as const,
+      auditIntegrity: auditIntegrity.status,
+      ...(objectStore && { objectStore }),
+    }
     return c.json({ status: 'ready' as const, checks, auditIntegrity }, 200)
   })
 

@@ -6,8 +6,15 @@ export interface SystemService {
   health(): Promise<SystemHealth>
   /** Ready with the audit self-check's state, or what is not ready. */
   readiness(): Promise<
-    | { isReady: true; auditIntegrity: AuditIntegrity }
-    | { isReady: false; checks: { database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } }
+    | { isReady: true; auditIntegrity: AuditIntegrity; objectStore?: 'ok' }
+    | {
+        isReady: false
+        checks: {
+          database: 'ok' | 'unavailable'
+          migrations: 'ok' | 'pending' | 'unknown'
+          objectStore?: 'ok' | 'unavailable'
+        }
+      }
   >
 }
 
@@ -17,9 +24,11 @@ type Deps = {
   modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }>
   /** The audit self-check's shared alarm, reported by readiness (it does not gate it). */
   auditIntegrity: () => Promise<AuditIntegrity>
+  /** The S3-compatible store of package bytes, when configured: readiness needs it to answer (HeadBucket). */
+  objectStore?: { ping(): Promise<void> }
 }
 
-export function createSystemService({ database, version, modules, auditIntegrity }: Deps): SystemService {
+export function createSystemService({ database, version, modules, auditIntegrity, objectStore }: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
     const base = { name: 'database', label: 'Database', kind: 'database' as const }
     try {
@@ -65,14 +74,35 @@ export function createSystemService({ database, version, modules, auditIntegrity
       }
     },
     async readiness() {
+      const store = objectStore?.ping().then(
+        () => 'ok' as const,
+        () => 'unavailable' as const,
+      )
       try {
         await database.ping()
         const pending = await database.pendingMigrations()
-        if (pending > 0) return { isReady: false, checks: { database: 'ok', migrations: 'pending' } }
-        return { isReady: true, auditIntegrity: await auditIntegrity() }
+        const storeCheck = await store
+        if (pending > 0 || storeCheck === 'unavailable')
+          return {
+            isReady: false,
+            checks: {
+              database: 'ok',
+              migrations: pending > 0 ? 'pending' : 'ok',
+              ...(storeCheck && { objectStore: storeCheck }),
+            },
+          }
+        return { isReady: true, auditIntegrity: await auditIntegrity(), ...(storeCheck && { objectStore: storeCheck }) }
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err
-        return { isReady: false, checks: { database: 'unavailable', migrations: 'unknown' } }
+        const storeCheck = await store
+        return {
+          isReady: false,
+          checks: {
+            database: 'unavailable',
+            migrations: 'unknown',
+            ...(storeCheck && { objectStore: storeCheck }),
+          },
+        }
       }
     },
   }

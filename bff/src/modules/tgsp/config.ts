@@ -1,6 +1,11 @@
+import type { S3Settings } from './blobs-s3'
+
 /** Settings of the marketplace; `env.ts` reads them from the environment. */
 export type TgspConfig = {
+  /** The local blob folder, used when `s3` is absent. */
   blobDir: string
+  /** Package bytes in an S3-compatible bucket instead of `blobDir` (TG_S3_BUCKET and the other TG_S3_* variables). */
+  s3?: S3Settings
   maxUploadBytes: number
   channels: string[]
   /** An upload that receives no bytes for this long ends with 408 (TG_UPLOAD_IDLE_TIMEOUT_S). */

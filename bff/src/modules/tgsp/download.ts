@@ -3,6 +3,7 @@ import type { Db } from '../../db/client'
 import { AppError, notFound } from '../../lib/errors'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
+import { toBlobStoreError } from './blob-errors'
 import { findPackageRow } from './repo'
 
 export type Download = {
@@ -43,6 +44,18 @@ export function parseRange(header: string | undefined, size: number): Range | nu
   return range
 }
 
+/** A store that does not answer (an object store down) is a 503, not a 500. */
+async function fromStore<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  } catch (err) {
+    const reason = toBlobStoreError(err).reason
+    throw new AppError('UPSTREAM_UNAVAILABLE', `The package store cannot be read now: ${reason}. Retry later.`, {
+      dependency: 'blob-store',
+    })
+  }
+}
+
 export async function openDownload(
   { db, audit, blobs }: { db: Db; audit: AuditLog; blobs: BlobStore },
   ctx: AuditContext,
@@ -51,7 +64,7 @@ export async function openDownload(
 ): Promise<Download> {
   const pkg = await findPackageRow(db, id)
   if (!pkg) throw notFound('Package')
-  const size = await blobs.size(pkg.contentId)
+  const size = await fromStore(() => blobs.size(pkg.contentId))
   if (size === null) throw new AppError('INTERNAL', 'The package file is missing from the blob store.')
   const range = parseRange(rangeHeader, size)
   await db.transaction((tx) =>
@@ -77,7 +90,7 @@ export async function openDownload(
     'Content-Length': String(range ? range.end - range.start + 1 : size),
   }
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
-  const stream = blobs.read(pkg.contentId, range ?? undefined)
+  const stream = await fromStore(() => blobs.read(pkg.contentId, range ?? undefined))
   return {
     status: range ? 206 : 200,
     headers,

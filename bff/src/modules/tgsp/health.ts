@@ -19,11 +19,13 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`
 }
 
-function storageMessage(storage: StorageHealth, failure: BlobStoreError | null): string {
+function storageMessage(storage: StorageHealth, failure: BlobStoreError | null, label: string, isObjectStore: boolean): string {
   const { freeBytes, totalBytes, minFreeBytes } = storage
   const free = `${formatBytes(freeBytes ?? 0)} free of ${formatBytes(totalBytes ?? 0)}`
+  const Label = label.charAt(0).toUpperCase() + label.slice(1)
   if (failure)
-    return `Blob store not writable: ${failure.reason} (${failure.code}).${freeBytes === null ? '' : ` ${free}.`}`
+    return `${Label} not writable: ${failure.reason} (${failure.code}).${freeBytes === null ? '' : ` ${free}.`}`
+  if (isObjectStore) return `${label} writable.`
   if (freeBytes === null) return 'Blob store writable, but its free space is unknown.'
   if (freeBytes < minFreeBytes)
     return `Blob store writable, but ${free}: below the ${formatBytes(minFreeBytes)} an upload may need.`
@@ -46,7 +48,9 @@ export async function tgspHealth(
     () => null,
     (err: unknown) => toBlobStoreError(err),
   )
-  const space = await blobs.space().catch(() => null)
+  const space = await blobs.space().catch(() => undefined)
+  // An object store has no free space to measure (space() is null): it is never low.
+  const isObjectStore = space === null
   const storage: StorageHealth = {
     writable: failure === null,
     freeBytes: space?.freeBytes ?? null,
@@ -56,10 +60,9 @@ export async function tgspHealth(
   const total = counts?.total ?? 0
   const packages = `${total} package${total === 1 ? '' : 's'}`
   const latencyMs = Math.round((performance.now() - started) * 100) / 100
-  if (failure) return { ...base, status: 'unavailable', message: storageMessage(storage, failure), latencyMs, storage }
-  const isLow = storage.freeBytes === null || storage.freeBytes < minFreeBytes
-  const message = isLow
-    ? `${storageMessage(storage, null)} ${packages}.`
-    : `${packages}; ${storageMessage(storage, null)}`
-  return { ...base, status: isLow ? 'degraded' : 'ok', message, latencyMs, storage }
+  const message = (f: BlobStoreError | null) => storageMessage(storage, f, blobs.label, isObjectStore)
+  if (failure) return { ...base, status: 'unavailable', message: message(failure), latencyMs, storage }
+  const isLow = !isObjectStore && (storage.freeBytes === null || storage.freeBytes < minFreeBytes)
+  const text = isLow ? `${message(null)} ${packages}.` : `${packages}; ${message(null)}`
+  return { ...base, status: isLow ? 'degraded' : 'ok', message: text, latencyMs, storage }
 }

@@ -2,8 +2,8 @@ import { createWriteStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { BlobStoreError, toBlobStoreError } from './blob-errors'
 
-/** An upload being written: bytes go to a temporary file that becomes a blob or disappears. */
-export interface IncomingBlob {
+/** An upload being written to a temporary file that becomes a blob or disappears. */
+export interface IncomingFile {
   readonly path: string
   /** Resolves once the chunk is taken; rejects with BlobStoreError as soon as the file system fails. */
   write(chunk: Uint8Array): Promise<void>
@@ -17,11 +17,11 @@ export interface IncomingBlob {
 export type StreamFs = NonNullable<Exclude<Parameters<typeof createWriteStream>[1], string | undefined>['fs']>
 
 /**
- * Creates `path` (which must not exist) and returns it as an IncomingBlob. A write error (disk
+ * Creates `path` (which must not exist) and returns it as an IncomingFile. A write error (disk
  * full, quota, I/O) ends the stream at once: the pending and every later call reject with it,
  * instead of waiting for a 'drain' that a failed stream never emits.
  */
-export async function openIncomingFile(path: string, streamFs?: StreamFs): Promise<IncomingBlob> {
+export async function openIncomingFile(path: string, streamFs?: StreamFs): Promise<IncomingFile> {
   const stream = createWriteStream(path, { flags: 'wx', highWaterMark: 1024 * 1024, ...(streamFs && { fs: streamFs }) })
   let failure: BlobStoreError | null = null
   stream.on('error', (err) => (failure ??= toBlobStoreError(err)))

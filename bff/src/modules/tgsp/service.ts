@@ -372,9 +372,9 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
       return releaseById(db, id)
     },
 
-    sweep: () => sweepIncoming(blobs, log, config.sweepAfterMs),
+    sweep: () => sweepIncoming({ db, blobs, log }, config.sweepAfterMs),
     startSweeper: () =>
-      scheduleIncomingSweep(blobs, log, { intervalMs: config.sweepIntervalMs, afterMs: config.sweepAfterMs }),
+      scheduleIncomingSweep({ db, blobs, log }, { intervalMs: config.sweepIntervalMs, afterMs: config.sweepAfterMs }),
     health: () => tgspHealth({ db, blobs }, Math.max(config.maxUploadBytes, config.minFreeBytes)),
   }
 }

@@ -1,7 +1,7 @@
 import { TgspFormatError } from '@tg/contracts/formats/tgsp'
 import type { TgspParsed, TgspStreamParser } from '@tg/contracts/formats/tgsp'
 import { AppError } from '../../lib/errors'
-import type { IncomingBlob } from './incoming-file'
+import type { IncomingBlob } from './blobs'
 import type { UploadBody } from './upload-body'
 
 /** No byte of the body arrived for the idle timeout. */

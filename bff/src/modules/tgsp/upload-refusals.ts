@@ -41,13 +41,15 @@ export async function checkDeclared(deps: RefusalDeps, ctx: AuditContext, declar
     await auditRefusal(deps, ctx, 'tgsp.package_rejected', { reason: 'too_large', bytes: declaredBytes, maxBytes })
     throw tooLarge(maxBytes)
   }
-  let freeBytes: number
+  let space: Awaited<ReturnType<RefusalDeps['blobs']['space']>>
   try {
-    ;({ freeBytes } = await deps.blobs.space())
+    space = await deps.blobs.space()
   } catch (err) {
     throw await refusalOf(deps, ctx, toBlobStoreError(err), 0)
   }
-  if (declaredBytes <= freeBytes) return
+  // An object store has no free space to compare with (its own refusal surfaces while writing).
+  if (space === null || declaredBytes <= space.freeBytes) return
+  const { freeBytes } = space
   deps.log.error({ declaredBytes, freeBytes }, 'package upload refused: the package store has too little free space')
   await auditRefusal(deps, ctx, 'tgsp.package_rejected', {
     reason: 'insufficient_storage',

@@ -73,8 +73,8 @@ export async function storeVerified(
         contentId: parsed.contentId,
         publisherId,
       })
-      // The file moves into place inside the transaction: a failed rename rolls the row back.
-      await blobs.commit(incoming, parsed.contentId)
+      // The bytes move to their content address inside the transaction: a failed move rolls the row back.
+      await incoming.commit(parsed.contentId)
       return row.id
     })
   } catch (err) {
