@@ -5,6 +5,8 @@ import { buildTgspBytes, generateEncryptionKeyPair, generateSigningKeyPair } fro
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tgspPackages, tgspReleases } from '../../db/schema'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { objectKeys, startS3Server } from '../../test/s3-server'
+import { createS3BlobStore } from './blobs-s3'
 import type { ErrorBody, Harness } from '../../test/harness'
 
 type Session = { cookie: string; csrf: string }
@@ -82,10 +84,14 @@ function blobFiles(h: Harness): string[] {
   return out.sort()
 }
 
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+type Opened = { h: Harness; cleanup: () => Promise<void>; files?: () => Promise<string[]> }
+
+function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
   describe(name, () => {
     let h: Harness
     let cleanup: () => Promise<void> = async () => undefined
+    /** The store's blobs and temporary uploads, as paths under its root (a folder or a key prefix). */
+    let files: () => Promise<string[]>
     let skipped: string | null = null
     let admin: Session
     let publisher: Session
@@ -113,6 +119,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         return
       }
       ;({ h, cleanup } = opened)
+      files = opened.files ?? (async () => blobFiles(h))
       admin = await h.userSession('root', ['admin'])
       publisher = await h.userSession('pat', ['publisher'])
       releaser = await h.userSession('rita', ['release-manager'])
@@ -169,7 +176,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         model_name: 'support-bot-lora',
         compat_base_model_id: ['llama-3-8b', 'mistral-7b'],
       })
-      expect(blobFiles(h)).toContain(join('sha256', pkg.contentId.slice(0, 2), pkg.contentId))
+      expect(await files()).toContain(join('sha256', pkg.contentId.slice(0, 2), pkg.contentId))
       const entry = (await h.auditEntries()).find((e) => e.body.action === 'tgsp.package_uploaded')
       expect(entry?.body).toMatchObject({ actor: { name: 'pat' }, outcome: 'success', resource: { id: pkg.id } })
 
@@ -198,7 +205,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       if (skipped) return t.skip()
       const bytes = makePackage()
       const first = await uploaded(bytes)
-      const before = blobFiles(h)
+      const before = await files()
       const res = await upload(bytes)
       expect(res.status).toBe(409)
       const body = await json<ErrorBody>(res)
@@ -207,14 +214,14 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         existingId: first.id,
         link: `/api/v1/tgsp/packages/${first.id}`,
       })
-      expect(blobFiles(h)).toEqual(before)
+      expect(await files()).toEqual(before)
     })
 
     it('rejects an untrusted signer and a tampered payload with the failing check, keeping nothing', async (t) => {
       if (skipped) return t.skip()
       const count = async () => (await h.database.db.select().from(tgspPackages)).length
       const rows = await count()
-      const blobs = blobFiles(h)
+      const blobs = await files()
 
       const untrusted = await upload(makePackage({ key: stranger }))
       expect(untrusted.status).toBe(422)
@@ -243,7 +250,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       expect(structure.signer.reason).toContain('Not run')
 
       expect(await count()).toBe(rows)
-      expect(blobFiles(h)).toEqual(blobs)
+      expect(await files()).toEqual(blobs)
       const rejections = (await h.auditEntries()).filter((e) => e.body.action === 'tgsp.package_rejected')
       expect(rejections).toHaveLength(3)
       expect(rejections[0]?.body).toMatchObject({ outcome: 'failure', actor: { name: 'pat' } })
@@ -291,7 +298,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         body: { not: 'a package' },
       })
       expect(wrongType.status).toBe(415)
-      expect(blobFiles(h).filter((f) => f.startsWith('.incoming/'))).toEqual([])
+      expect((await files()).filter((f) => f.startsWith('.incoming/'))).toEqual([])
     })
 
     it('lists with search, filters, sort and pages', async (t) => {
@@ -547,4 +554,15 @@ suite('PostgreSQL', async () => {
   const pg = await createPostgresDatabase()
   if ('skip' in pg) return pg
   return { h: await createHarness({ target: pg.target }), cleanup: pg.drop }
+})
+suite('embedded PGlite + S3 object store (moto)', async () => {
+  const s3 = await startS3Server()
+  if ('skip' in s3) return s3
+  const settings = await s3.bucket('tg/packages/')
+  const client = s3.client(settings)
+  return {
+    h: await createHarness({ blobs: () => createS3BlobStore(settings, { client }) }),
+    cleanup: s3.stop,
+    files: () => objectKeys(client, settings),
+  }
 })
