@@ -1498,6 +1498,11 @@ export interface components {
                  * @enum {string}
                  */
                 auditIntegrity: "ok" | "failed" | "unchecked";
+                /**
+                 * @description Present when package bytes live in an S3-compatible object store: its bucket answered (HeadBucket).
+                 * @enum {string}
+                 */
+                objectStore?: "ok";
             };
             auditIntegrity: components["schemas"]["AuditIntegrity"];
         };
