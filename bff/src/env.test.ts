@@ -123,4 +123,48 @@ describe('configuration', () => {
       /at least 32/,
     )
   })
+
+  it('reads the S3 settings when TG_S3_BUCKET is set, and refuses incomplete or stray ones', () => {
+    expect(parseConfig({}).tgsp.s3).toBeUndefined()
+    const s3 = parseConfig({
+      TG_S3_BUCKET: 'tg-packages',
+      TG_S3_ENDPOINT: 'http://127.0.0.1:9000',
+      TG_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      TG_S3_SECRET_ACCESS_KEY: 'secret-example',
+      TG_S3_FORCE_PATH_STYLE: 'true',
+      TG_S3_PREFIX: '/prod/tgsp',
+    }).tgsp.s3
+    expect(s3).toEqual({
+      bucket: 'tg-packages',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret-example' },
+      forcePathStyle: true,
+      prefix: 'prod/tgsp/',
+    })
+    expect(parseConfig({ TG_S3_BUCKET: 'tg-packages' }).tgsp.s3).toEqual({
+      bucket: 'tg-packages',
+      region: 'us-east-1',
+      forcePathStyle: false,
+      prefix: '',
+    })
+    expect(() => parseConfig({ TG_S3_BUCKET: 'Bad_Bucket' })).toThrow(/TG_S3_BUCKET must be a bucket name/)
+    expect(() => parseConfig({ TG_S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(
+      /TG_S3_ENDPOINT is set but TG_S3_BUCKET is not/,
+    )
+    expect(() => parseConfig({ TG_S3_BUCKET: 'tg-packages', TG_S3_ACCESS_KEY_ID: 'AKIDEXAMPLE' })).toThrow(
+      /go together/,
+    )
+    expect(() => parseConfig({ TG_S3_BUCKET: 'tg-packages', TG_UPLOAD_MAX_BYTES: String(6 * 1024 ** 3) })).toThrow(
+      /at most 5368709120/,
+    )
+    // A bucket is a durable package store for production; the secret is never part of an error.
+    const secrets = { TG_ENV: 'production', TG_KEY_MASTER: 'k'.repeat(32), TG_SESSION_SECRET: 's'.repeat(32) }
+    expect(
+      parseConfig({ ...secrets, DATABASE_URL: 'postgres://db/tg', TG_S3_BUCKET: 'tg-packages' }).isProduction,
+    ).toBe(true)
+    expect(() => parseConfig({ TG_S3_BUCKET: 'tg-packages', TG_S3_SECRET_ACCESS_KEY: 'very-secret-value' })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('very-secret-value') }),
+    )
+  })
 })
