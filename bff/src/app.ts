@@ -105,8 +105,7 @@ export function createApp(deps: AppDeps) {
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const training = createTrainingService({ db, audit, events, hashSecret })
-  const blobs =
-    deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
+  const blobs = deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const integrations = createIntegrationsService({

@@ -69,7 +69,7 @@ const EnvSchema = z.object({
   TG_S3_FORCE_PATH_STYLE: bool,
   TG_S3_PREFIX: z
     .string()
-    .regex(/^[\w!.*'()/-]*$/, 'TG_S3_PREFIX: letters, digits and !-_.*\'()/ only')
+    .regex(/^[\w!.*'()/-]*$/, "TG_S3_PREFIX: letters, digits and !-_.*'()/ only")
     .optional(),
   TG_UPLOAD_MAX_BYTES: z.coerce
     .number()
@@ -166,8 +166,8 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     const blobDirIsDurable = e.TG_S3_BUCKET
       ? true
       : e.TG_BLOB_DIR
-      ? isAbsolute(e.TG_BLOB_DIR)
-      : Boolean(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR))
+        ? isAbsolute(e.TG_BLOB_DIR)
+        : Boolean(e.TG_DATA_DIR && isAbsolute(e.TG_DATA_DIR))
     if (!blobDirIsDurable)
       missing.push(
         'a durable package store: TG_S3_BUCKET, or TG_BLOB_DIR (or TG_DATA_DIR) as an absolute path on a persistent volume',
@@ -230,9 +230,9 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
 /** The S3 settings when TG_S3_BUCKET is set; a ConfigError for other TG_S3_* settings without it, or half a key pair. */
 function parseS3(e: RawEnv): S3Settings | undefined {
   if (!e.TG_S3_BUCKET) {
-    const stray = (['TG_S3_ENDPOINT', 'TG_S3_ACCESS_KEY_ID', 'TG_S3_SECRET_ACCESS_KEY', 'TG_S3_PREFIX'] as const).filter(
-      (name) => e[name] !== undefined,
-    )
+    const stray = (
+      ['TG_S3_ENDPOINT', 'TG_S3_ACCESS_KEY_ID', 'TG_S3_SECRET_ACCESS_KEY', 'TG_S3_PREFIX'] as const
+    ).filter((name) => e[name] !== undefined)
     if (stray.length > 0)
       throw new ConfigError(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} set but TG_S3_BUCKET is not`)
     return undefined

@@ -14,7 +14,8 @@ export const ReadinessSchema = z
         description: 'Reported, not gating: a failed audit self-check does not take the replica out of service.',
       }),
       objectStore: z.literal('ok').optional().meta({
-        description: 'Present when package bytes live in an S3-compatible object store: its bucket answered (HeadBucket).',
+        description:
+          'Present when package bytes live in an S3-compatible object store: its bucket answered (HeadBucket).',
       }),
     }),
     auditIntegrity: AuditIntegritySchema,

@@ -19,7 +19,12 @@ export function formatBytes(bytes: number): string {
   return `${unit === 0 ? value : value.toFixed(1)} ${UNITS[unit]}`
 }
 
-function storageMessage(storage: StorageHealth, failure: BlobStoreError | null, label: string, isObjectStore: boolean): string {
+function storageMessage(
+  storage: StorageHealth,
+  failure: BlobStoreError | null,
+  label: string,
+  isObjectStore: boolean,
+): string {
   const { freeBytes, totalBytes, minFreeBytes } = storage
   const free = `${formatBytes(freeBytes ?? 0)} free of ${formatBytes(totalBytes ?? 0)}`
   const Label = label.charAt(0).toUpperCase() + label.slice(1)

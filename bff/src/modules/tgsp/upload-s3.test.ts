@@ -162,9 +162,7 @@ describe('package blobs in an S3 object store (moto on 127.0.0.1)', () => {
       await pollUntil(async () => commands.sent.includes('UploadPartCommand'))
       expect(await multipart()).toHaveLength(1)
       req.destroy()
-      await pollUntil(async () =>
-        (await h.auditEntries()).some((e) => e.body.action === 'tgsp.package_upload_aborted'),
-      )
+      await pollUntil(async () => (await h.auditEntries()).some((e) => e.body.action === 'tgsp.package_upload_aborted'))
       await pollUntil(async () => (await multipart()).length === 0)
       expect(await keys()).toEqual(before)
     } finally {
