@@ -64,7 +64,11 @@ async function main() {
   const rebuilt = await services.training.initialize()
   if (rebuilt > 0)
     log.info({ runs: rebuilt }, 'rebuilt the privacy ledgers of runs recorded before it kept RDP vectors')
-  await services.tgsp.sweep()
+  // A package store that does not answer yet (an object store starting beside this replica) must not
+  // stop the start: readiness reports it, and the scheduled sweep tries again.
+  await services.tgsp
+    .sweep()
+    .catch((err: unknown) => log.error({ err: (err as Error).message }, 'sweeping unfinished uploads at start failed'))
   const stopAuditTimer = services.audit.start()
   const stopThrottleSweep = services.auth.start((err) =>
     log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
