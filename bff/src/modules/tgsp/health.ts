@@ -66,8 +66,10 @@ export async function tgspHealth(
   const packages = `${total} package${total === 1 ? '' : 's'}`
   const latencyMs = Math.round((performance.now() - started) * 100) / 100
   const message = (f: BlobStoreError | null) => storageMessage(storage, f, blobs.label, isObjectStore)
-  if (failure) return { ...base, status: 'unavailable', message: message(failure), latencyMs, storage }
+  // `storage` describes a disk: an object store has none to show (its message names the bucket).
+  const disk = isObjectStore ? {} : { storage }
+  if (failure) return { ...base, status: 'unavailable', message: message(failure), latencyMs, ...disk }
   const isLow = !isObjectStore && (storage.freeBytes === null || storage.freeBytes < minFreeBytes)
   const text = isLow ? `${message(null)} ${packages}.` : `${packages}; ${message(null)}`
-  return { ...base, status: isLow ? 'degraded' : 'ok', message: text, latencyMs, storage }
+  return { ...base, status: isLow ? 'degraded' : 'ok', message: text, latencyMs, ...disk }
 }

@@ -113,11 +113,17 @@ describe('package blobs in an S3 object store (moto on 127.0.0.1)', () => {
   it('refused by verification (a tampered payload): 422, no object and no incomplete upload left', async (t) => {
     if (skipped) return t.skip(skipped)
     const before = await keys()
+    // A payload byte flipped halfway: the whole body is stored (multipart) before the hash check fails.
     const tampered = makePackage(12 * MiB)
-    tampered[tampered.length - 4000] = (tampered[tampered.length - 4000] ?? 0) ^ 0xff
+    const middle = Math.floor(tampered.length / 2)
+    tampered[middle] = (tampered[middle] ?? 0) ^ 0xff
+    commands.sent.length = 0
     const res = await upload(tampered)
     expect(res.status).toBe(422)
-    expect((await json<ErrorBody>(res)).error.code).toBe('PACKAGE_REJECTED')
+    const { error } = await json<ErrorBody>(res)
+    expect(error.code).toBe('PACKAGE_REJECTED')
+    expect(error.details?.checks).toMatchObject({ structure: { ok: true }, hashes: { ok: false } })
+    expect(commands.sent).toContain('CompleteMultipartUploadCommand')
     expect(await keys()).toEqual(before)
     expect(await multipart()).toEqual([])
   })
@@ -224,6 +230,7 @@ describe('package blobs in an S3 object store (moto on 127.0.0.1)', () => {
       )
       const tgsp = health.components.find((c) => c.name === 'tgsp')
       expect(tgsp).toMatchObject({ status: 'unavailable' })
+      expect(tgsp).not.toHaveProperty('storage')
       expect(tgsp?.message).toContain('Object store s3://')
       expect(tgsp?.message).not.toContain('test-secret-key')
     } finally {
