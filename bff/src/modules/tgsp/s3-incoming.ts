@@ -57,6 +57,9 @@ async function abortUploadsOf(client: S3Client, bucket: string, key: string): Pr
 export function openS3Incoming(target: S3Target, key: string): IncomingBlob {
   const { client, bucket } = target
   const body = new PassThrough({ highWaterMark: 1024 * 1024 })
+  // Destroying the body (discard) fails the SDK's read of it, which is how its upload ends; the error
+  // reaches us through `done`, so an 'error' event nobody else listens to must not crash the process.
+  body.on('error', () => undefined)
   const upload = new Upload({
     client,
     params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
