@@ -610,6 +610,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tgsp/packages/{packageId}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a package’s labels (plain tags or key=value)
+         * @description The body lists every label the package keeps: labels not in it are removed. Lowercase, a name of at most 63 characters and a value of at most 63, at most 20 labels (422 VALIDATION_FAILED naming each bad label). Duplicates are dropped and the labels sorted. A change is audited as tgsp.package_labels_changed with what was added and removed; the same set again changes nothing and writes no entry.
+         */
+        put: operations["tgsp.setPackageLabels"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/packages/{packageId}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the manifest from another package (`against`) to this one
+         * @description Manifest fields added, removed or changed (dotted paths, both values), files of content_index added, removed or changed by SHA-256, and whether the signer (registered publisher and author_id) differs. 404 when either package is missing.
+         */
+        get: operations["tgsp.diffPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tgsp/fleets": {
         parameters: {
             query?: never;
@@ -1992,6 +2032,10 @@ export interface components {
                 fleetName: string;
                 channel: string;
             }[];
+            /** @description Labels set by publishers and admins, sorted. */
+            labels: string[];
+            /** @description Completed downloads of the whole file (range requests are not counted). */
+            downloads: number;
         };
         PackageDetail: {
             /** Format: uuid */
@@ -2020,6 +2064,10 @@ export interface components {
                 fleetName: string;
                 channel: string;
             }[];
+            /** @description Labels set by publishers and admins, sorted. */
+            labels: string[];
+            /** @description Completed downloads of the whole file (range requests are not counted). */
+            downloads: number;
             /** @description The manifest as uploaded, unknown fields kept. */
             manifest: {
                 [key: string]: unknown;
@@ -2085,6 +2133,70 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             supersededAt: string | null;
+        };
+        SetPackageLabelsBody: {
+            labels: components["schemas"]["PackageLabel"][];
+        };
+        /**
+         * @description A plain tag (`gpu`) or `key=value` (`env=prod`): lowercase, a name of at most 63 characters (a-z, 0-9, . _ -), a value of at most 63 (also : and /).
+         * @example env=prod
+         */
+        PackageLabel: string;
+        PackageDiff: {
+            /** @description The package compared from (`against`). */
+            from: {
+                /** Format: uuid */
+                id: string;
+                modelName: string;
+                modelVersion: string;
+                uploadedAt: string;
+            };
+            /** @description The package compared to (the path’s package). */
+            to: {
+                /** Format: uuid */
+                id: string;
+                modelName: string;
+                modelVersion: string;
+                uploadedAt: string;
+            };
+            /** @description The manifests and signers are the same. */
+            isIdentical: boolean;
+            fields: {
+                /** @description Dotted path of a manifest field. */
+                path: string;
+                /** @enum {string} */
+                kind: "added" | "removed" | "changed";
+                before?: unknown;
+                after?: unknown;
+            }[];
+            files: {
+                path: string;
+                /** @enum {string} */
+                kind: "added" | "removed" | "changed";
+                beforeSha256: string | null;
+                afterSha256: string | null;
+            }[];
+            unchangedFiles: number;
+            signer: {
+                /** @description Same registered publisher and author id. */
+                isSame: boolean;
+                from: {
+                    /** Format: uuid */
+                    publisherId: string;
+                    name: string;
+                    fingerprint: string;
+                    /** @description The manifest’s author_id. */
+                    authorId: string | null;
+                };
+                to: {
+                    /** Format: uuid */
+                    publisherId: string;
+                    name: string;
+                    fingerprint: string;
+                    /** @description The manifest’s author_id. */
+                    authorId: string | null;
+                };
+            };
         };
         FleetList: {
             items: components["schemas"]["Fleet"][];
@@ -6366,7 +6478,9 @@ export interface operations {
                 status?: "verified" | "signer_revoked";
                 publisherId?: string;
                 baseModel?: string;
-                sort?: "uploadedAt" | "modelName" | "sizeBytes";
+                /** @description Only packages with this label (exactly). */
+                label?: string;
+                sort?: "uploadedAt" | "modelName" | "sizeBytes" | "downloads";
                 order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
@@ -6717,6 +6831,210 @@ export interface operations {
             };
             /** @description The requested byte range is outside the file. */
             416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.setPackageLabels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPackageLabelsBody"];
+            };
+        };
+        responses: {
+            /** @description The package with its labels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageDetail"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.diffPackages": {
+        parameters: {
+            query: {
+                /** @description The console id of the package to compare from. */
+                against: string;
+            };
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The difference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageDiff"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

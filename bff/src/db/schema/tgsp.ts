@@ -39,11 +39,19 @@ export const tgspPackages = pgTable(
     checks: jsonb('checks').notNull(),
     uploadedBy: text('uploaded_by'),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Labels set by publishers and admins (`key=value` or plain tags), sorted, unique. */
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Completed downloads of the whole file, incremented by one UPDATE when the stream ends. */
+    downloads: bigint('downloads', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     uniqueIndex('tgsp_packages_identity_idx').on(t.packageId, t.modelVersion),
     index('tgsp_packages_uploaded_idx').on(t.uploadedAt, t.id),
     index('tgsp_packages_publisher_idx').on(t.publisherId),
+    index('tgsp_packages_labels_idx').using('gin', t.labels),
   ],
 )
 
