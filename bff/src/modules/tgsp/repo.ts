@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
+import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type {
   Fleet,
@@ -139,6 +139,8 @@ function toSummary({ pkg, publisherName }: PackageWithPublisher, live: PackageSu
     uploadedAt: pkg.uploadedAt.toISOString(),
     uploadedBy: pkg.uploadedBy,
     liveOn: live,
+    labels: pkg.labels,
+    downloads: pkg.downloads,
   }
 }
 
@@ -146,6 +148,7 @@ const SORT_COLUMNS = {
   uploadedAt: tgspPackages.uploadedAt,
   modelName: tgspPackages.modelName,
   sizeBytes: tgspPackages.sizeBytes,
+  downloads: tgspPackages.downloads,
 } as const
 
 export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
@@ -159,6 +162,7 @@ export async function listPackages(ex: Executor, query: ListPackagesQuery): Prom
     query.status ? eq(tgspPackages.status, query.status) : undefined,
     query.publisherId ? eq(tgspPackages.publisherId, query.publisherId) : undefined,
     query.baseModel ? sql`${query.baseModel} = any(${tgspPackages.baseModels})` : undefined,
+    query.label ? arrayContains(tgspPackages.labels, [query.label]) : undefined,
   ]
   const where = and(...conditions)
   const column = SORT_COLUMNS[query.sort]

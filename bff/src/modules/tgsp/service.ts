@@ -9,11 +9,13 @@ import type {
   ListPackagesQuery,
   ListReleasesQuery,
   PackageDetail,
+  PackageDiff,
   PackagePage,
   Publisher,
   Release,
   ReleaseList,
   RollbackBody,
+  SetPackageLabelsBody,
   UpdateFleetBody,
 } from '@tg/contracts'
 import { publisherFingerprint } from '@tg/contracts/formats/tgsp'
@@ -26,7 +28,9 @@ import { checkSoak, soakRefusal } from './release-policy'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
 import type { SweptFile } from './blobs'
+import { diffPackages } from './diff'
 import { openDownload } from './download'
+import { setPackageLabels } from './labels'
 import type { Download } from './download'
 import { tgspHealth } from './health'
 import {
@@ -56,6 +60,10 @@ export interface TgspService {
   /** Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind. */
   upload(ctx: AuditContext, body: UploadBody, declaredBytes: number | null): Promise<PackageDetail>
   download(ctx: AuditContext, id: string, range: string | undefined): Promise<Download>
+  /** Replaces a package's labels (audited when they change). */
+  setLabels(ctx: AuditContext, id: string, body: SetPackageLabelsBody): Promise<PackageDetail>
+  /** The manifest difference from package `against` to package `id`. */
+  diff(id: string, against: string): Promise<PackageDiff>
   listFleets(includeArchived: boolean): Promise<Fleet[]>
   createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
   updateFleet(ctx: AuditContext, fleetId: string, body: UpdateFleetBody): Promise<Fleet>
@@ -203,7 +211,9 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
         declaredBytes,
       ),
 
-    download: (ctx, id, range) => openDownload({ db, audit, blobs }, ctx, id, range),
+    download: (ctx, id, range) => openDownload({ db, audit, blobs, log }, ctx, id, range),
+    setLabels: (ctx, id, body) => setPackageLabels({ db, audit }, ctx, id, body),
+    diff: (id, against) => diffPackages(db, id, against),
 
     listFleets: (includeArchived) => listFleets(db, includeArchived),
 
