@@ -39,11 +39,11 @@ const labelText = () =>
 export const PackageLabelFilterSchema = labelText()
 
 export const PackageLabelSchema = labelText().meta({
-    id: 'PackageLabel',
-    description:
-      'A plain tag (`gpu`) or `key=value` (`env=prod`): lowercase, a name of at most 63 characters (a-z, 0-9, . _ -), a value of at most 63 (also : and /).',
-    example: 'env=prod',
-  })
+  id: 'PackageLabel',
+  description:
+    'A plain tag (`gpu`) or `key=value` (`env=prod`): lowercase, a name of at most 63 characters (a-z, 0-9, . _ -), a value of at most 63 (also : and /).',
+  example: 'env=prod',
+})
 
 export const SetPackageLabelsBodySchema = z
   .object({

@@ -22,11 +22,11 @@ const signerOf = (pkg: PackageDetail) => ({
 export async function diffPackages(db: Db, id: string, against: string): Promise<PackageDiff> {
   const [to, from] = await Promise.all([getPackageDetail(db, id), getPackageDetail(db, against)])
   if (!to) throw notFound('Package')
-  if (!from) throw new AppError('NOT_FOUND', 'The package to compare with (against) was not found.', { field: 'against' })
+  if (!from)
+    throw new AppError('NOT_FOUND', 'The package to compare with (against) was not found.', { field: 'against' })
   const { fields, files, unchangedFiles } = diffManifests(from.manifest, to.manifest)
   const signer = { from: signerOf(from), to: signerOf(to) }
-  const isSameSigner =
-    signer.from.publisherId === signer.to.publisherId && signer.from.authorId === signer.to.authorId
+  const isSameSigner = signer.from.publisherId === signer.to.publisherId && signer.from.authorId === signer.to.authorId
   return {
     from: sideOf(from),
     to: sideOf(to),

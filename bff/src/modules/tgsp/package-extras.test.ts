@@ -90,7 +90,10 @@ afterAll(async () => h?.close())
 
 describe('package labels', () => {
   it('a publisher sets labels, deduplicated and sorted; the change is audited with what was added and removed', async () => {
-    const res = await h.request('PUT', labelsPath(v1.id), { ...publisher, body: { labels: ['gpu', 'env=prod', 'gpu'] } })
+    const res = await h.request('PUT', labelsPath(v1.id), {
+      ...publisher,
+      body: { labels: ['gpu', 'env=prod', 'gpu'] },
+    })
     expect(res.status).toBe(200)
     expect((await json<Pkg>(res)).labels).toEqual(['env=prod', 'gpu'])
     const replaced = await h.request('PUT', labelsPath(v1.id), {

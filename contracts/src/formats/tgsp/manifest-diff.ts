@@ -94,7 +94,13 @@ export function diffManifests(before: Record<string, unknown>, after: Record<str
     const a = beforeFiles.get(path) ?? null
     const b = afterFiles.get(path) ?? null
     if (a === b) unchangedFiles += 1
-    else files.push({ path, kind: a === null ? 'added' : b === null ? 'removed' : 'changed', beforeSha256: a, afterSha256: b })
+    else
+      files.push({
+        path,
+        kind: a === null ? 'added' : b === null ? 'removed' : 'changed',
+        beforeSha256: a,
+        afterSha256: b,
+      })
   }
   return { fields, files, unchangedFiles }
 }
