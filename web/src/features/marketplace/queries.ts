@@ -4,6 +4,7 @@ import {
   createFleetRoute,
   createPublisherRoute,
   createReleaseRoute,
+  diffPackagesRoute,
   getPackageRoute,
   listChannelsRoute,
   listFleetsRoute,
@@ -12,6 +13,7 @@ import {
   listReleasesRoute,
   revokePublisherRoute,
   rollbackReleaseRoute,
+  setPackageLabelsRoute,
   updateFleetRoute,
   uploadPackageRoute,
 } from '@tg/contracts'
@@ -40,6 +42,7 @@ export const marketplaceKeys = {
     all: PACKAGES,
     list: (filters: PackageFilters) => [...PACKAGES, 'list', filters] as const,
     detail: (id: string) => [...PACKAGES, 'detail', id] as const,
+    diff: (id: string, against: string) => [...PACKAGES, 'diff', id, against] as const,
   },
   publishers: { all: PUBLISHERS, list: () => [...PUBLISHERS, 'list'] as const },
   fleets: {
@@ -61,6 +64,14 @@ export const packageDetailQuery = (packageId: string) =>
   queryOptions({
     queryKey: marketplaceKeys.packages.detail(packageId),
     queryFn: ({ signal }) => api.request(getPackageRoute, { params: { path: { packageId } }, signal }),
+  })
+
+/** What changed in the manifest from package `against` to package `packageId`. */
+export const packageDiffQuery = (packageId: string, against: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.packages.diff(packageId, against),
+    queryFn: ({ signal }) =>
+      api.request(diffPackagesRoute, { params: { path: { packageId }, query: { against } }, signal }),
   })
 
 export const publisherListQuery = () =>
@@ -104,6 +115,16 @@ export function useUploadPackageMutation() {
   return useMutation({
     mutationFn: ({ file, ...options }: { file: Blob } & UploadOptions) => api.upload(uploadPackageRoute, file, options),
     onSuccess: () => invalidate(queryClient, PACKAGES, PUBLISHERS),
+  })
+}
+
+/** New labels show in the package's page and in the list (and change what a label filter finds). */
+export function useSetPackageLabelsMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ packageId, labels }: { packageId: string; labels: string[] }) =>
+      api.request(setPackageLabelsRoute, { params: { path: { packageId } }, body: { labels } }),
+    onSuccess: () => invalidate(queryClient, PACKAGES),
   })
 }
 
