@@ -26,7 +26,7 @@ async function post(baseUrl: string, session: Session, path: string, body: Uint8
       cookie: `tg_session=${session.cookie}`,
       'x-csrf-token': session.csrf,
     },
-    body: isRaw ? body : JSON.stringify(body),
+    body: isRaw ? new Uint8Array(body) : JSON.stringify(body),
   })
   if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
   return (await res.json()) as { id: string }

@@ -25,8 +25,10 @@ describe.skipIf(!database)('audit hash search on PostgreSQL', () => {
     await db.execute(sql`analyze audit_log`)
     const hash = '5f2d1e0c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e'
     const query = entriesQuery(db, {}, 50, undefined, { hash }).toSQL()
-    const explained = await db.execute(sql.raw(`explain ${inline(query.sql, query.params)}`))
-    const plan = (explained.rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n')
+    const explained = (await db.execute(sql.raw(`explain ${inline(query.sql, query.params)}`))) as {
+      rows: Array<{ 'QUERY PLAN': string }>
+    }
+    const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n')
     expect(plan).toContain('audit_log_leaf_hash_idx')
     expect(plan).not.toMatch(/Seq Scan on audit_log/)
   })
