@@ -44,11 +44,12 @@ async function soakCondition(
   const passed = stints.length > 0 && longest >= soakMs
   const live = stints.find((s) => s.supersededAt === null)
   const allowedAt = !passed && live ? new Date(live.createdAt.getTime() + soakMs).toISOString() : null
+  const soak = `The soak time on ${previousChannel} is ${fleet.soakMinutes} minutes`
   const message = passed
-    ? `Live on ${previousChannel} for ${observed} of ${fleet.soakMinutes} minutes.`
+    ? `${soak}: live there for ${observed}.`
     : allowedAt
-      ? `Live on ${previousChannel} for ${observed} of ${fleet.soakMinutes} minutes: allowed from ${allowedAt}.`
-      : `Not live on ${previousChannel} of this fleet: release it there first.`
+      ? `${soak}: live there for ${observed} so far, allowed from ${allowedAt}.`
+      : `${soak}: it is not live on ${previousChannel} of this fleet, release it there first.`
   return { condition: { name: 'soak', required: fleet.soakMinutes, observed, passed, message }, allowedAt }
 }
 
