@@ -3,6 +3,9 @@ import type { QueryClient, QueryKey } from '@tanstack/vue-query'
 import {
   createFleetRoute,
   createPublisherRoute,
+  getFleetHealthRoute,
+  listTrainingRunsRoute,
+  updateFleetHealthPolicyRoute,
   createReleaseRoute,
   getPackageRoute,
   listChannelsRoute,
@@ -15,7 +18,13 @@ import {
   updateFleetRoute,
   uploadPackageRoute,
 } from '@tg/contracts'
-import type { CreateFleetBody, CreatePublisherBody, CreateReleaseBody, UpdateFleetBody } from '@tg/contracts'
+import type {
+  CreateFleetBody,
+  CreatePublisherBody,
+  CreateReleaseBody,
+  UpdateFleetBody,
+  UpdateFleetHealthPolicyBody,
+} from '@tg/contracts'
 import { api } from '@/shared/api'
 import type { UploadOptions } from '@/shared/api'
 import { packageListParamsOf } from './url-filters'
@@ -45,7 +54,10 @@ export const marketplaceKeys = {
   fleets: {
     all: FLEETS,
     list: (includeArchived: boolean) => [...FLEETS, 'list', { includeArchived }] as const,
+    health: (fleetId: string) => [...FLEETS, 'health', fleetId] as const,
   },
+  /** The training runs that report having produced a package (provenance). */
+  producers: (packageId: string) => [...PACKAGES, 'producers', packageId] as const,
   releases: { all: RELEASES, list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const },
   channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
@@ -92,6 +104,19 @@ export const releaseListQuery = (scope: ReleaseScope) =>
     queryKey: marketplaceKeys.releases.list(scope),
     queryFn: ({ signal }) =>
       api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT } }, signal }),
+  })
+
+export const fleetHealthQuery = (fleetId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.fleets.health(fleetId),
+    queryFn: ({ signal }) => api.request(getFleetHealthRoute, { params: { path: { fleetId } }, signal }),
+  })
+
+export const producingRunsQuery = (packageId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.producers(packageId),
+    queryFn: ({ signal }) =>
+      api.request(listTrainingRunsRoute, { params: { query: { packageId, pageSize: 10 } }, signal }),
   })
 
 function invalidate(queryClient: QueryClient, ...keys: QueryKey[]) {
@@ -142,11 +167,20 @@ export function useUpdateFleetMutation() {
   })
 }
 
+export function useUpdateHealthPolicyMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ fleetId, body }: { fleetId: string; body: UpdateFleetHealthPolicyBody }) =>
+      api.request(updateFleetHealthPolicyRoute, { params: { path: { fleetId } }, body }),
+    onSuccess: () => invalidate(queryClient, FLEETS),
+  })
+}
+
 export function useCreateReleaseMutation() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (body: CreateReleaseBody) => api.request(createReleaseRoute, { body }),
-    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES),
+    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES, FLEETS),
   })
 }
 
