@@ -35,7 +35,10 @@ export const reportReleaseHealthRoute = defineRoute({
     body: { required: true, content: jsonContent(ReportReleaseHealthBodySchema) },
   },
   responses: {
-    200: { description: 'Recorded before under this Idempotency-Key', content: jsonContent(ReleaseHealthReceiptSchema) },
+    200: {
+      description: 'Recorded before under this Idempotency-Key',
+      content: jsonContent(ReleaseHealthReceiptSchema),
+    },
     201: { description: 'Recorded', content: jsonContent(ReleaseHealthReceiptSchema) },
     ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 500, 503),
   },

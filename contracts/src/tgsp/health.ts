@@ -11,8 +11,16 @@ export const FleetHealthPolicySchema = z
       .number()
       .min(0)
       .max(1)
-      .meta({ description: 'Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes.' }),
-    minReports: z.number().int().min(1).max(100_000).default(1).meta({ description: 'Health reports needed at least.' }),
+      .meta({
+        description: 'Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes.',
+      }),
+    minReports: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .default(1)
+      .meta({ description: 'Health reports needed at least.' }),
     minSamples: z
       .number()
       .int()
@@ -65,7 +73,10 @@ export const HealthTotalsSchema = z
     reports: z.number().int().nonnegative(),
     successes: z.number().int().nonnegative(),
     failures: z.number().int().nonnegative(),
-    failureRate: z.number().nullable().meta({ description: 'failures / (successes + failures); null with no samples.' }),
+    failureRate: z
+      .number()
+      .nullable()
+      .meta({ description: 'failures / (successes + failures); null with no samples.' }),
     lastReportAt: TimestampSchema.nullable(),
   })
   .meta({ id: 'HealthTotals' })
@@ -89,7 +100,9 @@ export const FleetHealthSchema = z
   .object({
     fleetId: z.uuid(),
     policy: FleetHealthPolicySchema.nullable(),
-    items: z.array(LiveReleaseHealthSchema).meta({ description: 'The live release of each channel, in channel order.' }),
+    items: z
+      .array(LiveReleaseHealthSchema)
+      .meta({ description: 'The live release of each channel, in channel order.' }),
   })
   .meta({ id: 'FleetHealth' })
 export type FleetHealth = z.infer<typeof FleetHealthSchema>

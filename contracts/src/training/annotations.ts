@@ -79,7 +79,8 @@ export const ReportRunPackageBodySchema = z
   .object({
     packageId: z.uuid().optional().meta({ description: 'The console id of the package (as in its page\u2019s URL).' }),
     sha256: Sha256Schema.optional().meta({
-      description: 'The package\u2019s content id: SHA-256 over the digests of its five sections, as in the upload answer and on the package page.',
+      description:
+        'The package\u2019s content id: SHA-256 over the digests of its five sections, as in the upload answer and on the package page.',
     }),
   })
   .strict()

@@ -50,7 +50,10 @@ export const trainingRuns = pgTable(
     createdAt: createdAt(),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
     /** Operators' tags, `key` or `key=value`, keys unique (see RUN_TAGS_MAX). */
-    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Operators' free-text note, plain text. */
     note: text('note').notNull().default(''),
     /** The TGSP package the run's agent reported it produced (console id); set once. */

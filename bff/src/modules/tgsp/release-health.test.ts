@@ -128,7 +128,10 @@ describe('release health reports', () => {
     expect((await report(missing, (await h.apiKey(['operator'])) as string, body)).status).toBe(404)
     expect((await h.request('GET', `/api/v1/tgsp/fleets/${missing}/health`, operator)).status).toBe(404)
     expect((await setPolicy(missing, null)).status).toBe(404)
-    expect((await h.request('POST', `/api/v1/tgsp/fleets/${missing}/agent-keys`, { ...operator, body: { name: 'x' } })).status).toBe(404)
+    expect(
+      (await h.request('POST', `/api/v1/tgsp/fleets/${missing}/agent-keys`, { ...operator, body: { name: 'x' } }))
+        .status,
+    ).toBe(404)
   })
 
   it('lets admins only set the health policy, validated and audited', async () => {
@@ -175,7 +178,10 @@ describe('the release policy', () => {
     await report(fleet.id, key.secret, { channel: 'canary', packageId: pkg.id, successes: 20, failures: 0 })
     const unhealthy = await refusalOf(await release(fleet.id, pkg.id, 'stable'))
     expect(unmet(unhealthy.details.conditions)).toEqual(['failureRate'])
-    expect(unhealthy.details.conditions.find((c) => c.name === 'failureRate')).toMatchObject({ observed: 0.2, required: 0.05 })
+    expect(unhealthy.details.conditions.find((c) => c.name === 'failureRate')).toMatchObject({
+      observed: 0.2,
+      required: 0.05,
+    })
     expect(unhealthy.message).toContain('Failure rate 20%')
     const health = await json<{ items: Array<{ verdict: string }> }>(
       await h.request('GET', `/api/v1/tgsp/fleets/${fleet.id}/health`, operator),

@@ -29,7 +29,12 @@ type Deps = { db: Db; audit: AuditLog; hashSecret: (s: string) => string; channe
 type HealthRow = typeof tgspHealthReports.$inferSelect
 
 export interface ReleaseHealthService {
-  report(ctx: AuditContext, fleetId: string, body: ReportReleaseHealthBody, idempotencyKey?: string): Promise<ReleaseHealthReceipt>
+  report(
+    ctx: AuditContext,
+    fleetId: string,
+    body: ReportReleaseHealthBody,
+    idempotencyKey?: string,
+  ): Promise<ReleaseHealthReceipt>
   fleetHealth(fleetId: string): Promise<FleetHealth>
   updatePolicy(ctx: AuditContext, fleetId: string, body: UpdateFleetHealthPolicyBody): Promise<Fleet>
   createAgentKey(ctx: AuditContext, fleetId: string, body: CreateAgentKeyBody): Promise<CreatedApiKey>
@@ -39,7 +44,17 @@ const digestOf = (body: ReportReleaseHealthBody) => createHash('sha256').update(
 
 function toReceipt(row: HealthRow, replayed: boolean): ReleaseHealthReceipt {
   const { id, fleetId, channel, packageId, successes, failures, idempotencyKey } = row
-  return { id, fleetId, channel, packageId, successes, failures, idempotencyKey, createdAt: row.createdAt.toISOString(), replayed }
+  return {
+    id,
+    fleetId,
+    channel,
+    packageId,
+    successes,
+    failures,
+    idempotencyKey,
+    createdAt: row.createdAt.toISOString(),
+    replayed,
+  }
 }
 
 async function requireFleet(ex: Executor, fleetId: string, forUpdate = false) {
@@ -51,7 +66,8 @@ async function requireFleet(ex: Executor, fleetId: string, forUpdate = false) {
 
 export function verdictOf(policy: FleetHealthPolicy | null, totals: HealthTotals): LiveReleaseHealth['verdict'] {
   if (!policy) return 'no_policy'
-  if (totals.reports < policy.minReports || totals.successes + totals.failures < policy.minSamples) return 'insufficient'
+  if (totals.reports < policy.minReports || totals.successes + totals.failures < policy.minSamples)
+    return 'insufficient'
   return totals.failureRate !== null && totals.failureRate <= policy.maxFailureRate ? 'healthy' : 'unhealthy'
 }
 
@@ -100,9 +116,12 @@ export function createReleaseHealthService({ db, audit, hashSecret, channels }: 
         )
         .limit(1)
       if (!released)
-        throw conflict(`${pkg.modelName} ${pkg.modelVersion} was never released on ${body.channel} of "${fleet.name}".`, {
-          field: 'packageId',
-        })
+        throw conflict(
+          `${pkg.modelName} ${pkg.modelVersion} was never released on ${body.channel} of "${fleet.name}".`,
+          {
+            field: 'packageId',
+          },
+        )
       const [row] = await tx
         .insert(tgspHealthReports)
         .values({ fleetId, ...body, digest, idempotencyKey: key ?? null, reportedBy: ctx.actor.name })

@@ -48,7 +48,11 @@ export function toFleet(row: FleetRow): Fleet {
     health:
       row.healthMaxFailureRate === null
         ? null
-        : { maxFailureRate: row.healthMaxFailureRate, minReports: row.healthMinReports, minSamples: row.healthMinSamples },
+        : {
+            maxFailureRate: row.healthMaxFailureRate,
+            minReports: row.healthMinReports,
+            minSamples: row.healthMinSamples,
+          },
     status: row.archivedAt ? 'archived' : 'active',
     createdAt: row.createdAt.toISOString(),
     archivedAt: iso(row.archivedAt),

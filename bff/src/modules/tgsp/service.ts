@@ -292,7 +292,11 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
       const id = await refuseRelease({ db, audit }, ctx, body, async (tx) => {
         const fleet = await activeFleet(tx, body.fleetId)
         const pkg = await releasablePackage(tx, body.packageId)
-        const policy = await checkReleasePolicy(tx, { fleet, packageId: pkg.id, channel: body.channel }, config.channels)
+        const policy = await checkReleasePolicy(
+          tx,
+          { fleet, packageId: pkg.id, channel: body.channel },
+          config.channels,
+        )
         if (!policy.isAllowed && !body.override) throw policyRefusal(policy, fleet.name)
         const { id, previous } = await goLive(tx, {
           fleetId: fleet.id,

@@ -134,11 +134,17 @@ describe('the package a run produced', () => {
     const other = await uploaded()
     const conflict = await reportPackage(run.id, key, { packageId: other.id })
     expect(conflict.status).toBe(409)
-    expect((await json<ErrorBody>(conflict)).error.details).toMatchObject({ field: 'packageId', producedPackageId: pkg.id })
+    expect((await json<ErrorBody>(conflict)).error.details).toMatchObject({
+      field: 'packageId',
+      producedPackageId: pkg.id,
+    })
 
     const entries = (await h.auditEntries()).filter((e) => e.body.action === 'training.run_package_reported')
     expect(entries).toHaveLength(1)
-    expect(entries[0]?.body).toMatchObject({ resource: { id: run.id }, details: { package: { id: pkg.id }, by: 'packageId' } })
+    expect(entries[0]?.body).toMatchObject({
+      resource: { id: run.id },
+      details: { package: { id: pkg.id }, by: 'packageId' },
+    })
 
     const byPackage = await json<{ items: RunBody[] }>(
       await h.request('GET', `/api/v1/training/runs?packageId=${pkg.id}`, viewer),
@@ -161,9 +167,12 @@ describe('the package a run produced', () => {
     const otherRun = await createRun('someone-else')
     expect((await reportPackage(otherRun.id, key, { packageId: pkg.id })).status).toBe(403)
     expect(
-      (await h.request('POST', `/api/v1/training/runs/${run.id}/package`, { ...viewer, body: { packageId: pkg.id } })).status,
+      (await h.request('POST', `/api/v1/training/runs/${run.id}/package`, { ...viewer, body: { packageId: pkg.id } }))
+        .status,
     ).toBe(403)
-    expect((await reportPackage(MISSING, (await h.apiKey(['operator'])) as string, { packageId: pkg.id })).status).toBe(404)
+    expect((await reportPackage(MISSING, (await h.apiKey(['operator'])) as string, { packageId: pkg.id })).status).toBe(
+      404,
+    )
     const res = await reportPackage(run.id, key, { sha256: pkg.contentId })
     expect(res.status).toBe(201)
     expect((await json<RunBody>(res)).producedPackage?.id).toBe(pkg.id)

@@ -54,7 +54,13 @@ export function toRun(row: RunRow): Run {
 }
 
 /** The identity of a package as the run keeps it (packages are immutable once verified). */
-export type ProducedPackageRef = { id: string; packageId: string; modelName: string; modelVersion: string; contentId: string }
+export type ProducedPackageRef = {
+  id: string
+  packageId: string
+  modelName: string
+  modelVersion: string
+  contentId: string
+}
 
 /** Runs with the tag `key=value`, or with the key `key` (plain, or with any value). */
 function tagCondition(tag: string): SQL {

@@ -31,10 +31,10 @@ export async function reportRunPackage(
     if (run.producedPackageId !== null) {
       if (run.producedPackageId === pkg.id) return { run: toRun(run), replayed: true }
       const known = run.producedPackage as ProducedPackageRef
-      throw conflict(
-        `The run already reported ${known.modelName} ${known.modelVersion} as the package it produced.`,
-        { field, producedPackageId: run.producedPackageId },
-      )
+      throw conflict(`The run already reported ${known.modelName} ${known.modelVersion} as the package it produced.`, {
+        field,
+        producedPackageId: run.producedPackageId,
+      })
     }
     const [after] = await tx
       .update(trainingRuns)
