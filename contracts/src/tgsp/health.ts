@@ -7,13 +7,9 @@ export const HEALTH_COUNT_MAX = 1_000_000_000
 
 export const FleetHealthPolicySchema = z
   .object({
-    maxFailureRate: z
-      .number()
-      .min(0)
-      .max(1)
-      .meta({
-        description: 'Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes.',
-      }),
+    maxFailureRate: z.number().min(0).max(1).meta({
+      description: 'Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes.',
+    }),
     minReports: z
       .number()
       .int()
