@@ -127,4 +127,15 @@ test('an admin edits the health policy on the fleet page (phone width, axe)', as
   await expect(page.getByTestId('fleet-health-policy')).toContainText('at most 2.5%')
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   expect(overflow).toBeLessThanOrEqual(0)
+
+  // A new fleet agent key is shown once, with the call its agents make; it reports for this fleet.
+  await page.getByRole('button', { name: 'Fleet agent key' }).click()
+  const keyDialog = page.getByTestId('fleet-agent-key-dialog')
+  await keyDialog.getByRole('button', { name: 'Create key' }).click()
+  await expect(keyDialog.getByTestId('fleet-agent-key-created')).toContainText(`/api/v1/tgsp/fleets/${fleetId}/health`)
+  fleetKey = (await keyDialog.getByTestId('fleet-agent-key-secret').textContent())?.trim() ?? ''
+  await reportHealth(10, 0)
+  await keyDialog.getByRole('button', { name: 'Done' }).click()
+  await page.reload()
+  await expect(page.locator('[data-testid="fleet-health-row"][data-channel="canary"]')).toContainText('1,990')
 })

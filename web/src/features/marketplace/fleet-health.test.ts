@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '@/shared/api'
-import { describePolicy, formatRate, policyBodyOf, policyFormOf, refusalConditionsOf } from './fleet-health'
+import {
+  describePolicy,
+  formatRate,
+  healthReportExample,
+  policyBodyOf,
+  policyFormOf,
+  refusalConditionsOf,
+} from './fleet-health'
 
 describe('fleet health', () => {
   it('formats failure rates as percentages', () => {
@@ -41,5 +48,14 @@ describe('fleet health', () => {
     const conflict = new ApiError({ status: 409, code: 'CONFLICT', message: 'x', requestId: 'r2', details: {} })
     expect(refusalConditionsOf(conflict)).toBeNull()
     expect(refusalConditionsOf(new Error('x'))).toBeNull()
+  })
+})
+
+describe('healthReportExample', () => {
+  it('names the fleet route, the key and an idempotency key', () => {
+    const text = healthReportExample('https://console.example', 'f1', 'tgk_secret')
+    expect(text).toContain('https://console.example/api/v1/tgsp/fleets/f1/health')
+    expect(text).toContain('Authorization: Bearer tgk_secret')
+    expect(text).toContain('Idempotency-Key')
   })
 })

@@ -64,3 +64,14 @@ export function refusalConditionsOf(error: unknown): { previousChannel: string; 
   const parsed = ReleasePolicyDetailsSchema.safeParse(error.details)
   return parsed.success ? { previousChannel: parsed.data.previousChannel, conditions: parsed.data.conditions } : null
 }
+
+/** The call a fleet agent makes to report health (shown once with its new key). */
+export function healthReportExample(origin: string, fleetId: string, secret: string): string {
+  return [
+    `curl -X POST ${origin}/api/v1/tgsp/fleets/${fleetId}/health \\`,
+    `  -H 'Authorization: Bearer ${secret}' \\`,
+    `  -H 'Content-Type: application/json' \\`,
+    `  -H 'Idempotency-Key: <unique per report>' \\`,
+    `  -d '{"channel":"canary","packageId":"<package id>","successes":980,"failures":20}'`,
+  ].join('\n')
+}

@@ -1,6 +1,7 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import type { QueryClient, QueryKey } from '@tanstack/vue-query'
 import {
+  createFleetAgentKeyRoute,
   createFleetRoute,
   createPublisherRoute,
   getFleetHealthRoute,
@@ -173,6 +174,14 @@ export function useUpdateHealthPolicyMutation() {
     mutationFn: ({ fleetId, body }: { fleetId: string; body: UpdateFleetHealthPolicyBody }) =>
       api.request(updateFleetHealthPolicyRoute, { params: { path: { fleetId } }, body }),
     onSuccess: () => invalidate(queryClient, FLEETS),
+  })
+}
+
+/** A key whose only right is to report release health on this fleet; its secret is in the answer only. */
+export function useCreateFleetAgentKeyMutation() {
+  return useMutation({
+    mutationFn: ({ fleetId, name }: { fleetId: string; name: string }) =>
+      api.request(createFleetAgentKeyRoute, { params: { path: { fleetId } }, body: { name } }),
   })
 }
 
