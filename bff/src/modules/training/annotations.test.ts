@@ -114,6 +114,28 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         const after = await json<RunBody>(await h.request('GET', `/api/v1/training/runs/${run.id}`, viewer))
         expect(after).toMatchObject({ tags: [], note: '' })
       })
+      it('publishes each change as a run event, so open consoles refetch', async (t) => {
+        if (skipped) return t.skip()
+        const run = await createRun('watched')
+        const stream = await h.request('GET', `/api/v1/training/events?runId=${run.id}`, viewer)
+        expect(stream.status).toBe(200)
+        const reader = stream.body!.getReader()
+        const decoder = new TextDecoder()
+        let text = ''
+        const readUntil = async (needle: string) => {
+          while (!text.includes(needle)) {
+            const next = await reader.read()
+            if (next.done) break
+            text += decoder.decode(next.value, { stream: true })
+          }
+        }
+        await readUntil('event: ready')
+        expect((await annotate(run.id, { tags: ['live'] })).status).toBe(200)
+        await readUntil('event: run')
+        await reader.cancel()
+        expect(text).toContain('event: run')
+        expect(text).toContain(`"runId":"${run.id}"`)
+      })
     })
 
     describe('the package a run produced', () => {
