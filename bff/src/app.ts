@@ -33,6 +33,8 @@ import type { BlobStore } from './modules/tgsp/blobs'
 import { resolveTgspConfig } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
 import { createTgspRoutes } from './modules/tgsp/routes'
+import { createReleaseHealthRoutes } from './modules/tgsp/health-routes'
+import { createReleaseHealthService } from './modules/tgsp/release-health'
 import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
@@ -103,9 +105,10 @@ export function createApp(deps: AppDeps) {
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
-  const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? createLocalBlobStore(deps.tgsp.blobDir)
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const training = createTrainingService({ db, audit, events, hashSecret, packages: tgsp })
+  const releaseHealth = createReleaseHealthService({ db, audit, hashSecret, channels: tgsp.channels() })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const integrations = createIntegrationsService({
     db,
@@ -180,6 +183,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createTgspRoutes({ tgsp, guard }))
+  app.route('/', createReleaseHealthRoutes({ health: releaseHealth, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
@@ -196,7 +200,7 @@ export function createApp(deps: AppDeps) {
 
   return {
     app,
-    services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, integrations, events },
+    services: { auth, admin, audit, dashboard, system, tgsp, releaseHealth, training, fedmoe, integrations, events },
     metrics,
   }
 }

@@ -72,6 +72,12 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
           throw new AppError('FORBIDDEN', 'This key may only post evidence for its own expert families.', {
             requiredRoles: [...access],
           })
+      } else if (principal.kind === 'api_key' && principal.scopeFleetId !== null) {
+        // A fleet agent key: only release health reports, for its own fleet.
+        if (!route['x-fleet-scoped'] || c.req.param('fleetId') !== principal.scopeFleetId)
+          throw new AppError('FORBIDDEN', 'This key may only report release health on its own fleet.', {
+            requiredRoles: [...access],
+          })
       } else if (!principal.roles.some((role) => access.includes(role)))
         throw new AppError('FORBIDDEN', 'Your roles do not allow this.', { requiredRoles: [...access] })
       if (principal.kind === 'user' && isUnsafe) {

@@ -113,6 +113,10 @@ export const ApiKeySchema = z
       .array(z.uuid())
       .nullable()
       .meta({ description: 'A FedMoE ingest key: its only right is to post evidence for these expert families.' }),
+    scopeFleetId: z
+      .uuid()
+      .nullable()
+      .meta({ description: 'A fleet agent\u2019s key: its only right is to report release health on this fleet.' }),
     status: z.enum(['active', 'revoked', 'expired']),
     createdAt: TimestampSchema,
     createdBy: z.string().nullable().meta({ description: 'Username of the creator.' }),

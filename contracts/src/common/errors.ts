@@ -79,7 +79,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   404: 'No such resource.',
   405: 'Method not allowed.',
   408: 'The request body stopped arriving (idle longer than the server waits); nothing was kept.',
-  409: "Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will).",
+  409: "Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes).",
   413: 'The request body is larger than allowed.',
   415: 'The request body has an unsupported content type.',
   416: 'The requested byte range is outside the file.',

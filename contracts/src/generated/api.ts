@@ -740,6 +740,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tgsp/fleets/{fleetId}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health policy of a fleet and the reported health of the package live on each channel */
+        get: operations["tgsp.fleetHealth"];
+        put?: never;
+        /**
+         * Report the health of the package a fleet runs on a channel (fleet agents, with a fleet key)
+         * @description Counts of successes and failures since the agent’s previous report. The package must have been released on that fleet and channel (409 otherwise); an unknown package or channel is 422 naming the field. With an Idempotency-Key the same key and report again answer 200 with the original; another report under the same key is 409. A fleet key may report only for its own fleet (403).
+         */
+        post: operations["tgsp.reportHealth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/fleets/{fleetId}/health-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set (or clear) the health a package must show on the previous channel before promotion
+         * @description Audited as tgsp.fleet_policy_updated with the policy before and after.
+         */
+        put: operations["tgsp.updateHealthPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/fleets/{fleetId}/agent-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an API key whose only right is to report release health on this fleet (shown once)
+         * @description List and revoke it with the admin API key routes; any other route answers 403 to it.
+         */
+        post: operations["tgsp.createFleetAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/training/overview": {
         parameters: {
             query?: never;
@@ -921,6 +982,46 @@ export interface paths {
         put?: never;
         /** Create an API key whose only right is to report this run’s rounds (shown once) */
         post: operations["training.createAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/runs/{runId}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a run’s tags (key or key=value) and its note (plain text)
+         * @description Tags given replace the run’s tags; a note given replaces its note. Audited as training.run_annotated with the tags and note before and after, and published as a `run` event.
+         */
+        patch: operations["training.updateAnnotations"];
+        trace?: never;
+    };
+    "/api/v1/training/runs/{runId}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the TGSP package the run produced (training agents, with a key scoped to the run)
+         * @description By the package’s console id or its content id (sha256). A package the marketplace does not hold is 422 naming the field. Recorded once (audited as training.run_package_reported): the same package again answers 200, another package is 409 CONFLICT.
+         */
+        post: operations["training.reportPackage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1765,6 +1866,11 @@ export interface components {
             scopeRunId: string | null;
             /** @description A FedMoE ingest key: its only right is to post evidence for these expert families. */
             scopeExpertIds: string[] | null;
+            /**
+             * Format: uuid
+             * @description A fleet agent’s key: its only right is to report release health on this fleet.
+             */
+            scopeFleetId: string | null;
             /** @enum {string} */
             status: "active" | "revoked" | "expired";
             /**
@@ -2208,6 +2314,21 @@ export interface components {
             description: string;
             /** @description Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait. */
             soakMinutes: number;
+            /** @description Release policy, health on the previous channel; null when promotion does not wait for health. */
+            health: {
+                /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+                maxFailureRate: number;
+                /**
+                 * @description Health reports needed at least.
+                 * @default 1
+                 */
+                minReports: number;
+                /**
+                 * @description Successes plus failures needed at least.
+                 * @default 1
+                 */
+                minSamples: number;
+            } | null;
             /** @enum {string} */
             status: "active" | "archived";
             /**
@@ -2263,6 +2384,111 @@ export interface components {
             /** @default  */
             notes: string;
         };
+        ReleaseHealthReceipt: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            fleetId: string;
+            channel: string;
+            /** Format: uuid */
+            packageId: string;
+            successes: number;
+            failures: number;
+            idempotencyKey: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            createdAt: string;
+            /** @description True when this Idempotency-Key and report were recorded before. */
+            replayed: boolean;
+        };
+        ReportReleaseHealthBody: {
+            channel: string;
+            /**
+             * Format: uuid
+             * @description Console id of the package the agent runs.
+             */
+            packageId: string;
+            successes: number;
+            failures: number;
+        };
+        FleetHealth: {
+            /** Format: uuid */
+            fleetId: string;
+            policy: components["schemas"]["FleetHealthPolicy"];
+            /** @description The live release of each channel, in channel order. */
+            items: components["schemas"]["LiveReleaseHealth"][];
+        };
+        FleetHealthPolicy: {
+            /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+            maxFailureRate: number;
+            /**
+             * @description Health reports needed at least.
+             * @default 1
+             */
+            minReports: number;
+            /**
+             * @description Successes plus failures needed at least.
+             * @default 1
+             */
+            minSamples: number;
+        } | null;
+        LiveReleaseHealth: {
+            channel: string;
+            /** Format: uuid */
+            releaseId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            liveSince: string;
+            package: {
+                /** Format: uuid */
+                id: string;
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+            };
+            totals: components["schemas"]["HealthTotals"];
+            /**
+             * @description Against the fleet’s health policy: too few reports or samples is insufficient.
+             * @enum {string}
+             */
+            verdict: "healthy" | "unhealthy" | "insufficient" | "no_policy";
+        };
+        HealthTotals: {
+            reports: number;
+            successes: number;
+            failures: number;
+            /** @description failures / (successes + failures); null with no samples. */
+            failureRate: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            lastReportAt: string | null;
+        };
+        UpdateFleetHealthPolicyBody: {
+            /** @description null: promotion does not wait for health. */
+            health: {
+                /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+                maxFailureRate: number;
+                /**
+                 * @description Health reports needed at least.
+                 * @default 1
+                 */
+                minReports: number;
+                /**
+                 * @description Successes plus failures needed at least.
+                 * @default 1
+                 */
+                minSamples: number;
+            } | null;
+        };
+        CreateAgentKeyBody: {
+            name: string;
+        };
         TrainingOverview: {
             /** @description Runs created or running, newest report first (at most 10). */
             active: components["schemas"]["Run"][];
@@ -2315,6 +2541,28 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             endedAt: string | null;
+            /** @description Operators’ tags, key or key=value. */
+            tags: string[];
+            /** @description Operators’ note, plain text. */
+            note: string;
+            /** @description The package its agent reported. */
+            producedPackage: {
+                /**
+                 * Format: uuid
+                 * @description Console id of the package.
+                 */
+                id: string;
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+                contentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T12:00:00.000Z
+                 */
+                reportedAt: string;
+                reportedBy: string | null;
+            } | null;
         };
         AdapterSettings: {
             /**
@@ -2474,8 +2722,21 @@ export interface components {
             sampleRate?: number;
             noiseMultiplier?: number;
         };
-        CreateAgentKeyBody: {
-            name: string;
+        UpdateRunAnnotationsBody: {
+            tags?: components["schemas"]["RunTag"][];
+            /** @description Plain text, at most 4000 characters; shown as text, never as HTML. */
+            note?: string;
+        };
+        /** @description key or key=value: key 1 to 64 characters matching ^[A-Za-z0-9][A-Za-z0-9_.:/-]*$, value 1 to 128 characters on one line. */
+        RunTag: string;
+        ReportRunPackageBody: {
+            /**
+             * Format: uuid
+             * @description The console id of the package (as in its page’s URL).
+             */
+            packageId?: string;
+            /** @description The package’s content id: SHA-256 over the digests of its five sections, as in the upload answer and on the package page. */
+            sha256?: string;
         };
         FedmoeOverview: {
             /** @description Versions adapting. */
@@ -3726,7 +3987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,7 +4645,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4509,7 +4770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4978,7 +5239,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5594,7 +5855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6311,7 +6572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6423,7 +6684,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6614,7 +6875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7205,7 +7466,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7330,7 +7591,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7598,7 +7859,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7723,7 +7984,470 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.fleetHealth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Health per live release */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetHealth"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.reportHealth": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body again answer 200 with the original item; the same key with another body is 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReleaseHealthBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded before under this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseHealthReceipt"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseHealthReceipt"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.updateHealthPolicy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFleetHealthPolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fleet"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.createFleetAgentKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgentKeyBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7947,6 +8671,10 @@ export interface operations {
                 state?: components["schemas"]["RunState"];
                 /** @description near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted. */
                 budget?: "near" | "exhausted";
+                /** @description key=value: runs with that tag; key: runs with that key (any value, or the plain tag). */
+                tag?: string;
+                /** @description Runs that produced this package (console id). */
+                packageId?: string;
                 sort?: "createdAt" | "name" | "epsilonSpent" | "lastReportAt";
                 order?: "asc" | "desc";
                 page?: number;
@@ -8072,7 +8800,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8282,7 +9010,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8407,7 +9135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8633,7 +9361,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8962,7 +9690,257 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "training.updateAnnotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRunAnnotationsBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "training.reportPackage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRunPackageBody"];
+            };
+        };
+        responses: {
+            /** @description This package was reported before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9311,7 +10289,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9521,7 +10499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9733,7 +10711,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9948,7 +10926,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10073,7 +11051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10766,7 +11744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11514,7 +12492,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11807,7 +12785,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12635,7 +13613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12906,7 +13884,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;

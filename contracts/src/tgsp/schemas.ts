@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
 import { PackageLabelFilterSchema } from './labels'
+import { FleetHealthPolicySchema } from './health'
 
 const Hex = (bytes: number) =>
   z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `Expected ${bytes} bytes as lowercase hex.`)
@@ -186,6 +187,9 @@ export const FleetSchema = z
     name: z.string(),
     description: z.string(),
     soakMinutes: SoakMinutesSchema,
+    health: FleetHealthPolicySchema.nullable().meta({
+      description: 'Release policy, health on the previous channel; null when promotion does not wait for health.',
+    }),
     status: z.enum(['active', 'archived']),
     createdAt: TimestampSchema,
     archivedAt: TimestampSchema.nullable(),

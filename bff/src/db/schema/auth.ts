@@ -51,6 +51,8 @@ export const apiKeys = pgTable(
     scopeRunId: uuid('scope_run_id'),
     /** A FedMoE ingest key: its only right is to post evidence for versions of these families. */
     scopeExpertIds: uuid('scope_expert_ids').array(),
+    /** A fleet agent's key: its only right is to report the health of releases on this fleet. */
+    scopeFleetId: uuid('scope_fleet_id'),
   },
   (t) => [index('api_keys_prefix_idx').on(t.prefix), index('api_keys_created_at_idx').on(t.createdAt, t.id)],
 )

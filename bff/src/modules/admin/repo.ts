@@ -54,6 +54,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     roles: row.roles as Role[],
     scopeRunId: row.scopeRunId,
     scopeExpertIds: row.scopeExpertIds,
+    scopeFleetId: row.scopeFleetId,
     status: apiKeyStatus(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdByName,

@@ -75,7 +75,7 @@ export async function insertApiKey(
   audit: AuditLog,
   hashSecret: (s: string) => string,
   ctx: AuditContext,
-  body: CreateApiKeyBody & { scopeRunId?: string; scopeExpertIds?: string[] },
+  body: CreateApiKeyBody & { scopeRunId?: string; scopeExpertIds?: string[]; scopeFleetId?: string },
 ): Promise<CreatedApiKey> {
   const secret = `${API_KEY_PREFIX}${randomToken(32)}`
   const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
@@ -91,6 +91,7 @@ export async function insertApiKey(
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
       scopeRunId: body.scopeRunId ?? null,
       scopeExpertIds: body.scopeExpertIds ?? null,
+      scopeFleetId: body.scopeFleetId ?? null,
     })
     .returning({ id: apiKeys.id })
   if (!row) throw new Error('insert returned no row')
@@ -106,6 +107,7 @@ export async function insertApiKey(
       expiresAt: body.expiresAt ?? null,
       ...(body.scopeRunId ? { scopeRunId: body.scopeRunId } : {}),
       ...(body.scopeExpertIds ? { scopeExpertIds: body.scopeExpertIds } : {}),
+      ...(body.scopeFleetId ? { scopeFleetId: body.scopeFleetId } : {}),
     },
   })
   const created = await findApiKey(tx, row.id)

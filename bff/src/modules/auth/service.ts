@@ -191,6 +191,7 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
         roles: key.roles as Role[],
         scopeRunId: key.scopeRunId,
         scopeExpertIds: key.scopeExpertIds,
+        scopeFleetId: key.scopeFleetId,
       }
     },
   }

@@ -45,6 +45,14 @@ export function toFleet(row: FleetRow): Fleet {
     name: row.name,
     description: row.description,
     soakMinutes: row.soakMinutes,
+    health:
+      row.healthMaxFailureRate === null
+        ? null
+        : {
+            maxFailureRate: row.healthMaxFailureRate,
+            minReports: row.healthMinReports,
+            minSamples: row.healthMinSamples,
+          },
     status: row.archivedAt ? 'archived' : 'active',
     createdAt: row.createdAt.toISOString(),
     archivedAt: iso(row.archivedAt),

@@ -1,8 +1,12 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import type { QueryClient, QueryKey } from '@tanstack/vue-query'
 import {
+  createFleetAgentKeyRoute,
   createFleetRoute,
   createPublisherRoute,
+  getFleetHealthRoute,
+  listTrainingRunsRoute,
+  updateFleetHealthPolicyRoute,
   createReleaseRoute,
   diffPackagesRoute,
   getPackageRoute,
@@ -17,7 +21,13 @@ import {
   updateFleetRoute,
   uploadPackageRoute,
 } from '@tg/contracts'
-import type { CreateFleetBody, CreatePublisherBody, CreateReleaseBody, UpdateFleetBody } from '@tg/contracts'
+import type {
+  CreateFleetBody,
+  CreatePublisherBody,
+  CreateReleaseBody,
+  UpdateFleetBody,
+  UpdateFleetHealthPolicyBody,
+} from '@tg/contracts'
 import { api } from '@/shared/api'
 import type { UploadOptions } from '@/shared/api'
 import { packageListParamsOf } from './url-filters'
@@ -48,7 +58,10 @@ export const marketplaceKeys = {
   fleets: {
     all: FLEETS,
     list: (includeArchived: boolean) => [...FLEETS, 'list', { includeArchived }] as const,
+    health: (fleetId: string) => [...FLEETS, 'health', fleetId] as const,
   },
+  /** The training runs that report having produced a package (provenance). */
+  producers: (packageId: string) => [...PACKAGES, 'producers', packageId] as const,
   releases: { all: RELEASES, list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const },
   channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
@@ -103,6 +116,19 @@ export const releaseListQuery = (scope: ReleaseScope) =>
     queryKey: marketplaceKeys.releases.list(scope),
     queryFn: ({ signal }) =>
       api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT } }, signal }),
+  })
+
+export const fleetHealthQuery = (fleetId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.fleets.health(fleetId),
+    queryFn: ({ signal }) => api.request(getFleetHealthRoute, { params: { path: { fleetId } }, signal }),
+  })
+
+export const producingRunsQuery = (packageId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.producers(packageId),
+    queryFn: ({ signal }) =>
+      api.request(listTrainingRunsRoute, { params: { query: { packageId, pageSize: 10 } }, signal }),
   })
 
 function invalidate(queryClient: QueryClient, ...keys: QueryKey[]) {
@@ -163,11 +189,28 @@ export function useUpdateFleetMutation() {
   })
 }
 
+export function useUpdateHealthPolicyMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ fleetId, body }: { fleetId: string; body: UpdateFleetHealthPolicyBody }) =>
+      api.request(updateFleetHealthPolicyRoute, { params: { path: { fleetId } }, body }),
+    onSuccess: () => invalidate(queryClient, FLEETS),
+  })
+}
+
+/** A key whose only right is to report release health on this fleet; its secret is in the answer only. */
+export function useCreateFleetAgentKeyMutation() {
+  return useMutation({
+    mutationFn: ({ fleetId, name }: { fleetId: string; name: string }) =>
+      api.request(createFleetAgentKeyRoute, { params: { path: { fleetId } }, body: { name } }),
+  })
+}
+
 export function useCreateReleaseMutation() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (body: CreateReleaseBody) => api.request(createReleaseRoute, { body }),
-    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES),
+    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES, FLEETS),
   })
 }
 

@@ -35,6 +35,13 @@ export const marketplaceRoutes: RouteRecordRaw[] = [
     meta: { title: 'Fleets · Marketplace' },
   },
   {
+    path: '/marketplace/fleets/:fleetId',
+    name: 'marketplace-fleet',
+    component: () => import('./views/MarketplaceFleetView.vue'),
+    props: true,
+    meta: { title: 'Fleet · Marketplace' },
+  },
+  {
     path: '/marketplace/publishers',
     name: 'marketplace-publishers',
     component: () => import('./views/MarketplacePublishersView.vue'),
