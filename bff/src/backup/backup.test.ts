@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { fromBase64, fromHex, parseVerifierKey, verifyBundle, verifyConsistency } from '@tg/contracts/formats/audit'
 import { verifyTgspStream } from '@tg/contracts/formats/tgsp'
 import type { DatabaseTarget } from '../db/client'
-import { auditHead, users } from '../db/schema'
+import { auditHead, auditLog, users } from '../db/schema'
 import { nodeSha256 } from '../lib/tgsp-crypto'
 import { UPLOAD_PATH, makePackage, publisherKey, signing } from '../modules/tgsp/test-support'
 import { KEY_MASTER, TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../test/harness'
@@ -31,6 +31,34 @@ function tgctl(args: string[], site: Site) {
     env: { ...env, ...site.env },
     timeout: 120_000,
   })
+}
+
+/** tgctl in the background, while the test process keeps serving writes. */
+function tgctlAsync(args: string[], site: Site): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const env: Record<string, string | undefined> = { ...process.env, TG_ENV: 'test', TG_KEY_MASTER: KEY_MASTER }
+  for (const name of ['DATABASE_URL', 'TG_DATA_DIR', 'TG_BLOB_DIR']) delete env[name]
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bff/src/cli/tgctl.ts', ...args], {
+    cwd: root,
+    env: { ...env, ...site.env },
+    timeout: 120_000,
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  return new Promise((done) => child.on('close', (status) => done({ status, stdout, stderr })))
+}
+
+/** Runs `backup` while users keep being created (each with its audit entry): the archive must be one snapshot. */
+async function backupWhileWriting(h: Harness, args: string[], site: Site) {
+  let finished = false
+  const backup = tgctlAsync(args, site).finally(() => (finished = true))
+  let written = 0
+  while (!finished) {
+    await h.createUser(`live${written}`, ['viewer'])
+    written++
+  }
+  return { ...(await backup), written }
 }
 
 function pgliteSite(): Site {
@@ -162,15 +190,28 @@ function suite(name: string, makeSite: () => Promise<Site | { skip: string }>, s
       )
       await h.services.audit.drain()
       const headBefore = await h.database.db.select().from(auditHead)
+      const readSource = async () => ({
+        sourceLeaves: (await h.database.db.select().from(auditLog).orderBy(asc(auditLog.seq))).map((e) =>
+          Buffer.from(e.leafHash).toString('hex'),
+        ),
+        sourceUsers: (await h.database.db.select().from(users)).map((u) => u.username),
+      })
+      const sourceAtStop = serverRuns ? null : await readSource()
       // PostgreSQL is backed up while the server runs; the embedded database with the server stopped.
       if (!serverRuns) await h.close()
-      const backup = tgctl(['backup', '--out', archive], source)
+      const backup = serverRuns
+        ? await backupWhileWriting(h, ['backup', '--out', archive], source)
+        : { ...tgctl(['backup', '--out', archive], source), written: 0 }
       expect(backup.stderr).toBe('')
       expect(backup.status).toBe(0)
       expect(backup.stdout).toMatch(/Backed up \d+ tables \(\d+ rows\) and 2 package file\(s\)/)
       expect(backup.stdout).toContain('TG_KEY_MASTER')
       expect(tgctl(['backup', '--out', archive], source).stderr).toContain('exists already')
-      const headAtBackup = serverRuns ? await h.database.db.select().from(auditHead) : headBefore
+      if (serverRuns) {
+        expect(backup.written).toBeGreaterThan(0)
+        await h.services.audit.drain()
+      }
+      const { sourceLeaves, sourceUsers } = serverRuns ? await readSource() : sourceAtStop!
       if (serverRuns) await h.close()
 
       // A corrupt archive and a truncated one are refused before anything is written.
@@ -201,8 +242,15 @@ function suite(name: string, makeSite: () => Promise<Site | { skip: string }>, s
 
       const r = await open(target, false)
       try {
-        // The same tree: size, frontier (its root) and newest leaf; the same signed checkpoint.
-        expect(await r.database.db.select().from(auditHead)).toEqual(headAtBackup)
+        // The same tree: size, frontier (its root) and newest leaf; the same signed checkpoint. On a
+        // server that kept writing, the snapshot's tree: a prefix of the source's leaves.
+        const [head] = await r.database.db.select().from(auditHead)
+        if (!serverRuns) expect([head]).toEqual(headBefore)
+        const leaves = (await r.database.db.select().from(auditLog).orderBy(asc(auditLog.seq))).map((e) =>
+          Buffer.from(e.leafHash).toString('hex'),
+        )
+        expect(leaves.length).toBe(head!.treeSize)
+        expect(leaves).toEqual(sourceLeaves.slice(0, leaves.length))
         expect(await r.services.audit.latestCheckpoint()).toEqual(before.checkpoint)
         await r.services.audit.initialize()
         const integrity = await r.services.audit.checkIntegrity()
@@ -247,11 +295,15 @@ function suite(name: string, makeSite: () => Promise<Site | { skip: string }>, s
           before.run,
         )
         expect((await reportRound(r, before.runId, before.agentKey, 2)).status).toBe(201)
-        expect((await r.database.db.select().from(users).orderBy(asc(users.username))).map((u) => u.username)).toEqual([
-          'ada',
-          'otto',
-          'root',
-        ])
+        // One snapshot: every restored user has its creation entry in the restored log, and no entry names a missing user.
+        const restoredUsers = await r.database.db.select().from(users)
+        const names = restoredUsers.map((u) => u.username)
+        expect(names.filter((n) => !n.startsWith('live')).sort()).toEqual(['ada', 'otto', 'root'])
+        for (const n of names) expect(sourceUsers).toContain(n)
+        const created = new Set(
+          (await r.auditEntries()).filter((e) => e.body.action === 'admin.user_created').map((e) => e.body.resource.id),
+        )
+        expect([...created].sort()).toEqual(restoredUsers.map((u) => u.id).sort())
       } finally {
         await r.close()
       }
