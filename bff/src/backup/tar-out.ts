@@ -23,12 +23,16 @@ export function createArchiveWriter(file: string): ArchiveWriter {
   const gzip = createGzip({ level: 6 })
   gzip.pipe(out)
   let failure: Error | null = null
-  out.on('error', (err) => (failure ??= err))
+  // A failed file stops the compressor too, so that a wait for its 'drain' ends with the error.
+  out.on('error', (err) => {
+    failure ??= err
+    gzip.destroy(err)
+  })
   gzip.on('error', (err) => (failure ??= err))
 
   const write = async (bytes: Uint8Array) => {
     if (failure) throw failure
-    if (!gzip.write(bytes)) await Promise.race([once(gzip, 'drain'), once(out, 'error')])
+    if (!gzip.write(bytes)) await once(gzip, 'drain')
     if (failure) throw failure
   }
 
