@@ -13,6 +13,8 @@ import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext
 import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
 import { createStreamLimiter } from './lib/stream-limit'
+import { rateLimit } from './lib/rate-limit'
+import type { RateLimiter } from './lib/rate-limit-store'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
@@ -61,6 +63,8 @@ export type AppDeps = {
   /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** Request rate limits (lib/rate-limit-store.ts), built on `metrics` by the caller. */
+  rateLimiter: RateLimiter
   /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
   integrations?: Partial<IntegrationsSettings>
   /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
@@ -128,6 +132,7 @@ export function createApp(deps: AppDeps) {
       { name: 'integrations', label: 'Integrations', health: () => integrations.health() },
     ],
     auditIntegrity: () => audit.integrity(),
+    rateLimitStore: () => deps.rateLimiter.health(),
   })
   const guard = { auth, publicUrl: config.publicUrl }
 
@@ -146,6 +151,7 @@ export function createApp(deps: AppDeps) {
       strictTransportSecurity: config.publicUrl?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
     }),
   )
+  app.use('*', rateLimit(deps.rateLimiter, auth))
   const jsonLimit = bodyLimit({
     maxSize: config.maxJsonBytes,
     onError: () => {
