@@ -23,6 +23,7 @@ import { createAdminService } from './modules/admin/service'
 import { createAuditRoutes } from './modules/audit/routes'
 import { createAuditService } from './modules/audit/service'
 import type { AuditConfig } from './modules/audit/service'
+import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
 import { createAuthRoutes } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
@@ -63,6 +64,8 @@ export type AppDeps = {
   /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** How a sign-in slowed by its account's failures waits (tests observe it); a timer otherwise. */
+  signInPause?: Pause
   /** Request rate limits (lib/rate-limit-store.ts), built on `metrics` by the caller. */
   rateLimiter: RateLimiter
   /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
@@ -103,7 +106,7 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
   })
-  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
+  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs, pause: deps.signInPause })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))

@@ -67,6 +67,8 @@ export async function createHarness(
     keyMaster?: string
     /** Request rate limits; in memory with limits no test reaches unless it says otherwise. */
     rateLimit?: Partial<RateLimitSettings>
+    /** Observes the waits of slowed sign-ins instead of sleeping them. */
+    signInPause?: (ms: number) => Promise<void>
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -89,6 +91,7 @@ export async function createHarness(
     log: logs.log,
     metrics,
     rateLimiter,
+    signInPause: options.signInPause,
     sessionSecret: SESSION_SECRET,
     keyMaster: options.keyMaster ?? KEY_MASTER,
     audit: {
