@@ -133,8 +133,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     it('slows an account guessed from many addresses, boundedly, and never locks its owner out', async (t) => {
       if (skipped) return t.skip()
       pauses.length = 0
-      for (let i = 0; i < 15; i++)
-        expect((await signIn('victim', 'distributed guess', `10.1.0.${i}`)).status).toBe(401)
+      for (let i = 0; i < 15; i++) expect((await signIn('victim', 'distributed guess', `10.1.0.${i}`)).status).toBe(401)
       // Ten free failures, then 250 ms doubling to the most, 4 s.
       expect(pauses).toEqual([250, 500, 1000, 2000, 4000])
       const failures = (await h.auditEntries()).filter(
