@@ -54,6 +54,7 @@ async function main() {
 
   const metrics = createMetrics()
   const rateLimiter = createRateLimiter(config.rateLimit, { log, metrics })
+  await rateLimiter.start()
   log.info(
     {
       store: rateLimiter.store,

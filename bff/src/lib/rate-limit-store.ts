@@ -34,6 +34,8 @@ export interface RateLimiter {
   readonly store: RateLimitStoreKind
   consume(scope: RateLimitScope, key: string): Promise<RateDecision>
   health(): Promise<RateLimitStoreHealth>
+  /** Waits (bounded by the store timeout) until the shared store answers; says so in the log when it does not. */
+  start(): Promise<void>
   close(): Promise<void>
 }
 
@@ -44,6 +46,8 @@ type Shared = {
   kind: 'redis' | 'postgres'
   build(scope: RateLimitScope, points: number, keyPrefix: string): RateLimiterAbstract
   ping(): Promise<void>
+  /** Resolves once connected; rejects after the timeout. */
+  connected(): Promise<void>
   close(): Promise<void>
 }
 
@@ -65,6 +69,20 @@ function createRedisStore(url: string, timeoutMs: number, onDown: (err: Error) =
       if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`)
       await redis.ping()
     },
+    connected: () =>
+      redis.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => {
+              redis.off('ready', onReady)
+              reject(new Error(`Redis did not answer within ${timeoutMs} ms`))
+            }, timeoutMs)
+            const onReady = () => {
+              clearTimeout(timer)
+              resolve()
+            }
+            redis.once('ready', onReady)
+          }),
     close: async () => {
       redis.disconnect()
     },
@@ -95,6 +113,9 @@ function createPostgresStore(url: string, timeoutMs: number, onDown: (err: Error
     ping: async () => {
       await pool.query('select 1')
     },
+    connected: async () => {
+      await pool.query('select 1')
+    },
     close: () => pool.end(),
   }
 }
@@ -105,6 +126,7 @@ export function disabledRateLimiter(): RateLimiter {
     store: 'disabled',
     consume: async () => ({ isAllowed: true }),
     health: async () => null,
+    start: async () => undefined,
     close: async () => undefined,
   }
 }
@@ -201,6 +223,9 @@ export function createRateLimiter(settings: RateLimitSettings, deps: { log: Logg
       } catch {
         return { store: shared.kind, status: 'unavailable' }
       }
+    },
+    async start() {
+      await shared?.connected().catch(markDown)
     },
     close: async () => shared?.close(),
   }

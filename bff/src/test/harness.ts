@@ -85,6 +85,7 @@ export async function createHarness(
   }
   const metrics = createMetrics()
   const rateLimiter = createRateLimiter({ ...UNREACHED_RATE_LIMITS, ...options.rateLimit }, { log: logs.log, metrics })
+  await rateLimiter.start()
   const built = createApp({
     config,
     database,
