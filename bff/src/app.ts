@@ -13,6 +13,8 @@ import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext
 import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
 import { createStreamLimiter } from './lib/stream-limit'
+import { rateLimit } from './lib/rate-limit'
+import type { RateLimiter } from './lib/rate-limit-store'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
@@ -21,6 +23,7 @@ import { createAdminService } from './modules/admin/service'
 import { createAuditRoutes } from './modules/audit/routes'
 import { createAuditService } from './modules/audit/service'
 import type { AuditConfig } from './modules/audit/service'
+import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
 import { createAuthRoutes } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
@@ -63,6 +66,10 @@ export type AppDeps = {
   /** The marketplace's blob store; a local folder at tgsp.blobDir unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** How a sign-in slowed by its account's failures waits (tests observe it); a timer otherwise. */
+  signInPause?: Pause
+  /** Request rate limits (lib/rate-limit-store.ts), built on `metrics` by the caller. */
+  rateLimiter: RateLimiter
   /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
   integrations?: Partial<IntegrationsSettings>
   /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
@@ -101,7 +108,7 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
   })
-  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
+  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs, pause: deps.signInPause })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
@@ -131,6 +138,7 @@ export function createApp(deps: AppDeps) {
       { name: 'integrations', label: 'Integrations', health: () => integrations.health() },
     ],
     auditIntegrity: () => audit.integrity(),
+    rateLimitStore: () => deps.rateLimiter.health(),
   })
   const guard = { auth, publicUrl: config.publicUrl }
 
@@ -149,6 +157,7 @@ export function createApp(deps: AppDeps) {
       strictTransportSecurity: config.publicUrl?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
     }),
   )
+  app.use('*', rateLimit(deps.rateLimiter, auth))
   const jsonLimit = bodyLimit({
     maxSize: config.maxJsonBytes,
     onError: () => {

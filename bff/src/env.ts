@@ -1,6 +1,7 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
+import type { RateLimitSettings } from './lib/rate-limit-store'
 import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
 import { parseAllowHosts } from './modules/integrations/egress/policy'
@@ -14,6 +15,9 @@ const bool = z
 
 /** Live event streams one user or API key may hold per process, unless TG_MAX_STREAMS_PER_PRINCIPAL says. */
 export const DEFAULT_MAX_STREAMS_PER_PRINCIPAL = 6
+
+/** Requests per minute per client address (no valid credentials) and per user or API key. */
+export const DEFAULT_RATE_LIMITS = { addressPerMinute: 600, principalPerMinute: 3000 }
 
 const EnvSchema = z.object({
   TG_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -46,6 +50,13 @@ const EnvSchema = z.object({
   TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_STREAMS_PER_PRINCIPAL),
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  REDIS_URL: z
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
+  TG_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.addressPerMinute),
+  TG_RATE_LIMIT_PRINCIPAL: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.principalPerMinute),
+  TG_RATE_LIMIT_DISABLED: bool,
   TG_AUDIT_ORIGIN: z
     .string()
     .regex(/^[^\s+]+$/, 'TG_AUDIT_ORIGIN must have no spaces and no "+"')
@@ -114,6 +125,8 @@ export type Config = {
   maxStreamsPerPrincipal: number
   shutdownTimeoutMs: number
   dbTimeoutMs: number
+  /** Request rate limits and where their counters live (see lib/rate-limit-store.ts). */
+  rateLimit: RateLimitSettings
   audit: {
     origin: string | undefined
     checkpointEvery: number
@@ -178,6 +191,14 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     maxStreamsPerPrincipal: e.TG_MAX_STREAMS_PER_PRINCIPAL,
     shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
     dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
+    rateLimit: {
+      addressPerMinute: e.TG_RATE_LIMIT_ADDRESS,
+      principalPerMinute: e.TG_RATE_LIMIT_PRINCIPAL,
+      isDisabled: e.TG_RATE_LIMIT_DISABLED ?? false,
+      redisUrl: e.REDIS_URL,
+      databaseUrl: e.DATABASE_URL,
+      timeoutMs: e.TG_DB_TIMEOUT_MS,
+    },
     audit: {
       origin: e.TG_AUDIT_ORIGIN,
       checkpointEvery: e.TG_AUDIT_CHECKPOINT_EVERY,

@@ -32,5 +32,7 @@ export type AppEnv = {
     clientIp: string | null
     log: Logger
     principal: Principal | undefined
+    /** The caller the rate limiter resolved from the credentials (null: none valid; undefined: not resolved). */
+    caller: Principal | null | undefined
   }
 }

@@ -57,7 +57,7 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
       if (isUnsafe && isSameOrigin(c, publicUrl) === false)
         throw new AppError('CSRF_REJECTED', 'Cross-origin request refused.')
     } else {
-      const principal = await authenticate(c, auth)
+      const principal = c.var.caller ?? (await authenticate(c, auth))
       c.set('principal', principal)
       if (principal.kind === 'api_key' && principal.scopeRunId !== null) {
         // A run-scoped agent key: only its own run's agent routes.

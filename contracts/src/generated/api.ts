@@ -1639,6 +1639,11 @@ export interface components {
                  * @enum {string}
                  */
                 auditIntegrity: "ok" | "failed" | "unchecked";
+                /**
+                 * @description Present when REDIS_URL is set: whether Redis, the store of the shared rate limits, answers. Reported, not gating: while it is away each replica counts requests in its own memory.
+                 * @enum {string}
+                 */
+                redis?: "ok" | "unavailable";
             };
             auditIntegrity: components["schemas"]["AuditIntegrity"];
         };

@@ -13,6 +13,10 @@ export const ReadinessSchema = z
       auditIntegrity: AuditIntegritySchema.shape.status.meta({
         description: 'Reported, not gating: a failed audit self-check does not take the replica out of service.',
       }),
+      redis: z.enum(['ok', 'unavailable']).optional().meta({
+        description:
+          'Present when REDIS_URL is set: whether Redis, the store of the shared rate limits, answers. Reported, not gating: while it is away each replica counts requests in its own memory.',
+      }),
     }),
     auditIntegrity: AuditIntegritySchema,
   })

@@ -1,4 +1,5 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
+import type { Pause } from './attempts'
 import type {
   ChangePasswordBody,
   ChangePasswordResponse,
@@ -55,15 +56,22 @@ export interface AuthService {
   resolveApiKey(secret: string): Promise<ApiKeyPrincipal | null>
 }
 
-type Deps = { db: Db; audit: AuditLog; hashSecret: (s: string) => string; sessionTtlMs: number }
+type Deps = {
+  db: Db
+  audit: AuditLog
+  hashSecret: (s: string) => string
+  sessionTtlMs: number
+  /** How a slowed sign-in waits (tests observe it); a timer otherwise. */
+  pause?: Pause
+}
 
-export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps): AuthService {
+export function createAuthService({ db, audit, hashSecret, sessionTtlMs, pause }: Deps): AuthService {
   async function countUsers(ex: Executor): Promise<number> {
     const [row] = await ex.select({ n: count() }).from(users)
     return row?.n ?? 0
   }
 
-  const deps = { db, audit, hashSecret, sessionTtlMs }
+  const deps = { db, audit, hashSecret, sessionTtlMs, pause }
 
   async function isLiveSetupToken(ex: Executor, token: string): Promise<boolean> {
     const [valid] = await ex

@@ -1,12 +1,13 @@
 import type { AuditIntegrity, ComponentHealth, SystemHealth } from '@tg/contracts'
 import type { Database } from '../../db/client'
 import { isDatabaseUnavailable } from '../../lib/errors'
+import type { RateLimitStoreHealth } from '../../lib/rate-limit-store'
 
 export interface SystemService {
   health(): Promise<SystemHealth>
   /** Ready with the audit self-check's state, or what is not ready. */
   readiness(): Promise<
-    | { isReady: true; auditIntegrity: AuditIntegrity }
+    | { isReady: true; auditIntegrity: AuditIntegrity; rateLimitStore: RateLimitStoreHealth }
     | { isReady: false; checks: { database: 'ok' | 'unavailable'; migrations: 'ok' | 'pending' | 'unknown' } }
   >
 }
@@ -17,9 +18,17 @@ type Deps = {
   modules: Array<{ name: string; label: string; health(): ComponentHealth | Promise<ComponentHealth> }>
   /** The audit self-check's shared alarm, reported by readiness (it does not gate it). */
   auditIntegrity: () => Promise<AuditIntegrity>
+  /** The shared rate-limit store (Redis or PostgreSQL), reported by readiness (it does not gate it). */
+  rateLimitStore: () => Promise<RateLimitStoreHealth>
 }
 
-export function createSystemService({ database, version, modules, auditIntegrity }: Deps): SystemService {
+export function createSystemService({
+  database,
+  version,
+  modules,
+  auditIntegrity,
+  rateLimitStore,
+}: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
     const base = { name: 'database', label: 'Database', kind: 'database' as const }
     try {
@@ -69,7 +78,8 @@ export function createSystemService({ database, version, modules, auditIntegrity
         await database.ping()
         const pending = await database.pendingMigrations()
         if (pending > 0) return { isReady: false, checks: { database: 'ok', migrations: 'pending' } }
-        return { isReady: true, auditIntegrity: await auditIntegrity() }
+        const [integrity, store] = await Promise.all([auditIntegrity(), rateLimitStore()])
+        return { isReady: true, auditIntegrity: integrity, rateLimitStore: store }
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err
         return { isReady: false, checks: { database: 'unavailable', migrations: 'unknown' } }
