@@ -182,6 +182,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How users sign in here: single sign-on (its button label) and whether passwords are enabled */
+        get: operations["auth.getSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start single sign-on: redirects the browser to the OpenID provider
+         * @description A browser navigation, not a fetch. Generates the state, nonce and PKCE verifier of this attempt, keeps them server-side for 10 minutes bound to this browser by an HttpOnly cookie, and answers 302 to the provider. When the provider cannot be reached a browser is sent to /sign-in?error=provider_unavailable; a client that accepts JSON gets 503. 501 when single sign-on is not configured.
+         */
+        get: operations["auth.startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenID provider returns here: checks the answer, signs in and redirects
+         * @description The redirect URI to register at the provider is `${TG_PUBLIC_URL}/api/v1/auth/oidc/callback`. Checks state, PKCE and the ID token (signature, issuer, audience, expiry, nonce), maps the groups claim to roles (TG_OIDC_ROLE_MAP), creates or updates the linked user and opens a session exactly like password sign-in, then answers 302 to the path the attempt was started for. A refusal sends a browser to /sign-in?error=<reason>; a client that accepts JSON gets 403 SIGN_IN_REFUSED with details.reason (or 503 when the provider cannot be reached).
+         */
+        get: operations["auth.completeOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -215,7 +272,7 @@ export interface paths {
         head?: never;
         /**
          * Change display name, roles or status (disable ends the user’s sessions)
-         * @description Refuses (409) to remove the admin role from, or disable, the last active admin.
+         * @description Refuses (409) to remove the admin role from, or disable, the last active admin, and to change the roles of a single sign-on user (the provider’s groups decide them at each sign-in).
          */
         patch: operations["admin.updateUser"];
         trace?: never;
@@ -251,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a one-time password reset link for a user (ends their sessions)
-         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay.
+         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay. 409 for a single sign-on user, who has no password here.
          */
         post: operations["admin.issuePasswordReset"];
         delete?: never;
@@ -1542,7 +1599,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "SIGN_IN_REFUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
@@ -1641,6 +1698,17 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        SignInOptionsResponse: {
+            /** @description Single sign-on through OpenID Connect; null when it is not configured. */
+            sso: {
+                /** @description The sign-in button says "Sign in with <label>". */
+                label: string;
+                /** @description Navigate the browser here (add ?redirect=<path>). */
+                startPath: string;
+            } | null;
+            /** @description Whether username and password sign-in is enabled (TG_OIDC_LOCAL_PASSWORDS). */
+            localPasswords: boolean;
+        };
         UserPage: {
             items: components["schemas"]["User"][];
             nextCursor: string | null;
@@ -1669,6 +1737,11 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             signInBlockedUntil: string | null;
+            /** @description The OpenID Connect identity this user signs in with; null for a local user. The roles of a linked user follow the provider’s groups at each sign-in and cannot be edited here (409). */
+            sso: {
+                issuer: string;
+                subject: string;
+            } | null;
         };
         CreateUserBody: {
             /** @example alice */
@@ -3489,7 +3562,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3605,7 +3678,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3728,7 +3801,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3827,7 +3900,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3892,7 +3965,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3970,7 +4043,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4075,7 +4148,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4140,6 +4213,197 @@ export interface operations {
             };
         };
     };
+    "auth.getSignInOptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptionsResponse"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.startOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description A path of this console to open after sign-in; anything else becomes `/`. */
+                redirect?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider (or back to /sign-in with the error) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.completeOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description The authorization code. */
+                code?: string;
+                /** @description Must equal the state of the attempt this browser started. */
+                state?: string;
+                /** @description The issuer (RFC 9207), checked when the provider sends it. */
+                iss?: string;
+                /** @description The provider refused the sign-in. */
+                error?: string;
+                /** @description Its explanation. */
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in (or refused, for a browser) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "admin.listUsers": {
         parameters: {
             query?: {
@@ -4176,7 +4440,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4263,7 +4527,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4379,7 +4643,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4491,7 +4755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4576,7 +4840,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4587,6 +4851,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4667,7 +4940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4754,7 +5027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4848,7 +5121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4940,7 +5213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5029,7 +5302,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5117,7 +5390,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5224,7 +5497,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5311,7 +5584,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5390,7 +5663,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5473,7 +5746,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5547,7 +5820,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5624,7 +5897,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5698,7 +5971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5763,7 +6036,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5828,7 +6101,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5955,7 +6228,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6047,7 +6320,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6112,7 +6385,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6190,7 +6463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6293,7 +6566,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6395,7 +6668,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6482,7 +6755,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6603,7 +6876,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6697,7 +6970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6791,7 +7064,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6878,7 +7151,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6994,7 +7267,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7104,7 +7377,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7175,7 +7448,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7262,7 +7535,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7387,7 +7660,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7497,7 +7770,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7565,7 +7838,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7658,7 +7931,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7745,7 +8018,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7848,7 +8121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7946,7 +8219,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8071,7 +8344,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8190,7 +8463,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8297,7 +8570,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8412,7 +8685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8510,7 +8783,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8626,7 +8899,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8736,7 +9009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8804,7 +9077,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8897,7 +9170,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8984,7 +9257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9087,7 +9360,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9185,7 +9458,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9298,7 +9571,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9397,7 +9670,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9513,7 +9786,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9612,7 +9885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9737,7 +10010,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9856,7 +10129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9941,7 +10214,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10039,7 +10312,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10140,7 +10413,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10218,7 +10491,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10319,7 +10592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10430,7 +10703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10542,7 +10815,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10634,7 +10907,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10730,7 +11003,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10840,7 +11113,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10929,7 +11202,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11026,7 +11299,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11109,7 +11382,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11187,7 +11460,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11290,7 +11563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11373,7 +11646,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11471,7 +11744,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11583,7 +11856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11675,7 +11948,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11758,7 +12031,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11836,7 +12109,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11930,7 +12203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12013,7 +12286,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12111,7 +12384,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12214,7 +12487,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12299,7 +12572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12400,7 +12673,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12485,7 +12758,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12570,7 +12843,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12662,7 +12935,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
