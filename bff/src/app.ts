@@ -47,7 +47,9 @@ import type { IntegrationsSettings } from './modules/integrations/settings'
 import type { Lookup } from './modules/integrations/egress'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
-  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes' | 'oidc' | 'localPasswords'>>
+  Partial<
+    Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes' | 'oidc' | 'localPasswords'>
+  >
 
 export type AppDeps = {
   config: AppConfig

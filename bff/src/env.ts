@@ -240,7 +240,9 @@ function parseOidc(e: RawEnv): OidcSettings | undefined {
     problems.push('TG_OIDC_ISSUER must be an https URL (plain http only on loopback, for tests)')
   if (!e.TG_OIDC_CLIENT_ID) problems.push('TG_OIDC_CLIENT_ID is required with TG_OIDC_ISSUER')
   if (!e.TG_PUBLIC_URL)
-    problems.push(`TG_PUBLIC_URL is required with TG_OIDC_ISSUER (the redirect URI is TG_PUBLIC_URL${OIDC_CALLBACK_PATH})`)
+    problems.push(
+      `TG_PUBLIC_URL is required with TG_OIDC_ISSUER (the redirect URI is TG_PUBLIC_URL${OIDC_CALLBACK_PATH})`,
+    )
   if (!e.TG_OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push('TG_OIDC_SCOPES must include openid')
   let roleMap: Map<string, Role[]> = new Map()
   try {

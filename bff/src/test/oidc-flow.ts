@@ -86,4 +86,5 @@ export function deliverCallback(
 }
 
 /** The session cookie a callback set, or null. */
-export const sessionCookieOf = (res: Response) => /tg_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? null
+export const sessionCookieOf = (res: Response) =>
+  /tg_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1] ?? null

@@ -7,7 +7,7 @@ import { startTestOidcProvider } from './oidc-provider'
 
 const config = JSON.parse(process.env.TG_TEST_OIDC ?? '') as Parameters<typeof startTestOidcProvider>[0]
 const provider = await startTestOidcProvider(config)
-console.log(`oidc-provider listening ${JSON.stringify({ issuer: provider.issuer })}`)
+process.stdout.write(`oidc-provider listening ${JSON.stringify({ issuer: provider.issuer })}\n`)
 const stop = () => void provider.close().then(() => process.exit(0))
 process.once('SIGTERM', stop)
 process.once('SIGINT', stop)

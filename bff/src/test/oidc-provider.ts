@@ -102,8 +102,8 @@ export async function startTestOidcProvider(options: {
 }): Promise<TestOidcProvider> {
   const accounts = new Map(options.accounts.map((a) => [a.sub, { ...a }]))
   const store = createStore()
-  let provider: Provider | undefined
-  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined
+  // Set once the port (and so the issuer) is known; the server answers 500 before that.
+  const ready: { provider?: Provider; handle?: (req: IncomingMessage, res: ServerResponse) => void } = {}
 
   const server = createServer((req, res) => {
     void route(req, res).catch((err: unknown) => {
@@ -113,6 +113,7 @@ export async function startTestOidcProvider(options: {
   })
   async function route(req: IncomingMessage, res: ServerResponse) {
     const uid = /^\/interaction\/([^/?]+)/.exec(req.url ?? '')?.[1]
+    const { provider, handle } = ready
     if (!provider || !handle) throw new Error('provider not ready')
     if (!uid) return handle(req, res)
     if (req.method === 'GET') {
@@ -130,7 +131,7 @@ export async function startTestOidcProvider(options: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const { clientId, clientSecret, redirectUri } = options.client
-  provider = new Provider(issuer, {
+  const provider = new Provider(issuer, {
     adapter: store.MapAdapter,
     clients: [
       {
@@ -172,7 +173,8 @@ export async function startTestOidcProvider(options: {
       return grant
     },
   })
-  handle = provider.callback()
+  ready.provider = provider
+  ready.handle = provider.callback()
 
   return {
     issuer,

@@ -1,3 +1,4 @@
+import type { Page } from '@playwright/test'
 import { expect, test } from '../../support/test'
 import { startConsoleServer } from '../../support/console-server'
 import type { ConsoleServer } from '../../support/console-server'
@@ -38,7 +39,7 @@ test.afterAll(async () => {
   await idp?.stop()
 })
 
-async function signInAtProvider(page: import('@playwright/test').Page, login: string) {
+async function signInAtProvider(page: Page, login: string) {
   await expect(page.getByRole('heading', { name: 'Test identity provider' })).toBeVisible()
   await page.getByLabel('Login').fill(login)
   await page.getByLabel('Password').fill('anything')

@@ -113,8 +113,7 @@ export async function insertApiKey(
   return { apiKey: toApiKey(created), secret }
 }
 
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((r) => b.includes(r))
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r))
 
 export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
   return {

@@ -26,7 +26,7 @@ export function safeRedirectOf(value: string | undefined): string {
   if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return '/'
   const base = 'http://console.invalid'
   const url = URL.parse(value, base)
-  if (!url || url.origin !== base || /[\u0000-\u001f]/.test(value)) return '/'
+  if (!url || url.origin !== base || [...value].some((ch) => ch.charCodeAt(0) < 0x20)) return '/'
   const path = `${url.pathname}${url.search}${url.hash}`
   return path.startsWith('/sign-in') || path.startsWith('/api/') ? '/' : path
 }

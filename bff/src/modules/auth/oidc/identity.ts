@@ -45,14 +45,15 @@ async function freeUsername(tx: Executor, base: string): Promise<string> {
   for (let n = 2; ; n++) if (!names.has(`${base}-${n}`)) return `${base}-${n}`
 }
 
-const sameRoles = (a: readonly string[], b: readonly string[]) =>
-  a.length === b.length && a.every((r) => b.includes(r))
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r))
 
 export const findLinkedUser = async (tx: Executor, issuer: string, subject: string) =>
-  (await tx
-    .select()
-    .from(users)
-    .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject))))[0]
+  (
+    await tx
+      .select()
+      .from(users)
+      .where(and(eq(users.oidcIssuer, issuer), eq(users.oidcSubject, subject)))
+  )[0]
 
 /**
  * The user linked to this identity, created at its first sign-in, with the roles its groups grant

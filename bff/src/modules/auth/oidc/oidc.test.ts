@@ -118,10 +118,7 @@ describe('single sign-on against a real OpenID provider', () => {
     const changed = (await h.auditEntries()).find((e) => e.body.action === 'user.roles.changed')
     expect(changed?.body.details).toMatchObject({
       username: 'carol',
-      roles: [
-        ['operator', 'admin'],
-        ['operator'],
-      ],
+      roles: [['operator', 'admin'], ['operator']],
       source: 'oidc',
       endedSessions: 1,
     })
@@ -139,7 +136,11 @@ describe('single sign-on against a real OpenID provider', () => {
     expect(sessionCookieOf(res)).toBeNull()
     const refused = (await h.auditEntries()).filter((e) => e.body.action === 'auth.oidc.refused')
     expect(refused.at(-1)?.body).toMatchObject({ outcome: 'denied' })
-    expect(refused.at(-1)?.body.details).toMatchObject({ reason: 'no_mapped_group', subject: 'dave', groups: ['staff'] })
+    expect(refused.at(-1)?.body.details).toMatchObject({
+      reason: 'no_mapped_group',
+      subject: 'dave',
+      groups: ['staff'],
+    })
     const users = await h.services.admin.listUsers({ limit: 100, q: 'dave' } as never)
     expect(users.items).toHaveLength(0)
   })

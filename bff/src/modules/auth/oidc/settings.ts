@@ -37,9 +37,7 @@ export function parseRoleMap(text: string): Map<string, Role[]> {
       .split('+')
       .map((r) => r.trim())
     if (at <= 0 || roles.some((r) => !(ROLES as readonly string[]).includes(r)))
-      throw new Error(
-        `TG_OIDC_ROLE_MAP: "${entry}" is not group=role[+role] with roles among ${ROLES.join(', ')}`,
-      )
+      throw new Error(`TG_OIDC_ROLE_MAP: "${entry}" is not group=role[+role] with roles among ${ROLES.join(', ')}`)
     if (map.has(group)) throw new Error(`TG_OIDC_ROLE_MAP: group "${group}" is named twice`)
     map.set(group, [...new Set(roles as Role[])])
   }
