@@ -80,7 +80,7 @@ export function createOidcProviderClient(settings: OidcSettings): OidcProviderCl
 
   function configuration(): Promise<client.Configuration> {
     discovered ??= client
-      .discovery(issuer, settings.clientId, settings.clientSecret, undefined, {
+      .discovery(issuer, settings.clientId, settings.clientSecret, settings.clientSecret ? undefined : client.None(), {
         execute: isInsecure ? [client.allowInsecureRequests] : [],
         timeout: REQUEST_TIMEOUT_S,
       })
