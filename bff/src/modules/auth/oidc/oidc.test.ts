@@ -36,6 +36,7 @@ beforeAll(async () => {
       { sub: 'dave', preferred_username: 'dave', groups: ['staff'] },
       { sub: 'bob-sso', preferred_username: 'Bob', groups: ['tg-ops'] },
       { sub: 'erin', preferred_username: 'erin', groups: ['tg-ops'] },
+      { sub: 'frank', preferred_username: 'frank', groups: ['tg-ops'] },
     ],
   })
   h = await createHarness({ config: { oidc: settingsFor(provider.issuer) } })
@@ -143,6 +144,18 @@ describe('single sign-on against a real OpenID provider', () => {
     })
     const users = await h.services.admin.listUsers({ limit: 100, q: 'dave' } as never)
     expect(users.items).toHaveLength(0)
+  })
+
+  it('ends the sessions of a linked user who has left every mapped group', async () => {
+    const before = await signInAs('frank')
+    expect((await get('/api/v1/auth/session', before.cookie ?? '')).status).toBe(200)
+    const frank = provider.accounts.get('frank')
+    if (frank) frank.groups = ['staff']
+    const res = await deliverCallback(h, await signInAtProvider(h, 'frank'), { as: 'api' })
+    expect((await refusalOf(res)).details?.reason).toBe('no_mapped_group')
+    expect((await get('/api/v1/auth/session', before.cookie ?? '')).status).toBe(401)
+    const refused = (await h.auditEntries()).filter((e) => e.body.action === 'auth.oidc.refused').at(-1)
+    expect(refused?.body.details).toMatchObject({ reason: 'no_mapped_group', username: 'frank', endedSessions: 1 })
   })
 
   it('sends a refused browser back to the sign-in page with the reason', async () => {
