@@ -25,7 +25,8 @@ import { createAuditService } from './modules/audit/service'
 import type { AuditConfig } from './modules/audit/service'
 import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
-import { createAuthRoutes } from './modules/auth/routes'
+import { createOidcRoutes } from './modules/auth/oidc-routes'
+import { createAuthRoutes, sessionCookieSetter } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
 import { createDashboardRoutes } from './modules/dashboard/routes'
 import { createDashboardService } from './modules/dashboard/service'
@@ -51,7 +52,9 @@ import type { IntegrationsSettings } from './modules/integrations/settings'
 import type { Lookup } from './modules/integrations/egress'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
-  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
+  Partial<
+    Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes' | 'oidc' | 'localPasswords'>
+  >
 
 export type AppDeps = {
   config: AppConfig
@@ -108,7 +111,15 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
   })
-  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs, pause: deps.signInPause })
+  const auth = createAuthService({
+    db,
+    audit,
+    hashSecret,
+    sessionTtlMs: config.sessionTtlMs,
+    oidc: config.oidc,
+    localPasswords: config.localPasswords,
+    pause: deps.signInPause,
+  })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
@@ -187,7 +198,9 @@ export function createApp(deps: AppDeps) {
   })
 
   app.route('/', createSystemRoutes({ system, metrics, guard }))
-  app.route('/', createAuthRoutes({ auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }))
+  const authDeps = { auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }
+  app.route('/', createAuthRoutes(authDeps))
+  app.route('/', createOidcRoutes({ ...authDeps, setSessionCookie: sessionCookieSetter(authDeps) }))
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))

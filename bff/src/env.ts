@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import type { Role } from '@tg/contracts'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
 import type { RateLimitSettings } from './lib/rate-limit-store'
 import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
@@ -7,6 +8,8 @@ import type { TgspSettings } from './modules/tgsp/config'
 import { parseAllowHosts } from './modules/integrations/egress/policy'
 import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
 import type { IntegrationsSettings } from './modules/integrations/settings'
+import { OIDC_CALLBACK_PATH, parseRoleMap } from './modules/auth/oidc/settings'
+import type { OidcSettings } from './modules/auth/oidc/settings'
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -98,6 +101,14 @@ const EnvSchema = z.object({
   TG_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(INTEGRATION_DEFAULTS.disableAfter),
   TG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.deliveryTimeoutMs),
   TG_INTEGRATION_POLL_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.pollMs),
+  TG_OIDC_ISSUER: z.url().optional(),
+  TG_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TG_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  TG_OIDC_SCOPES: z.string().trim().default('openid profile email'),
+  TG_OIDC_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
+  TG_OIDC_ROLE_MAP: z.string().optional(),
+  TG_OIDC_LOCAL_PASSWORDS: bool,
+  TG_OIDC_NAME: z.string().trim().min(1).max(60).default('Single sign-on'),
 })
 
 export type RawEnv = z.infer<typeof EnvSchema>
@@ -137,6 +148,10 @@ export type Config = {
   }
   tgsp: TgspSettings
   integrations: IntegrationsSettings
+  /** Single sign-on; undefined unless TG_OIDC_ISSUER is set. */
+  oidc: OidcSettings | undefined
+  /** Whether password sign-in is enabled (TG_OIDC_LOCAL_PASSWORDS); `tgctl admin` works either way. */
+  localPasswords: boolean
 }
 
 export class ConfigError extends Error {
@@ -224,6 +239,48 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       deliveryTimeoutMs: e.TG_WEBHOOK_TIMEOUT_MS,
       pollMs: e.TG_INTEGRATION_POLL_MS,
     },
+    oidc: parseOidc(e),
+    localPasswords: e.TG_OIDC_LOCAL_PASSWORDS ?? true,
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** TG_OIDC_*: all-or-nothing around TG_OIDC_ISSUER, with every problem named at start. */
+function parseOidc(e: RawEnv): OidcSettings | undefined {
+  if (!e.TG_OIDC_ISSUER) {
+    if (e.TG_OIDC_LOCAL_PASSWORDS === false)
+      throw new ConfigError(
+        'TG_OIDC_LOCAL_PASSWORDS=false needs single sign-on (TG_OIDC_ISSUER): nobody could sign in otherwise',
+      )
+    return undefined
+  }
+  const problems: string[] = []
+  const issuer = new URL(e.TG_OIDC_ISSUER)
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname)))
+    problems.push('TG_OIDC_ISSUER must be an https URL (plain http only on loopback, for tests)')
+  if (!e.TG_OIDC_CLIENT_ID) problems.push('TG_OIDC_CLIENT_ID is required with TG_OIDC_ISSUER')
+  if (!e.TG_PUBLIC_URL)
+    problems.push(
+      `TG_PUBLIC_URL is required with TG_OIDC_ISSUER (the redirect URI is TG_PUBLIC_URL${OIDC_CALLBACK_PATH})`,
+    )
+  if (!e.TG_OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push('TG_OIDC_SCOPES must include openid')
+  let roleMap: Map<string, Role[]> = new Map()
+  try {
+    roleMap = parseRoleMap(e.TG_OIDC_ROLE_MAP ?? '')
+  } catch (err) {
+    problems.push((err as Error).message)
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid single sign-on configuration:\n  ${problems.join('\n  ')}`)
+  return {
+    issuer: e.TG_OIDC_ISSUER,
+    clientId: e.TG_OIDC_CLIENT_ID as string,
+    clientSecret: e.TG_OIDC_CLIENT_SECRET,
+    scopes: e.TG_OIDC_SCOPES,
+    groupsClaim: e.TG_OIDC_GROUPS_CLAIM,
+    roleMap,
+    name: e.TG_OIDC_NAME,
+    redirectUri: `${(e.TG_PUBLIC_URL as string).replace(/\/$/, '')}${OIDC_CALLBACK_PATH}`,
   }
 }
 

@@ -90,6 +90,11 @@ async function main() {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
   log.info({ url: baseUrl, env: config.env }, `TensorGuardFlow console listening on ${baseUrl}`)
+  if (config.oidc)
+    log.info(
+      { issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri, localPasswords: config.localPasswords },
+      'single sign-on enabled',
+    )
 
   const setupToken = await services.auth.issueSetupToken()
   if (setupToken) {

@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
+  SIGN_IN_REFUSED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
@@ -69,13 +70,15 @@ export const RateLimitDetailsSchema = z.object({ retryAfterSeconds: z.number().i
 export const NotSupportedDetailsSchema = z.object({ remediation: z.string() })
 /** `details` of a CONFLICT caused by one field's value (for example a taken username). */
 export const ConflictDetailsSchema = z.object({ field: z.string() })
+/** `details` of SIGN_IN_REFUSED: why (a stable reason code) and what the user can do. */
+export const SignInRefusedDetailsSchema = z.object({ reason: z.string(), remediation: z.string().optional() })
 /** `details` of UPSTREAM_UNAVAILABLE: which dependency is down. */
 export const UpstreamDetailsSchema = z.object({ dependency: z.string() })
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed request (for example invalid JSON).',
   401: 'Not signed in, or the credentials are not valid.',
-  403: 'Signed in, but no allowed role; or the CSRF or Origin check failed.',
+  403: 'Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason).',
   404: 'No such resource.',
   405: 'Method not allowed.',
   408: 'The request body stopped arriving (idle longer than the server waits); nothing was kept.',

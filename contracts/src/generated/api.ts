@@ -182,6 +182,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How users sign in here: single sign-on (its button label) and whether passwords are enabled */
+        get: operations["auth.getSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start single sign-on: redirects the browser to the OpenID provider
+         * @description A browser navigation, not a fetch. Generates the state, nonce and PKCE verifier of this attempt, keeps them server-side for 10 minutes bound to this browser by an HttpOnly cookie, and answers 302 to the provider. When the provider cannot be reached a browser is sent to /sign-in?error=provider_unavailable; a client that accepts JSON gets 503. 501 when single sign-on is not configured.
+         */
+        get: operations["auth.startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenID provider returns here: checks the answer, signs in and redirects
+         * @description The redirect URI to register at the provider is `${TG_PUBLIC_URL}/api/v1/auth/oidc/callback`. Checks state, PKCE and the ID token (signature, issuer, audience, expiry, nonce), maps the groups claim to roles (TG_OIDC_ROLE_MAP), creates or updates the linked user and opens a session exactly like password sign-in, then answers 302 to the path the attempt was started for. A refusal sends a browser to /sign-in?error=<reason>; a client that accepts JSON gets 403 SIGN_IN_REFUSED with details.reason (or 503 when the provider cannot be reached).
+         */
+        get: operations["auth.completeOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -215,7 +272,7 @@ export interface paths {
         head?: never;
         /**
          * Change display name, roles or status (disable ends the user’s sessions)
-         * @description Refuses (409) to remove the admin role from, or disable, the last active admin.
+         * @description Refuses (409) to remove the admin role from, or disable, the last active admin, and to change the roles of a single sign-on user (the provider’s groups decide them at each sign-in).
          */
         patch: operations["admin.updateUser"];
         trace?: never;
@@ -251,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a one-time password reset link for a user (ends their sessions)
-         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay.
+         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay. 409 for a single sign-on user, who has no password here.
          */
         post: operations["admin.issuePasswordReset"];
         delete?: never;
@@ -1688,7 +1745,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "SIGN_IN_REFUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
@@ -1787,6 +1844,17 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        SignInOptionsResponse: {
+            /** @description Single sign-on through OpenID Connect; null when it is not configured. */
+            sso: {
+                /** @description The sign-in button says "Sign in with <label>". */
+                label: string;
+                /** @description Navigate the browser here (add ?redirect=<path>). */
+                startPath: string;
+            } | null;
+            /** @description Whether username and password sign-in is enabled (TG_OIDC_LOCAL_PASSWORDS). */
+            localPasswords: boolean;
+        };
         UserPage: {
             items: components["schemas"]["User"][];
             nextCursor: string | null;
@@ -1815,6 +1883,11 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             signInBlockedUntil: string | null;
+            /** @description The OpenID Connect identity this user signs in with; null for a local user. The roles of a linked user follow the provider’s groups at each sign-in and cannot be edited here (409). */
+            sso: {
+                issuer: string;
+                subject: string;
+            } | null;
         };
         CreateUserBody: {
             /** @example alice */
@@ -3867,7 +3940,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3983,7 +4056,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4106,7 +4179,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4205,7 +4278,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4270,7 +4343,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4348,7 +4421,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4453,7 +4526,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4518,6 +4591,197 @@ export interface operations {
             };
         };
     };
+    "auth.getSignInOptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptionsResponse"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.startOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description A path of this console to open after sign-in; anything else becomes `/`. */
+                redirect?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider (or back to /sign-in with the error) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.completeOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description The authorization code. */
+                code?: string;
+                /** @description Must equal the state of the attempt this browser started. */
+                state?: string;
+                /** @description The issuer (RFC 9207), checked when the provider sends it. */
+                iss?: string;
+                /** @description The provider refused the sign-in. */
+                error?: string;
+                /** @description Its explanation. */
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in (or refused, for a browser) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "admin.listUsers": {
         parameters: {
             query?: {
@@ -4554,7 +4818,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4641,7 +4905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4757,7 +5021,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4869,7 +5133,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4954,7 +5218,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4965,6 +5229,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5045,7 +5318,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5132,7 +5405,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5226,7 +5499,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5318,7 +5591,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5407,7 +5680,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5495,7 +5768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5602,7 +5875,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5689,7 +5962,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5768,7 +6041,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5851,7 +6124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5925,7 +6198,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6002,7 +6275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6076,7 +6349,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6141,7 +6414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6206,7 +6479,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6333,7 +6606,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6425,7 +6698,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6490,7 +6763,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6568,7 +6841,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6671,7 +6944,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6775,7 +7048,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6862,7 +7135,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6983,7 +7256,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7077,7 +7350,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7375,7 +7648,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7462,7 +7735,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7578,7 +7851,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7688,7 +7961,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7759,7 +8032,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7846,7 +8119,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7971,7 +8244,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8544,7 +8817,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8612,7 +8885,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8709,7 +8982,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8796,7 +9069,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8899,7 +9172,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8997,7 +9270,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9122,7 +9395,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9241,7 +9514,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9348,7 +9621,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9463,7 +9736,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9561,7 +9834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9677,7 +9950,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10037,7 +10310,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10105,7 +10378,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10198,7 +10471,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10285,7 +10558,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10388,7 +10661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10486,7 +10759,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10599,7 +10872,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10698,7 +10971,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10814,7 +11087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10913,7 +11186,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11038,7 +11311,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11157,7 +11430,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11242,7 +11515,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11340,7 +11613,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11441,7 +11714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11519,7 +11792,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11620,7 +11893,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11731,7 +12004,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11843,7 +12116,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11935,7 +12208,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12031,7 +12304,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12141,7 +12414,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12230,7 +12503,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12327,7 +12600,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12410,7 +12683,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12488,7 +12761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12591,7 +12864,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12674,7 +12947,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12772,7 +13045,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12884,7 +13157,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12976,7 +13249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13059,7 +13332,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13137,7 +13410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13231,7 +13504,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13314,7 +13587,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13412,7 +13685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13515,7 +13788,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13600,7 +13873,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13701,7 +13974,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13786,7 +14059,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13871,7 +14144,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -13963,7 +14236,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;

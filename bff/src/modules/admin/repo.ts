@@ -34,6 +34,7 @@ export function toUser(row: UserRow): User {
     createdAt: row.createdAt.toISOString(),
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     signInBlockedUntil: row.signInBlockedUntil?.toISOString() ?? null,
+    sso: row.oidcIssuer && row.oidcSubject ? { issuer: row.oidcIssuer, subject: row.oidcSubject } : null,
   }
 }
 

@@ -115,6 +115,8 @@ export async function insertApiKey(
   return { apiKey: toApiKey(created), secret }
 }
 
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r))
+
 export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
   return {
     listUsers: (query) => listUsers(db, query),
@@ -135,6 +137,12 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
         await tx.execute(sql`lock table ${users} in share row exclusive mode`)
         const [before] = await tx.select().from(users).where(eq(users.id, userId))
         if (!before) throw notFound('User')
+        if (before.oidcSubject && body.roles !== undefined && !sameRoles(before.roles, body.roles))
+          throw conflict(
+            'This user signs in with single sign-on: their roles follow their groups at the identity provider ' +
+              '(TG_OIDC_ROLE_MAP) at each sign-in. Change their groups there.',
+            { field: 'roles' },
+          )
         const willBeAdmin = (body.roles ?? before.roles).includes('admin')
         const willBeActive = (body.status ?? (before.disabledAt ? 'disabled' : 'active')) === 'active'
         const isActiveAdmin = before.roles.includes('admin') && !before.disabledAt

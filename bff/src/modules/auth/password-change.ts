@@ -25,10 +25,16 @@ export async function changePassword(
   const { db, audit } = deps
   const [user] = await db.select().from(users).where(eq(users.id, principal.id))
   if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.')
+  if (user.passwordHash === null)
+    throw new AppError(
+      'FORBIDDEN',
+      'Your account signs in with single sign-on and has no password here: change it at your identity provider.',
+    )
+  const currentHash = user.passwordHash
   assertStrongPassword(body.newPassword, [user.username, user.displayName], 'newPassword')
   const subject = { username: user.username, clientIp: ctx.clientIp }
   const attempt = await beginAttempt(db, audit, ctx, subject, deps.pause)
-  if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+  if (!(await verifyPassword(body.currentPassword, currentHash))) {
     await db.transaction((tx) =>
       audit.record(tx, ctx, {
         action: PASSWORD_CHANGED_ACTION,
