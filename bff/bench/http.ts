@@ -19,6 +19,7 @@ import { createApp } from '../src/app'
 import { createDatabase } from '../src/db/client'
 import type { DatabaseTarget } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
+import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
 import { createPostgresDatabase } from '../src/test/harness'
 
@@ -57,6 +58,7 @@ export async function startBff(target: DatabaseTarget) {
     },
     database,
     log: createLogger('silent'),
+    rateLimiter: disabledRateLimiter(),
     sessionSecret: 'bench-session-secret-0123456789abcdef',
     keyMaster: 'bench-key-master-0123456789abcdef-0123456789',
     audit: {

@@ -11,12 +11,14 @@ import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
 import { runTrainingAccountantBench } from './training-accountant'
 import { runTrainingLargeBench } from './training-large'
+import { runRateLimitBench } from './rate-limit'
 import { runVerifyBench } from './verify'
 import { runWebSizeBench } from './web-size'
 import { runWebhooksBench } from './webhooks'
 
 runWebSizeBench()
 await runHttpBench()
+await runRateLimitBench()
 await runAuditBench()
 await runIntegrityBench()
 await runVerifyBench()

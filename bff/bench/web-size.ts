@@ -24,15 +24,30 @@ interface ManifestChunk {
 }
 type Manifest = Record<string, ManifestChunk>
 
-/** The routes measured: the lazily loaded modules each one needs beside the entry. */
-export const ROUTES: { name: string; path: string; lazy: string[]; hasGoal: boolean }[] = [
+const DASHBOARD_SECTIONS = ['Health', 'Training', 'Fedmoe', 'Users', 'ApiKeys', 'SignIns'].map(
+  (name) => `src/features/dashboard/components/Dashboard${name}Section.vue`,
+)
+
+/**
+ * The routes measured: the lazily loaded modules each one needs beside the entry. A route with a
+ * goal is what must arrive before the page shows; `note` says what a route without one adds later.
+ */
+export const ROUTES: { name: string; path: string; lazy: string[]; hasGoal: boolean; note?: string }[] = [
   { name: 'sign-in', path: '/sign-in', lazy: ['src/features/auth/views/AuthSignInView.vue'], hasGoal: true },
   { name: 'dashboard', path: '/', lazy: ['src/features/dashboard/views/DashboardView.vue'], hasGoal: true },
+  {
+    name: 'dashboard, all sections',
+    path: '/',
+    lazy: ['src/features/dashboard/views/DashboardView.vue', ...DASHBOARD_SECTIONS],
+    hasGoal: false,
+    note: '(sections load after the page shows)',
+  },
   {
     name: 'run page (with charts)',
     path: '/training/runs/:id',
     lazy: ['src/features/training/views/TrainingRunView.vue', 'src/shared/charts/echarts.ts'],
     hasGoal: false,
+    note: '(charts load after the page shows)',
   },
 ]
 
@@ -84,7 +99,7 @@ export function runWebSizeBench(): void {
   console.log(`\nweb size: JavaScript of the first load of a route (goal: at most ${kb(GOAL_GZIP_BYTES)} gzip)`)
   for (const route of measureRoutes(manifest))
     console.log(
-      `  ${route.name.padEnd(24)} ${String(route.files).padStart(2)} files  raw ${kb(route.raw).padStart(9)}  gzip ${kb(route.gzip).padStart(8)}  brotli ${kb(route.brotli).padStart(8)}  ${!route.hasGoal ? '(charts load after the page shows)' : route.gzip <= GOAL_GZIP_BYTES ? 'within the goal' : 'OVER the goal'}`,
+      `  ${route.name.padEnd(24)} ${String(route.files).padStart(2)} files  raw ${kb(route.raw).padStart(9)}  gzip ${kb(route.gzip).padStart(8)}  brotli ${kb(route.brotli).padStart(8)}  ${!route.hasGoal ? (route.note ?? '') : route.gzip <= GOAL_GZIP_BYTES ? 'within the goal' : 'OVER the goal'}`,
     )
 }
 

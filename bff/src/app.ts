@@ -13,6 +13,8 @@ import { accessLog, errorResponse, handleError, noStoreByDefault, requestContext
 import { checkHost } from './lib/host'
 import { createMetrics } from './lib/metrics'
 import { createStreamLimiter } from './lib/stream-limit'
+import { rateLimit } from './lib/rate-limit'
+import type { RateLimiter } from './lib/rate-limit-store'
 import type { Metrics } from './lib/metrics'
 import { createSecretHasher } from './lib/secrets'
 import { SERVER_PATH, mountApiDocs, mountConsole } from './lib/web'
@@ -21,8 +23,10 @@ import { createAdminService } from './modules/admin/service'
 import { createAuditRoutes } from './modules/audit/routes'
 import { createAuditService } from './modules/audit/service'
 import type { AuditConfig } from './modules/audit/service'
+import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
-import { createAuthRoutes } from './modules/auth/routes'
+import { createOidcRoutes } from './modules/auth/oidc-routes'
+import { createAuthRoutes, sessionCookieSetter } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
 import { createDashboardRoutes } from './modules/dashboard/routes'
 import { createDashboardService } from './modules/dashboard/service'
@@ -34,6 +38,8 @@ import type { BlobStore } from './modules/tgsp/blobs'
 import { resolveTgspConfig } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
 import { createTgspRoutes } from './modules/tgsp/routes'
+import { createReleaseHealthRoutes } from './modules/tgsp/health-routes'
+import { createReleaseHealthService } from './modules/tgsp/release-health'
 import { createTgspService } from './modules/tgsp/service'
 import { createTrainingRoutes } from './modules/training/routes'
 import { createTrainingService } from './modules/training/service'
@@ -47,7 +53,9 @@ import type { IntegrationsSettings } from './modules/integrations/settings'
 import type { Lookup } from './modules/integrations/egress'
 
 export type AppConfig = Pick<Config, 'publicUrl' | 'trustProxy' | 'sessionTtlMs' | 'maxJsonBytes' | 'webDist'> &
-  Partial<Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes'>>
+  Partial<
+    Pick<Config, 'allowedHosts' | 'maxStreamsPerPrincipal' | 'fedmoeEvidenceMaxBytes' | 'oidc' | 'localPasswords'>
+  >
 
 export type AppDeps = {
   config: AppConfig
@@ -62,6 +70,10 @@ export type AppDeps = {
   /** The marketplace's blob store; the S3 bucket of tgsp.s3, or the local folder tgsp.blobDir, unless given (tests inject faults). */
   blobs?: BlobStore
   metrics?: Metrics
+  /** How a sign-in slowed by its account's failures waits (tests observe it); a timer otherwise. */
+  signInPause?: Pause
+  /** Request rate limits (lib/rate-limit-store.ts), built on `metrics` by the caller. */
+  rateLimiter: RateLimiter
   /** Integrations settings (egress allow list, check and retry timings); the defaults otherwise. */
   integrations?: Partial<IntegrationsSettings>
   /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
@@ -100,13 +112,22 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
   })
-  const auth = createAuthService({ db, audit, hashSecret, sessionTtlMs: config.sessionTtlMs })
+  const auth = createAuthService({
+    db,
+    audit,
+    hashSecret,
+    sessionTtlMs: config.sessionTtlMs,
+    oidc: config.oidc,
+    localPasswords: config.localPasswords,
+    pause: deps.signInPause,
+  })
   const admin = createAdminService({ db, audit, hashSecret })
   const dashboard = createDashboardService({ db, audit })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
-  const training = createTrainingService({ db, audit, events, hashSecret })
   const blobs = deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const training = createTrainingService({ db, audit, events, hashSecret, packages: tgsp })
+  const releaseHealth = createReleaseHealthService({ db, audit, hashSecret, channels: tgsp.channels() })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
   const integrations = createIntegrationsService({
     db,
@@ -130,6 +151,7 @@ export function createApp(deps: AppDeps) {
     ],
     auditIntegrity: () => audit.integrity(),
     ...(blobs.kind === 's3' && { objectStore: blobs }),
+    rateLimitStore: () => deps.rateLimiter.health(),
   })
   const guard = { auth, publicUrl: config.publicUrl }
 
@@ -148,6 +170,7 @@ export function createApp(deps: AppDeps) {
       strictTransportSecurity: config.publicUrl?.startsWith('https:') ? 'max-age=31536000; includeSubDomains' : false,
     }),
   )
+  app.use('*', rateLimit(deps.rateLimiter, auth))
   const jsonLimit = bodyLimit({
     maxSize: config.maxJsonBytes,
     onError: () => {
@@ -177,11 +200,14 @@ export function createApp(deps: AppDeps) {
   })
 
   app.route('/', createSystemRoutes({ system, metrics, guard }))
-  app.route('/', createAuthRoutes({ auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }))
+  const authDeps = { auth, guard, trustProxy: config.trustProxy, sessionTtlMs: config.sessionTtlMs }
+  app.route('/', createAuthRoutes(authDeps))
+  app.route('/', createOidcRoutes({ ...authDeps, setSessionCookie: sessionCookieSetter(authDeps) }))
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
   app.route('/', createAuditRoutes({ audit, guard }))
   app.route('/', createTgspRoutes({ tgsp, guard }))
+  app.route('/', createReleaseHealthRoutes({ health: releaseHealth, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
   app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
@@ -198,7 +224,7 @@ export function createApp(deps: AppDeps) {
 
   return {
     app,
-    services: { auth, admin, audit, dashboard, system, tgsp, training, fedmoe, integrations, events },
+    services: { auth, admin, audit, dashboard, system, tgsp, releaseHealth, training, fedmoe, integrations, events },
     metrics,
   }
 }

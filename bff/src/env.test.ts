@@ -28,6 +28,36 @@ describe('configuration', () => {
     })
   })
 
+  it('reads the request rate limits and their store, naming a bad value', () => {
+    expect(parseConfig({}, '/srv').rateLimit).toMatchObject({
+      addressPerMinute: 600,
+      principalPerMinute: 3000,
+      isDisabled: false,
+      redisUrl: undefined,
+      databaseUrl: undefined,
+    })
+    const shared = parseConfig(
+      {
+        REDIS_URL: 'redis://cache:6379/0',
+        DATABASE_URL: 'postgres://db/tg',
+        TG_RATE_LIMIT_ADDRESS: '120',
+        TG_RATE_LIMIT_PRINCIPAL: '900',
+        TG_RATE_LIMIT_DISABLED: 'false',
+      },
+      '/srv',
+    ).rateLimit
+    expect(shared).toMatchObject({
+      addressPerMinute: 120,
+      principalPerMinute: 900,
+      redisUrl: 'redis://cache:6379/0',
+      databaseUrl: 'postgres://db/tg',
+    })
+    expect(() => parseConfig({ REDIS_URL: 'http://cache:6379' }, '/srv')).toThrow(/REDIS_URL/)
+    expect(() => parseConfig({ TG_RATE_LIMIT_ADDRESS: '0' }, '/srv')).toThrow(/TG_RATE_LIMIT_ADDRESS/)
+    expect(() => parseConfig({ TG_RATE_LIMIT_PRINCIPAL: 'many' }, '/srv')).toThrow(/TG_RATE_LIMIT_PRINCIPAL/)
+    expect(parseConfig({ TG_RATE_LIMIT_DISABLED: 'true' }, '/srv').rateLimit.isDisabled).toBe(true)
+  })
+
   it('reads the upload idle timeout and the free-space floor; the sweep waits well past the idle timeout', () => {
     const defaults = resolveTgspConfig(parseConfig({}, '/srv').tgsp)
     expect(defaults).toMatchObject({

@@ -1,6 +1,8 @@
 import { isAbsolute, resolve } from 'node:path'
 import { z } from 'zod'
+import type { Role } from '@tg/contracts'
 import { parseVerifierKey } from '@tg/contracts/formats/audit'
+import type { RateLimitSettings } from './lib/rate-limit-store'
 import { MIN_FREE_BYTES, UPLOAD_IDLE_TIMEOUT_S } from './modules/tgsp/config'
 import type { TgspSettings } from './modules/tgsp/config'
 import { MAX_S3_BLOB_BYTES } from './modules/tgsp/blobs-s3'
@@ -8,6 +10,8 @@ import type { S3Settings } from './modules/tgsp/blobs-s3'
 import { parseAllowHosts } from './modules/integrations/egress/policy'
 import { INTEGRATION_DEFAULTS } from './modules/integrations/settings'
 import type { IntegrationsSettings } from './modules/integrations/settings'
+import { OIDC_CALLBACK_PATH, parseRoleMap } from './modules/auth/oidc/settings'
+import type { OidcSettings } from './modules/auth/oidc/settings'
 
 const bool = z
   .enum(['true', 'false', '1', '0'])
@@ -16,6 +20,9 @@ const bool = z
 
 /** Live event streams one user or API key may hold per process, unless TG_MAX_STREAMS_PER_PRINCIPAL says. */
 export const DEFAULT_MAX_STREAMS_PER_PRINCIPAL = 6
+
+/** Requests per minute per client address (no valid credentials) and per user or API key. */
+export const DEFAULT_RATE_LIMITS = { addressPerMinute: 600, principalPerMinute: 3000 }
 
 const EnvSchema = z.object({
   TG_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -48,6 +55,13 @@ const EnvSchema = z.object({
   TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_STREAMS_PER_PRINCIPAL),
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  REDIS_URL: z
+    .url()
+    .refine((u) => /^rediss?:\/\//.test(u), 'REDIS_URL must be a redis:// or rediss:// URL')
+    .optional(),
+  TG_RATE_LIMIT_ADDRESS: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.addressPerMinute),
+  TG_RATE_LIMIT_PRINCIPAL: z.coerce.number().int().min(1).default(DEFAULT_RATE_LIMITS.principalPerMinute),
+  TG_RATE_LIMIT_DISABLED: bool,
   TG_AUDIT_ORIGIN: z
     .string()
     .regex(/^[^\s+]+$/, 'TG_AUDIT_ORIGIN must have no spaces and no "+"')
@@ -102,6 +116,14 @@ const EnvSchema = z.object({
   TG_WEBHOOK_DISABLE_AFTER: z.coerce.number().int().min(1).default(INTEGRATION_DEFAULTS.disableAfter),
   TG_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.deliveryTimeoutMs),
   TG_INTEGRATION_POLL_MS: z.coerce.number().int().positive().default(INTEGRATION_DEFAULTS.pollMs),
+  TG_OIDC_ISSUER: z.url().optional(),
+  TG_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  TG_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  TG_OIDC_SCOPES: z.string().trim().default('openid profile email'),
+  TG_OIDC_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
+  TG_OIDC_ROLE_MAP: z.string().optional(),
+  TG_OIDC_LOCAL_PASSWORDS: bool,
+  TG_OIDC_NAME: z.string().trim().min(1).max(60).default('Single sign-on'),
 })
 
 export type RawEnv = z.infer<typeof EnvSchema>
@@ -129,6 +151,8 @@ export type Config = {
   maxStreamsPerPrincipal: number
   shutdownTimeoutMs: number
   dbTimeoutMs: number
+  /** Request rate limits and where their counters live (see lib/rate-limit-store.ts). */
+  rateLimit: RateLimitSettings
   audit: {
     origin: string | undefined
     checkpointEvery: number
@@ -139,6 +163,10 @@ export type Config = {
   }
   tgsp: TgspSettings
   integrations: IntegrationsSettings
+  /** Single sign-on; undefined unless TG_OIDC_ISSUER is set. */
+  oidc: OidcSettings | undefined
+  /** Whether password sign-in is enabled (TG_OIDC_LOCAL_PASSWORDS); `tgctl admin` works either way. */
+  localPasswords: boolean
 }
 
 export class ConfigError extends Error {
@@ -198,6 +226,14 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     maxStreamsPerPrincipal: e.TG_MAX_STREAMS_PER_PRINCIPAL,
     shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
     dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
+    rateLimit: {
+      addressPerMinute: e.TG_RATE_LIMIT_ADDRESS,
+      principalPerMinute: e.TG_RATE_LIMIT_PRINCIPAL,
+      isDisabled: e.TG_RATE_LIMIT_DISABLED ?? false,
+      redisUrl: e.REDIS_URL,
+      databaseUrl: e.DATABASE_URL,
+      timeoutMs: e.TG_DB_TIMEOUT_MS,
+    },
     audit: {
       origin: e.TG_AUDIT_ORIGIN,
       checkpointEvery: e.TG_AUDIT_CHECKPOINT_EVERY,
@@ -224,6 +260,48 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
       deliveryTimeoutMs: e.TG_WEBHOOK_TIMEOUT_MS,
       pollMs: e.TG_INTEGRATION_POLL_MS,
     },
+    oidc: parseOidc(e),
+    localPasswords: e.TG_OIDC_LOCAL_PASSWORDS ?? true,
+  }
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]'])
+
+/** TG_OIDC_*: all-or-nothing around TG_OIDC_ISSUER, with every problem named at start. */
+function parseOidc(e: RawEnv): OidcSettings | undefined {
+  if (!e.TG_OIDC_ISSUER) {
+    if (e.TG_OIDC_LOCAL_PASSWORDS === false)
+      throw new ConfigError(
+        'TG_OIDC_LOCAL_PASSWORDS=false needs single sign-on (TG_OIDC_ISSUER): nobody could sign in otherwise',
+      )
+    return undefined
+  }
+  const problems: string[] = []
+  const issuer = new URL(e.TG_OIDC_ISSUER)
+  if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && LOOPBACK_HOSTS.has(issuer.hostname)))
+    problems.push('TG_OIDC_ISSUER must be an https URL (plain http only on loopback, for tests)')
+  if (!e.TG_OIDC_CLIENT_ID) problems.push('TG_OIDC_CLIENT_ID is required with TG_OIDC_ISSUER')
+  if (!e.TG_PUBLIC_URL)
+    problems.push(
+      `TG_PUBLIC_URL is required with TG_OIDC_ISSUER (the redirect URI is TG_PUBLIC_URL${OIDC_CALLBACK_PATH})`,
+    )
+  if (!e.TG_OIDC_SCOPES.split(/\s+/).includes('openid')) problems.push('TG_OIDC_SCOPES must include openid')
+  let roleMap: Map<string, Role[]> = new Map()
+  try {
+    roleMap = parseRoleMap(e.TG_OIDC_ROLE_MAP ?? '')
+  } catch (err) {
+    problems.push((err as Error).message)
+  }
+  if (problems.length > 0) throw new ConfigError(`Invalid single sign-on configuration:\n  ${problems.join('\n  ')}`)
+  return {
+    issuer: e.TG_OIDC_ISSUER,
+    clientId: e.TG_OIDC_CLIENT_ID as string,
+    clientSecret: e.TG_OIDC_CLIENT_SECRET,
+    scopes: e.TG_OIDC_SCOPES,
+    groupsClaim: e.TG_OIDC_GROUPS_CLAIM,
+    roleMap,
+    name: e.TG_OIDC_NAME,
+    redirectUri: `${(e.TG_PUBLIC_URL as string).replace(/\/$/, '')}${OIDC_CALLBACK_PATH}`,
   }
 }
 

@@ -5,6 +5,8 @@ import type { Config } from './env'
 import { listen } from './http-server'
 import { acquireDataDirLock, ensurePrivateDir, loadDevSecrets } from './lib/data-dir'
 import { createLogger } from './lib/logger'
+import { createMetrics } from './lib/metrics'
+import { createRateLimiter } from './lib/rate-limit-store'
 import { closeAccountantPool } from './modules/training/accountant/pool'
 
 /** The folders that hold state on disk: created 0700, or tightened to it, before first use. */
@@ -50,10 +52,23 @@ async function main() {
   await database.migrate()
   log.info({ driver: database.driver }, 'database ready, migrations applied')
 
+  const metrics = createMetrics()
+  const rateLimiter = createRateLimiter(config.rateLimit, { log, metrics })
+  await rateLimiter.start()
+  log.info(
+    {
+      store: rateLimiter.store,
+      addressPerMinute: config.rateLimit.addressPerMinute,
+      principalPerMinute: config.rateLimit.principalPerMinute,
+    },
+    'request rate limits ready',
+  )
   const { app, services } = createApp({
     config,
     database,
     log,
+    metrics,
+    rateLimiter,
     sessionSecret: secrets.sessionSecret,
     keyMaster: secrets.keyMaster,
     audit: config.audit,
@@ -79,6 +94,11 @@ async function main() {
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
   log.info({ url: baseUrl, env: config.env }, `TensorGuardFlow console listening on ${baseUrl}`)
+  if (config.oidc)
+    log.info(
+      { issuer: config.oidc.issuer, redirectUri: config.oidc.redirectUri, localPasswords: config.localPasswords },
+      'single sign-on enabled',
+    )
 
   const setupToken = await services.auth.issueSetupToken()
   if (setupToken) {
@@ -110,6 +130,7 @@ async function main() {
       await stopIntegrations().catch((err: unknown) => log.warn({ err }, 'stopping the integrations workers failed'))
       await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
       await closeAccountantPool()
+      await rateLimiter.close().catch((err: unknown) => log.warn({ err }, 'closing the rate-limit store failed'))
       await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))
       releaseLock()
       log.info('stopped')

@@ -8,6 +8,7 @@ import { fedmoeRoutes } from './fedmoe/routes'
 import { integrationsRoutes } from './integrations/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
+import { tgspHealthRoutes } from './tgsp/health-routes'
 import { trainingRoutes } from './training/routes'
 
 /** Every route of the API, in the order of the OpenAPI document. */
@@ -18,6 +19,7 @@ export const ALL_ROUTES = [
   ...dashboardRoutes,
   ...auditRoutes,
   ...tgspRoutes,
+  ...tgspHealthRoutes,
   ...trainingRoutes,
   ...fedmoeRoutes,
   ...fedmoeEvidenceRoutes,

@@ -6,11 +6,13 @@
  *   pnpm tgctl tgsp ...
  *   pnpm tgctl fedmoe evidence push ...
  *   pnpm tgctl keys rewrap --old-key-env OLD --new-key-env NEW   (see ./keys.ts)
+ *   pnpm tgctl backup --out FILE / restore --from FILE            (see ./backup.ts)
  */
 import { ConfigError } from '../env'
 import { AppError } from '../lib/errors'
 import { ADMIN_USAGE, adminCommand } from './admin'
 import { AUDIT_VERIFY_USAGE, auditVerify } from './audit-verify'
+import { BACKUP_USAGE, backupCommand } from './backup'
 import { FEDMOE_USAGE, fedmoeCommand } from './fedmoe'
 import { KEYS_USAGE, keysCommand } from './keys'
 import { TGSP_USAGE, tgspCommand } from './tgsp'
@@ -24,7 +26,9 @@ ${TGSP_USAGE}
 
 ${FEDMOE_USAGE}
 
-${KEYS_USAGE}`
+${KEYS_USAGE}
+
+${BACKUP_USAGE}`
 
 /** The usage of one command group, or all of them. */
 const GROUP_USAGE: Record<string, string> = {
@@ -33,6 +37,8 @@ const GROUP_USAGE: Record<string, string> = {
   tgsp: TGSP_USAGE,
   fedmoe: FEDMOE_USAGE,
   keys: KEYS_USAGE,
+  backup: BACKUP_USAGE,
+  restore: BACKUP_USAGE,
 }
 const HELP = new Set(['--help', '-h', 'help'])
 
@@ -59,6 +65,13 @@ async function main(argv: string[]): Promise<number> {
   }
   if (group === 'fedmoe')
     return fedmoeCommand(
+      command === undefined ? rest : [command, ...rest],
+      (line) => console.log(line),
+      (line) => console.error(line),
+    )
+  if (group === 'backup' || group === 'restore')
+    return backupCommand(
+      group,
       command === undefined ? rest : [command, ...rest],
       (line) => console.log(line),
       (line) => console.error(line),

@@ -20,6 +20,8 @@ export type ApiKeyPrincipal = {
   scopeRunId: string | null
   /** Set for a FedMoE ingest key: its only right is to post evidence for versions of these families. */
   scopeExpertIds: string[] | null
+  /** Set for a fleet agent's key: its only right is to report release health on this fleet. */
+  scopeFleetId: string | null
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal
@@ -30,5 +32,7 @@ export type AppEnv = {
     clientIp: string | null
     log: Logger
     principal: Principal | undefined
+    /** The caller the rate limiter resolved from the credentials (null: none valid; undefined: not resolved). */
+    caller: Principal | null | undefined
   }
 }

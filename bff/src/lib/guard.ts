@@ -57,7 +57,7 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
       if (isUnsafe && isSameOrigin(c, publicUrl) === false)
         throw new AppError('CSRF_REJECTED', 'Cross-origin request refused.')
     } else {
-      const principal = await authenticate(c, auth)
+      const principal = c.var.caller ?? (await authenticate(c, auth))
       c.set('principal', principal)
       if (principal.kind === 'api_key' && principal.scopeRunId !== null) {
         // A run-scoped agent key: only its own run's agent routes.
@@ -70,6 +70,12 @@ export function guard(route: AppRouteConfig, { auth, publicUrl }: GuardOptions):
         const expertId = c.req.param('expertId')
         if (!route['x-expert-scoped'] || !expertId || !principal.scopeExpertIds.includes(expertId))
           throw new AppError('FORBIDDEN', 'This key may only post evidence for its own expert families.', {
+            requiredRoles: [...access],
+          })
+      } else if (principal.kind === 'api_key' && principal.scopeFleetId !== null) {
+        // A fleet agent key: only release health reports, for its own fleet.
+        if (!route['x-fleet-scoped'] || c.req.param('fleetId') !== principal.scopeFleetId)
+          throw new AppError('FORBIDDEN', 'This key may only report release health on its own fleet.', {
             requiredRoles: [...access],
           })
       } else if (!principal.roles.some((role) => access.includes(role)))

@@ -33,6 +33,7 @@ export function requestContext(log: Logger, trustProxy: boolean): MiddlewareHand
     c.set('clientIp', clientIpOf(c, trustProxy))
     c.set('log', log.child({ requestId }))
     c.set('principal', undefined)
+    c.set('caller', undefined)
     c.header(REQUEST_ID_HEADER, requestId)
     await next()
   }

@@ -11,6 +11,39 @@ export interface Metrics {
     seconds: number
     newFinding: { kind: string } | null
   }): void
+  /** A request turned away with 429 by the request rate limits. */
+  observeRateLimited(scope: 'address' | 'principal'): void
+  /** A rate-limit decision taken in this process's memory because the shared store failed. */
+  observeRateLimitFallback(store: 'redis' | 'postgres'): void
+  /** Whether the shared rate-limit store answers (as this process last saw it). */
+  observeRateLimitStore(store: 'redis' | 'postgres' | 'memory', isUp: boolean): void
+}
+
+function createRateLimitMetrics(registry: Registry) {
+  const registers = [registry]
+  const limited = new Counter({
+    name: 'tg_rate_limited_total',
+    help: 'Requests answered 429 by the request rate limits, by scope (address or principal).',
+    labelNames: ['scope'] as const,
+    registers,
+  })
+  const fallbacks = new Counter({
+    name: 'tg_rate_limit_store_fallbacks_total',
+    help: 'Rate-limit decisions taken in this process memory because the shared store (Redis or PostgreSQL) failed.',
+    labelNames: ['store'] as const,
+    registers,
+  })
+  const up = new Gauge({
+    name: 'tg_rate_limit_store_up',
+    help: 'The shared rate-limit store answers (1) or not (0), as this process last saw it.',
+    labelNames: ['store'] as const,
+    registers,
+  })
+  return {
+    observeRateLimited: (scope: 'address' | 'principal') => limited.inc({ scope }),
+    observeRateLimitFallback: (store: 'redis' | 'postgres') => fallbacks.inc({ store }),
+    observeRateLimitStore: (store: string, isUp: boolean) => up.set({ store }, isUp ? 1 : 0),
+  }
 }
 
 function createAuditIntegrityMetrics(registry: Registry) {
@@ -84,5 +117,6 @@ export function createMetrics(): Metrics {
       durations.observe(labels, seconds)
     },
     observeAuditIntegrity: createAuditIntegrityMetrics(registry),
+    ...createRateLimitMetrics(registry),
   }
 }

@@ -13,6 +13,9 @@ import { createDatabase } from '../db/client'
 import type { Database, DatabaseTarget } from '../db/client'
 import { auditLog } from '../db/schema'
 import { createLogger } from '../lib/logger'
+import { createMetrics } from '../lib/metrics'
+import { createRateLimiter } from '../lib/rate-limit-store'
+import type { RateLimitSettings } from '../lib/rate-limit-store'
 import type { AuditConfig } from '../modules/audit/service'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
 import type { BlobStore } from '../modules/tgsp/blobs'
@@ -27,6 +30,16 @@ export const KEY_MASTER = 'test-key-master-0123456789abcdef-0123456789'
 export type Harness = Awaited<ReturnType<typeof createHarness>>
 export type Caller = { cookie?: string; csrf?: string; bearer?: string }
 type RequestOptions = Caller & { body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> }
+
+/** Request limits of the harness: counted in memory, never reached by a test that does not lower them. */
+export const UNREACHED_RATE_LIMITS: RateLimitSettings = {
+  addressPerMinute: 1_000_000,
+  principalPerMinute: 1_000_000,
+  isDisabled: false,
+  redisUrl: undefined,
+  databaseUrl: undefined,
+  timeoutMs: 5000,
+}
 
 /** Collects every log line the app writes. */
 export function createLogCapture() {
@@ -52,6 +65,10 @@ export async function createHarness(
     initializeAudit?: boolean
     integrations?: Partial<IntegrationsSettings>
     keyMaster?: string
+    /** Request rate limits; in memory with limits no test reaches unless it says otherwise. */
+    rateLimit?: Partial<RateLimitSettings>
+    /** Observes the waits of slowed sign-ins instead of sleeping them. */
+    signInPause?: (ms: number) => Promise<void>
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -66,10 +83,16 @@ export async function createHarness(
     webDist: '/nonexistent-web-dist',
     ...options.config,
   }
+  const metrics = createMetrics()
+  const rateLimiter = createRateLimiter({ ...UNREACHED_RATE_LIMITS, ...options.rateLimit }, { log: logs.log, metrics })
+  await rateLimiter.start()
   const built = createApp({
     config,
     database,
     log: logs.log,
+    metrics,
+    rateLimiter,
+    signInPause: options.signInPause,
     sessionSecret: SESSION_SECRET,
     keyMaster: options.keyMaster ?? KEY_MASTER,
     audit: {
@@ -155,7 +178,10 @@ export async function createHarness(
     apiKey,
     auditEntries,
     blobDir,
-    close: () => database.close(),
+    close: async () => {
+      await rateLimiter.close()
+      await database.close()
+    },
   }
 }
 

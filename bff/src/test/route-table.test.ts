@@ -11,6 +11,7 @@ const bodyOf = (route: AnyAppRoute) => (route.method === 'get' ? undefined : {})
 const protectedRoutes = ALL_ROUTES.filter((r) => r['x-roles'] !== 'public')
 const isRunScoped = (route: AnyAppRoute) => 'x-run-scoped' in route && route['x-run-scoped'] === true
 const isExpertScoped = (route: AnyAppRoute) => 'x-expert-scoped' in route && route['x-expert-scoped'] === true
+const isFleetScoped = (route: AnyAppRoute) => 'x-fleet-scoped' in route && route['x-fleet-scoped'] === true
 const allowedRoles = (route: AnyAppRoute): readonly Role[] => route['x-roles'] as readonly Role[]
 
 let h: Harness
@@ -144,6 +145,29 @@ describe('the route table', () => {
       if (isExpertScoped(route)) {
         const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
         expect(other.status, `${route.operationId} on another family`).toBe(403)
+      }
+    }
+  })
+
+  it('gives a fleet agent key only release health reports, for its own fleet', async () => {
+    const operator = await h.signIn('only-operator')
+    const fleet = await h.request('POST', '/api/v1/tgsp/fleets', { ...operator, body: { name: 'scoped-fleet' } })
+    const { id: fleetId } = await json<{ id: string }>(fleet)
+    const key = await h.request('POST', `/api/v1/tgsp/fleets/${fleetId}/agent-keys`, {
+      ...operator,
+      body: { name: 'fleet-agent' },
+    })
+    const { secret } = await json<{ secret: string }>(key)
+    expect(protectedRoutes.filter(isFleetScoped).map((r) => r.operationId)).toEqual(['tgsp.reportHealth'])
+    for (const route of protectedRoutes) {
+      const own = route.path.replace('{fleetId}', fleetId).replace(/\{[^}]+\}/g, SAMPLE_ID)
+      const res = await h.request(methodOf(route), own, { bearer: secret, body: bodyOf(route) })
+      if (isFleetScoped(route)) expect([401, 403], route.operationId).not.toContain(res.status)
+      else expect(res.status, route.operationId).toBe(403)
+      await res.body?.cancel()
+      if (isFleetScoped(route)) {
+        const other = await h.request(methodOf(route), toPath(route), { bearer: secret, body: bodyOf(route) })
+        expect(other.status, `${route.operationId} on another fleet`).toBe(403)
       }
     }
   })

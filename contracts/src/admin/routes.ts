@@ -53,7 +53,9 @@ export const updateUserRoute = defineRoute({
   path: '/api/v1/admin/users/{userId}',
   operationId: 'admin.updateUser',
   summary: 'Change display name, roles or status (disable ends the user\u2019s sessions)',
-  description: 'Refuses (409) to remove the admin role from, or disable, the last active admin.',
+  description:
+    'Refuses (409) to remove the admin role from, or disable, the last active admin, and to change the ' +
+    'roles of a single sign-on user (the provider\u2019s groups decide them at each sign-in).',
   tags: TAGS,
   'x-roles': ADMIN,
   request: { params: UserIdParamSchema, body: { required: true, content: jsonContent(UpdateUserBodySchema) } },
@@ -86,13 +88,14 @@ export const issuePasswordResetRoute = defineRoute({
   description:
     'The admin never learns the new password: the user sets it through the link, valid 24 hours. ' +
     'A new link replaces the previous one. The user\u2019s sessions end now; their old password ' +
-    'works until the link is used. API keys are not tied to a user\u2019s password and stay.',
+    'works until the link is used. API keys are not tied to a user\u2019s password and stay. ' +
+    '409 for a single sign-on user, who has no password here.',
   tags: TAGS,
   'x-roles': ADMIN,
   request: { params: UserIdParamSchema },
   responses: {
     201: { description: 'Link issued', content: jsonContent(PasswordResetLinkSchema) },
-    ...errorResponses(401, 403, 404, 422, 500, 503),
+    ...errorResponses(401, 403, 404, 409, 422, 500, 503),
   },
 })
 

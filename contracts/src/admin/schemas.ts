@@ -23,6 +23,14 @@ export const UserSchema = z
         'Until when failed attempts block this account\u2019s sign-in from at least one address ' +
         '(or from all, past the account-wide ceiling); null when nothing is blocked. Listed users only.',
     }),
+    sso: z
+      .object({ issuer: z.string(), subject: z.string() })
+      .nullable()
+      .meta({
+        description:
+          'The OpenID Connect identity this user signs in with; null for a local user. The roles of a ' +
+          'linked user follow the provider\u2019s groups at each sign-in and cannot be edited here (409).',
+      }),
   })
   .meta({ id: 'User' })
 export type User = z.infer<typeof UserSchema>
@@ -113,6 +121,10 @@ export const ApiKeySchema = z
       .array(z.uuid())
       .nullable()
       .meta({ description: 'A FedMoE ingest key: its only right is to post evidence for these expert families.' }),
+    scopeFleetId: z
+      .uuid()
+      .nullable()
+      .meta({ description: 'A fleet agent\u2019s key: its only right is to report release health on this fleet.' }),
     status: z.enum(['active', 'revoked', 'expired']),
     createdAt: TimestampSchema,
     createdBy: z.string().nullable().meta({ description: 'Username of the creator.' }),

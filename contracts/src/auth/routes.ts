@@ -11,6 +11,12 @@ import {
   SetupStatusResponseSchema,
   SignInBodySchema,
 } from './schemas'
+import {
+  OidcCallbackQuerySchema,
+  OidcStartQuerySchema,
+  RedirectHeadersSchema,
+  SignInOptionsResponseSchema,
+} from './sso-schemas'
 
 const TAGS = ['auth']
 
@@ -119,6 +125,59 @@ export const completePasswordResetRoute = defineRoute({
   },
 })
 
+export const getSignInOptionsRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/auth/sign-in-options',
+  operationId: 'auth.getSignInOptions',
+  summary: 'How users sign in here: single sign-on (its button label) and whether passwords are enabled',
+  tags: TAGS,
+  'x-roles': 'public',
+  responses: {
+    200: { description: 'Sign-in options', content: jsonContent(SignInOptionsResponseSchema) },
+    ...errorResponses(500),
+  },
+})
+
+export const startOidcSignInRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/auth/oidc/start',
+  operationId: 'auth.startOidcSignIn',
+  summary: 'Start single sign-on: redirects the browser to the OpenID provider',
+  description:
+    'A browser navigation, not a fetch. Generates the state, nonce and PKCE verifier of this attempt, ' +
+    'keeps them server-side for 10 minutes bound to this browser by an HttpOnly cookie, and answers 302 ' +
+    'to the provider. When the provider cannot be reached a browser is sent to /sign-in?error=provider_unavailable; ' +
+    'a client that accepts JSON gets 503. 501 when single sign-on is not configured.',
+  tags: TAGS,
+  'x-roles': 'public',
+  request: { query: OidcStartQuerySchema },
+  responses: {
+    302: { description: 'To the provider (or back to /sign-in with the error)', headers: RedirectHeadersSchema },
+    ...errorResponses(422, 500, 501, 503),
+  },
+})
+
+export const completeOidcSignInRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/auth/oidc/callback',
+  operationId: 'auth.completeOidcSignIn',
+  summary: 'The OpenID provider returns here: checks the answer, signs in and redirects',
+  description:
+    'The redirect URI to register at the provider is `${TG_PUBLIC_URL}/api/v1/auth/oidc/callback`. ' +
+    'Checks state, PKCE and the ID token (signature, issuer, audience, expiry, nonce), maps the groups ' +
+    'claim to roles (TG_OIDC_ROLE_MAP), creates or updates the linked user and opens a session exactly ' +
+    'like password sign-in, then answers 302 to the path the attempt was started for. A refusal sends ' +
+    'a browser to /sign-in?error=<reason>; a client that accepts JSON gets 403 SIGN_IN_REFUSED with ' +
+    'details.reason (or 503 when the provider cannot be reached).',
+  tags: TAGS,
+  'x-roles': 'public',
+  request: { query: OidcCallbackQuerySchema },
+  responses: {
+    302: { description: 'Signed in (or refused, for a browser)', headers: RedirectHeadersSchema },
+    ...errorResponses(403, 422, 500, 501, 503),
+  },
+})
+
 export const authRoutes = [
   getSetupStatusRoute,
   completeSetupRoute,
@@ -127,4 +186,7 @@ export const authRoutes = [
   getSessionRoute,
   changePasswordRoute,
   completePasswordResetRoute,
+  getSignInOptionsRoute,
+  startOidcSignInRoute,
+  completeOidcSignInRoute,
 ] as const

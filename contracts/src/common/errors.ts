@@ -10,6 +10,7 @@ export const ERROR_STATUS = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   CSRF_REJECTED: 403,
+  SIGN_IN_REFUSED: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   REQUEST_TIMEOUT: 408,
@@ -69,17 +70,19 @@ export const RateLimitDetailsSchema = z.object({ retryAfterSeconds: z.number().i
 export const NotSupportedDetailsSchema = z.object({ remediation: z.string() })
 /** `details` of a CONFLICT caused by one field's value (for example a taken username). */
 export const ConflictDetailsSchema = z.object({ field: z.string() })
+/** `details` of SIGN_IN_REFUSED: why (a stable reason code) and what the user can do. */
+export const SignInRefusedDetailsSchema = z.object({ reason: z.string(), remediation: z.string().optional() })
 /** `details` of UPSTREAM_UNAVAILABLE: which dependency is down. */
 export const UpstreamDetailsSchema = z.object({ dependency: z.string() })
 
 const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
   400: 'Malformed request (for example invalid JSON).',
   401: 'Not signed in, or the credentials are not valid.',
-  403: 'Signed in, but no allowed role; or the CSRF or Origin check failed.',
+  403: 'Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason).',
   404: 'No such resource.',
   405: 'Method not allowed.',
   408: 'The request body stopped arriving (idle longer than the server waits); nothing was kept.',
-  409: "Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will).",
+  409: "Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes).",
   413: 'The request body is larger than allowed.',
   415: 'The request body has an unsupported content type.',
   416: 'The requested byte range is outside the file.',

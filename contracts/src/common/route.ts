@@ -14,6 +14,8 @@ export type AppRouteConfig = RouteConfig & {
   'x-run-scoped'?: boolean
   /** Also open to FedMoE ingest keys scoped to the family named by the `expertId` path parameter. */
   'x-expert-scoped'?: boolean
+  /** Also open to fleet agent keys scoped to the fleet named by the `fleetId` path parameter. */
+  'x-fleet-scoped'?: boolean
 }
 
 /**

@@ -182,6 +182,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/sign-in-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How users sign in here: single sign-on (its button label) and whether passwords are enabled */
+        get: operations["auth.getSignInOptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Start single sign-on: redirects the browser to the OpenID provider
+         * @description A browser navigation, not a fetch. Generates the state, nonce and PKCE verifier of this attempt, keeps them server-side for 10 minutes bound to this browser by an HttpOnly cookie, and answers 302 to the provider. When the provider cannot be reached a browser is sent to /sign-in?error=provider_unavailable; a client that accepts JSON gets 503. 501 when single sign-on is not configured.
+         */
+        get: operations["auth.startOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenID provider returns here: checks the answer, signs in and redirects
+         * @description The redirect URI to register at the provider is `${TG_PUBLIC_URL}/api/v1/auth/oidc/callback`. Checks state, PKCE and the ID token (signature, issuer, audience, expiry, nonce), maps the groups claim to roles (TG_OIDC_ROLE_MAP), creates or updates the linked user and opens a session exactly like password sign-in, then answers 302 to the path the attempt was started for. A refusal sends a browser to /sign-in?error=<reason>; a client that accepts JSON gets 403 SIGN_IN_REFUSED with details.reason (or 503 when the provider cannot be reached).
+         */
+        get: operations["auth.completeOidcSignIn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -215,7 +272,7 @@ export interface paths {
         head?: never;
         /**
          * Change display name, roles or status (disable ends the user’s sessions)
-         * @description Refuses (409) to remove the admin role from, or disable, the last active admin.
+         * @description Refuses (409) to remove the admin role from, or disable, the last active admin, and to change the roles of a single sign-on user (the provider’s groups decide them at each sign-in).
          */
         patch: operations["admin.updateUser"];
         trace?: never;
@@ -251,7 +308,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a one-time password reset link for a user (ends their sessions)
-         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay.
+         * @description The admin never learns the new password: the user sets it through the link, valid 24 hours. A new link replaces the previous one. The user’s sessions end now; their old password works until the link is used. API keys are not tied to a user’s password and stay. 409 for a single sign-on user, who has no password here.
          */
         post: operations["admin.issuePasswordReset"];
         delete?: never;
@@ -610,6 +667,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tgsp/packages/{packageId}/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace a package’s labels (plain tags or key=value)
+         * @description The body lists every label the package keeps: labels not in it are removed. Lowercase, a name of at most 63 characters and a value of at most 63, at most 20 labels (422 VALIDATION_FAILED naming each bad label). Duplicates are dropped and the labels sorted. A change is audited as tgsp.package_labels_changed with what was added and removed; the same set again changes nothing and writes no entry.
+         */
+        put: operations["tgsp.setPackageLabels"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/packages/{packageId}/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What changed in the manifest from another package (`against`) to this one
+         * @description Manifest fields added, removed or changed (dotted paths, both values), files of content_index added, removed or changed by SHA-256, and whether the signer (registered publisher and author_id) differs. 404 when either package is missing.
+         */
+        get: operations["tgsp.diffPackages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tgsp/fleets": {
         parameters: {
             query?: never;
@@ -694,6 +791,67 @@ export interface paths {
         put?: never;
         /** Make an earlier release’s package live again on its fleet and channel */
         post: operations["tgsp.rollbackRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/fleets/{fleetId}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The health policy of a fleet and the reported health of the package live on each channel */
+        get: operations["tgsp.fleetHealth"];
+        put?: never;
+        /**
+         * Report the health of the package a fleet runs on a channel (fleet agents, with a fleet key)
+         * @description Counts of successes and failures since the agent’s previous report. The package must have been released on that fleet and channel (409 otherwise); an unknown package or channel is 422 naming the field. With an Idempotency-Key the same key and report again answer 200 with the original; another report under the same key is 409. A fleet key may report only for its own fleet (403).
+         */
+        post: operations["tgsp.reportHealth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/fleets/{fleetId}/health-policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set (or clear) the health a package must show on the previous channel before promotion
+         * @description Audited as tgsp.fleet_policy_updated with the policy before and after.
+         */
+        put: operations["tgsp.updateHealthPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tgsp/fleets/{fleetId}/agent-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an API key whose only right is to report release health on this fleet (shown once)
+         * @description List and revoke it with the admin API key routes; any other route answers 403 to it.
+         */
+        post: operations["tgsp.createFleetAgentKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -881,6 +1039,46 @@ export interface paths {
         put?: never;
         /** Create an API key whose only right is to report this run’s rounds (shown once) */
         post: operations["training.createAgentKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/training/runs/{runId}/annotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a run’s tags (key or key=value) and its note (plain text)
+         * @description Tags given replace the run’s tags; a note given replaces its note. Audited as training.run_annotated with the tags and note before and after, and published as a `run` event.
+         */
+        patch: operations["training.updateAnnotations"];
+        trace?: never;
+    };
+    "/api/v1/training/runs/{runId}/package": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report the TGSP package the run produced (training agents, with a key scoped to the run)
+         * @description By the package’s console id or its content id (sha256). A package the marketplace does not hold is 422 naming the field. Recorded once (audited as training.run_package_reported): the same package again answers 200, another package is 409 CONFLICT.
+         */
+        post: operations["training.reportPackage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1503,6 +1701,11 @@ export interface components {
                  * @enum {string}
                  */
                 objectStore?: "ok";
+                /**
+                 * @description Present when REDIS_URL is set: whether Redis, the store of the shared rate limits, answers. Reported, not gating: while it is away each replica counts requests in its own memory.
+                 * @enum {string}
+                 */
+                redis?: "ok" | "unavailable";
             };
             auditIntegrity: components["schemas"]["AuditIntegrity"];
         };
@@ -1547,7 +1750,7 @@ export interface components {
          * @description Stable machine-readable error code. CONTRACT_VIOLATION is raised by clients whose response failed its schema; the server never sends it.
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
+        ErrorCode: "BAD_REQUEST" | "UNAUTHENTICATED" | "INVALID_CREDENTIALS" | "FORBIDDEN" | "CSRF_REJECTED" | "SIGN_IN_REFUSED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "REQUEST_TIMEOUT" | "CONFLICT" | "BUDGET_EXHAUSTED" | "GATE_FAILED" | "RELEASE_POLICY" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RANGE_NOT_SATISFIABLE" | "MISDIRECTED_REQUEST" | "VALIDATION_FAILED" | "PACKAGE_REJECTED" | "RATE_LIMITED" | "INTERNAL" | "NOT_SUPPORTED" | "CONTRACT_VIOLATION" | "UPSTREAM_UNAVAILABLE" | "INSUFFICIENT_STORAGE";
         SystemHealth: {
             /**
              * @description degraded when a built component is unavailable, degraded or failed; modules not in this build do not degrade it.
@@ -1646,6 +1849,17 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        SignInOptionsResponse: {
+            /** @description Single sign-on through OpenID Connect; null when it is not configured. */
+            sso: {
+                /** @description The sign-in button says "Sign in with <label>". */
+                label: string;
+                /** @description Navigate the browser here (add ?redirect=<path>). */
+                startPath: string;
+            } | null;
+            /** @description Whether username and password sign-in is enabled (TG_OIDC_LOCAL_PASSWORDS). */
+            localPasswords: boolean;
+        };
         UserPage: {
             items: components["schemas"]["User"][];
             nextCursor: string | null;
@@ -1674,6 +1888,11 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             signInBlockedUntil: string | null;
+            /** @description The OpenID Connect identity this user signs in with; null for a local user. The roles of a linked user follow the provider’s groups at each sign-in and cannot be edited here (409). */
+            sso: {
+                issuer: string;
+                subject: string;
+            } | null;
         };
         CreateUserBody: {
             /** @example alice */
@@ -1730,6 +1949,11 @@ export interface components {
             scopeRunId: string | null;
             /** @description A FedMoE ingest key: its only right is to post evidence for these expert families. */
             scopeExpertIds: string[] | null;
+            /**
+             * Format: uuid
+             * @description A fleet agent’s key: its only right is to report release health on this fleet.
+             */
+            scopeFleetId: string | null;
             /** @enum {string} */
             status: "active" | "revoked" | "expired";
             /**
@@ -1997,6 +2221,10 @@ export interface components {
                 fleetName: string;
                 channel: string;
             }[];
+            /** @description Labels set by publishers and admins, sorted. */
+            labels: string[];
+            /** @description Completed downloads of the whole file (range requests are not counted). */
+            downloads: number;
         };
         PackageDetail: {
             /** Format: uuid */
@@ -2025,6 +2253,10 @@ export interface components {
                 fleetName: string;
                 channel: string;
             }[];
+            /** @description Labels set by publishers and admins, sorted. */
+            labels: string[];
+            /** @description Completed downloads of the whole file (range requests are not counted). */
+            downloads: number;
             /** @description The manifest as uploaded, unknown fields kept. */
             manifest: {
                 [key: string]: unknown;
@@ -2091,6 +2323,70 @@ export interface components {
              */
             supersededAt: string | null;
         };
+        SetPackageLabelsBody: {
+            labels: components["schemas"]["PackageLabel"][];
+        };
+        /**
+         * @description A plain tag (`gpu`) or `key=value` (`env=prod`): lowercase, a name of at most 63 characters (a-z, 0-9, . _ -), a value of at most 63 (also : and /).
+         * @example env=prod
+         */
+        PackageLabel: string;
+        PackageDiff: {
+            /** @description The package compared from (`against`). */
+            from: {
+                /** Format: uuid */
+                id: string;
+                modelName: string;
+                modelVersion: string;
+                uploadedAt: string;
+            };
+            /** @description The package compared to (the path’s package). */
+            to: {
+                /** Format: uuid */
+                id: string;
+                modelName: string;
+                modelVersion: string;
+                uploadedAt: string;
+            };
+            /** @description The manifests and signers are the same. */
+            isIdentical: boolean;
+            fields: {
+                /** @description Dotted path of a manifest field. */
+                path: string;
+                /** @enum {string} */
+                kind: "added" | "removed" | "changed";
+                before?: unknown;
+                after?: unknown;
+            }[];
+            files: {
+                path: string;
+                /** @enum {string} */
+                kind: "added" | "removed" | "changed";
+                beforeSha256: string | null;
+                afterSha256: string | null;
+            }[];
+            unchangedFiles: number;
+            signer: {
+                /** @description Same registered publisher and author id. */
+                isSame: boolean;
+                from: {
+                    /** Format: uuid */
+                    publisherId: string;
+                    name: string;
+                    fingerprint: string;
+                    /** @description The manifest’s author_id. */
+                    authorId: string | null;
+                };
+                to: {
+                    /** Format: uuid */
+                    publisherId: string;
+                    name: string;
+                    fingerprint: string;
+                    /** @description The manifest’s author_id. */
+                    authorId: string | null;
+                };
+            };
+        };
         FleetList: {
             items: components["schemas"]["Fleet"][];
         };
@@ -2101,6 +2397,21 @@ export interface components {
             description: string;
             /** @description Release policy: minutes a package must have been live on a channel (e.g. canary) before it may go to the next one (e.g. stable); 0 for no wait. */
             soakMinutes: number;
+            /** @description Release policy, health on the previous channel; null when promotion does not wait for health. */
+            health: {
+                /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+                maxFailureRate: number;
+                /**
+                 * @description Health reports needed at least.
+                 * @default 1
+                 */
+                minReports: number;
+                /**
+                 * @description Successes plus failures needed at least.
+                 * @default 1
+                 */
+                minSamples: number;
+            } | null;
             /** @enum {string} */
             status: "active" | "archived";
             /**
@@ -2156,6 +2467,111 @@ export interface components {
             /** @default  */
             notes: string;
         };
+        ReleaseHealthReceipt: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            fleetId: string;
+            channel: string;
+            /** Format: uuid */
+            packageId: string;
+            successes: number;
+            failures: number;
+            idempotencyKey: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            createdAt: string;
+            /** @description True when this Idempotency-Key and report were recorded before. */
+            replayed: boolean;
+        };
+        ReportReleaseHealthBody: {
+            channel: string;
+            /**
+             * Format: uuid
+             * @description Console id of the package the agent runs.
+             */
+            packageId: string;
+            successes: number;
+            failures: number;
+        };
+        FleetHealth: {
+            /** Format: uuid */
+            fleetId: string;
+            policy: components["schemas"]["FleetHealthPolicy"];
+            /** @description The live release of each channel, in channel order. */
+            items: components["schemas"]["LiveReleaseHealth"][];
+        };
+        FleetHealthPolicy: {
+            /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+            maxFailureRate: number;
+            /**
+             * @description Health reports needed at least.
+             * @default 1
+             */
+            minReports: number;
+            /**
+             * @description Successes plus failures needed at least.
+             * @default 1
+             */
+            minSamples: number;
+        } | null;
+        LiveReleaseHealth: {
+            channel: string;
+            /** Format: uuid */
+            releaseId: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            liveSince: string;
+            package: {
+                /** Format: uuid */
+                id: string;
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+            };
+            totals: components["schemas"]["HealthTotals"];
+            /**
+             * @description Against the fleet’s health policy: too few reports or samples is insufficient.
+             * @enum {string}
+             */
+            verdict: "healthy" | "unhealthy" | "insufficient" | "no_policy";
+        };
+        HealthTotals: {
+            reports: number;
+            successes: number;
+            failures: number;
+            /** @description failures / (successes + failures); null with no samples. */
+            failureRate: number | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            lastReportAt: string | null;
+        };
+        UpdateFleetHealthPolicyBody: {
+            /** @description null: promotion does not wait for health. */
+            health: {
+                /** @description Highest failure rate (failures / samples, 0 to 1) on the previous channel that still promotes. */
+                maxFailureRate: number;
+                /**
+                 * @description Health reports needed at least.
+                 * @default 1
+                 */
+                minReports: number;
+                /**
+                 * @description Successes plus failures needed at least.
+                 * @default 1
+                 */
+                minSamples: number;
+            } | null;
+        };
+        CreateAgentKeyBody: {
+            name: string;
+        };
         TrainingOverview: {
             /** @description Runs created or running, newest report first (at most 10). */
             active: components["schemas"]["Run"][];
@@ -2208,6 +2624,28 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             endedAt: string | null;
+            /** @description Operators’ tags, key or key=value. */
+            tags: string[];
+            /** @description Operators’ note, plain text. */
+            note: string;
+            /** @description The package its agent reported. */
+            producedPackage: {
+                /**
+                 * Format: uuid
+                 * @description Console id of the package.
+                 */
+                id: string;
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+                contentId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-11-23T12:00:00.000Z
+                 */
+                reportedAt: string;
+                reportedBy: string | null;
+            } | null;
         };
         AdapterSettings: {
             /**
@@ -2367,8 +2805,21 @@ export interface components {
             sampleRate?: number;
             noiseMultiplier?: number;
         };
-        CreateAgentKeyBody: {
-            name: string;
+        UpdateRunAnnotationsBody: {
+            tags?: components["schemas"]["RunTag"][];
+            /** @description Plain text, at most 4000 characters; shown as text, never as HTML. */
+            note?: string;
+        };
+        /** @description key or key=value: key 1 to 64 characters matching ^[A-Za-z0-9][A-Za-z0-9_.:/-]*$, value 1 to 128 characters on one line. */
+        RunTag: string;
+        ReportRunPackageBody: {
+            /**
+             * Format: uuid
+             * @description The console id of the package (as in its page’s URL).
+             */
+            packageId?: string;
+            /** @description The package’s content id: SHA-256 over the digests of its five sections, as in the upload answer and on the package page. */
+            sha256?: string;
         };
         FedmoeOverview: {
             /** @description Versions adapting. */
@@ -3494,7 +3945,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3610,7 +4061,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3619,7 +4070,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3733,7 +4184,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3832,7 +4283,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3897,7 +4348,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3975,7 +4426,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4080,7 +4531,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4145,6 +4596,197 @@ export interface operations {
             };
         };
     };
+    "auth.getSignInOptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Sign-in options */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInOptionsResponse"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.startOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description A path of this console to open after sign-in; anything else becomes `/`. */
+                redirect?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider (or back to /sign-in with the error) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "auth.completeOidcSignIn": {
+        parameters: {
+            query?: {
+                /** @description The authorization code. */
+                code?: string;
+                /** @description Must equal the state of the attempt this browser started. */
+                state?: string;
+                /** @description The issuer (RFC 9207), checked when the provider sends it. */
+                iss?: string;
+                /** @description The provider refused the sign-in. */
+                error?: string;
+                /** @description Its explanation. */
+                error_description?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in (or refused, for a browser) */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not available in this build; details.remediation says what to do. */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "admin.listUsers": {
         parameters: {
             query?: {
@@ -4181,7 +4823,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4268,7 +4910,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4277,7 +4919,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4384,7 +5026,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4402,7 +5044,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4496,7 +5138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4581,7 +5223,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4592,6 +5234,15 @@ export interface operations {
             };
             /** @description No such resource. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4672,7 +5323,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4759,7 +5410,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4853,7 +5504,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4871,7 +5522,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4945,7 +5596,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5034,7 +5685,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5122,7 +5773,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5229,7 +5880,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5316,7 +5967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5395,7 +6046,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5478,7 +6129,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5487,7 +6138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5552,7 +6203,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5629,7 +6280,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5703,7 +6354,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5768,7 +6419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5833,7 +6484,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -5960,7 +6611,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6052,7 +6703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6117,7 +6768,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6195,7 +6846,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6204,7 +6855,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6298,7 +6949,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6316,7 +6967,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6371,7 +7022,9 @@ export interface operations {
                 status?: "verified" | "signer_revoked";
                 publisherId?: string;
                 baseModel?: string;
-                sort?: "uploadedAt" | "modelName" | "sizeBytes";
+                /** @description Only packages with this label (exactly). */
+                label?: string;
+                sort?: "uploadedAt" | "modelName" | "sizeBytes" | "downloads";
                 order?: "asc" | "desc";
                 page?: number;
                 pageSize?: number;
@@ -6400,7 +7053,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6487,7 +7140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6505,7 +7158,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6608,7 +7261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6702,7 +7355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6722,6 +7375,210 @@ export interface operations {
             };
             /** @description The requested byte range is outside the file. */
             416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.setPackageLabels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPackageLabelsBody"];
+            };
+        };
+        responses: {
+            /** @description The package with its labels */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageDetail"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.diffPackages": {
+        parameters: {
+            query: {
+                /** @description The console id of the package to compare from. */
+                against: string;
+            };
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The difference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageDiff"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6796,7 +7653,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6883,7 +7740,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6892,7 +7749,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -6999,7 +7856,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7017,7 +7874,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7109,7 +7966,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7180,7 +8037,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7267,7 +8124,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7285,7 +8142,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7392,7 +8249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7410,7 +8267,470 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.fleetHealth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Health per live release */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FleetHealth"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.reportHealth": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The same key and body again answer 200 with the original item; the same key with another body is 409. */
+                "idempotency-key"?: string;
+            };
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportReleaseHealthBody"];
+            };
+        };
+        responses: {
+            /** @description Recorded before under this Idempotency-Key */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseHealthReceipt"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseHealthReceipt"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.updateHealthPolicy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFleetHealthPolicyBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fleet"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "tgsp.createFleetAgentKey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fleetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAgentKeyBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedApiKey"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7502,7 +8822,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7570,7 +8890,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7634,6 +8954,10 @@ export interface operations {
                 state?: components["schemas"]["RunState"];
                 /** @description near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted. */
                 budget?: "near" | "exhausted";
+                /** @description key=value: runs with that tag; key: runs with that key (any value, or the plain tag). */
+                tag?: string;
+                /** @description Runs that produced this package (console id). */
+                packageId?: string;
                 sort?: "createdAt" | "name" | "epsilonSpent" | "lastReportAt";
                 order?: "asc" | "desc";
                 page?: number;
@@ -7663,7 +8987,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7750,7 +9074,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7759,7 +9083,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7853,7 +9177,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7951,7 +9275,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7969,7 +9293,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8076,7 +9400,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8094,7 +9418,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8195,7 +9519,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8302,7 +9626,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8320,7 +9644,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8417,7 +9741,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8515,7 +9839,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8631,7 +9955,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8649,7 +9973,257 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "training.updateAnnotations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateRunAnnotationsBody"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body is larger than allowed. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request body has an unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "training.reportPackage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportRunPackageBody"];
+            };
+        };
+        responses: {
+            /** @description This package was reported before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+            /** @description Malformed request (for example invalid JSON). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8741,7 +10315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8809,7 +10383,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8902,7 +10476,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8989,7 +10563,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -8998,7 +10572,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9092,7 +10666,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9190,7 +10764,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9208,7 +10782,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9303,7 +10877,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9402,7 +10976,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9420,7 +10994,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9518,7 +11092,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9617,7 +11191,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9635,7 +11209,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9742,7 +11316,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9760,7 +11334,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9861,7 +11435,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9946,7 +11520,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10044,7 +11618,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10145,7 +11719,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10223,7 +11797,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10324,7 +11898,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10435,7 +12009,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10453,7 +12027,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10547,7 +12121,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10639,7 +12213,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10735,7 +12309,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10845,7 +12419,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -10934,7 +12508,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11031,7 +12605,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11114,7 +12688,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11192,7 +12766,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11201,7 +12775,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11295,7 +12869,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11378,7 +12952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11476,7 +13050,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11494,7 +13068,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11588,7 +13162,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11680,7 +13254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11763,7 +13337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11841,7 +13415,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11935,7 +13509,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12018,7 +13592,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12116,7 +13690,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12219,7 +13793,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12304,7 +13878,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12322,7 +13896,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12405,7 +13979,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12490,7 +14064,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12575,7 +14149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -12593,7 +14167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's soak time on the previous channel has not passed, details.allowedAt says when it will). */
+            /** @description Conflicts with the current state (BUDGET_EXHAUSTED: the round would exceed the run's privacy budget; GATE_FAILED: an expert version's promotion gate failed, details.gate lists every rule; RELEASE_POLICY: the fleet's release policy (soak time, health on the previous channel) is not met, details.conditions lists each condition with its observed value and details.allowedAt says when the soak time passes). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -12667,7 +14241,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed. */
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
             403: {
                 headers: {
                     [name: string]: unknown;

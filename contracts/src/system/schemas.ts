@@ -17,6 +17,10 @@ export const ReadinessSchema = z
         description:
           'Present when package bytes live in an S3-compatible object store: its bucket answered (HeadBucket).',
       }),
+      redis: z.enum(['ok', 'unavailable']).optional().meta({
+        description:
+          'Present when REDIS_URL is set: whether Redis, the store of the shared rate limits, answers. Reported, not gating: while it is away each replica counts requests in its own memory.',
+      }),
     }),
     auditIntegrity: AuditIntegritySchema,
   })

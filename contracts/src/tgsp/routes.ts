@@ -25,6 +25,8 @@ import {
   RollbackBodySchema,
   UpdateFleetBodySchema,
 } from './schemas'
+import { PackageDiffQuerySchema, PackageDiffSchema } from './diff'
+import { SetPackageLabelsBodySchema } from './labels'
 
 const TAGS = ['tgsp']
 const ADMIN = ['admin'] as const
@@ -144,6 +146,46 @@ export const downloadPackageRoute = defineRoute({
   },
 })
 
+export const setPackageLabelsRoute = defineRoute({
+  method: 'put',
+  path: '/api/v1/tgsp/packages/{packageId}/labels',
+  operationId: 'tgsp.setPackageLabels',
+  summary: 'Replace a package\u2019s labels (plain tags or key=value)',
+  description:
+    'The body lists every label the package keeps: labels not in it are removed. Lowercase, a name of at most 63 ' +
+    'characters and a value of at most 63, at most 20 labels (422 VALIDATION_FAILED naming each bad label). ' +
+    'Duplicates are dropped and the labels sorted. A change is audited as tgsp.package_labels_changed with what ' +
+    'was added and removed; the same set again changes nothing and writes no entry.',
+  tags: TAGS,
+  'x-roles': PUBLISHERS,
+  request: {
+    params: PackageIdParamSchema,
+    body: { required: true, content: jsonContent(SetPackageLabelsBodySchema) },
+  },
+  responses: {
+    200: { description: 'The package with its labels', content: jsonContent(PackageDetailSchema) },
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 500, 503),
+  },
+})
+
+export const diffPackagesRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/tgsp/packages/{packageId}/diff',
+  operationId: 'tgsp.diffPackages',
+  summary: 'What changed in the manifest from another package (`against`) to this one',
+  description:
+    'Manifest fields added, removed or changed (dotted paths, both values), files of content_index added, ' +
+    'removed or changed by SHA-256, and whether the signer (registered publisher and author_id) differs. ' +
+    '404 when either package is missing.',
+  tags: TAGS,
+  'x-roles': ANY_ROLE,
+  request: { params: PackageIdParamSchema, query: PackageDiffQuerySchema },
+  responses: {
+    200: { description: 'The difference', content: jsonContent(PackageDiffSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
 export const listFleetsRoute = defineRoute({
   method: 'get',
   path: '/api/v1/tgsp/fleets',
@@ -254,6 +296,8 @@ export const tgspRoutes = [
   uploadPackageRoute,
   getPackageRoute,
   downloadPackageRoute,
+  setPackageLabelsRoute,
+  diffPackagesRoute,
   listFleetsRoute,
   createFleetRoute,
   updateFleetRoute,

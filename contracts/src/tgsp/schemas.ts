@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
+import { PackageLabelFilterSchema } from './labels'
+import { FleetHealthPolicySchema } from './health'
 
 const Hex = (bytes: number) =>
   z.string().regex(new RegExp(`^[0-9a-f]{${bytes * 2}}$`), `Expected ${bytes} bytes as lowercase hex.`)
@@ -92,6 +94,12 @@ export const PackageSummarySchema = z
     uploadedAt: TimestampSchema,
     uploadedBy: z.string().nullable(),
     liveOn: z.array(z.object({ fleetId: z.uuid(), fleetName: z.string(), channel: z.string() })),
+    labels: z.array(z.string()).meta({ description: 'Labels set by publishers and admins, sorted.' }),
+    downloads: z
+      .number()
+      .int()
+      .nonnegative()
+      .meta({ description: 'Completed downloads of the whole file (range requests are not counted).' }),
   })
   .meta({ id: 'PackageSummary' })
 export type PackageSummary = z.infer<typeof PackageSummarySchema>
@@ -109,13 +117,14 @@ export const PackagePageSchema = z
   .meta({ id: 'PackagePage' })
 export type PackagePage = z.infer<typeof PackagePageSchema>
 
-export const PACKAGE_SORTS = ['uploadedAt', 'modelName', 'sizeBytes'] as const
+export const PACKAGE_SORTS = ['uploadedAt', 'modelName', 'sizeBytes', 'downloads'] as const
 
 export const ListPackagesQuerySchema = z.object({
   q: z.string().trim().max(120).optional().meta({ description: 'Model name contains, or package id starts with.' }),
   status: z.enum(PACKAGE_STATUSES).optional(),
   publisherId: z.uuid().optional(),
   baseModel: z.string().trim().max(200).optional(),
+  label: PackageLabelFilterSchema.optional().meta({ description: 'Only packages with this label (exactly).' }),
   sort: z.enum(PACKAGE_SORTS).default('uploadedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -178,6 +187,9 @@ export const FleetSchema = z
     name: z.string(),
     description: z.string(),
     soakMinutes: SoakMinutesSchema,
+    health: FleetHealthPolicySchema.nullable().meta({
+      description: 'Release policy, health on the previous channel; null when promotion does not wait for health.',
+    }),
     status: z.enum(['active', 'archived']),
     createdAt: TimestampSchema,
     archivedAt: TimestampSchema.nullable(),

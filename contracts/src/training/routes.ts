@@ -23,6 +23,7 @@ import {
   TrainingOverviewSchema,
   TrainingEventsQuerySchema,
 } from './schemas'
+import { ReportRunPackageBodySchema, UpdateRunAnnotationsBodySchema } from './annotations'
 
 const TAGS = ['training']
 const OPERATORS = ['operator', 'admin'] as const
@@ -211,6 +212,49 @@ export const trainingEventsRoute = defineRoute({
   },
 })
 
+export const updateTrainingRunAnnotationsRoute = defineRoute({
+  method: 'patch',
+  path: '/api/v1/training/runs/{runId}/annotations',
+  operationId: 'training.updateAnnotations',
+  summary: 'Set a run\u2019s tags (key or key=value) and its note (plain text)',
+  description:
+    'Tags given replace the run\u2019s tags; a note given replaces its note. Audited as training.run_annotated ' +
+    'with the tags and note before and after, and published as a `run` event.',
+  tags: TAGS,
+  'x-roles': OPERATORS,
+  request: {
+    params: RunIdParamSchema,
+    body: { required: true, content: jsonContent(UpdateRunAnnotationsBodySchema) },
+  },
+  responses: {
+    200: { description: 'Updated', content: jsonContent(RunSchema) },
+    ...errorResponses(400, 401, 403, 404, 413, 415, 422, 500, 503),
+  },
+})
+
+export const reportTrainingRunPackageRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/training/runs/{runId}/package',
+  operationId: 'training.reportPackage',
+  summary: 'Report the TGSP package the run produced (training agents, with a key scoped to the run)',
+  description:
+    'By the package\u2019s console id or its content id (sha256). A package the marketplace does not hold is 422 ' +
+    'naming the field. Recorded once (audited as training.run_package_reported): the same package again answers ' +
+    '200, another package is 409 CONFLICT.',
+  tags: TAGS,
+  'x-roles': OPERATORS,
+  'x-run-scoped': true,
+  request: {
+    params: RunIdParamSchema,
+    body: { required: true, content: jsonContent(ReportRunPackageBodySchema) },
+  },
+  responses: {
+    200: { description: 'This package was reported before', content: jsonContent(RunSchema) },
+    201: { description: 'Recorded', content: jsonContent(RunSchema) },
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 500, 503),
+  },
+})
+
 export const trainingRoutes = [
   trainingOverviewRoute,
   trainingEventsRoute,
@@ -224,4 +268,6 @@ export const trainingRoutes = [
   reportTrainingRoundRoute,
   previewTrainingRoundRoute,
   createTrainingAgentKeyRoute,
+  updateTrainingRunAnnotationsRoute,
+  reportTrainingRunPackageRoute,
 ] as const

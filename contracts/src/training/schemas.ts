@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
+import { ListRunsTagFilterSchema, RunProducedPackageSchema } from './annotations'
 import { decodeRoundCursor } from './cursor'
 
 export const RUN_STATES = ['created', 'running', 'completed', 'stopped', 'failed', 'budget_exhausted'] as const
@@ -98,6 +99,9 @@ export const RunSchema = z
     createdAt: TimestampSchema,
     createdBy: z.string().nullable(),
     endedAt: TimestampSchema.nullable(),
+    tags: z.array(z.string()).meta({ description: 'Operators\u2019 tags, key or key=value.' }),
+    note: z.string().meta({ description: 'Operators\u2019 note, plain text.' }),
+    producedPackage: RunProducedPackageSchema.nullable().meta({ description: 'The package its agent reported.' }),
   })
   .meta({ id: 'Run' })
 export type Run = z.infer<typeof RunSchema>
@@ -119,6 +123,8 @@ export const ListRunsQuerySchema = z.object({
   budget: z.enum(['near', 'exhausted']).optional().meta({
     description: 'near: at least NEAR_BUDGET_SHARE (80%) of the budget spent; exhausted: state budget_exhausted.',
   }),
+  tag: ListRunsTagFilterSchema.optional(),
+  packageId: z.uuid().optional().meta({ description: 'Runs that produced this package (console id).' }),
   sort: z.enum(RUN_SORTS).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
   page: z.coerce.number().int().min(1).max(100_000).default(1),

@@ -60,6 +60,8 @@ export const auditLog = pgTable(
     index('audit_log_resource_idx').on(t.resourceType, t.resourceId, t.seq),
     index('audit_log_outcome_idx').on(t.outcome, t.seq),
     index('audit_log_at_idx').on(t.at),
+    /** Search by entry hash (the console's and `tgctl`'s lookup of one entry by its leaf hash). */
+    index('audit_log_leaf_hash_idx').on(t.leafHash),
   ],
 )
 

@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core'
+import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
 import { createdAt } from './columns'
 
 export const users = pgTable(
@@ -7,13 +7,38 @@ export const users = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     username: text('username').notNull().unique(),
     displayName: text('display_name').notNull(),
-    passwordHash: text('password_hash').notNull(),
+    /** Null for a single sign-on user: they have no password here (tgctl can still set one). */
+    passwordHash: text('password_hash'),
     roles: text('roles').array().notNull(),
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
     lastSignInAt: timestamp('last_sign_in_at', { withTimezone: true, mode: 'date' }),
     createdAt: createdAt(),
+    /** The OpenID Connect identity (issuer + `sub`) this user signs in with; null for a local user. */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
   },
-  (t) => [index('users_created_at_idx').on(t.createdAt, t.id)],
+  (t) => [
+    index('users_created_at_idx').on(t.createdAt, t.id),
+    uniqueIndex('users_oidc_identity_idx').on(t.oidcIssuer, t.oidcSubject),
+  ],
+)
+
+/**
+ * Single sign-on attempts in flight: the state, nonce and PKCE verifier generated at the start,
+ * keyed by the HMAC of the random token in this browser's HttpOnly attempt cookie, used once.
+ */
+export const oidcAttempts = pgTable(
+  'oidc_attempts',
+  {
+    bindingHash: text('binding_hash').primaryKey(),
+    state: text('state').notNull(),
+    nonce: text('nonce').notNull(),
+    codeVerifier: text('code_verifier').notNull(),
+    redirect: text('redirect').notNull(),
+    createdAt: createdAt(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('oidc_attempts_expires_idx').on(t.expiresAt)],
 )
 
 export const sessions = pgTable(
@@ -51,6 +76,8 @@ export const apiKeys = pgTable(
     scopeRunId: uuid('scope_run_id'),
     /** A FedMoE ingest key: its only right is to post evidence for versions of these families. */
     scopeExpertIds: uuid('scope_expert_ids').array(),
+    /** A fleet agent's key: its only right is to report the health of releases on this fleet. */
+    scopeFleetId: uuid('scope_fleet_id'),
   },
   (t) => [index('api_keys_prefix_idx').on(t.prefix), index('api_keys_created_at_idx').on(t.createdAt, t.id)],
 )

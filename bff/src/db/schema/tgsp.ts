@@ -1,5 +1,16 @@
 import { sql } from 'drizzle-orm'
-import { bigint, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core'
+import {
+  bigint,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core'
 import { createdAt } from './columns'
 
 /** Publishers whose signing keys an admin registered; packages must be signed by one of them. */
@@ -39,11 +50,19 @@ export const tgspPackages = pgTable(
     checks: jsonb('checks').notNull(),
     uploadedBy: text('uploaded_by'),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** Labels set by publishers and admins (`key=value` or plain tags), sorted, unique. */
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Completed downloads of the whole file, incremented by one UPDATE when the stream ends. */
+    downloads: bigint('downloads', { mode: 'number' }).notNull().default(0),
   },
   (t) => [
     uniqueIndex('tgsp_packages_identity_idx').on(t.packageId, t.modelVersion),
     index('tgsp_packages_uploaded_idx').on(t.uploadedAt, t.id),
     index('tgsp_packages_publisher_idx').on(t.publisherId),
+    index('tgsp_packages_labels_idx').using('gin', t.labels),
   ],
 )
 
@@ -53,6 +72,13 @@ export const tgspFleets = pgTable('tgsp_fleets', {
   description: text('description').notNull().default(''),
   /** Release policy: minutes a package must be live on a channel before it may go to the next one. */
   soakMinutes: integer('soak_minutes').notNull().default(0),
+  /**
+   * Release policy, health: with a maximum failure rate set, a package reaches the next channel only
+   * when its fleet agents' reports on the previous channel reach these minimums and stay under it.
+   */
+  healthMaxFailureRate: doublePrecision('health_max_failure_rate'),
+  healthMinReports: integer('health_min_reports').notNull().default(1),
+  healthMinSamples: integer('health_min_samples').notNull().default(1),
   createdAt: createdAt(),
   archivedAt: timestamp('archived_at', { withTimezone: true, mode: 'date' }),
 })
@@ -85,5 +111,34 @@ export const tgspReleases = pgTable(
       .where(sql`superseded_at is null`),
     index('tgsp_releases_created_idx').on(t.createdAt, t.id),
     index('tgsp_releases_package_idx').on(t.packageId),
+  ],
+)
+
+/**
+ * Health of a release as its fleet's agents saw it: successes and failures of the package on a
+ * fleet and channel over a period. Idempotent per fleet by the agent's Idempotency-Key.
+ */
+export const tgspHealthReports = pgTable(
+  'tgsp_health_reports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    fleetId: uuid('fleet_id')
+      .notNull()
+      .references(() => tgspFleets.id),
+    channel: text('channel').notNull(),
+    packageId: uuid('package_id')
+      .notNull()
+      .references(() => tgspPackages.id),
+    successes: integer('successes').notNull(),
+    failures: integer('failures').notNull(),
+    /** SHA-256 of the report's canonical JSON: the same key with another report is a conflict. */
+    digest: text('digest').notNull(),
+    idempotencyKey: text('idempotency_key'),
+    reportedBy: text('reported_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('tgsp_health_reports_release_idx').on(t.fleetId, t.channel, t.packageId),
+    uniqueIndex('tgsp_health_reports_idempotency_idx').on(t.fleetId, t.idempotencyKey),
   ],
 )

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import {
   bigint,
   doublePrecision,
@@ -48,8 +49,26 @@ export const trainingRuns = pgTable(
     createdBy: text('created_by'),
     createdAt: createdAt(),
     endedAt: timestamp('ended_at', { withTimezone: true, mode: 'date' }),
+    /** Operators' tags, `key` or `key=value`, keys unique (see RUN_TAGS_MAX). */
+    tags: text('tags')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** Operators' free-text note, plain text. */
+    note: text('note').notNull().default(''),
+    /** The TGSP package the run's agent reported it produced (console id); set once. */
+    producedPackageId: uuid('produced_package_id'),
+    /** That package's identity when reported ({ id, packageId, modelName, modelVersion, contentId }). */
+    producedPackage: jsonb('produced_package'),
+    producedReportedAt: timestamp('produced_reported_at', { withTimezone: true, mode: 'date' }),
+    producedReportedBy: text('produced_reported_by'),
   },
-  (t) => [index('training_runs_created_idx').on(t.createdAt, t.id), index('training_runs_state_idx').on(t.state)],
+  (t) => [
+    index('training_runs_created_idx').on(t.createdAt, t.id),
+    index('training_runs_state_idx').on(t.state),
+    index('training_runs_tags_idx').using('gin', t.tags),
+    index('training_runs_produced_idx').on(t.producedPackageId),
+  ],
 )
 
 export const trainingRounds = pgTable(

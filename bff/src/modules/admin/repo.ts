@@ -34,6 +34,7 @@ export function toUser(row: UserRow): User {
     createdAt: row.createdAt.toISOString(),
     lastSignInAt: row.lastSignInAt?.toISOString() ?? null,
     signInBlockedUntil: row.signInBlockedUntil?.toISOString() ?? null,
+    sso: row.oidcIssuer && row.oidcSubject ? { issuer: row.oidcIssuer, subject: row.oidcSubject } : null,
   }
 }
 
@@ -54,6 +55,7 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
     roles: row.roles as Role[],
     scopeRunId: row.scopeRunId,
     scopeExpertIds: row.scopeExpertIds,
+    scopeFleetId: row.scopeFleetId,
     status: apiKeyStatus(row),
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdByName,

@@ -75,7 +75,7 @@ export async function insertApiKey(
   audit: AuditLog,
   hashSecret: (s: string) => string,
   ctx: AuditContext,
-  body: CreateApiKeyBody & { scopeRunId?: string; scopeExpertIds?: string[] },
+  body: CreateApiKeyBody & { scopeRunId?: string; scopeExpertIds?: string[]; scopeFleetId?: string },
 ): Promise<CreatedApiKey> {
   const secret = `${API_KEY_PREFIX}${randomToken(32)}`
   const prefix = secret.slice(0, API_KEY_PREFIX.length + 8)
@@ -91,6 +91,7 @@ export async function insertApiKey(
       expiresAt: body.expiresAt ? new Date(body.expiresAt) : null,
       scopeRunId: body.scopeRunId ?? null,
       scopeExpertIds: body.scopeExpertIds ?? null,
+      scopeFleetId: body.scopeFleetId ?? null,
     })
     .returning({ id: apiKeys.id })
   if (!row) throw new Error('insert returned no row')
@@ -106,12 +107,15 @@ export async function insertApiKey(
       expiresAt: body.expiresAt ?? null,
       ...(body.scopeRunId ? { scopeRunId: body.scopeRunId } : {}),
       ...(body.scopeExpertIds ? { scopeExpertIds: body.scopeExpertIds } : {}),
+      ...(body.scopeFleetId ? { scopeFleetId: body.scopeFleetId } : {}),
     },
   })
   const created = await findApiKey(tx, row.id)
   if (!created) throw new Error('created key not found')
   return { apiKey: toApiKey(created), secret }
 }
+
+const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r))
 
 export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
   return {
@@ -133,6 +137,12 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
         await tx.execute(sql`lock table ${users} in share row exclusive mode`)
         const [before] = await tx.select().from(users).where(eq(users.id, userId))
         if (!before) throw notFound('User')
+        if (before.oidcSubject && body.roles !== undefined && !sameRoles(before.roles, body.roles))
+          throw conflict(
+            'This user signs in with single sign-on: their roles follow their groups at the identity provider ' +
+              '(TG_OIDC_ROLE_MAP) at each sign-in. Change their groups there.',
+            { field: 'roles' },
+          )
         const willBeAdmin = (body.roles ?? before.roles).includes('admin')
         const willBeActive = (body.status ?? (before.disabledAt ? 'disabled' : 'active')) === 'active'
         const isActiveAdmin = before.roles.includes('admin') && !before.disabledAt

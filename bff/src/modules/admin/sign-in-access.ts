@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm'
 import type { PasswordResetLink, UnlockSignInResponse } from '@tg/contracts'
 import type { Db } from '../../db/client'
 import { passwordResetTokens, users } from '../../db/schema'
-import { notFound } from '../../lib/errors'
+import { conflict, notFound } from '../../lib/errors'
 import { randomToken } from '../../lib/secrets'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { endSessions } from '../auth/sessions'
@@ -42,6 +42,7 @@ export async function issuePasswordReset(deps: Deps, ctx: AuditContext, userId: 
   return deps.db.transaction(async (tx) => {
     const [user] = await tx.select().from(users).where(eq(users.id, userId))
     if (!user) throw notFound('User')
+    if (user.oidcSubject) throw conflict('This user signs in with single sign-on and has no password here to reset.')
     const token = randomToken(32)
     const expiresAt = new Date(Date.now() + PASSWORD_RESET_TTL_MS)
     await tx.delete(passwordResetTokens).where(eq(passwordResetTokens.userId, user.id))

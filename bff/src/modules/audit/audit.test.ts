@@ -24,6 +24,7 @@ import type { AuditBundle, VerifierKey } from '@tg/contracts/formats/audit'
 import { auditSigningKeys } from '../../db/schema'
 import { AppError } from '../../lib/errors'
 import { createLogger } from '../../lib/logger'
+import { disabledRateLimiter } from '../../lib/rate-limit-store'
 import { createApp } from '../../app'
 import { TEST_PASSWORD, createHarness, json } from '../../test/harness'
 import type { Harness } from '../../test/harness'
@@ -203,6 +204,7 @@ describe('audit signing keys', () => {
       config: { publicUrl: undefined, trustProxy: false, sessionTtlMs: 60_000, maxJsonBytes: 4096, webDist: '/none' },
       database: h.database,
       log: createLogger('silent'),
+      rateLimiter: disabledRateLimiter(),
       sessionSecret: 'another-session-secret-0123456789abcdef',
       keyMaster: 'another-key-master-0123456789abcdef-01234',
       audit: {

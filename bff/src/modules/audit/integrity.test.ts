@@ -4,6 +4,7 @@ import type { AuditEntryPage, AuditIntegrity, AuditLeaves, SystemHealth } from '
 import { createApp } from '../../app'
 import type { DatabaseTarget } from '../../db/client'
 import { createLogger } from '../../lib/logger'
+import { disabledRateLimiter } from '../../lib/rate-limit-store'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { Caller, Harness } from '../../test/harness'
 
@@ -57,6 +58,7 @@ function restartedServer(h: Harness) {
     config: { publicUrl: undefined, trustProxy: false, sessionTtlMs: 60_000, maxJsonBytes: 4096, webDist: '/none' },
     database: h.database,
     log: createLogger('silent'),
+    rateLimiter: disabledRateLimiter(),
     sessionSecret: 'test-session-secret-0123456789abcdef',
     keyMaster: 'test-key-master-0123456789abcdef-0123456789',
     audit: {

@@ -19,8 +19,13 @@ export type AuditEvent = {
 export const SIGN_IN_ACTION = 'auth.sign_in'
 /** The first admin's setup, which opens that admin's first session: a sign-in too. */
 export const SETUP_ACTION = 'auth.setup_completed'
-/** The actions that open a session, listed as the dashboard's recent sign-ins. */
-export const SESSION_OPENING_ACTIONS = [SIGN_IN_ACTION, SETUP_ACTION] as const
+/** Single sign-on: a session opened, or refused (with the reason), after the provider's answer. */
+export const OIDC_SIGN_IN_ACTION = 'auth.oidc.sign_in'
+export const OIDC_REFUSED_ACTION = 'auth.oidc.refused'
+/** A user's roles changed outside the admin pages (the provider's groups at a sign-in). */
+export const ROLES_CHANGED_ACTION = 'user.roles.changed'
+/** The actions that open (or try to open) a session, listed as the dashboard's recent sign-ins. */
+export const SESSION_OPENING_ACTIONS = [SIGN_IN_ACTION, SETUP_ACTION, OIDC_SIGN_IN_ACTION, OIDC_REFUSED_ACTION] as const
 
 /**
  * The one audit interface of the platform. `record` takes the executor of the caller's

@@ -29,8 +29,8 @@ export function filterConditions(filter: AuditFilter): Array<SQL | undefined> {
 /** A search for one entry: by its sequence number or its leaf hash (hex). */
 export type EntrySearch = { seq?: number; hash?: string }
 
-/** A page of entries, newest first, in the stable order of their sequence numbers. */
-export async function listEntries(
+/** The query of `listEntries` (one row more than the page, to tell whether another follows). */
+export function entriesQuery(
   ex: Executor,
   filter: AuditFilter,
   limit: number,
@@ -38,7 +38,7 @@ export async function listEntries(
   search: EntrySearch = {},
 ) {
   const before = decodeSeqCursor(cursor)
-  const rows = await ex
+  return ex
     .select()
     .from(auditLog)
     .where(
@@ -51,6 +51,17 @@ export async function listEntries(
     )
     .orderBy(desc(auditLog.seq))
     .limit(limit + 1)
+}
+
+/** A page of entries, newest first, in the stable order of their sequence numbers. */
+export async function listEntries(
+  ex: Executor,
+  filter: AuditFilter,
+  limit: number,
+  cursor: string | undefined,
+  search: EntrySearch = {},
+) {
+  const rows = await entriesQuery(ex, filter, limit, cursor, search)
   const page = rows.slice(0, limit)
   const last = page.at(-1)
   return { rows: page, nextCursor: rows.length > limit && last ? String(last.seq) : null }

@@ -3,18 +3,17 @@ import type { Db, Executor } from '../../db/client'
 import { rateLimited } from '../../lib/errors'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { SIGN_IN_ACTION } from '../audit/record'
-import { clearKey, releaseAttempt, reserveAttempt, throttleKeysOf } from './throttle'
+import { accountDelayMs, clearKey, releaseAttempt, reserveAttempt, throttleKeysOf } from './throttle'
 import type { EndedBlock, Reservation, ThrottleKey } from './throttle'
 
-export type AttemptSubject = {
-  username: string
-  clientIp: string | null
-  /** Active admins pass the account-wide ceiling from an address that has not failed for them. */
-  isActiveAdmin: boolean
-}
+export type AttemptSubject = { username: string; clientIp: string | null }
 
-/** The keys an allowed attempt has charged: `succeed` or nothing (a failure keeps the charge). */
-export type Attempt = { keys: Record<'address' | 'pair' | 'account', ThrottleKey> }
+/** Waits `ms` before an attempt's password is checked (tests observe it). */
+export type Pause = (ms: number) => Promise<void>
+export const pause: Pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** The keys an allowed attempt has charged (`succeed`, or nothing: a failure keeps the charge), and how long it waited. */
+export type Attempt = { keys: Record<'address' | 'pair' | 'account', ThrottleKey>; delayedMs: number }
 
 /**
  * Audits a block in bounded form: one entry when its first attempt is turned away, one summary
@@ -60,32 +59,40 @@ async function auditReservation(tx: Executor, audit: AuditLog, ctx: AuditContext
 }
 
 /**
- * Charges an attempt to the address, the (account, address) pair and the account, in that order,
- * before any password is hashed. A blocked key turns the attempt away (429) and gives back what
- * the earlier keys were charged, all in one transaction with the audit of the block.
+ * Charges an attempt to the address and the (account, address) pair, then to the account, before
+ * any password is hashed. A blocked address or pair turns the attempt away (429) and gives back
+ * what the earlier key was charged, in one transaction with the audit of the block. The account
+ * never blocks: past its allowance the attempt waits (`accountDelayMs`) and then goes on.
  */
-export async function beginAttempt(db: Db, audit: AuditLog, ctx: AuditContext, subject: AttemptSubject) {
+export async function beginAttempt(
+  db: Db,
+  audit: AuditLog,
+  ctx: AuditContext,
+  subject: AttemptSubject,
+  wait: Pause = pause,
+) {
   const now = new Date()
   const nonce = randomUUID()
   const keys = throttleKeysOf(subject.username, subject.clientIp)
-  const waitMs = await db.transaction(async (tx) => {
+  const outcome = await db.transaction(async (tx) => {
     const charged: ThrottleKey[] = []
-    let pairFailures = 0
-    for (const key of [keys.address, keys.pair, keys.account]) {
-      const passesCeiling = key.scope === 'account' && subject.isActiveAdmin && pairFailures === 1
-      const r = await reserveAttempt(tx, key, now, nonce, passesCeiling)
+    for (const key of [keys.address, keys.pair]) {
+      const r = await reserveAttempt(tx, key, now, nonce)
       await auditReservation(tx, audit, ctx, r)
       if (!r.isReserved) {
         for (const done of charged) await releaseAttempt(tx, done)
-        return Math.max((r.blockedUntil?.getTime() ?? now.getTime()) - now.getTime(), 1000)
+        return { blockedMs: Math.max((r.blockedUntil?.getTime() ?? now.getTime()) - now.getTime(), 1000) }
       }
-      if (key.scope === 'pair') pairFailures = r.failures
       charged.push(key)
     }
-    return 0
+    const account = await reserveAttempt(tx, keys.account, now, nonce, true)
+    return { blockedMs: 0, delayMs: accountDelayMs(account.failures) }
   })
-  if (waitMs > 0) throw rateLimited(waitMs / 1000, 'Too many failed sign-ins. Wait before trying again.')
-  return { keys } satisfies Attempt
+  if (outcome.blockedMs > 0)
+    throw rateLimited(outcome.blockedMs / 1000, 'Too many failed sign-ins. Wait before trying again.')
+  const delayedMs = outcome.delayMs ?? 0
+  if (delayedMs > 0) await wait(delayedMs)
+  return { keys, delayedMs } satisfies Attempt
 }
 
 /** A correct password: the pair's counter is cleared, the address and account get their charge back. */

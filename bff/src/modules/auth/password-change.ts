@@ -8,7 +8,6 @@ import { assertStrongPassword } from '../../lib/password-policy'
 import type { AuditContext } from '../audit/record'
 import { beginAttempt, succeedAttempt } from './attempts'
 import { endSessions } from './sessions'
-import { isActiveAdmin } from './sign-in'
 import type { SignInDeps } from './sign-in'
 
 export const PASSWORD_CHANGED_ACTION = 'auth.password_changed'
@@ -26,10 +25,16 @@ export async function changePassword(
   const { db, audit } = deps
   const [user] = await db.select().from(users).where(eq(users.id, principal.id))
   if (!user) throw new AppError('UNAUTHENTICATED', 'Your session has ended. Sign in again.')
+  if (user.passwordHash === null)
+    throw new AppError(
+      'FORBIDDEN',
+      'Your account signs in with single sign-on and has no password here: change it at your identity provider.',
+    )
+  const currentHash = user.passwordHash
   assertStrongPassword(body.newPassword, [user.username, user.displayName], 'newPassword')
-  const subject = { username: user.username, clientIp: ctx.clientIp, isActiveAdmin: isActiveAdmin(user) }
-  const attempt = await beginAttempt(db, audit, ctx, subject)
-  if (!(await verifyPassword(body.currentPassword, user.passwordHash))) {
+  const subject = { username: user.username, clientIp: ctx.clientIp }
+  const attempt = await beginAttempt(db, audit, ctx, subject, deps.pause)
+  if (!(await verifyPassword(body.currentPassword, currentHash))) {
     await db.transaction((tx) =>
       audit.record(tx, ctx, {
         action: PASSWORD_CHANGED_ACTION,

@@ -20,6 +20,18 @@ import type { AuthService, IssuedSession } from './service'
 
 type Deps = { auth: AuthService; guard: GuardOptions; trustProxy: boolean; sessionTtlMs: number }
 
+/** The session cookie: HttpOnly, SameSite=Strict, Secure behind https. */
+export function sessionCookieSetter({ guard, trustProxy, sessionTtlMs }: Omit<Deps, 'auth'>) {
+  return (c: Context<AppEnv>, session: IssuedSession) =>
+    setCookie(c, SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'Strict',
+      secure: isHttps(c, guard.publicUrl, trustProxy),
+      path: '/',
+      maxAge: Math.floor(sessionTtlMs / 1000),
+    })
+}
+
 function requireUser(c: Context<AppEnv>): UserPrincipal {
   const principal = c.var.principal
   if (principal?.kind !== 'user')
@@ -30,14 +42,7 @@ function requireUser(c: Context<AppEnv>): UserPrincipal {
 export function createAuthRoutes({ auth, guard, trustProxy, sessionTtlMs }: Deps) {
   const app = createRouter(guard)
 
-  const setSessionCookie = (c: Context<AppEnv>, session: IssuedSession) =>
-    setCookie(c, SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'Strict',
-      secure: isHttps(c, guard.publicUrl, trustProxy),
-      path: '/',
-      maxAge: Math.floor(sessionTtlMs / 1000),
-    })
+  const setSessionCookie = sessionCookieSetter({ guard, trustProxy, sessionTtlMs })
 
   app.register(getSetupStatusRoute, async (c) => c.json({ setupRequired: await auth.isSetupRequired() }, 200))
 

@@ -1,4 +1,5 @@
 import { and, count, eq, gt, isNull, sql } from 'drizzle-orm'
+import type { Pause } from './attempts'
 import type {
   ChangePasswordBody,
   ChangePasswordResponse,
@@ -7,6 +8,7 @@ import type {
   CompleteSetupBody,
   Role,
   SignInBody,
+  SignInOptionsResponse,
 } from '@tg/contracts'
 import type { Db, Executor } from '../../db/client'
 import { apiKeys, sessions, setupTokens, users } from '../../db/schema'
@@ -24,6 +26,11 @@ import { openSession } from './sessions'
 import type { IssuedSession } from './sessions'
 import { signIn } from './sign-in'
 import { sweepThrottle } from './throttle'
+import { completeOidcSignIn, startOidcSignIn } from './oidc/sign-in'
+import type { OidcCompletion, OidcDeps } from './oidc/sign-in'
+import { createOidcProviderClient } from './oidc/provider-client'
+import type { OidcProviderClient } from './oidc/provider-client'
+import type { OidcSettings } from './oidc/settings'
 
 export type { IssuedSession } from './sessions'
 
@@ -51,19 +58,62 @@ export interface AuthService {
   sweepThrottle(now?: Date): Promise<number>
   /** Runs the sweep every minute, reporting failures to `onError`; returns the way to stop. */
   start(onError: (err: unknown) => void): () => void
+  signInOptions(): SignInOptionsResponse
+  /** Starts single sign-on: the provider URL, and the token of this browser's attempt cookie. */
+  startOidc(redirect: string): Promise<{ providerUrl: URL; bindingToken: string }>
+  completeOidc(
+    ctx: AuditContext,
+    input: { search: string; bindingToken: string | undefined },
+    userAgent: string | null,
+  ): Promise<OidcCompletion>
   resolveSession(token: string): Promise<UserPrincipal | null>
   resolveApiKey(secret: string): Promise<ApiKeyPrincipal | null>
 }
 
-type Deps = { db: Db; audit: AuditLog; hashSecret: (s: string) => string; sessionTtlMs: number }
+type Deps = {
+  db: Db
+  audit: AuditLog
+  hashSecret: (s: string) => string
+  sessionTtlMs: number
+  /** Single sign-on; none when undefined. */
+  oidc?: OidcSettings
+  /** The relying party for `oidc` (tests may pass their own); openid-client's otherwise. */
+  oidcProvider?: OidcProviderClient
+  /** Password sign-in (TG_OIDC_LOCAL_PASSWORDS); true unless said otherwise. */
+  localPasswords?: boolean
+  /** How a slowed sign-in waits (tests observe it); a timer otherwise. */
+  pause?: Pause
+}
 
-export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps): AuthService {
+export const OIDC_START_PATH = '/api/v1/auth/oidc/start'
+
+const ssoNotConfigured = () =>
+  new AppError('NOT_SUPPORTED', 'Single sign-on is not configured on this server.', {
+    remediation: 'Set TG_OIDC_ISSUER, TG_OIDC_CLIENT_ID, TG_OIDC_CLIENT_SECRET and TG_OIDC_ROLE_MAP, then restart.',
+  })
+
+export function createAuthService(options: Deps): AuthService {
+  const { db, audit, hashSecret, sessionTtlMs, oidc, pause } = options
+  const localPasswords = options.localPasswords ?? true
+  const oidcDeps: OidcDeps | undefined = oidc && {
+    db,
+    audit,
+    hashSecret,
+    sessionTtlMs,
+    settings: oidc,
+    provider: options.oidcProvider ?? createOidcProviderClient(oidc),
+  }
+  const passwordsDisabled = () =>
+    new AppError('SIGN_IN_REFUSED', 'Password sign-in is disabled on this console.', {
+      reason: 'password_sign_in_disabled',
+      remediation: `Use "Sign in with ${oidc?.name ?? 'single sign-on'}". Admins on the server can still use \`pnpm tgctl admin\`.`,
+    })
   async function countUsers(ex: Executor): Promise<number> {
     const [row] = await ex.select({ n: count() }).from(users)
     return row?.n ?? 0
   }
 
-  const deps = { db, audit, hashSecret, sessionTtlMs }
+  const deps = { db, audit, hashSecret, sessionTtlMs, pause }
 
   async function isLiveSetupToken(ex: Executor, token: string): Promise<boolean> {
     const [valid] = await ex
@@ -82,12 +132,13 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     })
 
   return {
+    // With single sign-on there is no first-run setup: the first user whose groups map to admin is one.
     async isSetupRequired() {
-      return (await countUsers(db)) === 0
+      return !oidc && (await countUsers(db)) === 0
     },
 
     async issueSetupToken() {
-      if ((await countUsers(db)) > 0) return null
+      if (oidc || (await countUsers(db)) > 0) return null
       const token = randomToken(32)
       await db
         .insert(setupTokens)
@@ -96,6 +147,7 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
     },
 
     async completeSetup(ctx, body, userAgent) {
+      if (oidc) throw conflict('There is no first-run setup with single sign-on: sign in with it instead.')
       if ((await countUsers(db)) > 0) throw setupDone()
       if (!(await isLiveSetupToken(db, body.token))) throw invalidSetupLink()
       assertStrongPassword(body.password, [body.username, body.displayName])
@@ -132,7 +184,22 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
       })
     },
 
-    signIn: (ctx, body, userAgent) => signIn(deps, ctx, body, userAgent),
+    async signIn(ctx, body, userAgent) {
+      if (!localPasswords) throw passwordsDisabled()
+      return signIn(deps, ctx, body, userAgent)
+    },
+    signInOptions: () => ({
+      sso: oidc ? { label: oidc.name, startPath: OIDC_START_PATH } : null,
+      localPasswords,
+    }),
+    async startOidc(redirect) {
+      if (!oidcDeps) throw ssoNotConfigured()
+      return startOidcSignIn(oidcDeps, redirect)
+    },
+    async completeOidc(ctx, input, userAgent) {
+      if (!oidcDeps) throw ssoNotConfigured()
+      return completeOidcSignIn(oidcDeps, ctx, input, userAgent)
+    },
     changePassword: (ctx, principal, body) => changePassword(deps, ctx, principal, body),
     completePasswordReset: (ctx, body) => completePasswordReset(deps, ctx, body),
     sweepThrottle: sweep,
@@ -191,6 +258,7 @@ export function createAuthService({ db, audit, hashSecret, sessionTtlMs }: Deps)
         roles: key.roles as Role[],
         scopeRunId: key.scopeRunId,
         scopeExpertIds: key.scopeExpertIds,
+        scopeFleetId: key.scopeFleetId,
       }
     },
   }

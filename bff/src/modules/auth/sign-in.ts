@@ -7,13 +7,11 @@ import { getDummyHash, verifyPassword } from '../../lib/password'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { SIGN_IN_ACTION } from '../audit/record'
 import { beginAttempt, succeedAttempt } from './attempts'
+import type { Pause } from './attempts'
 import { openSession } from './sessions'
 import type { IssuedSession, SessionDeps } from './sessions'
 
-export type SignInDeps = SessionDeps & { db: Db; audit: AuditLog }
-
-export const isActiveAdmin = (user: { roles: string[]; disabledAt: Date | null } | undefined) =>
-  !!user && user.roles.includes('admin') && !user.disabledAt
+export type SignInDeps = SessionDeps & { db: Db; audit: AuditLog; pause?: Pause }
 
 /**
  * Signs in: the attempt is charged before the password is hashed (unknown users cost the same
@@ -27,8 +25,9 @@ export async function signIn(
 ): Promise<IssuedSession> {
   const { db, audit } = deps
   const [user] = await db.select().from(users).where(eq(users.username, body.username))
-  const subject = { username: body.username, clientIp: ctx.clientIp, isActiveAdmin: isActiveAdmin(user) }
-  const attempt = await beginAttempt(db, audit, ctx, subject)
+  const subject = { username: body.username, clientIp: ctx.clientIp }
+  const attempt = await beginAttempt(db, audit, ctx, subject, deps.pause)
+  const delayed = attempt.delayedMs > 0 ? { delayedMs: attempt.delayedMs } : {}
   const isMatch = await verifyPassword(body.password, user?.passwordHash ?? (await getDummyHash()))
   if (!user || !isMatch || user.disabledAt) {
     const reason = !user ? 'unknown_user' : !isMatch ? 'wrong_password' : 'disabled'
@@ -38,7 +37,7 @@ export async function signIn(
         resourceType: 'user',
         resourceId: body.username,
         outcome: 'failure',
-        details: { username: body.username, reason },
+        details: { username: body.username, reason, ...delayed },
       }),
     )
     throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password.')
@@ -55,7 +54,7 @@ export async function signIn(
         resourceType: 'user',
         resourceId: user.id,
         outcome: 'success',
-        details: { username: user.username },
+        details: { username: user.username, ...delayed },
       },
     )
     return openSession(tx, deps, user, { ...ctx, actor }, userAgent)

@@ -8,14 +8,19 @@ import { signInThrottle as t } from '../../db/schema'
  * Password attempts are counted per (account, address), per address and per account, in the
  * database so that every replica sees the same state. Each attempt is charged by one atomic
  * upsert BEFORE its password is checked; a blocked key turns the attempt away without hashing.
+ * The account's own counter never blocks (that would let anyone lock anyone out): past its
+ * allowance it only slows every attempt on the account down, by a bounded, growing delay.
  */
 export const THROTTLE_POLICY = {
   /** Attempts one address may make against one account before waits begin. */
   pairFreeFailures: 5,
   /** Attempts one address may make across all usernames, known or not. */
   addressFreeFailures: 20,
-  /** The account-wide ceiling, over all addresses (active admins pass it from a clean address). */
-  accountFreeFailures: 30,
+  /** Failures over all addresses after which every attempt on the account is slowed down. */
+  accountFreeFailures: 10,
+  /** The first delay past the account's allowance; each further failure doubles it, up to the most. */
+  firstAccountDelayMs: 250,
+  maxAccountDelayMs: 4_000,
   /** The first wait past the allowance; each further charged attempt doubles it. */
   firstBlockMs: 30_000,
   /** Counters start afresh this long after a key's last charged attempt. */
@@ -32,16 +37,19 @@ export type ThrottleKey = {
   allowance: number
 }
 
+/** The account key's allowance: an int4 no count reaches, so that it never sets a block. */
+const NEVER_BLOCKS = 2_147_483_647
+
 /** Requests whose client address is unknown share one address counter. */
 const UNKNOWN_ADDRESS = '-'
 
 export function throttleKeysOf(username: string, clientIp: string | null): Record<ThrottleScope, ThrottleKey> {
   const address = clientIp ?? UNKNOWN_ADDRESS
-  const { pairFreeFailures, addressFreeFailures, accountFreeFailures } = THROTTLE_POLICY
+  const { pairFreeFailures, addressFreeFailures } = THROTTLE_POLICY
   return {
     address: { key: `address:${address}`, scope: 'address', username: null, address, allowance: addressFreeFailures },
     pair: { key: `pair:${username}@${address}`, scope: 'pair', username, address, allowance: pairFreeFailures },
-    account: { key: `account:${username}`, scope: 'account', username, address: null, allowance: accountFreeFailures },
+    account: { key: `account:${username}`, scope: 'account', username, address: null, allowance: NEVER_BLOCKS },
   }
 }
 
@@ -50,6 +58,17 @@ export function blockDurationMs(failures: number, allowance: number): number {
   if (failures < allowance) return 0
   const { firstBlockMs, maxBlockMs } = THROTTLE_POLICY
   return Math.min(firstBlockMs * 2 ** Math.min(failures - allowance, 20), maxBlockMs)
+}
+
+/**
+ * The delay of an attempt on an account whose counter (this attempt included) is at `failures`:
+ * none within the allowance, then 250 ms doubling to 4 s. It slows a guesser spread over many
+ * addresses without ever refusing the account's owner.
+ */
+export function accountDelayMs(failures: number): number {
+  const { accountFreeFailures, firstAccountDelayMs, maxAccountDelayMs } = THROTTLE_POLICY
+  if (failures <= accountFreeFailures) return 0
+  return Math.min(firstAccountDelayMs * 2 ** Math.min(failures - accountFreeFailures - 1, 20), maxAccountDelayMs)
 }
 
 function blockUntilSql(failures: SQL, allowance: number, at: SQL): SQL {

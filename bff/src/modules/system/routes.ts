@@ -21,6 +21,8 @@ export function createSystemRoutes({
   // A failed audit self-check is reported here but does not make the replica unready: the alarm
   // is shared, so it would take every replica out of the load balancer at once, and the console
   // (where the alarm is shown and investigated) with them; restarting does not mend a log.
+  // Redis down does not gate it either: every replica would leave at once, while each can
+  // still count requests in its own memory (per-replica limits) until Redis is back.
   app.register(readinessRoute, async (c) => {
     const readiness = await system.readiness()
     if (!readiness.isReady) {
@@ -35,12 +37,13 @@ export function createSystemRoutes({
         checks,
       })
     }
-    const { auditIntegrity, objectStore } = readiness
+    const { auditIntegrity, objectStore, rateLimitStore } = readiness
     const checks = {
       database: 'ok' as const,
       migrations: 'ok' as const,
       auditIntegrity: auditIntegrity.status,
       ...(objectStore && { objectStore }),
+      ...(rateLimitStore?.store === 'redis' ? { redis: rateLimitStore.status } : {}),
     }
     return c.json({ status: 'ready' as const, checks, auditIntegrity }, 200)
   })

@@ -1,12 +1,13 @@
 import type { AuditIntegrity, ComponentHealth, SystemHealth } from '@tg/contracts'
 import type { Database } from '../../db/client'
 import { isDatabaseUnavailable } from '../../lib/errors'
+import type { RateLimitStoreHealth } from '../../lib/rate-limit-store'
 
 export interface SystemService {
   health(): Promise<SystemHealth>
   /** Ready with the audit self-check's state, or what is not ready. */
   readiness(): Promise<
-    | { isReady: true; auditIntegrity: AuditIntegrity; objectStore?: 'ok' }
+    | { isReady: true; auditIntegrity: AuditIntegrity; objectStore?: 'ok'; rateLimitStore: RateLimitStoreHealth }
     | {
         isReady: false
         checks: {
@@ -26,9 +27,18 @@ type Deps = {
   auditIntegrity: () => Promise<AuditIntegrity>
   /** The S3-compatible store of package bytes, when configured: readiness needs it to answer (HeadBucket). */
   objectStore?: { ping(): Promise<void> }
+  /** The shared rate-limit store (Redis or PostgreSQL), reported by readiness (it does not gate it). */
+  rateLimitStore: () => Promise<RateLimitStoreHealth>
 }
 
-export function createSystemService({ database, version, modules, auditIntegrity, objectStore }: Deps): SystemService {
+export function createSystemService({
+  database,
+  version,
+  modules,
+  auditIntegrity,
+  objectStore,
+  rateLimitStore,
+}: Deps): SystemService {
   async function databaseHealth(): Promise<ComponentHealth> {
     const base = { name: 'database', label: 'Database', kind: 'database' as const }
     try {
@@ -91,7 +101,13 @@ export function createSystemService({ database, version, modules, auditIntegrity
               ...(storeCheck && { objectStore: storeCheck }),
             },
           }
-        return { isReady: true, auditIntegrity: await auditIntegrity(), ...(storeCheck && { objectStore: storeCheck }) }
+        const [integrity, limits] = await Promise.all([auditIntegrity(), rateLimitStore()])
+        return {
+          isReady: true,
+          auditIntegrity: integrity,
+          rateLimitStore: limits,
+          ...(storeCheck && { objectStore: storeCheck }),
+        }
       } catch (err) {
         if (!isDatabaseUnavailable(err)) throw err
         const storeCheck = await store

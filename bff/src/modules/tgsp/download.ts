@@ -1,5 +1,8 @@
 import { Readable } from 'node:stream'
+import { eq, sql } from 'drizzle-orm'
+import type { Logger } from 'pino'
 import type { Db } from '../../db/client'
+import { tgspPackages } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
@@ -56,8 +59,41 @@ async function fromStore<T>(step: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Counts one completed download: one atomic UPDATE (no read-modify-write), so concurrent
+ * downloads on any number of replicas each count once.
+ */
+export async function countDownload(db: Db, id: string): Promise<void> {
+  await db
+    .update(tgspPackages)
+    .set({ downloads: sql`${tgspPackages.downloads} + 1` })
+    .where(eq(tgspPackages.id, id))
+}
+
+/**
+ * The file's bytes; a whole-file download is counted when its last byte has been read out to the
+ * response, before the body ends (so a client that read it all sees the new count). A download
+ * the client abandons is cancelled before that and not counted; range requests (resumes, probes)
+ * are not counted. A failed count is logged and does not break the download it would count.
+ */
+function countedBody(
+  { db, log }: { db: Db; log: Logger },
+  id: string,
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      async flush() {
+        await countDownload(db, id).catch((err: unknown) =>
+          log.warn({ err, packageId: id }, 'tgsp: a completed download could not be counted'),
+        )
+      },
+    }),
+  )
+}
+
 export async function openDownload(
-  { db, audit, blobs }: { db: Db; audit: AuditLog; blobs: BlobStore },
+  { db, audit, blobs, log }: { db: Db; audit: AuditLog; blobs: BlobStore; log: Logger },
   ctx: AuditContext,
   id: string,
   rangeHeader: string | undefined,
@@ -91,9 +127,10 @@ export async function openDownload(
   }
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`
   const stream = await fromStore(() => blobs.read(pkg.contentId, range ?? undefined))
+  const body = Readable.toWeb(stream) as ReadableStream<Uint8Array>
   return {
     status: range ? 206 : 200,
     headers,
-    body: Readable.toWeb(stream) as ReadableStream<Uint8Array>,
+    body: range ? body : countedBody({ db, log }, pkg.id, body),
   }
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
+import { and, arrayContains, asc, desc, eq, ilike, inArray, isNull, like, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type {
   Fleet,
@@ -45,6 +45,14 @@ export function toFleet(row: FleetRow): Fleet {
     name: row.name,
     description: row.description,
     soakMinutes: row.soakMinutes,
+    health:
+      row.healthMaxFailureRate === null
+        ? null
+        : {
+            maxFailureRate: row.healthMaxFailureRate,
+            minReports: row.healthMinReports,
+            minSamples: row.healthMinSamples,
+          },
     status: row.archivedAt ? 'archived' : 'active',
     createdAt: row.createdAt.toISOString(),
     archivedAt: iso(row.archivedAt),
@@ -139,6 +147,8 @@ function toSummary({ pkg, publisherName }: PackageWithPublisher, live: PackageSu
     uploadedAt: pkg.uploadedAt.toISOString(),
     uploadedBy: pkg.uploadedBy,
     liveOn: live,
+    labels: pkg.labels,
+    downloads: pkg.downloads,
   }
 }
 
@@ -146,6 +156,7 @@ const SORT_COLUMNS = {
   uploadedAt: tgspPackages.uploadedAt,
   modelName: tgspPackages.modelName,
   sizeBytes: tgspPackages.sizeBytes,
+  downloads: tgspPackages.downloads,
 } as const
 
 export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
@@ -159,6 +170,7 @@ export async function listPackages(ex: Executor, query: ListPackagesQuery): Prom
     query.status ? eq(tgspPackages.status, query.status) : undefined,
     query.publisherId ? eq(tgspPackages.publisherId, query.publisherId) : undefined,
     query.baseModel ? sql`${query.baseModel} = any(${tgspPackages.baseModels})` : undefined,
+    query.label ? arrayContains(tgspPackages.labels, [query.label]) : undefined,
   ]
   const where = and(...conditions)
   const column = SORT_COLUMNS[query.sort]

@@ -3,6 +3,7 @@ import {
   createFleetRoute,
   createPublisherRoute,
   createReleaseRoute,
+  diffPackagesRoute,
   downloadPackageRoute,
   getPackageRoute,
   listChannelsRoute,
@@ -12,6 +13,7 @@ import {
   listReleasesRoute,
   revokePublisherRoute,
   rollbackReleaseRoute,
+  setPackageLabelsRoute,
   updateFleetRoute,
   uploadPackageRoute,
 } from '@tg/contracts'
@@ -61,6 +63,13 @@ export function createTgspRoutes({ tgsp, guard }: { tgsp: TgspService; guard: Gu
     const download = await tgsp.download(auditContextOf(c), packageId, c.req.header('range'))
     return c.body(download.body, download.status, download.headers) as never
   })
+
+  app.register(setPackageLabelsRoute, async (c) =>
+    c.json(await tgsp.setLabels(auditContextOf(c), c.req.valid('param').packageId, c.req.valid('json')), 200),
+  )
+  app.register(diffPackagesRoute, async (c) =>
+    c.json(await tgsp.diff(c.req.valid('param').packageId, c.req.valid('query').against), 200),
+  )
 
   app.register(listFleetsRoute, async (c) =>
     c.json({ items: await tgsp.listFleets(c.req.valid('query').includeArchived) }, 200),

@@ -9,11 +9,13 @@ import type {
   ListPackagesQuery,
   ListReleasesQuery,
   PackageDetail,
+  PackageDiff,
   PackagePage,
   Publisher,
   Release,
   ReleaseList,
   RollbackBody,
+  SetPackageLabelsBody,
   UpdateFleetBody,
 } from '@tg/contracts'
 import { publisherFingerprint } from '@tg/contracts/formats/tgsp'
@@ -22,13 +24,18 @@ import type { Db, Executor } from '../../db/client'
 import { hasPgCode } from '../../db/client'
 import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { AppError, conflict, notFound } from '../../lib/errors'
-import { checkSoak, soakRefusal } from './release-policy'
+import { checkReleasePolicy, policyRefusal } from './release-policy'
+import { refuseRelease } from './release-refusal'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
 import type { SweptFile } from './blobs'
+import { diffPackages } from './diff'
 import { openDownload } from './download'
+import { setPackageLabels } from './labels'
 import type { Download } from './download'
 import { tgspHealth } from './health'
+import { findPackageRef } from './package-ref'
+import type { PackageRef } from './package-ref'
 import {
   findPublisher,
   getPackageDetail,
@@ -53,9 +60,15 @@ export interface TgspService {
   revokePublisher(ctx: AuditContext, publisherId: string): Promise<Publisher>
   listPackages(query: ListPackagesQuery): Promise<PackagePage>
   getPackage(id: string): Promise<PackageDetail>
+  /** A package's identity by its console id or content id (for the run that produced it). */
+  findPackageRef(ex: Executor, ref: { id: string } | { contentId: string }): Promise<PackageRef | null>
   /** Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind. */
   upload(ctx: AuditContext, body: UploadBody, declaredBytes: number | null): Promise<PackageDetail>
   download(ctx: AuditContext, id: string, range: string | undefined): Promise<Download>
+  /** Replaces a package's labels (audited when they change). */
+  setLabels(ctx: AuditContext, id: string, body: SetPackageLabelsBody): Promise<PackageDetail>
+  /** The manifest difference from package `against` to package `id`. */
+  diff(id: string, against: string): Promise<PackageDiff>
   listFleets(includeArchived: boolean): Promise<Fleet[]>
   createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
   updateFleet(ctx: AuditContext, fleetId: string, body: UpdateFleetBody): Promise<Fleet>
@@ -188,6 +201,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
     },
 
     listPackages: (query) => listPackages(db, query),
+    findPackageRef,
 
     async getPackage(id) {
       const detail = await getPackageDetail(db, id)
@@ -203,7 +217,9 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
         declaredBytes,
       ),
 
-    download: (ctx, id, range) => openDownload({ db, audit, blobs }, ctx, id, range),
+    download: (ctx, id, range) => openDownload({ db, audit, blobs, log }, ctx, id, range),
+    setLabels: (ctx, id, body) => setPackageLabels({ db, audit }, ctx, id, body),
+    diff: (id, against) => diffPackages(db, id, against),
 
     listFleets: (includeArchived) => listFleets(db, includeArchived),
 
@@ -283,11 +299,15 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
       checkChannel(body.channel)
       if (body.override && !access.canOverride)
         throw new AppError('FORBIDDEN', 'Only an admin may override the release policy.', { requiredRoles: ['admin'] })
-      const id = await db.transaction(async (tx) => {
+      const id = await refuseRelease({ db, audit }, ctx, body, async (tx) => {
         const fleet = await activeFleet(tx, body.fleetId)
         const pkg = await releasablePackage(tx, body.packageId)
-        const policy = await checkSoak(tx, { fleet, packageId: pkg.id, channel: body.channel }, config.channels)
-        if (!policy.isAllowed && !body.override) throw soakRefusal(policy, fleet.name)
+        const policy = await checkReleasePolicy(
+          tx,
+          { fleet, packageId: pkg.id, channel: body.channel },
+          config.channels,
+        )
+        if (!policy.isAllowed && !body.override) throw policyRefusal(policy, fleet.name)
         const { id, previous } = await goLive(tx, {
           fleetId: fleet.id,
           channel: body.channel,
@@ -312,6 +332,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
                     soakMinutes: fleet.soakMinutes,
                     previousChannel: policy.previousChannel,
                     allowedAt: policy.allowedAt,
+                    conditions: policy.conditions,
                     ...(policy.isAllowed || !body.override ? {} : { override: { reason: body.override.reason } }),
                   },
                 }

@@ -5,11 +5,23 @@ import type { EventBus } from '../../lib/events'
 import { notFound } from '../../lib/errors'
 import type { AuditLog } from '../audit/record'
 import { findRunRow } from './repo'
+import type { ProducedPackageRef } from './repo'
 
 export const TRAINING_CHANNEL = 'tg_training'
 
+/** The marketplace, as the training module sees it: a package's identity by its id or content id. */
+export interface PackageDirectory {
+  findPackageRef(ex: Executor, ref: { id: string } | { contentId: string }): Promise<ProducedPackageRef | null>
+}
+
 /** What the training use cases need, passed explicitly. */
-export type TrainingDeps = { db: Db; audit: AuditLog; events: EventBus; hashSecret: (s: string) => string }
+export type TrainingDeps = {
+  db: Db
+  audit: AuditLog
+  events: EventBus
+  hashSecret: (s: string) => string
+  packages: PackageDirectory
+}
 
 export const publish = (deps: TrainingDeps, tx: Executor, event: TrainingEvent) =>
   deps.events.publish(tx, TRAINING_CHANNEL, event)

@@ -40,7 +40,32 @@ export function toRun(row: RunRow): Run {
     createdAt: row.createdAt.toISOString(),
     createdBy: row.createdBy,
     endedAt: iso(row.endedAt),
+    tags: row.tags,
+    note: row.note,
+    producedPackage:
+      row.producedPackage && row.producedReportedAt
+        ? {
+            ...(row.producedPackage as ProducedPackageRef),
+            reportedAt: row.producedReportedAt.toISOString(),
+            reportedBy: row.producedReportedBy,
+          }
+        : null,
   }
+}
+
+/** The identity of a package as the run keeps it (packages are immutable once verified). */
+export type ProducedPackageRef = {
+  id: string
+  packageId: string
+  modelName: string
+  modelVersion: string
+  contentId: string
+}
+
+/** Runs with the tag `key=value`, or with the key `key` (plain, or with any value). */
+function tagCondition(tag: string): SQL {
+  if (tag.includes('=')) return sql`${trainingRuns.tags} @> array[${tag}]::text[]`
+  return sql`exists (select 1 from unnest(${trainingRuns.tags}) as t(tag) where t.tag = ${tag} or starts_with(t.tag, ${`${tag}=`}))`
 }
 
 export function toRound(row: RoundRow): Round {
@@ -84,6 +109,8 @@ export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunP
     query.budget === 'near'
       ? gte(trainingRuns.epsilonSpent, sql`${trainingRuns.epsilonBudget} * ${NEAR_BUDGET}`)
       : undefined,
+    query.tag ? tagCondition(query.tag) : undefined,
+    query.packageId ? eq(trainingRuns.producedPackageId, query.packageId) : undefined,
   ]
   const where = and(...conditions)
   const direction = query.order === 'asc' ? asc : desc

@@ -8,7 +8,9 @@ import {
   listTrainingRunsRoute,
   previewTrainingRoundRoute,
   reportTrainingRoundRoute,
+  reportTrainingRunPackageRoute,
   stopTrainingRunRoute,
+  updateTrainingRunAnnotationsRoute,
   trainingEventsRoute,
   trainingOverviewRoute,
 } from '@tg/contracts'
@@ -59,6 +61,13 @@ export function createTrainingRoutes({
   app.register(createTrainingAgentKeyRoute, async (c) =>
     c.json(await training.createAgentKey(auditContextOf(c), c.req.valid('param').runId, c.req.valid('json')), 201),
   )
+  app.register(updateTrainingRunAnnotationsRoute, async (c) =>
+    c.json(await training.updateAnnotations(auditContextOf(c), c.req.valid('param').runId, c.req.valid('json')), 200),
+  )
+  app.register(reportTrainingRunPackageRoute, async (c) => {
+    const receipt = await training.reportPackage(auditContextOf(c), c.req.valid('param').runId, c.req.valid('json'))
+    return receipt.replayed ? c.json(receipt.run, 200) : c.json(receipt.run, 201)
+  })
 
   app.register(trainingEventsRoute, async (c) => {
     const { runId } = c.req.valid('query')

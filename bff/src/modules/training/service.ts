@@ -17,7 +17,9 @@ import type {
   RoundSeriesQuery,
   Run,
   RunPage,
+  ReportRunPackageBody,
   StopRunBody,
+  UpdateRunAnnotationsBody,
   TrainingEvent,
   TrainingOverview,
 } from '@tg/contracts'
@@ -28,7 +30,10 @@ import type { AuditContext } from '../audit/record'
 import { accountantStats } from './accountant/pool'
 import { TRAINING_CHANNEL, isFinal, requireRun } from './context'
 import type { TrainingDeps } from './context'
+import { updateAnnotations } from './annotations'
 import { rebuildLedgers } from './ledger-rebuild'
+import { reportRunPackage } from './run-package'
+import type { RunPackageReceipt } from './run-package'
 import { reportRound } from './report-round'
 import { NEAR_BUDGET, latestRounds, listRuns, toRun } from './repo'
 import { listRoundsPage, roundSeries } from './round-pages'
@@ -50,6 +55,8 @@ export interface TrainingService {
   previewRound(runId: string, body: PreviewRoundBody): Promise<RoundPreview>
   createAgentKey(ctx: AuditContext, runId: string, body: CreateAgentKeyBody): Promise<CreatedApiKey>
   overview(): Promise<TrainingOverview>
+  updateAnnotations(ctx: AuditContext, runId: string, body: UpdateRunAnnotationsBody): Promise<Run>
+  reportPackage(ctx: AuditContext, runId: string, body: ReportRunPackageBody): Promise<RunPackageReceipt>
   /** Live events (optionally of one run); returns the way to stop. */
   subscribe(runId: string | undefined, onEvent: (event: TrainingEvent) => void): Promise<() => void>
   health(): Promise<ComponentHealth>
@@ -72,6 +79,8 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
     reportRound: (ctx, runId, body) => reportRound(deps, ctx, runId, body),
     previewRound: (runId, body) => previewRound(deps, runId, body),
     initialize: () => rebuildLedgers(db, audit),
+    updateAnnotations: (ctx, runId, body) => updateAnnotations(deps, ctx, runId, body),
+    reportPackage: (ctx, runId, body) => reportRunPackage(deps, ctx, runId, body),
 
     async createAgentKey(ctx, runId, body) {
       return db.transaction(async (tx) => {

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { HexHashSchema } from './entry'
 import { AuditEntryFilterSchema } from './filter'
-import { AUDIT_KEY_ALGORITHMS } from './note-keys'
+import { AUDIT_KEY_ALGORITHMS } from './key-algorithms'
 
 export const AUDIT_BUNDLE_FORMAT = 'tensorguardflow.audit-bundle/v2'
 /**

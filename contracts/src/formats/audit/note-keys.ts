@@ -3,8 +3,10 @@
 import { bytesEqual, concatBytes, fromBase64, fromHex, sha256, toBase64, toHex } from './hash'
 import { NoteFormatError } from './note-errors'
 
-export type AuditKeyAlgorithm = 'ed25519' | 'ml-dsa-65'
-export const AUDIT_KEY_ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const satisfies readonly AuditKeyAlgorithm[]
+import type { AuditKeyAlgorithm } from './key-algorithms'
+
+export { AUDIT_KEY_ALGORITHMS } from './key-algorithms'
+export type { AuditKeyAlgorithm } from './key-algorithms'
 
 export type VerifierKey = { name: string; algorithm: AuditKeyAlgorithm; publicKey: Uint8Array }
 

@@ -3,7 +3,6 @@ import {
   createAuditCheckpointRoute,
   exportAuditBundleRoute,
   getAuditEntryProofRoute,
-  getAuditIntegrityRoute,
   getAuditKeysRoute,
   getLatestAuditCheckpointRoute,
   listAuditEntriesRoute,
@@ -13,6 +12,7 @@ import type { AuditCheckpoint } from '@tg/contracts'
 import { api, isApiError } from '@/shared/api'
 import { entriesQueryOf } from './search'
 import type { ExportQueryOf } from './search'
+import { auditKeys } from './integrity-query'
 import type { AuditFilters } from './url-filters'
 
 /**
@@ -22,27 +22,7 @@ import type { AuditFilters } from './url-filters'
  */
 export const ENTRIES_PAGE_SIZE = 200
 
-export const auditKeys = {
-  all: ['audit'] as const,
-  entries: () => [...auditKeys.all, 'entries'] as const,
-  entryList: (filters: AuditFilters, treeSize: number | null) => [...auditKeys.entries(), filters, treeSize] as const,
-  checkpoints: () => [...auditKeys.all, 'checkpoints'] as const,
-  latestCheckpoint: () => [...auditKeys.checkpoints(), 'latest'] as const,
-  keys: () => [...auditKeys.all, 'keys'] as const,
-  integrity: () => [...auditKeys.all, 'integrity'] as const,
-}
-
-/** How often the console asks for the server's self-check state (the server checks every minute). */
-export const INTEGRITY_POLL_MS = 30_000
-
-/** The server's self-check of its log (shared by its replicas), for the console-wide alarm. */
-export const auditIntegrityQuery = () =>
-  queryOptions({
-    queryKey: auditKeys.integrity(),
-    queryFn: ({ signal }) => api.request(getAuditIntegrityRoute, { signal }),
-    staleTime: INTEGRITY_POLL_MS / 2,
-    refetchInterval: INTEGRITY_POLL_MS,
-  })
+export { INTEGRITY_POLL_MS, auditIntegrityQuery, auditKeys } from './integrity-query'
 
 /**
  * The newest signed checkpoint, or null before the first one is cut (the server answers 404).

@@ -4,6 +4,7 @@ import {
   completePasswordResetRoute,
   completeSetupRoute,
   getSetupStatusRoute,
+  getSignInOptionsRoute,
   signInRoute,
   signOutRoute,
 } from '@tg/contracts'
@@ -23,7 +24,16 @@ export const authKeys = {
   all: ['auth'] as const,
   session: () => SESSION_QUERY_KEY,
   setupStatus: () => [...authKeys.all, 'setup-status'] as const,
+  signInOptions: () => [...authKeys.all, 'sign-in-options'] as const,
 }
+
+/** Single sign-on (its button) and whether passwords are enabled: server configuration. */
+export const signInOptionsQuery = () =>
+  queryOptions({
+    queryKey: authKeys.signInOptions(),
+    queryFn: ({ signal }) => api.request(getSignInOptionsRoute, { signal }),
+    staleTime: Infinity,
+  })
 
 export const setupStatusQuery = () =>
   queryOptions({

@@ -1,9 +1,14 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import type { QueryClient, QueryKey } from '@tanstack/vue-query'
 import {
+  createFleetAgentKeyRoute,
   createFleetRoute,
   createPublisherRoute,
+  getFleetHealthRoute,
+  listTrainingRunsRoute,
+  updateFleetHealthPolicyRoute,
   createReleaseRoute,
+  diffPackagesRoute,
   getPackageRoute,
   listChannelsRoute,
   listFleetsRoute,
@@ -12,10 +17,17 @@ import {
   listReleasesRoute,
   revokePublisherRoute,
   rollbackReleaseRoute,
+  setPackageLabelsRoute,
   updateFleetRoute,
   uploadPackageRoute,
 } from '@tg/contracts'
-import type { CreateFleetBody, CreatePublisherBody, CreateReleaseBody, UpdateFleetBody } from '@tg/contracts'
+import type {
+  CreateFleetBody,
+  CreatePublisherBody,
+  CreateReleaseBody,
+  UpdateFleetBody,
+  UpdateFleetHealthPolicyBody,
+} from '@tg/contracts'
 import { api } from '@/shared/api'
 import type { UploadOptions } from '@/shared/api'
 import { packageListParamsOf } from './url-filters'
@@ -40,12 +52,16 @@ export const marketplaceKeys = {
     all: PACKAGES,
     list: (filters: PackageFilters) => [...PACKAGES, 'list', filters] as const,
     detail: (id: string) => [...PACKAGES, 'detail', id] as const,
+    diff: (id: string, against: string) => [...PACKAGES, 'diff', id, against] as const,
   },
   publishers: { all: PUBLISHERS, list: () => [...PUBLISHERS, 'list'] as const },
   fleets: {
     all: FLEETS,
     list: (includeArchived: boolean) => [...FLEETS, 'list', { includeArchived }] as const,
+    health: (fleetId: string) => [...FLEETS, 'health', fleetId] as const,
   },
+  /** The training runs that report having produced a package (provenance). */
+  producers: (packageId: string) => [...PACKAGES, 'producers', packageId] as const,
   releases: { all: RELEASES, list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const },
   channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
@@ -61,6 +77,14 @@ export const packageDetailQuery = (packageId: string) =>
   queryOptions({
     queryKey: marketplaceKeys.packages.detail(packageId),
     queryFn: ({ signal }) => api.request(getPackageRoute, { params: { path: { packageId } }, signal }),
+  })
+
+/** What changed in the manifest from package `against` to package `packageId`. */
+export const packageDiffQuery = (packageId: string, against: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.packages.diff(packageId, against),
+    queryFn: ({ signal }) =>
+      api.request(diffPackagesRoute, { params: { path: { packageId }, query: { against } }, signal }),
   })
 
 export const publisherListQuery = () =>
@@ -94,6 +118,19 @@ export const releaseListQuery = (scope: ReleaseScope) =>
       api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT } }, signal }),
   })
 
+export const fleetHealthQuery = (fleetId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.fleets.health(fleetId),
+    queryFn: ({ signal }) => api.request(getFleetHealthRoute, { params: { path: { fleetId } }, signal }),
+  })
+
+export const producingRunsQuery = (packageId: string) =>
+  queryOptions({
+    queryKey: marketplaceKeys.producers(packageId),
+    queryFn: ({ signal }) =>
+      api.request(listTrainingRunsRoute, { params: { query: { packageId, pageSize: 10 } }, signal }),
+  })
+
 function invalidate(queryClient: QueryClient, ...keys: QueryKey[]) {
   return Promise.all(keys.map((queryKey) => queryClient.invalidateQueries({ queryKey })))
 }
@@ -104,6 +141,16 @@ export function useUploadPackageMutation() {
   return useMutation({
     mutationFn: ({ file, ...options }: { file: Blob } & UploadOptions) => api.upload(uploadPackageRoute, file, options),
     onSuccess: () => invalidate(queryClient, PACKAGES, PUBLISHERS),
+  })
+}
+
+/** New labels show in the package's page and in the list (and change what a label filter finds). */
+export function useSetPackageLabelsMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ packageId, labels }: { packageId: string; labels: string[] }) =>
+      api.request(setPackageLabelsRoute, { params: { path: { packageId } }, body: { labels } }),
+    onSuccess: () => invalidate(queryClient, PACKAGES),
   })
 }
 
@@ -142,11 +189,28 @@ export function useUpdateFleetMutation() {
   })
 }
 
+export function useUpdateHealthPolicyMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ fleetId, body }: { fleetId: string; body: UpdateFleetHealthPolicyBody }) =>
+      api.request(updateFleetHealthPolicyRoute, { params: { path: { fleetId } }, body }),
+    onSuccess: () => invalidate(queryClient, FLEETS),
+  })
+}
+
+/** A key whose only right is to report release health on this fleet; its secret is in the answer only. */
+export function useCreateFleetAgentKeyMutation() {
+  return useMutation({
+    mutationFn: ({ fleetId, name }: { fleetId: string; name: string }) =>
+      api.request(createFleetAgentKeyRoute, { params: { path: { fleetId } }, body: { name } }),
+  })
+}
+
 export function useCreateReleaseMutation() {
   const queryClient = useQueryClient()
   return useMutation({
     mutationFn: (body: CreateReleaseBody) => api.request(createReleaseRoute, { body }),
-    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES),
+    onSuccess: () => invalidate(queryClient, RELEASES, PACKAGES, FLEETS),
   })
 }
 

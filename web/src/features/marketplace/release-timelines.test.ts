@@ -9,6 +9,7 @@ const fleet = (n: number, name: string, status: Fleet['status'] = 'active'): Fle
   name,
   description: '',
   soakMinutes: 0,
+  health: null,
   status,
   createdAt: '2026-11-01T00:00:00.000Z',
   archivedAt: status === 'archived' ? '2026-11-02T00:00:00.000Z' : null,

@@ -16,6 +16,13 @@ export const marketplaceRoutes: RouteRecordRaw[] = [
     meta: { title: 'Package · Marketplace' },
   },
   {
+    path: '/marketplace/packages/:packageId/compare/:against',
+    name: 'marketplace-package-diff',
+    component: () => import('./views/MarketplacePackageDiffView.vue'),
+    props: true,
+    meta: { title: 'Compare packages · Marketplace' },
+  },
+  {
     path: '/marketplace/releases',
     name: 'marketplace-releases',
     component: () => import('./views/MarketplaceReleasesView.vue'),
@@ -26,6 +33,13 @@ export const marketplaceRoutes: RouteRecordRaw[] = [
     name: 'marketplace-fleets',
     component: () => import('./views/MarketplaceFleetsView.vue'),
     meta: { title: 'Fleets · Marketplace' },
+  },
+  {
+    path: '/marketplace/fleets/:fleetId',
+    name: 'marketplace-fleet',
+    component: () => import('./views/MarketplaceFleetView.vue'),
+    props: true,
+    meta: { title: 'Fleet · Marketplace' },
   },
   {
     path: '/marketplace/publishers',

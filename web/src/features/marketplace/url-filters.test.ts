@@ -38,6 +38,18 @@ describe('package filters in the URL', () => {
     )
   })
 
+  it('keeps a valid label filter and passes it to the list request; drops a label the server would refuse', () => {
+    expect(packageFiltersOf({ label: 'env=prod', sort: 'downloads', order: 'desc' })).toEqual({
+      label: 'env=prod',
+      sort: 'downloads',
+      order: 'desc',
+    })
+    expect(packageListParamsOf({ label: 'gpu' })).toMatchObject({ label: 'gpu' })
+    expect(packageFiltersOf({ label: 'Env=Prod' })).toEqual({})
+    expect(packageFiltersOf({ label: 'a=b=c' })).toEqual({})
+    expect(hasFilters(packageFiltersOf({ label: 'gpu' }))).toBe(true)
+  })
+
   it('leaves the default sort (newest first) and the first page out of the URL', () => {
     expect(packageFiltersOf({ sort: 'uploadedAt', order: 'desc', page: '1' })).toEqual({})
     expect(withSort({ q: 'a', page: '4' }, 'uploadedAt', 'desc')).toEqual({ q: 'a' })

@@ -1,4 +1,4 @@
-import { PACKAGE_SORTS, PACKAGE_STATUSES } from '@tg/contracts'
+import { PACKAGE_SORTS, PACKAGE_STATUSES, labelProblem } from '@tg/contracts'
 import type { ListPackagesQuery, PackageSummary } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { z } from 'zod'
@@ -9,13 +9,14 @@ export type SortOrder = ListPackagesQuery['order']
 
 /**
  * Search, filters, sort and page of the packages table as kept in the URL
- * (`?q=&status=&publisher=&baseModel=&sort=&order=&page=`). Unset sort and order mean newest first.
+ * (`?q=&status=&publisher=&baseModel=&label=&sort=&order=&page=`). Unset sort and order mean newest first.
  */
 export type PackageFilters = {
   q?: string
   status?: PackageSummary['status']
   publisher?: string
   baseModel?: string
+  label?: string
   sort?: PackageSort
   order?: SortOrder
   page?: string
@@ -28,6 +29,12 @@ export type FleetFilters = { archived?: 'true' }
 export const PACKAGE_PAGE_SIZE = 25
 const ORDERS: readonly SortOrder[] = ['asc', 'desc']
 const DEFAULT_SORT = { sort: 'uploadedAt', order: 'desc' } as const
+
+/** A label of the URL query when it is a valid one (lowercase, see `labelProblem`). */
+const labelOf = (query: LocationQuery) => {
+  const text = textOf(query, 'label', 127)
+  return text !== undefined && labelProblem(text) === null ? text : undefined
+}
 
 const uuidOf = (query: LocationQuery, key: string) => {
   const text = textOf(query, key, 36)
@@ -45,6 +52,7 @@ export function packageFiltersOf(query: LocationQuery): PackageFilters {
     status: oneOf(query, 'status', PACKAGE_STATUSES),
     publisher: uuidOf(query, 'publisher'),
     baseModel: textOf(query, 'baseModel', 200),
+    label: labelOf(query),
     sort: isDefaultSort ? undefined : sort,
     order: isDefaultSort ? undefined : order,
     page: pageOf(query),
@@ -58,6 +66,7 @@ export function packageListParamsOf(filters: PackageFilters) {
     status: filters.status,
     publisherId: filters.publisher,
     baseModel: filters.baseModel,
+    label: filters.label,
     ...sortOf(filters),
     page: Number(filters.page ?? 1),
     pageSize: PACKAGE_PAGE_SIZE,

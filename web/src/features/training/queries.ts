@@ -7,8 +7,9 @@ import {
   listTrainingRoundsRoute,
   listTrainingRunsRoute,
   stopTrainingRunRoute,
+  updateTrainingRunAnnotationsRoute,
 } from '@tg/contracts'
-import type { CreateRunBody } from '@tg/contracts'
+import type { CreateRunBody, UpdateRunAnnotationsBody } from '@tg/contracts'
 import { api } from '@/shared/api'
 import { runListParamsOf } from './url-filters'
 import type { RunFilters } from './url-filters'
@@ -94,5 +95,18 @@ export function useCreateAgentKeyMutation() {
   return useMutation({
     mutationFn: ({ runId, name }: { runId: string; name: string }) =>
       api.request(createTrainingAgentKeyRoute, { params: { path: { runId } }, body: { name } }),
+  })
+}
+
+/** Replaces a run's tags and note; the lists refresh (a tag filter may now match or not). */
+export function useUpdateAnnotationsMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: ({ runId, body }: { runId: string; body: UpdateRunAnnotationsBody }) =>
+      api.request(updateTrainingRunAnnotationsRoute, { params: { path: { runId } }, body }),
+    onSuccess: (run) => {
+      queryClient.setQueryData(trainingKeys.run(run.id), run)
+      return queryClient.invalidateQueries({ queryKey: trainingKeys.runLists() })
+    },
   })
 }

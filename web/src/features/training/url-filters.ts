@@ -2,6 +2,7 @@ import { RUN_SORTS, RUN_STATES } from '@tg/contracts'
 import type { ListRunsQuery, RunState } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { oneOf, pageOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
+import { tagFilterOf } from './run-tags'
 
 export type RunSort = ListRunsQuery['sort']
 export type SortOrder = ListRunsQuery['order']
@@ -9,12 +10,14 @@ export type BudgetFilter = NonNullable<ListRunsQuery['budget']>
 
 /**
  * Search, filters, sort and page of the runs table as kept in the URL
- * (`?q=&state=&budget=&sort=&order=&page=`). Unset sort and order mean newest first.
+ * (`?q=&state=&budget=&tag=&sort=&order=&page=`). Unset sort and order mean newest first.
  */
 export type RunFilters = {
   q?: string
   state?: RunState
   budget?: BudgetFilter
+  /** `key=value`, or `key` for any value. */
+  tag?: string
   sort?: RunSort
   order?: SortOrder
   page?: string
@@ -33,6 +36,7 @@ export function runFiltersOf(query: LocationQuery): RunFilters {
     q: textOf(query, 'q', 120),
     state: oneOf(query, 'state', RUN_STATES),
     budget: oneOf(query, 'budget', BUDGETS),
+    tag: tagFilterOf(textOf(query, 'tag', 200)),
     sort: isDefault ? undefined : sort,
     order: isDefault ? undefined : order,
     page: pageOf(query),
@@ -56,6 +60,7 @@ export function runListParamsOf(filters: RunFilters): ListRunsQuery {
     q: filters.q,
     state: filters.state,
     budget: filters.budget,
+    tag: filters.tag,
     ...sortOf(filters),
     page: Number(filters.page ?? 1),
     pageSize: RUN_PAGE_SIZE,

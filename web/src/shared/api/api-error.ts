@@ -1,6 +1,7 @@
 import {
   ERROR_STATUS,
   NotSupportedDetailsSchema,
+  SignInRefusedDetailsSchema,
   RateLimitDetailsSchema,
   RoleSchema,
   ValidationDetailsSchema,
@@ -73,9 +74,11 @@ export function retryAfterSecondsOf(error: unknown): number | null {
 
 /** details.remediation of a NOT_SUPPORTED error, null otherwise. */
 export function remediationOf(error: unknown): string | null {
-  if (!isApiError(error) || error.code !== 'NOT_SUPPORTED') return null
-  const parsed = NotSupportedDetailsSchema.safeParse(error.details)
-  return parsed.success ? parsed.data.remediation : null
+  if (!isApiError(error) || (error.code !== 'NOT_SUPPORTED' && error.code !== 'SIGN_IN_REFUSED')) return null
+  const parsed = (error.code === 'NOT_SUPPORTED' ? NotSupportedDetailsSchema : SignInRefusedDetailsSchema).safeParse(
+    error.details,
+  )
+  return parsed.success ? (parsed.data.remediation ?? null) : null
 }
 
 /** details.requiredRoles of a FORBIDDEN error (the roles the route allows), empty when absent. */

@@ -14,6 +14,7 @@ const USER = {
   createdAt: '2026-11-23T12:00:00.000Z',
   lastSignInAt: null,
   signInBlockedUntil: null,
+  sso: null,
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}) {

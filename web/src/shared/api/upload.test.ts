@@ -34,6 +34,8 @@ const DETAIL = {
   uploadedAt: '2026-11-23T12:00:00.000Z',
   uploadedBy: 'alice',
   liveOn: [],
+  labels: [],
+  downloads: 0,
   manifest: { model_name: 'llama-lora' },
   hashes: { manifest: HASH, recipients: HASH, payload: HASH },
   contentId: HASH,

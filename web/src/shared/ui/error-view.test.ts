@@ -28,6 +28,14 @@ describe('describeError', () => {
     expect(view).toMatchObject({ kind: 'not-supported', message: 'Upgrade the console.', canRetry: false })
   })
 
+  it('shows why a sign-in was refused and what to do about it', () => {
+    const view = describeError(
+      errorOf('SIGN_IN_REFUSED', { reason: 'password_sign_in_disabled', remediation: 'Use Sign in with Okta.' }),
+    )
+    expect(view).toMatchObject({ kind: 'forbidden', title: 'Sign-in refused', notes: ['Use Sign in with Okta.'] })
+    expect(view.canRetry).toBe(false)
+  })
+
   it('offers a retry and the request id for server-side failures', () => {
     for (const code of [
       'INTERNAL',

@@ -63,6 +63,10 @@ export function describeError(error: ApiError): ErrorView {
       const notes = roles.length > 0 ? [`Required role: ${roles.join(' or ')}.`] : []
       return view('forbidden', "You don't have access", error.message, { notes, tone: 'warning' })
     }
+    case 'SIGN_IN_REFUSED': {
+      const remediation = remediationOf(error)
+      return view('forbidden', 'Sign-in refused', error.message, { notes: remediation ? [remediation] : [] })
+    }
     case 'CSRF_REJECTED':
       return view('refused', 'The request was refused', error.message, { canRetry: true })
     case 'NOT_FOUND':

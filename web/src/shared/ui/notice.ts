@@ -1,11 +1,17 @@
-import type { MessageApi } from 'naive-ui'
 import { inject } from 'vue'
 import type { InjectionKey } from 'vue'
 
-/** Short confirmations ("User created") through Naive UI's discrete message API. */
-export const NOTICE_KEY: InjectionKey<MessageApi> = Symbol('notice')
+/** Short confirmations ("User created"), shown by Naive UI's discrete message API. */
+export interface Notice {
+  success(text: string): void
+  error(text: string): void
+  warning(text: string): void
+  info(text: string): void
+}
 
-export function useNotice(): MessageApi {
+export const NOTICE_KEY: InjectionKey<Notice> = Symbol('notice')
+
+export function useNotice(): Notice {
   const notice = inject(NOTICE_KEY)
   if (!notice) throw new Error('useNotice needs the naive-ui plugin (app/plugins/naive.ts).')
   return notice

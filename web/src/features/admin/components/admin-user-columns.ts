@@ -29,12 +29,28 @@ export function buildUserColumns(actions: UserRowActions): DataTableColumns<User
       key: 'user',
       title: 'User',
       // One element per user, the username nested in it: "Olga" with "olga" below.
-      render: (user) => h('div', [user.displayName, h('code', { class: 'username' }, user.username)]),
+      render: (user) =>
+        h('div', [
+          user.displayName,
+          h('code', { class: 'username' }, user.username),
+          user.sso
+            ? h(
+                'span',
+                { class: 'sso', 'data-testid': 'user-sso', title: `Signs in with ${user.sso.issuer}` },
+                'Single sign-on',
+              )
+            : null,
+        ]),
     },
     {
       key: 'roles',
       title: 'Roles',
-      render: (user) => h(RoleList, { roles: user.roles }),
+      // The roles of a single sign-on user follow their groups at the provider, at each sign-in.
+      render: (user) =>
+        h('div', [
+          h(RoleList, { roles: user.roles }),
+          user.sso ? h('span', { class: 'roles-source' }, 'Managed by the identity provider\u2019s groups') : null,
+        ]),
     },
     {
       key: 'status',
@@ -62,8 +78,8 @@ export function buildUserColumns(actions: UserRowActions): DataTableColumns<User
       title: 'Actions',
       render: (user) =>
         h('div', { class: 'row-actions' }, [
-          rowButton('Change roles', user, onChangeRoles),
-          rowButton('Reset password', user, onResetPassword),
+          user.sso ? null : rowButton('Change roles', user, onChangeRoles),
+          user.sso ? null : rowButton('Reset password', user, onResetPassword),
           rowButton('Unlock sign-in', user, onUnlockSignIn),
           h(
             NButton,

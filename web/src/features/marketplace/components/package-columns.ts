@@ -10,7 +10,7 @@ import { PACKAGE_STATUS_VIEW, packagePath } from '../status-views'
 import type { PackageSort, SortOrder } from '../url-filters'
 
 type Sort = { sort: PackageSort; order: SortOrder }
-const SORTABLE: readonly PackageSort[] = ['modelName', 'sizeBytes', 'uploadedAt']
+const SORTABLE: readonly PackageSort[] = ['modelName', 'sizeBytes', 'uploadedAt', 'downloads']
 
 /** Where a package is live: one "fleet · channel" tag each. */
 export const liveOnTags = (pkg: Pick<PackageSummary, 'liveOn'>) =>
@@ -28,6 +28,27 @@ export const liveOnTags = (pkg: Pick<PackageSummary, 'liveOn'>) =>
       )
     : h('span', { class: 'muted' }, 'Not released')
 
+/** A package's labels as tags, each a link to the list filtered by it. */
+export const labelTags = (pkg: Pick<PackageSummary, 'labels'>) =>
+  pkg.labels.length > 0
+    ? h(
+        'span',
+        { class: 'labels', 'data-testid': 'package-labels' },
+        pkg.labels.map((label) =>
+          h(
+            RouterLink,
+            {
+              key: label,
+              to: { path: '/marketplace', query: { label } },
+              class: 'label-link',
+              title: `Packages labelled ${label}`,
+            },
+            () => h(NTag, { size: 'small', round: true }, () => label),
+          ),
+        ),
+      )
+    : null
+
 /** Columns of the packages table; sortable columns show the sort the server applied. */
 export function buildPackageColumns(current: Sort): DataTableColumns<PackageSummary> {
   const sortOrder = (key: PackageSort) => columnSortOrder(current, key)
@@ -41,6 +62,7 @@ export function buildPackageColumns(current: Sort): DataTableColumns<PackageSumm
         h('div', { class: 'package-name' }, [
           h(RouterLink, { to: packagePath(pkg.id) }, () => `${pkg.modelName} ${pkg.modelVersion}`),
           h('code', { class: 'package-id' }, pkg.packageId),
+          labelTags(pkg),
         ]),
     },
     {
@@ -57,6 +79,13 @@ export function buildPackageColumns(current: Sort): DataTableColumns<PackageSumm
       sorter: true,
       sortOrder: sortOrder('sizeBytes'),
       render: (pkg) => formatBytes(pkg.sizeBytes),
+    },
+    {
+      key: 'downloads',
+      title: 'Downloads',
+      sorter: true,
+      sortOrder: sortOrder('downloads'),
+      render: (pkg) => h('span', { 'data-testid': 'package-downloads' }, pkg.downloads.toLocaleString('en')),
     },
     {
       key: 'uploadedAt',

@@ -7,6 +7,7 @@ import StatusTag from '@/shared/ui/StatusTag.vue'
 import { formatDateTime, formatRelative } from '@/shared/ui/format'
 import { RUN_STATE_VIEW } from '@/shared/ui/training-format'
 import { formatRounds, runPath } from '../run-view'
+import { tagListPath } from '../run-tags'
 import type { RunSort, SortOrder } from '../url-filters'
 import EpsilonBudgetBar from '@/shared/ui/EpsilonBudgetBar.vue'
 
@@ -26,6 +27,18 @@ export function buildRunColumns(current: Sort): DataTableColumns<Run> {
         h('div', { class: 'run-name' }, [
           h(RouterLink, { to: runPath(run.id) }, () => run.name),
           h('span', { class: 'muted' }, run.baseModel),
+          run.tags.length > 0
+            ? h(
+                'ul',
+                { class: 'run-tags', 'aria-label': 'Tags' },
+                run.tags.map((tag) =>
+                  h(
+                    'li',
+                    h(RouterLink, { to: tagListPath(tag), class: 'run-tag' }, () => tag),
+                  ),
+                ),
+              )
+            : null,
         ]),
     },
     { key: 'state', title: 'State', render: (run) => h(StatusTag, { value: run.state, ...RUN_STATE_VIEW[run.state] }) },
