@@ -1,7 +1,7 @@
 /**
  * The blob side of backup and restore, kept to what any blob store can do: list, read a stream,
  * write a stream. `backupBlobsOf` adapts the TGSP module's BlobStore (the local folder today;
- * an S3 store behind the same interface needs only its own `list`).
+ * or an S3 bucket, whichever the server is configured with).
  */
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -25,18 +25,23 @@ export interface BackupBlobs {
   remove(contentId: string): Promise<void>
 }
 
-export function backupBlobsOf(store: BlobStore, list: () => AsyncIterable<string>): BackupBlobs {
+/** The backup view of the TGSP module's BlobStore (the local folder or the S3 bucket). */
+export function backupBlobsOf(store: BlobStore): BackupBlobs {
   return {
-    list,
+    async *list() {
+      const ids: string[] = []
+      for await (const blob of store.listBlobs()) ids.push(blob.contentId)
+      yield* ids.sort()
+    },
     async read(contentId) {
       const bytes = await store.size(contentId)
-      return bytes === null ? null : { bytes, stream: store.read(contentId) }
+      return bytes === null ? null : { bytes, stream: await store.read(contentId) }
     },
     async write(contentId) {
       const incoming = await store.incoming()
       return {
         write: (chunk) => incoming.write(chunk),
-        commit: () => store.commit(incoming, contentId),
+        commit: () => incoming.commit(contentId),
         discard: () => incoming.discard(),
       }
     },

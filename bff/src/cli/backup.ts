@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { createBackup } from '../backup/backup'
-import { backupBlobsOf, listLocalBlobs } from '../backup/blobs'
+import { backupBlobsOf } from '../backup/blobs'
 import type { BackupBlobs } from '../backup/blobs'
 import { BackupError, SEALED_NOTE } from '../backup/format'
 import { restoreBackup } from '../backup/restore'
@@ -12,6 +12,7 @@ import { parseConfig } from '../env'
 import type { Config } from '../env'
 import { acquireDataDirLock, ensurePrivateDir } from '../lib/data-dir'
 import { createLocalBlobStore } from '../modules/tgsp/blobs'
+import { createS3BlobStore } from '../modules/tgsp/blobs-s3'
 
 export const BACKUP_USAGE = `  pnpm tgctl backup --out FILE
   pnpm tgctl restore --from FILE
@@ -28,8 +29,8 @@ restored console needs the same TG_KEY_MASTER (and TG_SESSION_SECRET). Exit 0: d
 
 /** The blob store of this configuration, seen through what backup and restore need. */
 function blobsOf(config: Config): BackupBlobs {
-  // Other stores (S3) plug in here: a BlobStore plus a way to list its content ids.
-  return backupBlobsOf(createLocalBlobStore(config.tgsp.blobDir), () => listLocalBlobs(config.tgsp.blobDir))
+  const { s3, blobDir } = config.tgsp
+  return backupBlobsOf(s3 ? createS3BlobStore(s3) : createLocalBlobStore(blobDir))
 }
 
 async function withTarget<T>(work: (database: Database, blobs: BackupBlobs, config: Config) => Promise<T>): Promise<T> {
