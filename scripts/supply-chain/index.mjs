@@ -2,7 +2,8 @@
 // and a secret scan of the tracked files. Each step prints its figures; any failure exits 1.
 // The rules live in policy.mjs; this file only runs the tools and reports.
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
@@ -121,15 +122,22 @@ step('secrets', () => {
   if (listed.status !== 0) throw new Error(`git ls-files failed: ${listed.stderr.trim()}`)
   const files = listed.stdout.split('\0').filter(Boolean)
   if (files.length === 0) throw new Error('git ls-files listed no file')
-  const report = join(root, 'artifacts', 'secretlint.json')
-  rmSync(report, { force: true })
-  // secretlint reads .secretlintrc.json (recommended preset) and .secretlintignore (allowed paths).
-  const result = run(bin('secretlint'), ['--format', 'json', '--output', report, ...files])
+  // The JSON report holds each file's content (a finding in clear text): it goes to a private
+  // temporary folder that is removed at once; only rule, file and line are printed.
+  const dir = mkdtempSync(join(tmpdir(), 'tg-secretlint-'))
+  const report = join(dir, 'report.json')
   let results
+  let result
   try {
+    // secretlint reads .secretlintrc.json (recommended preset) and .secretlintignore (allowed paths).
+    result = run(bin('secretlint'), ['--format', 'json', '--output', report, ...files])
     results = JSON.parse(readFileSync(report, 'utf8'))
-  } catch {
-    throw new Error(`secretlint exited ${result.status} without a report: ${result.stderr.trim().slice(-2000)}`)
+  } catch (error) {
+    throw new Error(`secretlint gave no report (${error.message}): ${result?.stderr.trim().slice(-2000) ?? ''}`, {
+      cause: error,
+    })
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
   }
   const found = secretFindings(results, root)
   console.log(`secrets: ${results.length} tracked files scanned, ${found.length} findings`)
