@@ -79,7 +79,9 @@ async function main() {
   const rebuilt = await services.training.initialize()
   if (rebuilt > 0)
     log.info({ runs: rebuilt }, 'rebuilt the privacy ledgers of runs recorded before it kept RDP vectors')
-  await services.tgsp.sweep()
+  // Embedded PGlite allows one process (the data directory lock above): no upload is live on
+  // this blob store but ours, so what a crash left in .incoming goes now, whatever its age.
+  await services.tgsp.sweep(config.database.kind === 'pglite' ? 0 : undefined)
   const stopAuditTimer = services.audit.start()
   const stopThrottleSweep = services.auth.start((err) =>
     log.warn({ err: String(err) }, 'sweeping the sign-in throttle failed'),
