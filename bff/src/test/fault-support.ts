@@ -104,5 +104,5 @@ export function printFigures(suite: string, figures: Record<string, string | num
   const text = Object.entries(figures)
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ')
-  console.log(`[faults] ${suite}: ${text}`)
+  process.stdout.write(`[faults] ${suite}: ${text}\n`)
 }

@@ -26,7 +26,10 @@ afterAll(async () => {
 
 const targets: Array<[string, Record<string, string> | null]> = [
   ['embedded PGlite', {}],
-  ['PostgreSQL', 'target' in postgres ? { DATABASE_URL: postgres.target.url } : null],
+  [
+    'PostgreSQL',
+    'target' in postgres && postgres.target.kind === 'postgres' ? { DATABASE_URL: postgres.target.url } : null,
+  ],
 ]
 
 describe.each(targets)('kill -9 of the server on %s', (name, database) => {

@@ -71,7 +71,7 @@ test('a log rewritten with consistent hashes is an alarm in a browser that saw a
   await server.stop()
   const client = new pg.Client({ connectionString: database.url })
   await client.connect()
-  let seqOfCheckpoint = -1
+  let seqOfCheckpoint: number
   try {
     // The first signed checkpoint over the rewritten entry: the one the server should name.
     const first = await client.query('select min(tree_size)::int as size from audit_checkpoints where tree_size > $1', [
