@@ -80,9 +80,11 @@ async function main() {
   if (rebuilt > 0)
     log.info({ runs: rebuilt }, 'rebuilt the privacy ledgers of runs recorded before it kept RDP vectors')
   // A package store that does not answer yet (an object store starting beside this replica) must not
-  // stop the start: readiness reports it, and the scheduled sweep tries again.
+  // stop the start: readiness reports it, and the scheduled sweep tries again. Embedded PGlite
+  // allows one process (the data directory lock above): no upload is live on this blob store but
+  // ours, so what a crash left in .incoming goes now, whatever its age.
   await services.tgsp
-    .sweep()
+    .sweep(config.database.kind === 'pglite' ? 0 : undefined)
     .catch((err: unknown) => log.error({ err: (err as Error).message }, 'sweeping unfinished uploads at start failed'))
   const stopAuditTimer = services.audit.start()
   const stopThrottleSweep = services.auth.start((err) =>

@@ -2,7 +2,7 @@ import type { Role } from '@tg/contracts'
 
 export const ADMIN = { username: 'admin', displayName: 'Ada Admin', password: 'correct horse battery staple' }
 
-type Session = { cookie: string; csrf: string }
+export type Session = { cookie: string; csrf: string }
 
 /** Calls the real API the way a browser does (same Origin, session cookie, CSRF token). */
 async function call(

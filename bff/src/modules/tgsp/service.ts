@@ -75,8 +75,11 @@ export interface TgspService {
   listReleases(query: ListReleasesQuery): Promise<ReleaseList>
   createRelease(ctx: AuditContext, body: CreateReleaseBody, access: { canOverride: boolean }): Promise<Release>
   rollback(ctx: AuditContext, releaseId: string, body: RollbackBody): Promise<Release>
-  /** Removes temporary upload files that an earlier process left behind. */
-  sweep(): Promise<SweptFile[]>
+  /**
+   * Removes temporary upload files that an earlier process left behind: those idle longer than
+   * `idleMs` (default: the scheduled sweep's threshold, safe while other replicas upload).
+   */
+  sweep(idleMs?: number): Promise<SweptFile[]>
   /** Sweeps on a schedule from now on; returns the function that stops it. */
   startSweeper(): () => void
   health(): Promise<ComponentHealth>
@@ -393,7 +396,7 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
       return releaseById(db, id)
     },
 
-    sweep: () => sweepIncoming({ db, blobs, log }, config.sweepAfterMs),
+    sweep: (idleMs = config.sweepAfterMs) => sweepIncoming({ db, blobs, log }, idleMs),
     startSweeper: () =>
       scheduleIncomingSweep({ db, blobs, log }, { intervalMs: config.sweepIntervalMs, afterMs: config.sweepAfterMs }),
     health: () => tgspHealth({ db, blobs }, Math.max(config.maxUploadBytes, config.minFreeBytes)),
