@@ -83,7 +83,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  console.log(
+  console.warn(
     `route properties: ${stats.routes.size} of ${ALL_ROUTES.length} routes covered, ${stats.inputs} inputs tried ` +
       `(${stats.refused} refused by contract, ${stats.accepted} accepted), 5xx: ${stats.serverErrors}, hangs: ${stats.hangs} ` +
       `(501 "not configured" to valid input where the route declares it: ${stats.notConfigured})`,
