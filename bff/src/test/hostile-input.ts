@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import type { AnyAppRoute } from '@tg/contracts'
 import type { Harness, RequestOptions } from './harness'
 
@@ -185,16 +186,17 @@ export function isErrorEnvelope(text: string): boolean {
 /** The number of rows of every table of the database (the audit log sequenced first). */
 export async function rowCounts(h: Harness): Promise<Record<string, number>> {
   await h.services.audit.drain()
+  const rowsOf = async <T>(query: SQL) => ((await h.database.db.execute(query)) as unknown as { rows: T[] }).rows
   const tables = (
-    await h.database.db.execute<{ name: string }>(
+    await rowsOf<{ name: string }>(
       sql`select quote_ident(table_schema) || '.' || quote_ident(table_name) as name from information_schema.tables
           where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema')
           order by 1`,
     )
-  ).rows.map((r) => r.name)
+  ).map((r) => r.name)
   const counts: Record<string, number> = {}
   for (const name of tables) {
-    const { rows } = await h.database.db.execute<{ n: number }>(sql.raw(`select count(*)::int as n from ${name}`))
+    const rows = await rowsOf<{ n: number }>(sql.raw(`select count(*)::int as n from ${name}`))
     counts[name] = rows[0]?.n ?? 0
   }
   return counts
