@@ -194,12 +194,9 @@ export async function rowCounts(h: Harness): Promise<Record<string, number>> {
           order by 1`,
     )
   ).map((r) => r.name)
-  const counts: Record<string, number> = {}
-  for (const name of tables) {
-    const rows = await rowsOf<{ n: number }>(sql.raw(`select count(*)::int as n from ${name}`))
-    counts[name] = rows[0]?.n ?? 0
-  }
-  return counts
+  const counting = tables.map((name) => `select '${name}' as name, count(*)::int as n from ${name}`).join(' union all ')
+  const rows = await rowsOf<{ name: string; n: number }>(sql.raw(counting))
+  return Object.fromEntries(rows.map((r) => [r.name, r.n]))
 }
 
 /** The tables whose row count differs, with both counts. */

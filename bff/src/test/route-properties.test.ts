@@ -30,7 +30,7 @@ import { makePackage, publisherKey } from '../modules/tgsp/test-support'
 // 5xx, never hang, and keep nothing of it in the database.
 
 const SEED = 0x15a
-const RUNS_PER_ROUTE = 14
+const RUNS_PER_ROUTE = 12
 const TIMEOUT_MS = 15_000
 
 type Input = {
