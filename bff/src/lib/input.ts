@@ -58,17 +58,26 @@ export function findNul(input: unknown, maxIssues = MAX_ISSUES): ValidationIssue
   return issues.slice(0, maxIssues)
 }
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
 /**
  * The JSON body when its text can hold a NUL (JSON escapes it as \u0000; a raw one is not valid
  * JSON), else undefined: the common case costs one scan of the text, not a walk of the value.
- * Malformed JSON is left to the validator (400).
+ * Bytes that are not UTF-8 are refused (400) rather than read as U+FFFD replacement characters;
+ * malformed JSON is left to the validator (400).
  */
 async function jsonBodyWithNul(c: Context<AppEnv>, route: AppRouteConfig): Promise<unknown> {
   if (!route.request?.body?.content?.[JSON_TYPE]) return undefined
+  const bytes = await c.req.arrayBuffer()
+  let text: string
   try {
-    const text = await c.req.text()
-    if (!text.includes('\\u0000') && !text.includes(NUL)) return undefined
-    return await c.req.json<unknown>() // parsed once, from the cached text, and cached for the validator
+    text = UTF8.decode(bytes)
+  } catch {
+    throw new AppError('BAD_REQUEST', 'The JSON body is not valid UTF-8.')
+  }
+  if (!text.includes('\\u0000') && !text.includes(NUL)) return undefined
+  try {
+    return await c.req.json<unknown>() // parsed once, from the cached body, and cached for the validator
   } catch (err) {
     if (err instanceof SyntaxError) return undefined
     throw err

@@ -29,7 +29,11 @@ export const KEY_MASTER = 'test-key-master-0123456789abcdef-0123456789'
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>
 export type Caller = { cookie?: string; csrf?: string; bearer?: string }
-type RequestOptions = Caller & { body?: unknown; rawBody?: string | Uint8Array; headers?: Record<string, string> }
+export type RequestOptions = Caller & {
+  body?: unknown
+  rawBody?: string | Uint8Array
+  headers?: Record<string, string>
+}
 
 /** Request limits of the harness: counted in memory, never reached by a test that does not lower them. */
 export const UNREACHED_RATE_LIMITS: RateLimitSettings = {

@@ -132,6 +132,33 @@ describe('content types are matched exactly, and JSON is UTF-8 only', () => {
     }
   })
 
+  it('refuses JSON that is not UTF-8 with 400 instead of reading U+FFFD and changing state', async () => {
+    const run = await h.request('POST', '/api/v1/training/runs', {
+      ...(await h.userSession('input-utf8', ['operator'])),
+      body: {
+        name: 'utf-8 only',
+        baseModel: 'm',
+        adapter: {},
+        plannedRounds: 2,
+        stepsPerRound: 1,
+        dp: { noiseMultiplier: 1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 10 },
+      },
+    })
+    const { id } = await json<{ id: string }>(run)
+    const operator = await h.signIn('input-utf8')
+    // {"reason":"\xc3("}: a lead byte without its continuation (found by route-properties.test.ts).
+    const rawBody = Uint8Array.from([...Buffer.from('{"reason":"'), 0xc3, 0x28, ...Buffer.from('"}')])
+    const res = await h.request('POST', `/api/v1/training/runs/${id}/stop`, {
+      ...operator,
+      rawBody,
+      headers: { 'content-type': 'application/json' },
+    })
+    expect(res.status).toBe(400)
+    expect((await json<ErrorBody>(res)).error).toMatchObject({ code: 'BAD_REQUEST', message: /not valid UTF-8/ })
+    const after = await h.request('GET', `/api/v1/training/runs/${id}`, operator)
+    expect((await json<{ state: string }>(after)).state).not.toBe('stopped')
+  })
+
   it('the package upload takes application/octet-stream exactly', async () => {
     const upload = ALL_ROUTES.find((r) => r.operationId === 'tgsp.uploadPackage') as AnyAppRoute
     const send = (contentType: string) =>
