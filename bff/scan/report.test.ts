@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { countSqlmapRequests, judge, parseAllowList, parseSqlmapOutput, parseWapitiReport } from './report'
+import { readAccessLog, judge, parseAllowList, parseSqlmapOutput, parseWapitiReport } from './report'
 
 const wapiti = JSON.stringify({
   vulnerabilities: {
@@ -41,8 +41,16 @@ describe('scan report', () => {
     expect(findings).toEqual([
       expect.objectContaining({ severity: 'high', parameter: 'q (GET)', info: 'boolean-based blind' }),
     ])
-    expect(countSqlmapRequests('HTTP request [#1]:\nGET / HTTP/1.1\n\nHTTP request [#2]:\nGET /?q=1 HTTP/1.1\n')).toBe(2)
     expect(parseSqlmapOutput('[INFO] all tested parameters do not appear to be injectable', { method: 'GET', path: '/' }, 'x')).toEqual([])
+  })
+
+  it('counts the requests of the access log and reads each 500 as a high finding', () => {
+    const line = (status: number) =>
+      JSON.stringify({ msg: 'request', method: 'GET', path: '/api/v1/x/1', route: '/api/v1/x/:id', status })
+    const log = [line(200), line(500), line(503), '{"msg":"other"}'].join('\n')
+    const { requests, errors } = readAccessLog(log, 'console', 'sqlmap')
+    expect(requests).toBe(3)
+    expect(errors).toEqual([expect.objectContaining({ severity: 'high', category: 'Server error 500', path: '/api/v1/x/:id' })])
   })
 
   it('refuses an allow-list entry without a reason', () => {

@@ -7,7 +7,7 @@ export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const
 export type Severity = (typeof SEVERITIES)[number]
 
 export type Finding = {
-  tool: 'wapiti' | 'sqlmap'
+  tool: 'wapiti' | 'sqlmap' | 'console'
   /** Which scan found it: `signed-in` or `anonymous`. */
   pass: string
   severity: Severity
@@ -87,9 +87,19 @@ export function parseSqlmapOutput(text: string, target: { method: string; path: 
   return findings
 }
 
-/** Requests sqlmap sent, from its traffic file (`-t`), which numbers each "HTTP request [#n]". */
-export function countSqlmapRequests(traffic: string): number {
-  return traffic.match(/^HTTP request \[#\d+\]:$/gm)?.length ?? 0
+/** The console's access log (JSON lines): requests it answered, and each 500 as a finding. */
+export function readAccessLog(text: string, tool: Finding['tool'], pass: string) {
+  let requests = 0
+  const errors: Finding[] = []
+  for (const line of text.split('\n')) {
+    if (!line.includes('"msg":"request"')) continue
+    requests++
+    const entry = JSON.parse(line) as { method: string; route: string; path: string; status: number }
+    if (entry.status < 500 || entry.status === 503) continue
+    errors.push({ tool, pass, severity: 'high', category: `Server error ${entry.status}`, method: entry.method,
+      path: entry.route, parameter: '', info: `${entry.method} ${entry.path}` }) // prettier-ignore
+  }
+  return { requests, errors }
 }
 
 function matches(entry: AllowEntry, finding: Finding): boolean {
