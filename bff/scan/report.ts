@@ -87,16 +87,22 @@ export function parseSqlmapOutput(text: string, target: { method: string; path: 
   return findings
 }
 
-/** The console's access log (JSON lines): requests it answered, and each 500 as a finding. */
-export function readAccessLog(text: string, tool: Finding['tool'], pass: string) {
+export type AccessEntry = { method: string; route: string; path: string; status: number }
+
+/**
+ * The console's access log (JSON lines): requests it answered, and each 5xx as a finding unless
+ * the route documents that status as a deliberate answer (501 for single sign-on when it is not
+ * configured, 503 when a dependency is down). A 500 is never deliberate.
+ */
+export function readAccessLog(text: string, pass: string, isDocumented: (entry: AccessEntry) => boolean) {
   let requests = 0
   const errors: Finding[] = []
   for (const line of text.split('\n')) {
     if (!line.includes('"msg":"request"')) continue
     requests++
-    const entry = JSON.parse(line) as { method: string; route: string; path: string; status: number }
-    if (entry.status < 500 || entry.status === 503) continue
-    errors.push({ tool, pass, severity: 'high', category: `Server error ${entry.status}`, method: entry.method,
+    const entry = JSON.parse(line) as AccessEntry
+    if (entry.status < 500 || (entry.status !== 500 && isDocumented(entry))) continue
+    errors.push({ tool: 'console', pass, severity: 'high', category: `Server error ${entry.status}`, method: entry.method,
       path: entry.route, parameter: '', info: `${entry.method} ${entry.path}` }) // prettier-ignore
   }
   return { requests, errors }
@@ -139,6 +145,18 @@ export function judge(findings: Finding[], allowList: AllowEntry[]): Verdict {
 const describe = (f: Finding) =>
   `[${f.severity}] ${f.tool} (${f.pass}) ${f.category}: ${f.method} ${f.path}${f.parameter ? ` (${f.parameter})` : ''}`
 
+/** Identical findings (a 500 seen a hundred times) printed once, with their count. */
+function grouped(findings: Finding[]): { finding: Finding; count: number }[] {
+  const groups = new Map<string, { finding: Finding; count: number }>()
+  for (const f of findings) {
+    const key = [f.tool, f.pass, f.category, f.method, f.path, f.parameter].join('\u0000')
+    const group = groups.get(key)
+    if (group) group.count++
+    else groups.set(key, { finding: f, count: 1 })
+  }
+  return [...groups.values()]
+}
+
 export function formatSummary(verdict: Verdict, requests: Record<string, number>, seconds: number): string {
   const lines = [
     `scan: ${seconds.toFixed(0)} s; requests sent: ${Object.entries(requests)
@@ -146,8 +164,13 @@ export function formatSummary(verdict: Verdict, requests: Record<string, number>
       .join(', ')}`,
     `scan: findings by severity: ${SEVERITIES.map((s) => `${s} ${verdict.bySeverity[s]}`).join(', ')}`,
   ]
-  for (const { finding, reason } of verdict.allowed) lines.push(`scan: allowed ${describe(finding)}: ${reason}`)
-  for (const finding of verdict.failing) lines.push(`scan: FAILING ${describe(finding)}: ${finding.info}`)
+  const reasons = new Map(verdict.allowed.map((a) => [a.finding, a.reason]))
+  for (const { finding, count } of grouped(verdict.allowed.map((a) => a.finding))) {
+    lines.push(`scan: allowed ${describe(finding)} ×${count}: ${reasons.get(finding) ?? ''}`)
+  }
+  for (const { finding, count } of grouped(verdict.failing)) {
+    lines.push(`scan: FAILING ${describe(finding)} ×${count}: ${finding.info}`)
+  }
   lines.push(
     verdict.failing.length === 0
       ? `scan: passed, 0 findings of medium or higher outside the allow list (${verdict.allowed.length} allowed)`

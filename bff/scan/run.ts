@@ -10,10 +10,11 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { formatSummary, judge, parseAllowList, readAccessLog } from './report'
 import type { Finding } from './report'
-import { completeSetup, ensureConsoleBuilt, seed, startConsole } from './server'
+import { buildPackage, completeSetup, ensureConsoleBuilt, seed, startConsole } from './server'
 import { runSqlmap } from './sqlmap'
 import { buildTargets } from './targets'
 import type { OpenApi } from './targets'
+import type { AccessEntry } from './report'
 import { ensureScanners } from './tools'
 import { runWapiti } from './wapiti'
 
@@ -23,6 +24,13 @@ const OUT = join(ROOT, 'scan-reports')
 const DEADLINE_S = Number(process.env.SCAN_DEADLINE_S ?? 540)
 /** Routes the scan leaves alone: live event streams never end, and these would end the scan's own session. */
 const SKIP = [/\/events$/, /^POST \/api\/v1\/auth\/(sign-out|password)$/]
+
+/** Whether the route documents this status (the log names routes `/x/:id`, OpenAPI `/x/{id}`). */
+function documented(doc: OpenApi, entry: AccessEntry): boolean {
+  const path = entry.route.replace(/:(\w+)/g, '{$1}')
+  const op = doc.paths[path]?.[entry.method.toLowerCase()]
+  return op?.responses?.[String(entry.status)] !== undefined
+}
 
 const started = Date.now()
 const stops: (() => Promise<void>)[] = []
@@ -37,11 +45,13 @@ async function main(): Promise<number> {
   rmSync(OUT, { recursive: true, force: true })
   mkdirSync(OUT, { recursive: true })
   const allowList = parseAllowList(readFileSync(join(HERE, 'allowlist.json'), 'utf8'))
+  // Built before the server starts: tgctl takes seconds, and an idle keep-alive socket would be closed meanwhile.
+  const built = buildPackage(ROOT)
   const server = await startConsole(ROOT, join(OUT, 'server.log'))
   stops.push(server.stop)
   try {
     const admin = await completeSetup(server.url, server.setupUrl)
-    const { ids, apiKey } = await seed(ROOT, server.url, admin)
+    const { ids, apiKey } = await seed(server.url, admin, built)
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as OpenApi
     const targets = buildTargets(doc, server.url, ids, SKIP)
     console.log(`scan: ${server.url}, ${targets.length} documented operations seeded (${((Date.now() - started) / 1000).toFixed(0)} s)`)
@@ -53,7 +63,7 @@ async function main(): Promise<number> {
       const text = readFileSync(logFile)
       const part = text.subarray(offset).toString()
       offset = text.length
-      return readAccessLog(part, 'console', tool)
+      return readAccessLog(part, tool, (e) => documented(doc, e))
     }
     const session = [`Cookie: tg_session=${admin.cookie}`, `X-CSRF-Token: ${admin.csrf}`, `Origin: ${server.url}`]
     const [wapitiIn, wapitiOut] = await Promise.all([
@@ -94,7 +104,7 @@ main()
     process.exit(code)
   })
   .catch(async (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err)
+    console.error(err instanceof Error ? `${err.message}${err.cause ? ` (${String(err.cause)})` : ''}` : err)
     await Promise.allSettled(stops.map((s) => s()))
     process.exit(1)
   })

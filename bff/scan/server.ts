@@ -94,7 +94,7 @@ function tgctl(root: string, ...args: string[]): void {
 }
 
 /** A signed package and its publisher key, built with tgctl in a temporary folder. */
-function buildPackage(root: string) {
+export function buildPackage(root: string) {
   const work = mkdtempSync(join(tmpdir(), 'tg-scan-tgsp-'))
   const file = (name: string) => join(work, name)
   try {
@@ -120,13 +120,12 @@ function buildPackage(root: string) {
  * disables its own admin or key), a publisher, a package, a fleet, a release, a run with a
  * round. Returns the ids by path-parameter name and the scan's API key.
  */
-export async function seed(root: string, url: string, admin: Session) {
+export async function seed(url: string, admin: Session, built: ReturnType<typeof buildPackage>) {
   const id = (r: { json: Record<string, unknown> }) => String(r.json.id)
   const user = await call(url, 'POST', '/api/v1/admin/users',
     { username: 'scan-target', displayName: 'Scan Target', password: ADMIN.password, roles: ['viewer'] }, admin) // prettier-ignore
   const target = await call(url, 'POST', '/api/v1/admin/api-keys', { name: 'scan-target', roles: ['viewer'] }, admin)
   const key = await call(url, 'POST', '/api/v1/admin/api-keys', { name: 'scan', roles: ['admin'] }, admin)
-  const built = buildPackage(root)
   const publisher = await call(url, 'POST', '/api/v1/tgsp/publishers', { name: 'Scan Models', ...built.key }, admin)
   const pkg = await call(url, 'POST', '/api/v1/tgsp/packages', undefined, admin, built.bytes)
   const fleet = await call(url, 'POST', '/api/v1/tgsp/fleets', { name: 'scan-fleet' }, admin)

@@ -27,6 +27,7 @@ type Operation = {
   parameters?: Parameter[]
   requestBody?: { content?: Record<string, { schema?: Schema }> }
   'x-roles'?: string[] | 'public'
+  responses?: Record<string, unknown>
 }
 export type OpenApi = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } }
 
