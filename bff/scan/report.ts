@@ -22,6 +22,7 @@ export type Finding = {
 export type AllowEntry = { tool: string; category: string; path?: string; parameter?: string; reason: string }
 
 export type Verdict = {
+  all: Finding[]
   failing: Finding[]
   allowed: { finding: Finding; reason: string }[]
   bySeverity: Record<Severity, number>
@@ -139,7 +140,7 @@ export function judge(findings: Finding[], allowList: AllowEntry[]): Verdict {
     if (entry) allowed.push({ finding, reason: entry.reason })
     else failing.push(finding)
   }
-  return { failing, allowed, bySeverity }
+  return { all: findings, failing, allowed, bySeverity }
 }
 
 const describe = (f: Finding) =>
@@ -157,13 +158,17 @@ function grouped(findings: Finding[]): { finding: Finding; count: number }[] {
   return [...groups.values()]
 }
 
-export function formatSummary(verdict: Verdict, requests: Record<string, number>, seconds: number): string {
+export type Phase = { requests: number; seconds: number }
+
+export function formatSummary(verdict: Verdict, phases: Record<string, Phase>, seconds: number): string {
   const lines = [
-    `scan: ${seconds.toFixed(0)} s; requests sent: ${Object.entries(requests)
-      .map(([tool, n]) => `${tool} ${n}`)
+    `scan: ${seconds.toFixed(0)} s in all; requests the console answered: ${Object.entries(phases)
+      .map(([tool, p]) => `${tool} ${p.requests} (${p.seconds.toFixed(0)} s)`)
       .join(', ')}`,
     `scan: findings by severity: ${SEVERITIES.map((s) => `${s} ${verdict.bySeverity[s]}`).join(', ')}`,
   ]
+  const below = verdict.all.filter((f) => SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf('medium'))
+  for (const { finding, count } of grouped(below)) lines.push(`scan: noted ${describe(finding)} ×${count}: ${finding.info}`)
   const reasons = new Map(verdict.allowed.map((a) => [a.finding, a.reason]))
   for (const { finding, count } of grouped(verdict.allowed.map((a) => a.finding))) {
     lines.push(`scan: allowed ${describe(finding)} ×${count}: ${reasons.get(finding) ?? ''}`)

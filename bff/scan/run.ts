@@ -58,12 +58,15 @@ async function main(): Promise<number> {
     const logFile = join(OUT, 'server.log')
     let offset = readFileSync(logFile).length
     /** The access log since the last call: what the console answered to one tool. */
+    let phaseStart = Date.now()
     const phase = async (tool: string) => {
+      const seconds = (Date.now() - phaseStart) / 1000
       await new Promise((r) => setTimeout(r, 500))
       const text = readFileSync(logFile)
       const part = text.subarray(offset).toString()
       offset = text.length
-      return readAccessLog(part, tool, (e) => documented(doc, e))
+      phaseStart = Date.now()
+      return { ...readAccessLog(part, tool, (e) => documented(doc, e)), seconds }
     }
     const session = [`Cookie: tg_session=${admin.cookie}`, `X-CSRF-Token: ${admin.csrf}`, `Origin: ${server.url}`]
     const [wapitiIn, wapitiOut] = await Promise.all([
@@ -86,8 +89,8 @@ async function main(): Promise<number> {
         path: '/healthz', parameter: '', info: `the console answered ${health} after the scan` }) // prettier-ignore
     }
     const verdict = judge(findings, allowList)
-    const requests = { wapiti: wapitiLog.requests, sqlmap: sqlmapLog.requests }
-    const summary = formatSummary(verdict, requests, (Date.now() - started) / 1000)
+    const phases = { wapiti: wapitiLog, sqlmap: sqlmapLog }
+    const summary = formatSummary(verdict, phases, (Date.now() - started) / 1000)
     writeFileSync(join(OUT, 'summary.txt'), `${summary}\n`)
     writeFileSync(join(OUT, 'findings.json'), JSON.stringify(findings, null, 2))
     console.log(summary)
