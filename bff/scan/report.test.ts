@@ -41,7 +41,13 @@ describe('scan report', () => {
     expect(findings).toEqual([
       expect.objectContaining({ severity: 'high', parameter: 'q (GET)', info: 'boolean-based blind' }),
     ])
-    expect(parseSqlmapOutput('[INFO] all tested parameters do not appear to be injectable', { method: 'GET', path: '/' }, 'x')).toEqual([])
+    expect(
+      parseSqlmapOutput(
+        '[INFO] all tested parameters do not appear to be injectable',
+        { method: 'GET', path: '/' },
+        'x',
+      ),
+    ).toEqual([])
   })
 
   it('counts the requests of the access log and reads each 500 and undocumented 5xx as a high finding', () => {

@@ -168,7 +168,8 @@ export function formatSummary(verdict: Verdict, phases: Record<string, Phase>, s
     `scan: findings by severity: ${SEVERITIES.map((s) => `${s} ${verdict.bySeverity[s]}`).join(', ')}`,
   ]
   const below = verdict.all.filter((f) => SEVERITIES.indexOf(f.severity) < SEVERITIES.indexOf('medium'))
-  for (const { finding, count } of grouped(below)) lines.push(`scan: noted ${describe(finding)} ×${count}: ${finding.info}`)
+  for (const { finding, count } of grouped(below))
+    lines.push(`scan: noted ${describe(finding)} ×${count}: ${finding.info}`)
   const reasons = new Map(verdict.allowed.map((a) => [a.finding, a.reason]))
   for (const { finding, count } of grouped(verdict.allowed.map((a) => a.finding))) {
     lines.push(`scan: allowed ${describe(finding)} ×${count}: ${reasons.get(finding) ?? ''}`)

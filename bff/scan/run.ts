@@ -54,7 +54,9 @@ async function main(): Promise<number> {
     const { ids, apiKey } = await seed(server.url, admin, built)
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as OpenApi
     const targets = buildTargets(doc, server.url, ids, SKIP)
-    console.log(`scan: ${server.url}, ${targets.length} documented operations seeded (${((Date.now() - started) / 1000).toFixed(0)} s)`)
+    console.log(
+      `scan: ${server.url}, ${targets.length} documented operations seeded (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+    )
     const logFile = join(OUT, 'server.log')
     let offset = readFileSync(logFile).length
     /** The access log since the last call: what the console answered to one tool. */
@@ -76,7 +78,9 @@ async function main(): Promise<number> {
     const wapitiLog = await phase('wapiti')
     const sqlmap = await runSqlmap({ targets, apiKey, out: OUT })
     const sqlmapLog = await phase('sqlmap')
-    const health = await fetch(`${server.url}/healthz`).then((r) => r.status).catch(() => 0)
+    const health = await fetch(`${server.url}/healthz`)
+      .then((r) => r.status)
+      .catch(() => 0)
     const findings: Finding[] = [
       ...wapitiIn.findings,
       ...wapitiOut.findings,

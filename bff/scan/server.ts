@@ -68,7 +68,10 @@ export async function startConsole(root: string, logFile: string): Promise<Conso
 }
 
 async function call(url: string, method: string, path: string, body: unknown, session?: Session, raw?: Buffer) {
-  const headers: Record<string, string> = { origin: url, 'content-type': raw ? 'application/octet-stream' : 'application/json' }
+  const headers: Record<string, string> = {
+    origin: url,
+    'content-type': raw ? 'application/octet-stream' : 'application/json',
+  }
   if (session) Object.assign(headers, { cookie: `tg_session=${session.cookie}`, 'x-csrf-token': session.csrf })
   const res = await fetch(`${url}${path}`, {
     method,
@@ -89,7 +92,10 @@ export async function completeSetup(url: string, setupUrl: string): Promise<Sess
 }
 
 function tgctl(root: string, ...args: string[]): void {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bff/src/cli/tgctl.ts', ...args], { cwd: root, encoding: 'utf8' })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bff/src/cli/tgctl.ts', ...args], {
+    cwd: root,
+    encoding: 'utf8',
+  })
   if (run.status !== 0) throw new Error(`scan: tgctl ${args.join(' ')} failed: ${run.stderr}`)
 }
 

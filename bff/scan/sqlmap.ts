@@ -46,23 +46,40 @@ async function scanPass(targets: Target[], headers: string[], pass: string, out:
   const gets = targets.filter((t) => t.method === 'GET' && (t.url.includes('?') || t.path.includes('{')))
   const bulk = join(out, `sqlmap-${pass}-urls.txt`)
   writeFileSync(bulk, gets.map(marked).join('\n'))
-  const bulkRun = await runTool('sqlmap', ['-m', bulk, ...common(join(out, `sqlmap-${pass}`, 'bulk'), headers)], BULK_MS)
+  const bulkRun = await runTool(
+    'sqlmap',
+    ['-m', bulk, ...common(join(out, `sqlmap-${pass}`, 'bulk'), headers)],
+    BULK_MS,
+  )
   writeFileSync(join(out, `sqlmap-${pass}-bulk.log`), bulkRun.output)
   if (bulkRun.timedOut) throw new Error(`scan: sqlmap (${pass}, GET routes) timed out`)
   findings.push(...parseSqlmapOutput(bulkRun.output, { method: 'GET', path: '(bulk)' }, pass))
   const bodies = targets.filter((t) => t.body !== undefined)
-  await pool(bodies.map((t, i) => ({ t, dir: join(out, `sqlmap-${pass}`, String(i)) })), async ({ t, dir }) => {
-    const json = [...headers, 'Content-Type: application/json']
-    const args = ['-u', t.url, '--method', t.method, '--data', t.body ?? '', ...common(dir, json)]
-    const run = await runTool('sqlmap', args, PER_TARGET_MS)
-    if (run.timedOut) throw new Error(`scan: sqlmap (${pass}) timed out on ${t.method} ${t.path}`)
-    findings.push(...parseSqlmapOutput(run.output, t, pass))
-  })
+  await pool(
+    bodies.map((t, i) => ({ t, dir: join(out, `sqlmap-${pass}`, String(i)) })),
+    async ({ t, dir }) => {
+      const json = [...headers, 'Content-Type: application/json']
+      const args = ['-u', t.url, '--method', t.method, '--data', t.body ?? '', ...common(dir, json)]
+      const run = await runTool('sqlmap', args, PER_TARGET_MS)
+      if (run.timedOut) throw new Error(`scan: sqlmap (${pass}) timed out on ${t.method} ${t.path}`)
+      findings.push(...parseSqlmapOutput(run.output, t, pass))
+    },
+  )
   return findings
 }
 
 export async function runSqlmap(options: { targets: Target[]; apiKey: string; out: string }) {
-  const signedIn = await scanPass(options.targets, [`Authorization: Bearer ${options.apiKey}`], 'signed-in', options.out)
-  const anonymous = await scanPass(options.targets.filter((t) => t.isPublic || t.method === 'GET'), [], 'anonymous', options.out)
+  const signedIn = await scanPass(
+    options.targets,
+    [`Authorization: Bearer ${options.apiKey}`],
+    'signed-in',
+    options.out,
+  )
+  const anonymous = await scanPass(
+    options.targets.filter((t) => t.isPublic || t.method === 'GET'),
+    [],
+    'anonymous',
+    options.out,
+  )
   return { findings: [...signedIn, ...anonymous] }
 }

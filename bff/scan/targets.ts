@@ -29,7 +29,10 @@ type Operation = {
   'x-roles'?: string[] | 'public'
   responses?: Record<string, unknown>
 }
-export type OpenApi = { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } }
+export type OpenApi = {
+  paths: Record<string, Record<string, Operation>>
+  components?: { schemas?: Record<string, Schema> }
+}
 
 export type Target = {
   method: string
@@ -83,7 +86,8 @@ export function buildTargets(doc: OpenApi, base: string, ids: Record<string, str
       let filled = path
       const query = new URLSearchParams()
       for (const param of op.parameters ?? []) {
-        const value = param.in === 'path' ? (ids[param.name] ?? String(sample(param.schema, doc))) : sample(param.schema, doc)
+        const value =
+          param.in === 'path' ? (ids[param.name] ?? String(sample(param.schema, doc))) : sample(param.schema, doc)
         if (param.in === 'path') filled = filled.replace(`{${param.name}}`, encodeURIComponent(String(value)))
         else if (param.in === 'query') query.set(param.name, String(value))
       }

@@ -38,7 +38,9 @@ export async function runWapiti(options: {
   ] // prettier-ignore
   const run = await runTool('wapiti', args, (MAX_SCAN_S + 60) * 1000)
   if (run.timedOut || !existsSync(report)) {
-    throw new Error(`scan: wapiti (${options.pass}) ${run.timedOut ? 'timed out' : 'wrote no report'}:\n${run.output.slice(-3000)}`)
+    throw new Error(
+      `scan: wapiti (${options.pass}) ${run.timedOut ? 'timed out' : 'wrote no report'}:\n${run.output.slice(-3000)}`,
+    )
   }
   return { findings: parseWapitiReport(readFileSync(report, 'utf8'), options.pass) }
 }
