@@ -150,7 +150,7 @@ const describe = (f: Finding) =>
 function grouped(findings: Finding[]): { finding: Finding; count: number }[] {
   const groups = new Map<string, { finding: Finding; count: number }>()
   for (const f of findings) {
-    const key = [f.tool, f.pass, f.category, f.method, f.path, f.parameter].join('\u0000')
+    const key = [f.tool, f.pass, f.category, f.method, f.path, f.parameter, f.info].join('\u0000')
     const group = groups.get(key)
     if (group) group.count++
     else groups.set(key, { finding: f, count: 1 })
