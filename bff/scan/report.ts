@@ -31,6 +31,22 @@ export type Verdict = {
 /** wapiti 3.0.x levels: "0" info, "1" low, "2" medium, "3" high, "4" critical. */
 const WAPITI_LEVELS: Record<string, Severity> = { '0': 'info', '1': 'low', '2': 'medium', '3': 'high', '4': 'critical' }
 
+/**
+ * Header and cookie findings that wapiti 3.0.4 rates low but that OWASP ASVS level 2 requires
+ * (V14.4: a content security policy, nosniff, framing refused; V3.4: HttpOnly session cookies):
+ * this project treats them as medium, so that losing one fails the scan.
+ */
+const RAISED: { category: string; info?: RegExp }[] = [
+  { category: 'Content Security Policy Configuration' },
+  { category: 'HTTP Secure Headers', info: /^(X-Frame-Options|X-Content-Type-Options) / },
+  { category: 'HttpOnly Flag cookie' },
+]
+
+function raised(category: string, info: string, severity: Severity): Severity {
+  const isRaised = RAISED.some((r) => r.category === category && (!r.info || r.info.test(info)))
+  return isRaised && SEVERITIES.indexOf(severity) < SEVERITIES.indexOf('medium') ? 'medium' : severity
+}
+
 type WapitiItem = { method?: string; path?: string; level?: number | string; parameter?: string; info?: string }
 type WapitiReport = { vulnerabilities?: Record<string, WapitiItem[]>; anomalies?: Record<string, WapitiItem[]> }
 
@@ -44,12 +60,12 @@ export function parseWapitiReport(text: string, pass: string): Finding[] {
   for (const group of [report.vulnerabilities, report.anomalies ?? {}]) {
     for (const [category, items] of Object.entries(group)) {
       for (const item of items) {
-        const severity = WAPITI_LEVELS[String(item.level ?? '')]
-        if (!severity) throw new Error(`wapiti: unknown level ${String(item.level)} in ${category}`)
+        const level = WAPITI_LEVELS[String(item.level ?? '')]
+        if (!level) throw new Error(`wapiti: unknown level ${String(item.level)} in ${category}`)
         findings.push({
           tool: 'wapiti',
           pass,
-          severity,
+          severity: raised(category, item.info ?? '', level),
           category,
           method: item.method ?? '',
           path: item.path ?? '',
