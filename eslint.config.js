@@ -122,7 +122,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['bff/src/cli/**/*.ts', 'bff/bench/**/*.ts', 'contracts/scripts/**/*.ts', 'scripts/**/*.mjs', 'e2e/**/*.ts'],
+    files: [
+      'bff/src/cli/**/*.ts',
+      'bff/bench/**/*.ts',
+      'bff/scan/**/*.ts',
+      'contracts/scripts/**/*.ts',
+      'scripts/**/*.mjs',
+      'e2e/**/*.ts',
+    ],
     rules: { 'no-console': 'off' },
   },
 )
