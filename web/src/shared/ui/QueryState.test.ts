@@ -6,6 +6,7 @@ import { createMemoryHistory, createRouter } from 'vue-router'
 import { ApiError } from '@/shared/api'
 import type { ApiErrorInit } from '@/shared/api/api-error'
 import QueryState from './QueryState.vue'
+import { AUTO_RETRY_SECONDS } from './use-auto-retry'
 
 type Items = string[]
 
@@ -218,5 +219,51 @@ describe('QueryState Retry after an outage', () => {
     expect(wrapper.findAll('[data-state="error"]')).toHaveLength(0)
     expect(wrapper.text()).toContain('first')
     expect(wrapper.text()).toContain('second')
+  })
+
+  it('tries again by itself every few seconds while the service is unavailable, and recovers without a click', async () => {
+    vi.useFakeTimers()
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
+    const router = createRouter({
+      history: createMemoryHistory(),
+      routes: [{ path: '/', component: { render: () => null } }],
+    })
+    let isDown = true
+    let calls = 0
+    const Host = defineComponent(() => {
+      const query = useQuery({
+        queryKey: ['auto'],
+        queryFn: async () => {
+          calls++
+          if (isDown) throw apiError({ status: 503, code: 'UPSTREAM_UNAVAILABLE' })
+          return ['back']
+        },
+      })
+      return () => h(QueryState<Items>, { query }, { default: ({ data }: { data: Items }) => data.join() })
+    })
+    const wrapper = mount(Host, { global: { plugins: [router, [VueQueryPlugin, { queryClient }]] } })
+    await flushPromises()
+    expect(wrapper.get('[data-state="error"]').get('[data-testid="auto-retry"]').text()).toContain(
+      `${AUTO_RETRY_SECONDS} s`,
+    )
+    await vi.advanceTimersByTimeAsync(AUTO_RETRY_SECONDS * 1000)
+    await flushPromises()
+    expect(calls).toBe(2)
+    expect(wrapper.find('[data-state="error"]').exists()).toBe(true)
+    isDown = false
+    await vi.advanceTimersByTimeAsync(AUTO_RETRY_SECONDS * 1000)
+    await flushPromises()
+    expect(calls).toBe(3)
+    expect(wrapper.find('[data-state="error"]').exists()).toBe(false)
+    expect(wrapper.text()).toContain('back')
+  })
+
+  it('does not retry by itself after other errors', async () => {
+    vi.useFakeTimers()
+    const query = queryOf({ error: apiError({ status: 500, code: 'INTERNAL' }) })
+    const { root } = await render(query)
+    expect(root().find('[data-testid="auto-retry"]').exists()).toBe(false)
+    await vi.advanceTimersByTimeAsync(AUTO_RETRY_SECONDS * 3000)
+    expect(query.refetch).not.toHaveBeenCalled()
   })
 })
