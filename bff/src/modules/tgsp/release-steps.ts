@@ -1,0 +1,49 @@
+// The steps a release and a rollback share: read a release, lock a releasable package, go live.
+import { eq, sql } from 'drizzle-orm'
+import type { Release } from '@tg/contracts'
+import type { Executor } from '../../db/client'
+import { tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+import { conflict, notFound } from '../../lib/errors'
+import { listReleases } from './repo'
+
+export async function releaseById(ex: Executor, id: string): Promise<Release> {
+  const [release] = (await listReleases(ex, { releaseId: id, activeOnly: false, limit: 1 })).items
+  if (!release) throw notFound('Release')
+  return release
+}
+
+/** Supersedes the live release of a fleet and channel and makes a new one live, in the caller's transaction. */
+export async function goLive(
+  tx: Executor,
+  values: typeof tgspReleases.$inferInsert,
+): Promise<{ id: string; previous: string | null }> {
+  const [previous] = await tx
+    .update(tgspReleases)
+    .set({ supersededAt: sql`now()` })
+    .where(
+      sql`${tgspReleases.fleetId} = ${values.fleetId} and ${tgspReleases.channel} = ${values.channel} and ${tgspReleases.supersededAt} is null`,
+    )
+    .returning({ id: tgspReleases.id, packageId: tgspReleases.packageId })
+  if (previous && previous.packageId === values.packageId)
+    throw conflict('This package is already live on that fleet and channel.')
+  const [row] = await tx.insert(tgspReleases).values(values).returning({ id: tgspReleases.id })
+  if (!row) throw new Error('insert returned no row')
+  return { id: row.id, previous: previous?.id ?? null }
+}
+
+/** Locks the package and checks that it may be released. */
+export async function releasablePackage(tx: Executor, packageId: string) {
+  const [row] = await tx
+    .select({ pkg: tgspPackages, publisherRevokedAt: tgspPublishers.revokedAt, publisherName: tgspPublishers.name })
+    .from(tgspPackages)
+    .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
+    .where(eq(tgspPackages.id, packageId))
+    .for('update', { of: tgspPackages })
+  if (!row) throw notFound('Package')
+  if (row.pkg.status !== 'verified' || row.publisherRevokedAt)
+    throw conflict(
+      `The publisher "${row.publisherName}" of ${row.pkg.modelName} ${row.pkg.modelVersion} is revoked: its packages cannot be released.`,
+      { field: 'packageId' },
+    )
+  return row.pkg
+}
