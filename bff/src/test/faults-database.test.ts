@@ -43,7 +43,7 @@ describe('the database stopped and started while the console runs', () => {
       const reason = (await ready.json()) as Envelope
       expect(reason.error).toMatchObject({
         code: 'UPSTREAM_UNAVAILABLE',
-        message: 'Not ready: the database is unavailable or migrations are pending.',
+        message: 'Not ready: the database is unavailable.',
         details: { dependency: 'database' },
       })
       for (const res of [
