@@ -1,20 +1,10 @@
 // A publisher with several versions of one package, released and rolled back through the real API
 // (as the marketplace's admin and release manager do), for specs that start from that state.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from './console-server'
-
-type Session = { cookie: string; csrf: string }
-
-function tgctl(...args: string[]) {
-  const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bff/src/cli/tgctl.ts', ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  })
-  if (run.status !== 0) throw new Error(`tgctl ${args.join(' ')} failed: ${run.stderr}`)
-}
+import { tgctl } from './tgctl'
+import type { Session } from './api'
 
 /** Versions of support-bot signed by one publisher key, as files in a temporary folder. */
 export function buildVersions(versions: readonly string[]) {

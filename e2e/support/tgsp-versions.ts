@@ -1,36 +1,11 @@
 // Two versions of one model by one publisher, uploaded through the real API: what the labels,
 // download count and manifest diff tests of the marketplace need.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from './console-server'
-
-type Session = { cookie: string; csrf: string }
-
-function tgctl(...args: string[]) {
-  const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bff/src/cli/tgctl.ts', ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  })
-  if (run.status !== 0) throw new Error(`tgctl ${args.join(' ')} failed: ${run.stderr}`)
-}
-
-async function post(baseUrl: string, session: Session, path: string, body: Uint8Array | object) {
-  const isRaw = body instanceof Uint8Array
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: 'POST',
-    headers: {
-      origin: baseUrl,
-      'content-type': isRaw ? 'application/octet-stream' : 'application/json',
-      cookie: `tg_session=${session.cookie}`,
-      'x-csrf-token': session.csrf,
-    },
-    body: isRaw ? new Uint8Array(body) : JSON.stringify(body),
-  })
-  if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`)
-  return (await res.json()) as { id: string }
-}
+import { tgctlAsync } from './tgctl'
+import { postApi } from './tgsp-releases'
+import type { Session } from './api'
 
 /**
  * Uploads `vision-lora` 1.0.0 and 1.1.0, signed by one registered publisher: 1.1.0 changes the
@@ -40,10 +15,10 @@ export async function uploadTwoVersions(baseUrl: string, admin: Session): Promis
   const work = mkdtempSync(join(tmpdir(), 'tg-e2e-versions-'))
   const file = (name: string) => join(work, name)
   try {
-    tgctl('tgsp', 'keygen', '--type', 'signing', '--out', file('publisher'))
-    tgctl('tgsp', 'keygen', '--type', 'encryption', '--out', file('fleet'))
+    await tgctlAsync('tgsp', 'keygen', '--type', 'signing', '--out', file('publisher'))
+    await tgctlAsync('tgsp', 'keygen', '--type', 'encryption', '--out', file('fleet'))
     const key = JSON.parse(readFileSync(file('publisher/signing.pub.json'), 'utf8')) as { classic: string; pqc: string }
-    await post(baseUrl, admin, '/api/v1/tgsp/publishers', { name: 'Vision Lab', classic: key.classic, pqc: key.pqc })
+    await postApi(baseUrl, admin, '/api/v1/tgsp/publishers', { name: 'Vision Lab', classic: key.classic, pqc: key.pqc })
     const ids: string[] = []
     for (const [version, r, hasTokenizer, baseModels] of [
       ['1.0.0', 8, false, ['llama-3-8b']],
@@ -55,13 +30,13 @@ export async function uploadTwoVersions(baseUrl: string, admin: Session): Promis
       writeFileSync(join(dir, 'adapter_model.bin'), Buffer.alloc(32 * 1024, 5))
       if (hasTokenizer) writeFileSync(join(dir, 'tokenizer.json'), '{"model":"bpe"}')
       const out = file(`vision-${version}.tgsp`)
-      tgctl(
+      await tgctlAsync(
         'tgsp', 'build', '--input-dir', dir, '--out', out, '--model-name', 'vision-lora', '--model-version', version,
         '--package-id', '0a0b0c0d0e0f1011', ...baseModels.flatMap((m) => ['--base-model', m]),
         '--recipients', file('fleet/encryption.pub.json'), '--signing-key', file('publisher/signing.key.json'),
         '--signing-pub', file('publisher/signing.pub.json'),
       ) // prettier-ignore
-      ids.push((await post(baseUrl, admin, '/api/v1/tgsp/packages', new Uint8Array(readFileSync(out)))).id)
+      ids.push((await postApi(baseUrl, admin, '/api/v1/tgsp/packages', new Uint8Array(readFileSync(out)))).id)
     }
     return { v1: ids[0]!, v2: ids[1]! }
   } finally {

@@ -1,20 +1,11 @@
 // Releasing a package through the real API, as the marketplace's publisher and release manager do:
 // build it with tgctl, register the publisher's key, upload, create a fleet, promote.
-import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { REPO_ROOT } from './console-server'
+import { tgctl } from './tgctl'
 
 type Session = { cookie: string; csrf: string }
-
-function tgctl(...args: string[]) {
-  const run = spawnSync(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bff/src/cli/tgctl.ts', ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-  })
-  if (run.status !== 0) throw new Error(`tgctl ${args.join(' ')} failed: ${run.stderr}`)
-}
 
 /** A signed package and its publisher key, built in a temporary folder (removed by `cleanup`). */
 export function buildPackage(version: string, description?: string) {
