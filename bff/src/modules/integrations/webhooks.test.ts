@@ -107,7 +107,9 @@ describe('outgoing webhooks', () => {
       integrations: {
         egress: { allowHosts: parseAllowHosts('127.0.0.1'), maxBytes: 1024 * 1024 },
         retryBaseMs: 10,
-        retryWindowMs: 4000,
+        // Long enough that a delivery made under a loaded machine is not dead before its first
+        // attempt (the receiver refuses two attempts of each message), short enough for the dead test.
+        retryWindowMs: 8000,
         disableAfter: 2,
         checkTimeoutMs: 2000,
         deliveryTimeoutMs: 2000,
@@ -237,11 +239,18 @@ describe('outgoing webhooks', () => {
         rawBody: bytes,
         headers: { 'content-type': 'application/octet-stream' },
       })
-    const p1 = await json<{ id: string }>(await upload(makePackage()))
-    const p2 = await json<{ id: string }>(await upload(makePackage()))
+    const uploaded = async () => {
+      const res = await upload(makePackage())
+      expect(res.status, await res.clone().text()).toBe(201)
+      return json<{ id: string }>(res)
+    }
+    const p1 = await uploaded()
+    const p2 = await uploaded()
     const bad = makePackage()
     bad[bad.length - 10] = bad[bad.length - 10]! ^ 0xff
     expect((await upload(bad)).status).toBe(422)
+    // Each group is delivered while young: the retry window counts from the event's creation.
+    await deliverAll()
     const operator = await h.userSession('otto', ['operator', 'release-manager'])
     const fleet = await json<{ id: string }>(
       await h.request('POST', '/api/v1/tgsp/fleets', { ...operator, body: { name: 'edge' } }),
@@ -258,6 +267,7 @@ describe('outgoing webhooks', () => {
     expect((await h.request('POST', `/api/v1/tgsp/releases/${r1.id}/rollback`, { ...operator, body: {} })).status).toBe(
       201,
     )
+    await deliverAll()
     // training.budget_exhausted
     const run = await json<{ id: string }>(
       await h.request('POST', '/api/v1/training/runs', {
@@ -290,6 +300,7 @@ describe('outgoing webhooks', () => {
       },
     })
     expect(round.status).toBe(409)
+    await deliverAll()
     // expert.deployed: a FedMoE version validated through its gate (one approval) and deployed
     const fedmoe = async (path: string, body: unknown, status: number) => {
       const res = await h.request('POST', `/api/v1/fedmoe/experts${path}`, { ...operator, body })
