@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { randomUUID } from 'node:crypto'
+import type { AddressInfo, Socket } from 'node:net'
 import { serve } from '@hono/node-server'
 import { uploadPackageRoute } from '@tg/contracts'
 
@@ -20,7 +21,7 @@ const SERVER_OPTIONS = { requestTimeout: 0, headersTimeout: 60_000 }
 const isUpload = (req: IncomingMessage) =>
   req.method === 'POST' && (req.url ?? '').split('?')[0] === uploadPackageRoute.path
 
-/** A request whose body is not whole after `timeoutMs` gets a bare 408 and its connection closes, as Node's own timeout did. */
+/** A request whose body is not whole after `timeoutMs` gets 408 REQUEST_TIMEOUT and its connection closes, as Node's own timeout did. */
 function limitRequestBodies(server: Server, timeoutMs: number): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.complete || isUpload(req)) return
@@ -28,14 +29,43 @@ function limitRequestBodies(server: Server, timeoutMs: number): void {
       const { socket } = req
       if (req.complete || socket.destroyed) return
       if (res.headersSent) return void socket.destroy()
-      socket.end('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () =>
-        socket.destroy(),
+      const answer = rawErrorResponse(
+        408,
+        'Request Timeout',
+        'REQUEST_TIMEOUT',
+        `The request body did not arrive whole within ${Math.round(timeoutMs / 1000)} s.`,
       )
+      socket.end(answer, () => socket.destroy())
     }, timeoutMs)
     timer.unref()
     const clear = () => clearTimeout(timer)
     req.once('end', clear)
     res.once('close', clear)
+  })
+}
+
+/** A raw HTTP/1.1 answer carrying the error envelope, for failures Node meets before the app runs. */
+export function rawErrorResponse(status: number, reason: string, code: string, message: string): string {
+  const body = JSON.stringify({ error: { code, message, requestId: randomUUID() } })
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n` +
+    `Connection: close\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  )
+}
+
+/**
+ * Requests Node's parser refuses (bytes past a body's Content-Length, a malformed request line
+ * or header) get the error envelope instead of Node's bare 400 with no body; the connection
+ * closes, since what follows on it cannot be trusted to start a request.
+ */
+function answerParserErrors(server: Server): void {
+  server.on('clientError', (error: Error & { code?: string }, socket: Socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy()
+    const message =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'The request headers are too large.'
+        : 'The request is not valid HTTP/1.1 (for example, more bytes than its Content-Length announced).'
+    socket.end(rawErrorResponse(400, 'Bad Request', 'BAD_REQUEST', message), () => socket.destroy())
   })
 }
 
@@ -50,6 +80,7 @@ export async function listen(
 ): Promise<{ server: Server; port: number }> {
   const server = serve({ fetch, hostname, port, serverOptions: SERVER_OPTIONS }) as Server
   limitRequestBodies(server, bodyTimeoutMs)
+  answerParserErrors(server)
   await new Promise<void>((resolve) => server.once('listening', resolve))
   return { server, port: (server.address() as AddressInfo).port }
 }

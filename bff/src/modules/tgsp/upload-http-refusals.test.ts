@@ -128,13 +128,14 @@ describe('package uploads that go wrong on the wire', () => {
   })
 
   it('answers a Content-Length smaller than the body with HTTP 400, keeping nothing', async () => {
-    // The bytes past the declared end are not HTTP: Node's parser refuses the framing itself and
-    // closes the connection (a bare 400, no API error envelope can be sent there).
+    // The bytes past the declared end are not HTTP: Node's parser refuses the framing itself; the
+    // server answers with the error envelope and closes the connection.
     await keepsNothing(async () => {
       const bytes = makePackage(8 * 1024)
       const answer = await raw(uploadHead(bytes.byteLength - 100), bytes, 'wait')
       expect(answer.status, JSON.stringify(answer)).toBe(400)
       expect(answer.head).toContain('Connection: close')
+      expect(envelope(answer.body).code).toBe('BAD_REQUEST')
     })
   })
 

@@ -1,5 +1,6 @@
 import { mkdirSync, statfsSync, utimesSync, writeFileSync } from 'node:fs'
 import { request } from 'node:http'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { createHarness } from '../../test/harness'
@@ -91,17 +92,38 @@ describe('uploads that stall, and slow ones that do not', () => {
     expect(lines.filter((l) => l.level === 'error')).toEqual([])
   })
 
-  it('still closes other requests whose body does not arrive whole in time', async () => {
-    const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/api/v1/auth/sign-in`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': '64' },
-      })
-      req.on('response', (res) => resolve(res.statusCode ?? 0))
-      req.on('error', reject)
-      req.write('{"username":')
+  /** Sends `head` and `body` as raw bytes; resolves with what came back before the server closed. */
+  const raw = (head: string, body = '') =>
+    new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(head + body))
+      const chunks: Buffer[] = []
+      socket.on('data', (c: Buffer) => chunks.push(c))
+      socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')))
+      socket.on('error', reject)
     })
-    expect(status).toBe(408)
+  const envelope = (answer: string) => (JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as ErrorBody).error
+
+  it('still closes other requests whose body does not arrive whole in time, with the error envelope', async () => {
+    const answer = await raw(
+      'POST /api/v1/auth/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n',
+      '{"username":',
+    )
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /)
+    expect(answer).toMatch(/\r\ncontent-type: application\/json\r\n/i)
+    expect(envelope(answer)).toMatchObject({ code: 'REQUEST_TIMEOUT', requestId: expect.any(String) })
+  })
+
+  it('answers more bytes than the Content-Length with 400 BAD_REQUEST in the error envelope, keeping nothing', async () => {
+    const before = (await h.auditEntries()).length
+    const answer = await raw(
+      'POST /api/v1/auth/sign-in HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n',
+      '{}garbage that is not a request line\r\n\r\n',
+    )
+    // The first request (an empty object) is answered; the bytes after it are not a request.
+    const last = answer.slice(answer.lastIndexOf('HTTP/1.1 4'))
+    expect(last).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/)
+    expect(envelope(last)).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('Content-Length') })
+    expect((await h.auditEntries()).length).toBeLessThanOrEqual(before + 1)
   })
 })
 
