@@ -1,5 +1,6 @@
 import { createApp } from './app'
-import { createDatabase } from './db/client'
+import { MIGRATIONS_FOLDER, createDatabase } from './db/client'
+import { createPgliteInChild } from './db/pglite-setup'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
 import { listen } from './http-server'
@@ -45,6 +46,8 @@ async function main() {
     log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
   const releaseLock = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => undefined
 
+  if (config.database.kind === 'pglite' && (await createPgliteInChild(config.database.dir, MIGRATIONS_FOLDER)))
+    log.info({ dir: config.database.dir }, 'created the embedded database')
   const database = createDatabase(config.database, {
     timeoutMs: config.dbTimeoutMs,
     onPoolError: (err) => log.warn({ err }, 'database connection error'),

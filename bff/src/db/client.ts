@@ -9,6 +9,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { pgliteStartParams } from './pglite-setup'
 import * as schema from './schema'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -36,7 +37,7 @@ export interface Database {
 
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_ID = 7_311_046_203
 
 type JournalEntry = { when: number; tag: string }
@@ -179,7 +180,7 @@ function createPglite(dir: string) {
   const { PGlite, drizzlePglite, migratePglite } = loadPglite()
   // A folder on disk (not memory:// or another scheme) is made private before PGlite fills it.
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const client = new PGlite(dir)
+  const client = new PGlite(dir, { startParams: pgliteStartParams() })
   const db = drizzlePglite(client, { schema })
   return {
     db: db as unknown as Db,
