@@ -7,7 +7,7 @@
  * BENCH_MEMORY_COMMAND replaces the start command (for example `node scripts/start.mjs`).
  */
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -60,7 +60,7 @@ async function startAndMeasure(dataDir: string, label: string) {
   let output = ''
   child.stdout.on('data', (d: Buffer) => (output += d.toString()))
   child.stderr.on('data', (d: Buffer) => (output += d.toString()))
-  const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)))
+  const exited = new Promise<string>((res) => child.on('exit', (code, signal) => res(String(code ?? signal))))
   let url: string | undefined
   while (!url) {
     if (child.exitCode !== null) throw new Error(`${label}: the console did not start:\n${output}`)
@@ -84,9 +84,12 @@ async function startAndMeasure(dataDir: string, label: string) {
       `(${tree.length} processes; goal < ${GOAL_MB}: ${total < GOAL_MB ? 'met' : 'missed'})`,
   )
   for (const p of tree) console.log(`    ${p.rssMb.toFixed(0).padStart(5)} MB  ${p.command.slice(0, 110)}`)
+  // Ctrl-C, as a terminal sends it: to the whole group. npm exec's `sh -c` dies by the signal and npm
+  // then re-raises it (exit SIGINT), while pnpm and the server stop cleanly: wait for all of them.
   process.kill(-(child.pid as number), 'SIGINT')
-  const code = await exited
-  if (code !== 0) console.log(`    (the console exited with ${code} on SIGINT)`)
+  const how = await exited
+  while (tree.some((p) => existsSync(`/proc/${p.pid}`))) await new Promise((r) => setTimeout(r, 100))
+  console.log(`    stopped on SIGINT (${COMMAND.split(' ')[0]} exit ${how})`)
   return total
 }
 
