@@ -17,7 +17,7 @@ const COMMAND = process.env.BENCH_MEMORY_COMMAND ?? 'npx -y pnpm@10.34.9 start'
 const SETTLE_MS = Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 3000)
 const GOAL_MB = 250
 
-type Proc = { pid: number; ppid: number; rssMb: number; command: string }
+type Proc = { pid: number; ppid: number; rssMb: number; pssMb: number; command: string }
 
 function readProc(pid: number): Proc | null {
   try {
@@ -25,7 +25,9 @@ function readProc(pid: number): Proc | null {
     const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1] ?? 0)
     const rssKb = Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0)
     const command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ')
-    return { pid, ppid, rssMb: rssKb / 1024, command }
+    // PSS shares each page among the processes that map it (the node binary, mapped by several).
+    const pssKb = Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0)
+    return { pid, ppid, rssMb: rssKb / 1024, pssMb: pssKb / 1024, command }
   } catch {
     return null // gone meanwhile
   }
@@ -79,11 +81,17 @@ async function startAndMeasure(dataDir: string, label: string) {
   await new Promise((r) => setTimeout(r, SETTLE_MS))
   const tree = processTree(child.pid as number)
   const total = tree.reduce((sum, p) => sum + p.rssMb, 0)
+  const pss = tree.reduce((sum, p) => sum + p.pssMb, 0)
+  const server = tree.find((p) => p.command.includes('main.'))
   console.log(
-    `  ${label}: ready in ${(readyMs / 1000).toFixed(1)} s; whole tree at rest ${total.toFixed(0)} MB ` +
-      `(${tree.length} processes; goal < ${GOAL_MB}: ${total < GOAL_MB ? 'met' : 'missed'})`,
+    `  ${label}: ready in ${(readyMs / 1000).toFixed(1)} s; whole tree at rest ${total.toFixed(0)} MB resident ` +
+      `(sum of RSS; ${pss.toFixed(0)} MB proportional, PSS), ${tree.length} processes; goal < ${GOAL_MB}: ` +
+      `${total < GOAL_MB ? 'met' : 'missed'}; the server process alone ${server ? server.rssMb.toFixed(0) : '?'} MB`,
   )
-  for (const p of tree) console.log(`    ${p.rssMb.toFixed(0).padStart(5)} MB  ${p.command.slice(0, 110)}`)
+  for (const p of tree)
+    console.log(
+      `    ${p.rssMb.toFixed(0).padStart(5)} MB RSS ${p.pssMb.toFixed(0).padStart(5)} MB PSS  ${p.command.slice(0, 90)}`,
+    )
   // Ctrl-C, as a terminal sends it: to the whole group. npm exec's `sh -c` dies by the signal and npm
   // then re-raises it (exit SIGINT), while pnpm and the server stop cleanly: wait for all of them.
   process.kill(-(child.pid as number), 'SIGINT')
