@@ -6,6 +6,7 @@ import { runAuditBench } from './audit'
 import { runFedmoeBench } from './fedmoe'
 import { runHttpBench } from './http'
 import { runIntegrityBench } from './integrity'
+import { runMemoryBench } from './memory'
 import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
 import { runTrainingBench } from './training'
@@ -17,6 +18,7 @@ import { runWebSizeBench } from './web-size'
 import { runWebhooksBench } from './webhooks'
 
 runWebSizeBench()
+await runMemoryBench()
 await runHttpBench()
 await runRateLimitBench()
 await runAuditBench()

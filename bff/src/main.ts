@@ -1,5 +1,6 @@
 import { createApp } from './app'
-import { createDatabase } from './db/client'
+import { MIGRATIONS_FOLDER, createDatabase } from './db/client'
+import { createPgliteInChild } from './db/pglite-setup'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
 import { listen } from './http-server'
@@ -26,6 +27,20 @@ function resolveSecrets(config: Config) {
   return { keyMaster: config.keyMaster ?? dev.keyMaster, sessionSecret: config.sessionSecret ?? dev.sessionSecret }
 }
 
+/**
+ * SIGTERM and SIGINT are handled from the first line: one that arrived while the server was
+ * still starting (after its "listening" line, before the setup link) used to end it by Node's
+ * default action, so `pnpm start` saw a signal and died by it too (exit null instead of 0).
+ * A signal during the start now stops the server cleanly as soon as it is up.
+ */
+let onStopSignal: ((signal: string) => void) | null = null
+let pendingSignal: string | null = null
+for (const signal of ['SIGTERM', 'SIGINT'] as const)
+  process.on(signal, () => {
+    if (onStopSignal) onStopSignal(signal)
+    else pendingSignal ??= signal
+  })
+
 async function main() {
   let config: Config
   try {
@@ -45,6 +60,8 @@ async function main() {
     log.warn('TG_SESSION_SECRET is not set: using a development secret kept in the data directory')
   const releaseLock = config.database.kind === 'pglite' ? acquireDataDirLock(config.dataDir) : () => undefined
 
+  if (config.database.kind === 'pglite' && (await createPgliteInChild(config.database.dir, MIGRATIONS_FOLDER)))
+    log.info({ dir: config.database.dir }, 'created the embedded database')
   const database = createDatabase(config.database, {
     timeoutMs: config.dbTimeoutMs,
     onPoolError: (err) => log.warn({ err }, 'database connection error'),
@@ -142,8 +159,8 @@ async function main() {
     // Live event streams never end by themselves: closing the bus ends them.
     void services.events.close()
   }
-  process.on('SIGTERM', () => stop('SIGTERM'))
-  process.on('SIGINT', () => stop('SIGINT'))
+  onStopSignal = stop
+  if (pendingSignal) stop(pendingSignal)
 }
 
 await main()

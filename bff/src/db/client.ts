@@ -5,10 +5,11 @@ import type * as DrizzlePgliteModule from 'drizzle-orm/pglite'
 import type * as DrizzlePgliteMigrator from 'drizzle-orm/pglite/migrator'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
-import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
-import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import type * as DrizzlePgModule from 'drizzle-orm/node-postgres'
+import type * as DrizzlePgMigrator from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import pg from 'pg'
+import type pg from 'pg'
+import { pgliteStartParams } from './pglite-setup'
 import * as schema from './schema'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -36,7 +37,7 @@ export interface Database {
 
 const CHANNEL_NAME = /^[a-z_][a-z0-9_]{0,62}$/
 
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url))
 const MIGRATION_LOCK_ID = 7_311_046_203
 
 type JournalEntry = { when: number; tag: string }
@@ -47,7 +48,18 @@ function readJournal(): JournalEntry[] {
   return journal.entries
 }
 
+/** The PostgreSQL client, loaded only when used (as PGlite below): each costs memory the other driver need not hold. */
+function loadPostgres() {
+  const require = createRequire(import.meta.url)
+  return {
+    pg: require('pg') as typeof pg,
+    drizzlePg: (require('drizzle-orm/node-postgres') as typeof DrizzlePgModule).drizzle,
+    migratePg: (require('drizzle-orm/node-postgres/migrator') as typeof DrizzlePgMigrator).migrate,
+  }
+}
+
 function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolError: (err: Error) => void) {
+  const { pg, drizzlePg, migratePg } = loadPostgres()
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
@@ -90,6 +102,7 @@ function createPostgres(url: string, timeoutMs: number, poolMax: number, onPoolE
  * reconnected with backoff when it drops, re-LISTENing every channel that has handlers.
  */
 function createPgListener(url: string, timeoutMs: number, onError: (err: Error) => void) {
+  const { pg } = loadPostgres()
   const handlers = new Map<string, Set<(payload: string) => void>>()
   let client: pg.Client | null = null
   let connecting: Promise<pg.Client> | null = null
@@ -179,7 +192,7 @@ function createPglite(dir: string) {
   const { PGlite, drizzlePglite, migratePglite } = loadPglite()
   // A folder on disk (not memory:// or another scheme) is made private before PGlite fills it.
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const client = new PGlite(dir)
+  const client = new PGlite(dir, { startParams: pgliteStartParams() })
   const db = drizzlePglite(client, { schema })
   return {
     db: db as unknown as Db,

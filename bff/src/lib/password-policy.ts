@@ -1,13 +1,16 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core'
-import * as common from '@zxcvbn-ts/language-common'
-import * as en from '@zxcvbn-ts/language-en'
+import { createRequire } from 'node:module'
+import type { ZxcvbnFactory } from '@zxcvbn-ts/core'
+import type * as ZxcvbnCore from '@zxcvbn-ts/core'
+import type * as ZxcvbnCommon from '@zxcvbn-ts/language-common'
+import type * as ZxcvbnEn from '@zxcvbn-ts/language-en'
 import { AppError } from './errors'
 
 /**
  * The password policy beyond length: zxcvbn-ts (offline) estimates how many guesses a password
  * takes against its dictionaries, which include common and breached-password lists, English
  * words and names, keyboard patterns, repeats, sequences and dates. Scores 0 to 2 (below about
- * 10^8 guesses) are refused. The dictionaries load on first use (about 1 s, 30 MB of heap).
+ * 10^8 guesses) are refused. The dictionaries load on first use (about 1 s, 30 MB of heap): the
+ * modules too, so that a server at rest, which checks no password, does not hold them.
  */
 export const MIN_PASSWORD_SCORE = 3
 /** Characters estimated; a longer password only gets stronger, and the estimate grows with length. */
@@ -15,7 +18,12 @@ const ESTIMATED_LENGTH = 100
 
 let factory: ZxcvbnFactory | undefined
 function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+  if (factory) return factory
+  const require = createRequire(import.meta.url)
+  const { ZxcvbnFactory } = require('@zxcvbn-ts/core') as typeof ZxcvbnCore
+  const common = require('@zxcvbn-ts/language-common') as typeof ZxcvbnCommon
+  const en = require('@zxcvbn-ts/language-en') as typeof ZxcvbnEn
+  factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,

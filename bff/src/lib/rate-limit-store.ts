@@ -1,5 +1,6 @@
-import { Redis } from 'ioredis'
-import pg from 'pg'
+import { createRequire } from 'node:module'
+import type * as IoRedis from 'ioredis'
+import type * as Pg from 'pg'
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible'
 import type { RateLimiterAbstract } from 'rate-limiter-flexible'
 import type { Logger } from 'pino'
@@ -54,6 +55,8 @@ type Shared = {
 function createRedisStore(url: string, timeoutMs: number, onDown: (err: Error) => void): Shared {
   // No offline queue: while Redis is away a command fails at once and the in-memory insurance
   // answers, instead of requests queueing behind a reconnect.
+  // Loaded only when used, as the PostgreSQL client below: a server without them does not hold them.
+  const { Redis } = createRequire(import.meta.url)('ioredis') as typeof IoRedis
   const redis = new Redis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
@@ -91,6 +94,7 @@ function createRedisStore(url: string, timeoutMs: number, onDown: (err: Error) =
 
 function createPostgresStore(url: string, timeoutMs: number, onDown: (err: Error) => void): Shared {
   // Two connections of its own: counting never waits for the application's pool, nor starves it.
+  const pg = createRequire(import.meta.url)('pg') as typeof Pg
   const pool = new pg.Pool({
     connectionString: url,
     max: 2,

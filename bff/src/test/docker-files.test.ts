@@ -48,11 +48,17 @@ describe('docker/Dockerfile', () => {
     expect(runtime.some((l) => l.includes('useradd') && l.includes(`${user}`))).toBe(true)
   })
 
-  it('checks its health on /readyz and starts the server file the tests start', () => {
+  it('checks its health on /readyz and starts the bundle `pnpm start` runs, built by the same script', () => {
     expect(last('HEALTHCHECK')).toMatch(/CMD .*\/readyz/)
     const cmd = JSON.parse(last('CMD')!.slice(4)) as string[]
-    expect(cmd.at(-1)).toBe('bff/src/main.ts')
-    expect(cmd.join(' ')).toMatch(/tsx/)
+    expect(cmd).toEqual(['node', 'bff/dist/main.mjs'])
+    const start = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
+      .scripts.start
+    expect(start).toMatch(/^node scripts\/build-if-changed\.mjs && exec env (.*) node bff\/dist\/main\.mjs$/)
+    // The same glibc settings as the start script, and the bundle copied from the stage that built it.
+    for (const setting of /exec env (.*) node/.exec(start)![1]!.split(' ')) expect(last('ENV')).toContain(setting)
+    expect(dockerfile).toMatch(/^RUN node scripts\/build-if-changed\.mjs web bff$/m)
+    expect(runtime).toContain('COPY --from=build /app/bff/dist bff/dist')
   })
 
   it('keeps host node_modules and data out of the build context', () => {

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -33,10 +33,11 @@ describe('pnpm tgctl', { timeout: 60_000 }, () => {
 
 /** `pnpm start` in its own process group, as a terminal runs it; resolves once it listens. */
 async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tg-start-'))
   const child = spawn(pnpm, ['start'], {
     cwd: root,
     detached: true,
-    env: { ...process.env, PORT: '0', TG_DATA_DIR: mkdtempSync(join(tmpdir(), 'tg-start-')) },
+    env: { ...process.env, PORT: '0', TG_DATA_DIR: dataDir },
   })
   children.push(child)
   let output = ''
@@ -48,7 +49,7 @@ async function startServer() {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`did not start:\n${output}`)
     await new Promise((r) => setTimeout(r, 100))
   }
-  return { child, exited, output: () => output }
+  return { child, exited, dataDir, output: () => output }
 }
 
 describe('pnpm start', { timeout: 300_000 }, () => {
@@ -58,6 +59,23 @@ describe('pnpm start', { timeout: 300_000 }, () => {
     expect(await server.exited).toBe(0)
     expect(server.output()).toContain('"msg":"stopped"')
     expect(server.output()).not.toContain('ELIFECYCLE')
+  })
+
+  it('builds nothing when no source changed since the last build, and runs the compiled server', async () => {
+    const build = spawnSync(pnpm, ['build'], { cwd: root, encoding: 'utf8' })
+    expect(build.status).toBe(0)
+    const outputs = ['web/dist/index.html', 'bff/dist/main.mjs'].map((file) => join(root, file))
+    const built = outputs.map((file) => statSync(file).mtimeMs)
+    const server = await startServer()
+    expect(server.output()).toContain('web: up to date')
+    expect(server.output()).toContain('bff: up to date')
+    expect(server.output()).not.toMatch(/built in|vite v/)
+    expect(outputs.map((file) => statSync(file).mtimeMs)).toEqual(built)
+    // One Node process runs the bundle: no TypeScript loader, no pnpm or sh between it and pnpm.
+    const serverPid = readFileSync(join(server.dataDir, 'server.pid'), 'utf8').trim()
+    expect(readFileSync(`/proc/${serverPid}/cmdline`, 'utf8').split('\0')).toContain('bff/dist/main.mjs')
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
   })
 
   it('exits 0 without ELIFECYCLE and stops the server on SIGTERM to pnpm', async () => {

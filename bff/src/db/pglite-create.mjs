@@ -1,0 +1,12 @@
+// Creates an embedded database folder and applies the migrations, in a short-lived process of its
+// own: PGlite's initdb grows its WebAssembly memory to some 800 MB, which WebAssembly cannot give
+// back, so the server opens the folder afterwards (about 100 MB) instead of creating it.
+// Plain JavaScript, so that it runs the same from the sources and from bff/dist.
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle } from 'drizzle-orm/pglite'
+import { migrate } from 'drizzle-orm/pglite/migrator'
+
+const [dir, migrationsFolder, startParams] = process.argv.slice(2)
+const client = new PGlite(dir, { startParams: JSON.parse(startParams) })
+await migrate(drizzle(client), { migrationsFolder })
+await client.close()
