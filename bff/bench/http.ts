@@ -1,11 +1,20 @@
 /**
  * `pnpm bench` (HTTP part): the cost of the platform on a real list route.
  *
- * Starts the real BFF (50 users) on the embedded PGlite and, where one answers, on the local
- * PostgreSQL, and in the same process a bare Hono app that returns the very same JSON without
- * auth, validation or a database. Each is loaded with autocannon in turn; the figures are
- * printed with their ratio to the bare baseline measured in the same run.
- * Options: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10).
+ * For each database (the embedded PGlite and, where one answers, the local PostgreSQL) this
+ * process serves, one after the other:
+ *   (a) a bare Hono route that returns the very same JSON (no database, no platform);
+ *   (b) a bare Hono route that runs the same SQL statement as the BFF's list, on the same
+ *       database and connection pool, and returns its rows (no auth, validation, logs, metrics);
+ *   (c) the real BFF (50 users, an admin API key).
+ * The load comes from autocannon's CLI in a child process (see load.ts), so the load generator
+ * never shares this process's event loop. Figures are printed with ratios against (a) and (b)
+ * measured in the same run: (c)/(b) is the cost of the BFF's own layers. On a shared machine the
+ * req/s move with the other load; the server's CPU time per request (this process's user and
+ * system time over the run, divided by the requests answered) moves much less, and is printed
+ * with its ratio too ("CPU": the baseline's CPU per request over this route's).
+ * Options: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 10),
+ * BENCH_HTTP_TARGETS (default "pglite,postgres").
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import type { Server } from 'node:http'
@@ -13,8 +22,8 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
-import autocannon from 'autocannon'
 import { Hono } from 'hono'
+import pino from 'pino'
 import { createApp } from '../src/app'
 import { createDatabase } from '../src/db/client'
 import type { DatabaseTarget } from '../src/db/client'
@@ -22,11 +31,14 @@ import { createLogger } from '../src/lib/logger'
 import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
 import { createPostgresDatabase } from '../src/test/harness'
+import { usersPageQuery } from '../src/modules/admin/repo'
+import { loadFromChild } from './load'
+import type { LoadResult } from './load'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
 const PATH = '/api/v1/admin/users?limit=50'
-type Result = { rps: number; p99: number; total: number }
+const TARGETS = (process.env.BENCH_HTTP_TARGETS ?? 'pglite,postgres').split(',')
 
 function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<{ server: Server; url: string }> {
   return new Promise((resolve) => {
@@ -35,13 +47,6 @@ function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<
       resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }),
     )
   })
-}
-
-async function load(url: string, headers: Record<string, string>): Promise<Result> {
-  const result = await autocannon({ url: `${url}${PATH}`, connections: CONNECTIONS, duration: SECONDS, headers })
-  if (result.non2xx > 0 || result.errors > 0)
-    throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`)
-  return { rps: result.requests.average, p99: result.latency.p99, total: result.requests.total }
 }
 
 /** The real BFF on `target`, seeded; returns its URL, an admin API key and a stop function. */
@@ -57,7 +62,8 @@ export async function startBff(target: DatabaseTarget) {
       webDist: tmpdir(),
     },
     database,
-    log: createLogger('silent'),
+    // The server's own level, written where nobody reads: the access log is one of the layers measured.
+    log: createLogger('info', pino.destination({ dest: '/dev/null', sync: true })),
     rateLimiter: disabledRateLimiter(),
     sessionSecret: 'bench-session-secret-0123456789abcdef',
     keyMaster: 'bench-key-master-0123456789abcdef-0123456789',
@@ -85,6 +91,7 @@ export async function startBff(target: DatabaseTarget) {
   return {
     url,
     headers: { authorization: `Bearer ${secret}` },
+    app,
     /** The server's own database (PGlite allows one instance per data directory). */
     database,
     stop: async () => {
@@ -94,38 +101,83 @@ export async function startBff(target: DatabaseTarget) {
   }
 }
 
-const row = (name: string, r: Result, base?: Result) =>
-  `${name.padEnd(36)} ${r.rps.toFixed(0).padStart(7)} req/s  p99 ${String(r.p99).padStart(4)} ms` +
-  (base
-    ? `  ratio: throughput ${(r.rps / base.rps).toFixed(3)}, p99 ${(r.p99 / Math.max(base.p99, 1)).toFixed(1)}x`
-    : '  (baseline)')
+/** A load's figures and the CPU time this (the server's) process spent per request meanwhile. */
+type Measured = LoadResult & { cpuUsPerRequest: number }
 
-export async function runHttpBench(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tg-bench-'))
-  const embedded = await startBff({ kind: 'pglite', dir: join(dataDir, 'pglite') })
-  const body = await (await fetch(`${embedded.url}${PATH}`, { headers: embedded.headers })).text()
+const row = (name: string, r: Measured, bases: Array<[string, Measured]> = []) =>
+  `${name.padEnd(26)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${String(r.p50).padStart(3)} ms  p99 ${String(r.p99).padStart(4)} ms  ` +
+  `server CPU ${r.cpuUsPerRequest.toFixed(0).padStart(5)} µs/req` +
+  (bases.length === 0
+    ? '  (baseline)'
+    : bases
+        .map(
+          ([label, base]) =>
+            `; ${label}: ${(r.rps / base.rps).toFixed(3)} req/s, ${(base.cpuUsPerRequest / r.cpuUsPerRequest).toFixed(3)} CPU`,
+        )
+        .join(''))
+
+type RawClient = { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }
+
+/** (b): the BFF's list statement, its SQL text and parameters run bare on the same client. */
+function bareSqlRoute(bff: Awaited<ReturnType<typeof startBff>>) {
+  const { sql, params } = usersPageQuery(bff.database.db, { limit: 50 }).toSQL()
+  const client = (bff.database.db as unknown as { $client: RawClient }).$client
+  return new Hono().get('/api/v1/admin/users', async (c) => {
+    const { rows } = await client.query(sql, params)
+    return c.json({ items: rows.slice(0, 50), nextCursor: null })
+  })
+}
+
+async function benchTarget(label: string, target: DatabaseTarget) {
+  const bff = await startBff(target)
+  const body = await (await fetch(`${bff.url}${PATH}`, { headers: bff.headers })).text()
   const bare = await listen(
     new Hono().get('/api/v1/admin/users', (c) => c.body(body, 200, { 'content-type': 'application/json' })).fetch,
   )
-
-  console.log(
-    `pnpm bench: GET ${PATH} (${body.length} bytes of JSON), ${CONNECTIONS} connections, ${SECONDS} s per run`,
-  )
-  await load(bare.url, {}) // warm-up of the load generator and the JIT
-  const baseline = await load(bare.url, {})
-  console.log(row('bare Hono route, same JSON', baseline))
-  console.log(row('BFF on embedded PGlite', await load(embedded.url, embedded.headers), baseline))
-  await embedded.stop()
-
-  const postgres = await createPostgresDatabase()
-  if ('target' in postgres) {
-    const onPostgres = await startBff(postgres.target)
-    console.log(row('BFF on PostgreSQL', await load(onPostgres.url, onPostgres.headers), baseline))
-    await onPostgres.stop()
-    await postgres.drop()
-  } else {
-    console.log(`BFF on PostgreSQL: skipped (${postgres.skip})`)
+  const bareSql = await listen(bareSqlRoute(bff).fetch)
+  const load = async (url: string, headers: Record<string, string> = {}, seconds = SECONDS): Promise<Measured> => {
+    const before = process.cpuUsage()
+    const result = await loadFromChild(`${url}${PATH}`, { connections: CONNECTIONS, seconds, headers })
+    const used = process.cpuUsage(before)
+    return { ...result, cpuUsPerRequest: (used.user + used.system) / Math.max(result.total, 1) }
   }
-  bare.server.close()
-  rmSync(dataDir, { recursive: true, force: true })
+  try {
+    // Warm-up of the JIT and the database caches on each route, then one measured run each.
+    for (const [url, headers] of [[bare.url], [bareSql.url], [bff.url, bff.headers]] as const)
+      await load(url, headers, Math.min(3, SECONDS))
+    const json = await load(bare.url)
+    const sqlOnly = await load(bareSql.url)
+    const full = await load(bff.url, bff.headers)
+    console.log(`${label}:`)
+    console.log(row('  (a) bare Hono, same JSON', json))
+    console.log(row('  (b) bare Hono, same SQL', sqlOnly, [['vs (a)', json]]))
+    console.log(
+      row('  (c) BFF', full, [
+        ['vs (a)', json],
+        ['vs (b), the BFF own layers', sqlOnly],
+      ]),
+    )
+  } finally {
+    bare.server.close()
+    bareSql.server.close()
+    await bff.stop()
+  }
+}
+
+export async function runHttpBench(): Promise<void> {
+  console.log(
+    `pnpm bench: GET ${PATH} with an API key, ${CONNECTIONS} connections, ${SECONDS} s per run, load from a child process`,
+  )
+  if (TARGETS.includes('pglite')) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-bench-'))
+    await benchTarget('embedded PGlite', { kind: 'pglite', dir: join(dataDir, 'pglite') })
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+  if (TARGETS.includes('postgres')) {
+    const postgres = await createPostgresDatabase()
+    if ('target' in postgres) {
+      await benchTarget('PostgreSQL', postgres.target)
+      await postgres.drop()
+    } else console.log(`PostgreSQL: skipped (${postgres.skip})`)
+  }
 }

@@ -28,6 +28,8 @@ import { createSealer } from './lib/seal'
 import { createOidcRoutes } from './modules/auth/oidc-routes'
 import { createAuthRoutes, sessionCookieSetter } from './modules/auth/routes'
 import { createAuthService } from './modules/auth/service'
+import { CREDENTIAL_CACHE_DEFAULTS, createCredentialCache } from './modules/auth/credential-cache'
+import type { CredentialCacheSettings } from './modules/auth/credential-cache'
 import { createDashboardRoutes } from './modules/dashboard/routes'
 import { createDashboardService } from './modules/dashboard/service'
 import { createSystemRoutes } from './modules/system/routes'
@@ -78,6 +80,8 @@ export type AppDeps = {
   integrations?: Partial<IntegrationsSettings>
   /** Name resolution of outgoing requests (tests inject one); the system resolver otherwise. */
   lookup?: Lookup
+  /** The in-process cache of resolved sessions and API keys; CREDENTIAL_CACHE_DEFAULTS otherwise. */
+  credentialCache?: CredentialCacheSettings
 }
 
 /** `fedmoe.ingestEvidence`: POST /api/v1/fedmoe/experts/{expertId}/versions/{versionId}/evidence. */
@@ -112,8 +116,13 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
   })
+  const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
+  const credentials = createCredentialCache(deps.credentialCache ?? CREDENTIAL_CACHE_DEFAULTS, events, (err) =>
+    log.warn({ err }, 'credential cache off: cannot listen for invalidations'),
+  )
   const auth = createAuthService({
     db,
+    credentials,
     audit,
     hashSecret,
     sessionTtlMs: config.sessionTtlMs,
@@ -121,9 +130,8 @@ export function createApp(deps: AppDeps) {
     localPasswords: config.localPasswords,
     pause: deps.signInPause,
   })
-  const admin = createAdminService({ db, audit, hashSecret })
+  const admin = createAdminService({ db, audit, hashSecret, onCredentialsChanged: credentials.invalidate })
   const dashboard = createDashboardService({ db, audit })
-  const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const blobs = deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
   const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
   const training = createTrainingService({ db, audit, events, hashSecret, packages: tgsp })
@@ -224,7 +232,20 @@ export function createApp(deps: AppDeps) {
 
   return {
     app,
-    services: { auth, admin, audit, dashboard, system, tgsp, releaseHealth, training, fedmoe, integrations, events },
+    services: {
+      auth,
+      credentials,
+      admin,
+      audit,
+      dashboard,
+      system,
+      tgsp,
+      releaseHealth,
+      training,
+      fedmoe,
+      integrations,
+      events,
+    },
     metrics,
   }
 }

@@ -17,6 +17,7 @@ import { createMetrics } from '../lib/metrics'
 import { createRateLimiter } from '../lib/rate-limit-store'
 import type { RateLimitSettings } from '../lib/rate-limit-store'
 import type { AuditConfig } from '../modules/audit/service'
+import type { CredentialCacheSettings } from '../modules/auth/credential-cache'
 import { SYSTEM_ACTOR } from '../modules/audit/record'
 import type { BlobStore } from '../modules/tgsp/blobs'
 import type { TgspConfig } from '../modules/tgsp/service'
@@ -73,6 +74,8 @@ export async function createHarness(
     rateLimit?: Partial<RateLimitSettings>
     /** Observes the waits of slowed sign-ins instead of sleeping them. */
     signInPause?: (ms: number) => Promise<void>
+    /** The cache of resolved sessions and keys; the app's defaults otherwise. */
+    credentialCache?: CredentialCacheSettings
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
@@ -117,6 +120,7 @@ export async function createHarness(
     },
     blobs: options.blobs?.(blobDir),
     integrations: options.integrations,
+    credentialCache: options.credentialCache,
   })
   const { app, services } = built
   if (options.initializeAudit !== false) await services.audit.initialize()

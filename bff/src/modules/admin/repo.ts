@@ -67,8 +67,9 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 
-export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()) {
-  const rows = await ex
+/** The one statement of a users page (`limit + 1` rows, no count); the bench runs its SQL bare. */
+export function usersPageQuery(ex: Executor, query: ListUsersQuery, now = new Date()) {
+  return ex
     .select({ ...userColumns, signInBlockedUntil: blockedUntilOf(users.username, now) })
     .from(users)
     .where(
@@ -87,7 +88,10 @@ export async function listUsers(ex: Executor, query: ListUsersQuery, now = new D
     )
     .orderBy(desc(users.createdAt), desc(users.id))
     .limit(query.limit + 1)
-  return toPage(rows, query.limit, toUser)
+}
+
+export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()) {
+  return toPage(await usersPageQuery(ex, query, now), query.limit, toUser)
 }
 
 function selectApiKeys(ex: Executor) {

@@ -36,7 +36,13 @@ export interface AdminService {
   revokeApiKey(ctx: AuditContext, keyId: string): Promise<ApiKey>
 }
 
-type Deps = { db: Db; audit: AuditLog; hashSecret: (s: string) => string }
+type Deps = {
+  db: Db
+  audit: AuditLog
+  hashSecret: (s: string) => string
+  /** Called once a change that can end or narrow a session or key has committed (or failed). */
+  onCredentialsChanged: () => void
+}
 
 /** Inserts a user and its audit entry in the caller's transaction. Shared by the API and tgctl. */
 export async function insertUser(
@@ -117,13 +123,14 @@ export async function insertApiKey(
 
 const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((r) => b.includes(r))
 
-export function createAdminService({ db, audit, hashSecret }: Deps): AdminService {
+export function createAdminService({ db, audit, hashSecret, onCredentialsChanged }: Deps): AdminService {
+  const thenForget = <T>(change: Promise<T>): Promise<T> => change.finally(onCredentialsChanged)
   return {
     listUsers: (query) => listUsers(db, query),
     listApiKeys: (query) => listApiKeys(db, query),
 
     unlockSignIn: (ctx, userId) => unlockSignIn({ db, audit, hashSecret }, ctx, userId),
-    issuePasswordReset: (ctx, userId) => issuePasswordReset({ db, audit, hashSecret }, ctx, userId),
+    issuePasswordReset: (ctx, userId) => thenForget(issuePasswordReset({ db, audit, hashSecret }, ctx, userId)),
 
     async createUser(ctx, body) {
       assertStrongPassword(body.password, [body.username, body.displayName])
@@ -132,7 +139,7 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
     },
 
     async updateUser(ctx, userId, body) {
-      return db.transaction(async (tx) => {
+      const change = db.transaction(async (tx) => {
         // Serialises role changes so that two admins cannot demote each other at once.
         await tx.execute(sql`lock table ${users} in share row exclusive mode`)
         const [before] = await tx.select().from(users).where(eq(users.id, userId))
@@ -179,12 +186,13 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
         })
         return toUser(after)
       })
+      return thenForget(change)
     },
 
     createApiKey: (ctx, body) => db.transaction((tx) => insertApiKey(tx, audit, hashSecret, ctx, body)),
 
     async revokeApiKey(ctx, keyId) {
-      return db.transaction(async (tx) => {
+      const change = db.transaction(async (tx) => {
         const existing = await findApiKey(tx, keyId)
         if (!existing) throw notFound('API key')
         if (existing.revokedAt) throw new AppError('CONFLICT', 'This API key is already revoked.')
@@ -200,6 +208,7 @@ export function createAdminService({ db, audit, hashSecret }: Deps): AdminServic
         if (!revoked) throw notFound('API key')
         return toApiKey(revoked)
       })
+      return thenForget(change)
     },
   }
 }

@@ -20,6 +20,7 @@ import { randomToken } from '../../lib/secrets'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { SERVER_ACTOR, SETUP_ACTION } from '../audit/record'
 import { auditBlock } from './attempts'
+import type { CredentialCache } from './credential-cache'
 import { changePassword } from './password-change'
 import { completePasswordReset } from './password-reset'
 import { openSession } from './sessions'
@@ -83,7 +84,14 @@ type Deps = {
   localPasswords?: boolean
   /** How a slowed sign-in waits (tests observe it); a timer otherwise. */
   pause?: Pause
+  /** Resolved sessions and keys, reused for a few seconds (credential-cache.ts). */
+  credentials: CredentialCache
 }
+
+/** An API key as cached: its principal, and what is checked on each use. */
+type CachedKey = { principal: ApiKeyPrincipal; expiresAt: Date | null; lastUsedAt: Date | null }
+const isLiveKey = (key: CachedKey) => !key.expiresAt || key.expiresAt > new Date()
+const isLiveSession = (user: UserPrincipal) => user.session.expiresAt > new Date()
 
 export const OIDC_START_PATH = '/api/v1/auth/oidc/start'
 
@@ -122,6 +130,48 @@ export function createAuthService(options: Deps): AuthService {
       .where(and(eq(setupTokens.tokenHash, hashSecret(token)), gt(setupTokens.expiresAt, new Date())))
     return !!valid
   }
+
+  const credentials = options.credentials
+
+  async function loadSession(tokenHash: string): Promise<UserPrincipal | null> {
+    const [row] = await db
+      .select({ user: users, session: sessions })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)))
+    if (!row) return null
+    const { user, session } = row
+    return {
+      kind: 'user',
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+      roles: user.roles as Role[],
+      session: { tokenHash: session.tokenHash, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
+    }
+  }
+
+  async function loadApiKey(secretHash: string): Promise<CachedKey | null> {
+    const [key] = await db.select().from(apiKeys).where(eq(apiKeys.secretHash, secretHash))
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= new Date())) return null
+    return {
+      expiresAt: key.expiresAt,
+      lastUsedAt: key.lastUsedAt,
+      principal: {
+        kind: 'api_key',
+        id: key.id,
+        name: key.name,
+        prefix: key.prefix,
+        roles: key.roles as Role[],
+        scopeRunId: key.scopeRunId,
+        scopeExpertIds: key.scopeExpertIds,
+        scopeFleetId: key.scopeFleetId,
+      },
+    }
+  }
+
+  /** Runs a change to sessions, users or keys, then forgets this process's cached credentials. */
+  const thenForget = <T>(change: Promise<T>): Promise<T> => change.finally(credentials.invalidate)
 
   const sweep = async (now = new Date()) =>
     db.transaction(async (tx) => {
@@ -198,10 +248,10 @@ export function createAuthService(options: Deps): AuthService {
     },
     async completeOidc(ctx, input, userAgent) {
       if (!oidcDeps) throw ssoNotConfigured()
-      return completeOidcSignIn(oidcDeps, ctx, input, userAgent)
+      return thenForget(completeOidcSignIn(oidcDeps, ctx, input, userAgent))
     },
-    changePassword: (ctx, principal, body) => changePassword(deps, ctx, principal, body),
-    completePasswordReset: (ctx, body) => completePasswordReset(deps, ctx, body),
+    changePassword: (ctx, principal, body) => thenForget(changePassword(deps, ctx, principal, body)),
+    completePasswordReset: (ctx, body) => thenForget(completePasswordReset(deps, ctx, body)),
     sweepThrottle: sweep,
     start(onError) {
       const timer = setInterval(() => void sweep().catch(onError), THROTTLE_SWEEP_MS)
@@ -210,7 +260,7 @@ export function createAuthService(options: Deps): AuthService {
     },
 
     async signOut(ctx, principal) {
-      await db.transaction(async (tx) => {
+      const ended = db.transaction(async (tx) => {
         await tx.delete(sessions).where(eq(sessions.tokenHash, principal.session.tokenHash))
         await audit.record(tx, ctx, {
           action: 'auth.sign_out',
@@ -219,47 +269,25 @@ export function createAuthService(options: Deps): AuthService {
           outcome: 'success',
         })
       })
+      await thenForget(ended)
     },
 
-    async resolveSession(token) {
-      const [row] = await db
-        .select({ user: users, session: sessions })
-        .from(sessions)
-        .innerJoin(users, eq(users.id, sessions.userId))
-        .where(
-          and(eq(sessions.tokenHash, hashSecret(token)), gt(sessions.expiresAt, new Date()), isNull(users.disabledAt)),
-        )
-      if (!row) return null
-      const { user, session } = row
-      return {
-        kind: 'user',
-        id: user.id,
-        username: user.username,
-        displayName: user.displayName,
-        roles: user.roles as Role[],
-        session: { tokenHash: session.tokenHash, csrfToken: session.csrfToken, expiresAt: session.expiresAt },
-      }
+    resolveSession: (token) => {
+      const tokenHash = hashSecret(token)
+      return credentials.resolve(`session:${tokenHash}`, () => loadSession(tokenHash), isLiveSession)
     },
 
     async resolveApiKey(secret) {
+      const secretHash = hashSecret(secret)
+      const cached = await credentials.resolve(`key:${secretHash}`, () => loadApiKey(secretHash), isLiveKey)
+      if (!cached) return null
+      // The last use is kept to the minute: written when the one known here is older than that.
       const now = new Date()
-      const [key] = await db
-        .select()
-        .from(apiKeys)
-        .where(eq(apiKeys.secretHash, hashSecret(secret)))
-      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null
-      if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > API_KEY_TOUCH_INTERVAL_MS)
-        await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, key.id))
-      return {
-        kind: 'api_key',
-        id: key.id,
-        name: key.name,
-        prefix: key.prefix,
-        roles: key.roles as Role[],
-        scopeRunId: key.scopeRunId,
-        scopeExpertIds: key.scopeExpertIds,
-        scopeFleetId: key.scopeFleetId,
+      if (!cached.lastUsedAt || now.getTime() - cached.lastUsedAt.getTime() > API_KEY_TOUCH_INTERVAL_MS) {
+        cached.lastUsedAt = now
+        await db.update(apiKeys).set({ lastUsedAt: now }).where(eq(apiKeys.id, cached.principal.id))
       }
+      return cached.principal
     },
   }
 }

@@ -165,6 +165,13 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       )
       const victim = users.items[0]
       expect(victim?.signInBlockedUntil).not.toBeNull()
+      // Only the blocked account shows a block, not every user of the list.
+      const everyone = await json<{ items: Array<{ username: string; signInBlockedUntil: string | null }> }>(
+        await h.request('GET', '/api/v1/admin/users?limit=100', admin),
+      )
+      const shown = new Map(everyone.items.map((u) => [u.username, u.signInBlockedUntil]))
+      expect(shown.get('victim')).not.toBeNull()
+      expect(shown.get('boss')).toBeNull()
       const res = await h.request('POST', `/api/v1/admin/users/${victim?.id}/unlock-sign-in`, admin)
       expect(res.status).toBe(200)
       const body = await json<{ user: { signInBlockedUntil: string | null }; clearedBlocks: number }>(res)

@@ -1,4 +1,4 @@
-import { and, eq, gt, isNull, lt, lte, or, sql } from 'drizzle-orm'
+import { and, eq, getTableName, gt, isNull, lt, lte, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Executor } from '../../db/client'
@@ -165,9 +165,17 @@ export async function clearAccount(ex: Executor, username: string, now: Date) {
     .then((rows) => rows.filter((r) => (r.blockedUntil && r.blockedUntil > now) || r.refused > 0))
 }
 
-/** The latest block over an account's own keys (pairs and the ceiling), null when none is active. */
+/** `"table"."column"`, whatever the query: a select from one table renders its columns unqualified. */
+const qualified = (column: AnyPgColumn) =>
+  sql`${sql.identifier(getTableName(column.table))}.${sql.identifier(column.name)}`
+
+/**
+ * The latest block over an account's own keys (pairs and the ceiling), null when none is active.
+ * Both sides of the correlation are qualified: unqualified, `"username" = "username"` compared the
+ * throttle table's column with itself, and every user showed the latest block of any account.
+ */
 export function blockedUntilOf(username: AnyPgColumn, now: Date): SQL<Date | null> {
-  return sql<Date | null>`(select max(${t.blockedUntil}) from ${t} where ${t.username} = ${username} and ${t.blockedUntil} > ${now.toISOString()}::timestamptz)`.mapWith(
+  return sql<Date | null>`(select max(${qualified(t.blockedUntil)}) from ${t} where ${qualified(t.username)} = ${qualified(username)} and ${qualified(t.blockedUntil)} > ${now.toISOString()}::timestamptz)`.mapWith(
     t.blockedUntil,
   )
 }
