@@ -22,6 +22,7 @@ import { createAdminRoutes } from './modules/admin/routes'
 import { createAdminService } from './modules/admin/service'
 import { createAuditRoutes } from './modules/audit/routes'
 import { createAuditService } from './modules/audit/service'
+import { auditSource } from './modules/audit/live'
 import type { AuditConfig } from './modules/audit/service'
 import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
@@ -205,8 +206,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOidcRoutes({ ...authDeps, setSessionCookie: sessionCookieSetter(authDeps) }))
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
-  app.route('/', createAuditRoutes({ audit, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
+  app.route('/', createAuditRoutes({ audit, guard, streams, live: auditSource(db, events) }))
   app.route('/', createTgspRoutes({ tgsp, guard, streams }))
   app.route('/', createReleaseHealthRoutes({ health: releaseHealth, guard }))
   app.route('/', createTrainingRoutes({ training, guard, streams }))

@@ -10,6 +10,7 @@ import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
 import { tgspHealthRoutes } from './tgsp/health-routes'
 import { tgspEventsRoute } from './tgsp/events'
+import { auditEventsRoute } from './audit/events'
 import { trainingRoutes } from './training/routes'
 
 /** Every route of the API, in the order of the OpenAPI document. */
@@ -22,6 +23,7 @@ export const ALL_ROUTES = [
   ...tgspRoutes,
   ...tgspHealthRoutes,
   tgspEventsRoute,
+  auditEventsRoute,
   ...trainingRoutes,
   ...fedmoeRoutes,
   ...fedmoeEvidenceRoutes,

@@ -2,8 +2,7 @@ import type { Context } from 'hono'
 import { streamSSE } from 'hono/streaming'
 import type { AppEnv } from './context'
 import type { EventBus } from './events'
-import { comparePositions, formatPosition, parsePosition } from './live-log'
-import type { LivePosition } from './live-log'
+import { LOG_START, comparePositions, formatPosition, parsePosition } from './live-log'
 import type { StreamLimiter } from './stream-limit'
 
 const HEARTBEAT_MS = 15_000
@@ -23,17 +22,42 @@ export type LiveFeed<E> = {
 /** Why a console's Last-Event-ID cannot be replayed; sent as the data of a `reload` event. */
 export type ReloadReason = 'too_old' | 'unknown'
 
-/** Where a stream starts: after the console's last event, or at the head with a reload signal. */
-async function startingPoint(
-  feed: LiveFeed<unknown>,
-  lastEventId: string | undefined,
-): Promise<{ from: LivePosition; reload: ReloadReason | null }> {
-  const { head, floor } = await feed.bus.bounds(feed.channel)
-  if (lastEventId === undefined) return { from: head, reload: null }
-  const last = parsePosition(lastEventId)
-  if (!last || comparePositions(last, head) > 0) return { from: head, reload: 'unknown' }
-  if (comparePositions(last, floor) < 0) return { from: head, reload: 'too_old' }
-  return { from: last, reload: null }
+/**
+ * Where a stream's events come from: a wake-up when something may be new, the starting point
+ * for a console's Last-Event-ID, and reads after a position (ids are opaque strings here).
+ */
+export type LiveSource<E> = {
+  closed: AbortSignal
+  subscribe: (wake: () => void) => Promise<() => void>
+  start: (lastEventId: string | undefined) => Promise<{ from: string; reload: ReloadReason | null }>
+  /** Events after `after`; `event` null moves the position without an event for this stream. */
+  read: (
+    after: string,
+  ) => Promise<{ items: Array<{ id: string; event: E | null }>; hasMore: boolean; isPending: boolean }>
+}
+
+/** The source of a module's events kept in the durable log (`live-log.ts`). */
+export function logSource<E>(feed: LiveFeed<E>): LiveSource<E> {
+  return {
+    closed: feed.bus.closed,
+    subscribe: (wake) => feed.bus.subscribe(feed.channel, wake),
+    async start(lastEventId) {
+      const { head, floor } = await feed.bus.bounds(feed.channel)
+      if (lastEventId === undefined) return { from: formatPosition(head), reload: null }
+      const last = parsePosition(lastEventId)
+      if (!last || comparePositions(last, head) > 0) return { from: formatPosition(head), reload: 'unknown' }
+      if (comparePositions(last, floor) < 0) return { from: formatPosition(head), reload: 'too_old' }
+      return { from: formatPosition(last), reload: null }
+    },
+    async read(after) {
+      const { rows, pending } = await feed.bus.read(feed.channel, parsePosition(after) ?? LOG_START, PAGE)
+      return {
+        items: rows.map((row) => ({ id: formatPosition(row.position), event: feed.select(row.payload) })),
+        hasMore: rows.length === PAGE,
+        isPending: pending,
+      }
+    },
+  }
 }
 
 /**
@@ -49,21 +73,22 @@ async function startingPoint(
  */
 export async function streamEvents<E extends { type: string }>(
   c: Context<AppEnv>,
-  options: { streams: StreamLimiter; feed: LiveFeed<E>; lastEventId?: string },
+  options: { streams: StreamLimiter; lastEventId?: string } & ({ feed: LiveFeed<E> } | { source: LiveSource<E> }),
 ): Promise<Response> {
-  const { streams, feed } = options
-  const closed = feed.bus.closed
+  const { streams } = options
+  const source = 'source' in options ? options.source : logSource(options.feed)
+  const closed = source.closed
   const release = streams.acquire(c.var.principal)
   let wake: (() => void) | null = null
   let isDirty = true
-  let start: Awaited<ReturnType<typeof startingPoint>>
+  let start: Awaited<ReturnType<LiveSource<E>['start']>>
   let unsubscribe: () => void = () => undefined
   try {
-    unsubscribe = await feed.bus.subscribe(feed.channel, () => {
+    unsubscribe = await source.subscribe(() => {
       isDirty = true
       wake?.()
     })
-    start = await startingPoint(feed, c.req.header('last-event-id') ?? options.lastEventId)
+    start = await source.start(c.req.header('last-event-id') ?? options.lastEventId)
   } catch (err) {
     unsubscribe()
     release()
@@ -96,23 +121,21 @@ export async function streamEvents<E extends { type: string }>(
       wake = null
     }
     try {
-      await stream.writeSSE({ event: 'ready', data: '{}', id: formatPosition(cursor) })
+      await stream.writeSSE({ event: 'ready', data: '{}', id: cursor })
       if (start.reload) await stream.writeSSE({ event: 'reload', data: JSON.stringify({ reason: start.reload }) })
       while (isOpen) {
         if (isDirty) {
           isDirty = false
-          const { rows, pending } = await feed.bus.read(feed.channel, cursor, PAGE)
-          for (const row of rows) {
+          const { items, hasMore, isPending } = await source.read(cursor)
+          for (const { id, event } of items) {
             if (!isOpen) break
-            const id = formatPosition(row.position)
-            const event = feed.select(row.payload)
             if (event) await stream.writeSSE({ event: event.type, data: JSON.stringify(event), id })
             else await stream.write(`id: ${id}\n\n`)
-            cursor = row.position
+            cursor = id
           }
-          if (rows.length === PAGE) isDirty = true
+          if (hasMore) isDirty = true
           if (isDirty) continue
-          if (pending) {
+          if (isPending) {
             await sleep(PENDING_RETRY_MS)
             isDirty = true
             continue

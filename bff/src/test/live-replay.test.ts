@@ -168,6 +168,47 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       await garbage.cut()
     })
 
+    it('resumes the audit stream from a tree size: one entries event covers every entry missed', async (t) => {
+      if (skipped) return t.skip()
+      const auditor = await h.apiKey(['auditor'], 'audit-watcher')
+      await h.services.audit.drain()
+      const open = async (lastEventId?: string) => {
+        const headers: Record<string, string> = lastEventId === undefined ? {} : { 'last-event-id': lastEventId }
+        const res = await h.request('GET', '/api/v1/audit/events', { bearer: auditor, headers })
+        expect(res.status).toBe(200)
+        return sseReader(res)
+      }
+      const first = await open()
+      const [ready] = await first.take(1)
+      const size = Number(ready?.id)
+      await createRun('audited-1')
+      await h.services.audit.drain()
+      const [live] = await first.take(1)
+      expect(live).toMatchObject({ event: 'entries', data: { fromSeq: size } })
+      await first.cut()
+      const seen = (live?.data as { toSeq: number }).toSeq
+      await createRun('audited-2')
+      await createRun('audited-3')
+      await h.services.audit.drain()
+      const entries = await json<{ items: Array<{ seq: number }> }>(
+        await h.request('GET', '/api/v1/audit/entries?limit=1', { bearer: auditor }),
+      )
+      const newest = entries.items[0]?.seq ?? -1
+      const again = await open(live?.id ?? undefined)
+      const [, missed] = await again.take(2)
+      expect(missed).toMatchObject({
+        event: 'entries',
+        id: String(newest + 1),
+        data: { fromSeq: seen + 1, toSeq: newest },
+      })
+      expect(await again.take(1, 300)).toEqual([])
+      await again.cut()
+      const beyond = await open(String(newest + 1000))
+      expect((await beyond.take(2))[1]).toMatchObject({ event: 'reload', data: { reason: 'unknown' } })
+      await beyond.cut()
+      expect((await h.request('GET', '/api/v1/audit/events', { bearer: viewer })).status).toBe(403)
+    })
+
     it('refuses a malformed lastEventId query with 422', async (t) => {
       if (skipped) return t.skip()
       const res = await h.request('GET', '/api/v1/training/events?lastEventId=abc', { bearer: viewer })

@@ -9,8 +9,11 @@ import { z } from 'zod'
  */
 export const LiveEventIdSchema = z
   .string()
-  .regex(/^(0|[1-9]\d{0,19})-(0|[1-9]\d{0,19})$/)
-  .meta({ description: 'An event id of this stream (`<transaction>-<sequence>`), as sent in the SSE `id` field.' })
+  .regex(/^(0|[1-9]\d{0,19})(-(0|[1-9]\d{0,19}))?$/)
+  .meta({
+    description:
+      'An event id of this stream, as sent in the SSE `id` field (`<transaction>-<sequence>`; a tree size for the audit stream).',
+  })
 
 /** The query parameter of every live stream route. */
 export const LiveStreamQueryShape = {
