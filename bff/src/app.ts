@@ -22,6 +22,7 @@ import { createAdminRoutes } from './modules/admin/routes'
 import { createAdminService } from './modules/admin/service'
 import { createAuditRoutes } from './modules/audit/routes'
 import { createAuditService } from './modules/audit/service'
+import { auditSource } from './modules/audit/live'
 import type { AuditConfig } from './modules/audit/service'
 import type { Pause } from './modules/auth/attempts'
 import { createSealer } from './lib/seal'
@@ -133,7 +134,7 @@ export function createApp(deps: AppDeps) {
   const admin = createAdminService({ db, audit, hashSecret, onCredentialsChanged: credentials.invalidate })
   const dashboard = createDashboardService({ db, audit })
   const blobs = deps.blobs ?? (deps.tgsp.s3 ? createS3BlobStore(deps.tgsp.s3) : createLocalBlobStore(deps.tgsp.blobDir))
-  const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log })
+  const tgsp = createTgspService({ db, audit, blobs, config: resolveTgspConfig(deps.tgsp), log, events })
   const training = createTrainingService({ db, audit, events, hashSecret, packages: tgsp })
   const releaseHealth = createReleaseHealthService({ db, audit, hashSecret, channels: tgsp.channels() })
   const fedmoe = createFedmoeService({ db, audit, events, hashSecret, tgsp })
@@ -213,10 +214,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', createOidcRoutes({ ...authDeps, setSessionCookie: sessionCookieSetter(authDeps) }))
   app.route('/', createAdminRoutes({ admin, guard }))
   app.route('/', createDashboardRoutes({ dashboard, guard }))
-  app.route('/', createAuditRoutes({ audit, guard }))
-  app.route('/', createTgspRoutes({ tgsp, guard }))
-  app.route('/', createReleaseHealthRoutes({ health: releaseHealth, guard }))
   const streams = createStreamLimiter(config.maxStreamsPerPrincipal ?? DEFAULT_MAX_STREAMS_PER_PRINCIPAL)
+  app.route('/', createAuditRoutes({ audit, guard, streams, live: auditSource(db, events) }))
+  app.route('/', createTgspRoutes({ tgsp, guard, streams }))
+  app.route('/', createReleaseHealthRoutes({ health: releaseHealth, guard }))
   app.route('/', createTrainingRoutes({ training, guard, streams }))
   app.route('/', createFedmoeRoutes({ fedmoe, guard, streams }))
   app.route('/', createIntegrationsRoutes({ integrations, guard, streams }))

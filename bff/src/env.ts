@@ -53,6 +53,7 @@ const EnvSchema = z.object({
   TG_TRUST_PROXY: bool,
   TG_ALLOWED_HOSTS: z.string().optional(),
   TG_MAX_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).max(1000).default(DEFAULT_MAX_STREAMS_PER_PRINCIPAL),
+  TG_LIVE_EVENT_RETENTION_SECONDS: z.coerce.number().int().min(60).max(604_800).default(3600),
   TG_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   TG_DB_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   REDIS_URL: z
@@ -149,6 +150,8 @@ export type Config = {
   allowedHosts: string[]
   /** Live event streams one user or API key may hold per process. */
   maxStreamsPerPrincipal: number
+  /** How long live events stay replayable for a console that reconnects (TG_LIVE_EVENT_RETENTION_SECONDS). */
+  liveEventRetentionMs: number
   shutdownTimeoutMs: number
   dbTimeoutMs: number
   /** Request rate limits and where their counters live (see lib/rate-limit-store.ts). */
@@ -224,6 +227,7 @@ export function parseConfig(source: Record<string, string | undefined>, cwd = pr
     trustProxy: e.TG_TRUST_PROXY ?? false,
     allowedHosts: parseAllowedHosts(e.TG_ALLOWED_HOSTS),
     maxStreamsPerPrincipal: e.TG_MAX_STREAMS_PER_PRINCIPAL,
+    liveEventRetentionMs: e.TG_LIVE_EVENT_RETENTION_SECONDS * 1000,
     shutdownTimeoutMs: e.TG_SHUTDOWN_TIMEOUT_MS,
     dbTimeoutMs: e.TG_DB_TIMEOUT_MS,
     rateLimit: {

@@ -1,3 +1,4 @@
+import { scheduleLivePrune } from './lib/live-log'
 import { createApp } from './app'
 import { MIGRATIONS_FOLDER, createDatabase } from './db/client'
 import { createPgliteInChild } from './db/pglite-setup'
@@ -109,6 +110,9 @@ async function main() {
   )
   const stopSweeper = services.tgsp.startSweeper()
   const stopIntegrations = await services.integrations.start()
+  const stopLivePrune = scheduleLivePrune(services.events, config.liveEventRetentionMs, (err) =>
+    log.warn({ err: String(err) }, 'pruning old live events failed'),
+  )
   const { server, port } = await listen(app.fetch, { hostname: config.host, port: config.port })
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
@@ -145,6 +149,7 @@ async function main() {
       clearTimeout(forceTimer)
       stopAuditTimer()
       stopSweeper()
+      stopLivePrune()
       stopThrottleSweep()
       await stopIntegrations().catch((err: unknown) => log.warn({ err }, 'stopping the integrations workers failed'))
       await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))

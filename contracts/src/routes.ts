@@ -9,6 +9,8 @@ import { integrationsRoutes } from './integrations/routes'
 import { systemRoutes } from './system/routes'
 import { tgspRoutes } from './tgsp/routes'
 import { tgspHealthRoutes } from './tgsp/health-routes'
+import { tgspEventsRoute } from './tgsp/events'
+import { auditEventsRoute } from './audit/events'
 import { trainingRoutes } from './training/routes'
 
 /** Every route of the API, in the order of the OpenAPI document. */
@@ -20,6 +22,8 @@ export const ALL_ROUTES = [
   ...auditRoutes,
   ...tgspRoutes,
   ...tgspHealthRoutes,
+  tgspEventsRoute,
+  auditEventsRoute,
   ...trainingRoutes,
   ...fedmoeRoutes,
   ...fedmoeEvidenceRoutes,

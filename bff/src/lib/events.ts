@@ -1,5 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database, Executor } from '../db/client'
+import { appendEvent, pruneEvents, readAfter, readBounds } from './live-log'
+import type { LivePosition, LogRow } from './live-log'
 
 /**
  * Live events across replicas on PostgreSQL LISTEN/NOTIFY (PGlite has the same): an event is
@@ -8,7 +10,15 @@ import type { Database, Executor } from '../db/client'
  * subscribers share it.
  */
 export interface EventBus {
+  /** A bare NOTIFY (work kicks between replicas): not kept, not replayed. */
   publish(tx: Executor, channel: string, event: unknown): Promise<void>
+  /** A live event for consoles: kept in `live_events` (replayable by position) and NOTIFYed. */
+  append(tx: Executor, channel: string, event: unknown): Promise<void>
+  /** The channel's events after a position (see `live-log.ts`). */
+  read(channel: string, after: LivePosition, limit: number): Promise<{ rows: LogRow[]; pending: boolean }>
+  bounds(channel: string): Promise<{ head: LivePosition; floor: LivePosition }>
+  /** Drops live events older than `before`; the number dropped. */
+  prune(before: Date): Promise<number>
   subscribe(channel: string, onEvent: (payload: string) => void): Promise<() => void>
   /** Ends every subscription; `closed` is aborted so that long-lived streams finish. */
   close(): Promise<void>
@@ -23,6 +33,11 @@ export function createEventBus(database: Database, onError: (err: Error) => void
     async publish(tx, channel, event) {
       await tx.execute(sql`select pg_notify(${channel}, ${JSON.stringify(event)})`)
     },
+
+    append: (tx, channel, event) => appendEvent(tx, channel, event),
+    read: (channel, after, limit) => readAfter(database.db, channel, after, limit),
+    bounds: (channel) => readBounds(database.db, channel),
+    prune: (before) => pruneEvents(database.db, before),
 
     async subscribe(channel, onEvent) {
       let entry = channels.get(channel)

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { errorResponses } from '../common/errors'
 import { ANY_ROLE } from '../common/roles'
 import { defineRoute, jsonContent } from '../common/route'
+import { LIVE_STREAM_DESCRIPTION } from '../common/live'
 import { GateEvaluationSchema, GatePolicySchema } from './gate'
 import {
   ChangeStatusBodySchema,
@@ -266,7 +267,8 @@ export const fedmoeEventsRoute = defineRoute({
   description:
     'Each event\u2019s data is a FedmoeEvent. A comment line is sent every 15 s to keep proxies open. ' +
     'A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server ' +
-    'process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.',
+    'process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.' +
+    LIVE_STREAM_DESCRIPTION,
   tags: TAGS,
   'x-roles': ANY_ROLE,
   request: { query: FedmoeEventsQuerySchema },

@@ -3,6 +3,7 @@ import rcompare from 'semver/functions/rcompare'
 import valid from 'semver/functions/valid'
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
+import { LiveStreamQueryShape } from '../common/live'
 import { keysetCursorParam } from './cursor'
 import { GatePolicySchema, GatePolicySourceSchema, GateSummarySchema } from './gate'
 
@@ -311,4 +312,5 @@ export type FedmoeEvent = z.infer<typeof FedmoeEventSchema>
 
 export const FedmoeEventsQuerySchema = z.object({
   expertId: z.uuid().optional().meta({ description: 'Only events of this family.' }),
+  ...LiveStreamQueryShape,
 })

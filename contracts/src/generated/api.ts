@@ -858,6 +858,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tgsp/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates as server-sent events (`release`), from every replica
+         * @description Each event’s data is a TgspEvent. A comment line is sent every 15 s to keep proxies open. At most TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after). Each event carries its id (SSE `id`); reconnect with `Last-Event-ID` (or `lastEventId`) to get every event missed, or a `reload` event (LiveReload) when they are older than the server keeps.
+         */
+        get: operations["tgsp.events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live updates as server-sent events (`entries` appended to the log), from every replica
+         * @description Each event’s data is an AuditEvent; its id is the tree size after it. A comment line is sent every 15 s. At most TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after). Each event carries its id (SSE `id`); reconnect with `Last-Event-ID` (or `lastEventId`) to get every event missed, or a `reload` event (LiveReload) when they are older than the server keeps. The log keeps every entry, so only an id beyond the log (another database) gives `reload`.
+         */
+        get: operations["audit.events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/training/overview": {
         parameters: {
             query?: never;
@@ -884,7 +924,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events (`round`, `run`), from every replica
-         * @description Each event’s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open. A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.
+         * @description Each event’s data is a TrainingEvent. A comment line is sent every 15 s to keep proxies open. A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends. Each event carries its id (SSE `id`); reconnect with `Last-Event-ID` (or `lastEventId`) to get every event missed, or a `reload` event (LiveReload) when they are older than the server keeps.
          */
         get: operations["training.events"];
         put?: never;
@@ -1111,7 +1151,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events (`expert`, `version`, `evidence`, `deployment`), from every replica
-         * @description Each event’s data is a FedmoeEvent. A comment line is sent every 15 s to keep proxies open. A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends.
+         * @description Each event’s data is a FedmoeEvent. A comment line is sent every 15 s to keep proxies open. A user or API key holds at most TG_MAX_STREAMS_PER_PRINCIPAL (default 6) live streams per server process; the next is refused with 429 RATE_LIMITED and Retry-After until one ends. Each event carries its id (SSE `id`); reconnect with `Last-Event-ID` (or `lastEventId`) to get every event missed, or a `reload` event (LiveReload) when they are older than the server keeps.
          */
         get: operations["fedmoe.events"];
         put?: never;
@@ -1664,7 +1704,7 @@ export interface paths {
         };
         /**
          * Live updates as server-sent events (`connector` status changes, `delivery` updates)
-         * @description Each event’s data is an IntegrationEvent. A comment line is sent every 15 s. At most TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after).
+         * @description Each event’s data is an IntegrationEvent. A comment line is sent every 15 s. At most TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after). Each event carries its id (SSE `id`); reconnect with `Last-Event-ID` (or `lastEventId`) to get every event missed, or a `reload` event (LiveReload) when they are older than the server keeps.
          */
         get: operations["integrations.events"];
         put?: never;
@@ -8795,6 +8835,180 @@ export interface operations {
             };
         };
     };
+    "tgsp.events": {
+        parameters: {
+            query?: {
+                /** @description Only events of this fleet. */
+                fleetId?: string;
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). Every event after it is sent first; an id older than the server keeps (TG_LIVE_EVENT_RETENTION_SECONDS) gives a `reload` event. */
+                lastEventId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many attempts; wait for Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    "audit.events": {
+        parameters: {
+            query?: {
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). Every event after it is sent first; an id older than the server keeps (TG_LIVE_EVENT_RETENTION_SECONDS) gives a `reload` event. */
+                lastEventId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Too many attempts; wait for Retry-After seconds. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "training.overview": {
         parameters: {
             query?: never;
@@ -8865,6 +9079,8 @@ export interface operations {
             query?: {
                 /** @description Only events of this run. */
                 runId?: string;
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). Every event after it is sent first; an id older than the server keeps (TG_LIVE_EVENT_RETENTION_SECONDS) gives a `reload` event. */
+                lastEventId?: string;
             };
             header?: never;
             path?: never;
@@ -10358,6 +10574,8 @@ export interface operations {
             query?: {
                 /** @description Only events of this family. */
                 expertId?: string;
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). Every event after it is sent first; an id older than the server keeps (TG_LIVE_EVENT_RETENTION_SECONDS) gives a `reload` event. */
+                lastEventId?: string;
             };
             header?: never;
             path?: never;
@@ -14216,7 +14434,10 @@ export interface operations {
     };
     "integrations.events": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Resume after this event id (the `Last-Event-ID` header wins when both are sent). Every event after it is sent first; an id older than the server keeps (TG_LIVE_EVENT_RETENTION_SECONDS) gives a `reload` event. */
+                lastEventId?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -14252,6 +14473,15 @@ export interface operations {
             };
             /** @description The Host header names a host this server does not answer for. */
             421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { errorResponses } from '../common/errors'
 import { ANY_ROLE } from '../common/roles'
 import { defineRoute, jsonContent } from '../common/route'
+import { LIVE_STREAM_DESCRIPTION, LiveStreamQueryShape } from '../common/live'
 import {
   CheckResultPageSchema,
   ConnectorCheckJobSchema,
@@ -277,12 +278,14 @@ export const integrationEventsRoute = defineRoute({
   summary: 'Live updates as server-sent events (`connector` status changes, `delivery` updates)',
   description:
     'Each event\u2019s data is an IntegrationEvent. A comment line is sent every 15 s. At most ' +
-    'TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after).',
+    'TG_MAX_STREAMS_PER_PRINCIPAL live streams per user or key and process (429 after).' +
+    LIVE_STREAM_DESCRIPTION,
   tags: TAGS,
   'x-roles': ANY_ROLE,
+  request: { query: z.object(LiveStreamQueryShape) },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses(401, 403, 429, 500, 503),
+    ...errorResponses(401, 403, 422, 429, 500, 503),
   },
 })
 

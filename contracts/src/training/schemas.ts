@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { TimestampSchema } from '../common/pagination'
+import { LiveStreamQueryShape } from '../common/live'
 import { ListRunsTagFilterSchema, RunProducedPackageSchema } from './annotations'
 import { decodeRoundCursor } from './cursor'
 
@@ -373,6 +374,7 @@ export type TrainingEvent = z.infer<typeof TrainingEventSchema>
 
 export const TrainingEventsQuerySchema = z.object({
   runId: z.uuid().optional().meta({ description: 'Only events of this run.' }),
+  ...LiveStreamQueryShape,
 })
 
 export const TrainingOverviewSchema = z

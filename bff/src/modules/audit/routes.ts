@@ -12,15 +12,33 @@ import {
   listAuditKeyRotationsRoute,
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
+  auditEventsRoute,
 } from '@tg/contracts'
-import type { Role } from '@tg/contracts'
+import type { AuditEvent, Role } from '@tg/contracts'
+import { streamEvents } from '../../lib/event-stream'
+import type { LiveSource } from '../../lib/event-stream'
+import type { StreamLimiter } from '../../lib/stream-limit'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import { auditContextOf } from './record'
 import type { AuditService } from './service'
 
-export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard: GuardOptions }) {
+export function createAuditRoutes({
+  audit,
+  guard,
+  streams,
+  live,
+}: {
+  audit: AuditService
+  guard: GuardOptions
+  streams: StreamLimiter
+  live: LiveSource<AuditEvent>
+}) {
   const app = createRouter(guard)
+
+  app.register(auditEventsRoute, async (c) =>
+    streamEvents<AuditEvent>(c, { streams, source: live, lastEventId: c.req.valid('query').lastEventId }),
+  )
 
   app.register(listAuditEntriesRoute, async (c) => c.json(await audit.listEntries(c.req.valid('query')), 200))
 

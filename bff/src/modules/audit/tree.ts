@@ -104,6 +104,8 @@ export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<num
       .update(auditHead)
       .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })
       .where(eq(auditHead.id, 1))
+    // Wakes the audit live streams (modules/audit/live.ts) once this batch commits.
+    await tx.execute(sql`select pg_notify('tg_audit', ${String(size)})`)
     return rows.length
   })
 }

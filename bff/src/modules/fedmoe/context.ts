@@ -22,4 +22,4 @@ export type FedmoeDeps = {
 }
 
 export const publish = (deps: Pick<FedmoeDeps, 'events'>, tx: Executor, event: FedmoeEvent) =>
-  deps.events.publish(tx, FEDMOE_CHANNEL, event)
+  deps.events.append(tx, FEDMOE_CHANNEL, event)

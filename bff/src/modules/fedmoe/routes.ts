@@ -94,12 +94,8 @@ export function createFedmoeRoutes({
     strictBodyHook,
   )
   app.register(fedmoeEventsRoute, async (c) => {
-    const { expertId } = c.req.valid('query')
-    return streamEvents<FedmoeEvent>(c, {
-      streams,
-      closed: fedmoe.closed,
-      subscribe: (onEvent) => fedmoe.subscribe(expertId, onEvent),
-    }) as never
+    const { expertId, lastEventId } = c.req.valid('query')
+    return streamEvents<FedmoeEvent>(c, { streams, feed: fedmoe.feed(expertId), lastEventId }) as never
   })
 
   app.route('/', createEvidenceRoutes({ evidence: fedmoe.evidence, guard }))

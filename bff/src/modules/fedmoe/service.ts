@@ -1,5 +1,6 @@
 // The FedMoE registry's interface, bound to its use cases (one file each). The evidence service
 // (evidence/) shares the deps and publishes on the same live channel.
+import type { LiveFeed } from '../../lib/event-stream'
 import type {
   ChangeStatusBody,
   ComponentHealth,
@@ -66,6 +67,8 @@ export interface FedmoeService {
   overview(): Promise<FedmoeOverview>
   /** Live events (optionally of one family); returns the way to stop. */
   subscribe(expertId: string | undefined, onEvent: (event: FedmoeEvent) => void): Promise<() => void>
+  /** The live events of a stream (optionally of one family), from the durable log. */
+  feed(expertId: string | undefined): LiveFeed<FedmoeEvent>
   health(): Promise<ComponentHealth>
   readonly evidence: EvidenceService
   readonly arena: ArenaService
@@ -105,6 +108,15 @@ export function createFedmoeService(deps: FedmoeDeps): FedmoeService {
         if (!expertId || event.expertId === expertId) onEvent(event)
       })
     },
+
+    feed: (expertId) => ({
+      bus: events,
+      channel: FEDMOE_CHANNEL,
+      select: (payload) => {
+        const event = payload as FedmoeEvent
+        return !expertId || event.expertId === expertId ? event : null
+      },
+    }),
 
     closed: events.closed,
 

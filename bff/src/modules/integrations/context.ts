@@ -24,7 +24,7 @@ export type IntegrationsDeps = {
 }
 
 export const publish = (deps: Pick<IntegrationsDeps, 'events'>, tx: Executor, event: IntegrationEvent) =>
-  deps.events.publish(tx, INTEGRATIONS_CHANNEL, event)
+  deps.events.append(tx, INTEGRATIONS_CHANNEL, event)
 
 /** The last 4 characters a credential may show (fewer for a short one: never more than half of it). */
 export function last4(value: string): string {

@@ -91,7 +91,7 @@ export function createIntegrationsRoutes({
   )
 
   app.register(integrationEventsRoute, async (c) =>
-    streamEvents<IntegrationEvent>(c, { streams, closed: s.closed, subscribe: (onEvent) => s.subscribe(onEvent) }),
+    streamEvents<IntegrationEvent>(c, { streams, feed: s.feed(), lastEventId: c.req.valid('query').lastEventId }),
   )
 
   return app

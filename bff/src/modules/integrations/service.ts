@@ -1,4 +1,5 @@
 // The integrations module's interface, bound to its use cases (one file each), and its workers.
+import type { LiveFeed } from '../../lib/event-stream'
 import { eq, sql } from 'drizzle-orm'
 import type {
   CheckResultPage,
@@ -59,6 +60,8 @@ export interface IntegrationsService {
   getDelivery(id: string): Promise<DeliveryDetail>
   replayDelivery(ctx: AuditContext, id: string): Promise<Delivery>
   subscribe(onEvent: (event: IntegrationEvent) => void): Promise<() => void>
+  /** The live events of a stream, from the durable log. */
+  feed(): LiveFeed<IntegrationEvent>
   /** Queues due scheduled checks and runs every queued check; the number run. */
   runChecks(): Promise<number>
   /** Sends every due delivery; the number of attempts made. */
@@ -152,6 +155,7 @@ export function createIntegrationsService(deps: IntegrationsDeps): IntegrationsS
 
     subscribe: (onEvent) =>
       deps.events.subscribe(INTEGRATIONS_CHANNEL, (payload) => onEvent(JSON.parse(payload) as IntegrationEvent)),
+    feed: () => ({ bus: deps.events, channel: INTEGRATIONS_CHANNEL, select: (payload) => payload as IntegrationEvent }),
     closed: deps.events.closed,
     runChecks,
     runDeliveries,

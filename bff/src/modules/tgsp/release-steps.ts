@@ -1,10 +1,13 @@
 // The steps a release and a rollback share: read a release, lock a releasable package, go live.
 import { eq, sql } from 'drizzle-orm'
-import type { Release } from '@tg/contracts'
+import type { Release, TgspEvent } from '@tg/contracts'
 import type { Executor } from '../../db/client'
+import type { EventBus } from '../../lib/events'
 import { tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { conflict, notFound } from '../../lib/errors'
 import { listReleases } from './repo'
+
+export const TGSP_CHANNEL = 'tg_tgsp'
 
 export async function releaseById(ex: Executor, id: string): Promise<Release> {
   const [release] = (await listReleases(ex, { releaseId: id, activeOnly: false, limit: 1 })).items
@@ -12,10 +15,14 @@ export async function releaseById(ex: Executor, id: string): Promise<Release> {
   return release
 }
 
-/** Supersedes the live release of a fleet and channel and makes a new one live, in the caller's transaction. */
+/**
+ * Supersedes the live release of a fleet and channel and makes a new one live, in the caller's
+ * transaction, with its `release` live event.
+ */
 export async function goLive(
   tx: Executor,
-  values: typeof tgspReleases.$inferInsert,
+  values: typeof tgspReleases.$inferInsert & { kind: 'promotion' | 'rollback' },
+  events: EventBus,
 ): Promise<{ id: string; previous: string | null }> {
   const [previous] = await tx
     .update(tgspReleases)
@@ -28,6 +35,15 @@ export async function goLive(
     throw conflict('This package is already live on that fleet and channel.')
   const [row] = await tx.insert(tgspReleases).values(values).returning({ id: tgspReleases.id })
   if (!row) throw new Error('insert returned no row')
+  const event: TgspEvent = {
+    type: 'release',
+    releaseId: row.id,
+    fleetId: values.fleetId,
+    channel: values.channel,
+    packageId: values.packageId,
+    kind: values.kind,
+  }
+  await events.append(tx, TGSP_CHANNEL, event)
   return { id: row.id, previous: previous?.id ?? null }
 }
 

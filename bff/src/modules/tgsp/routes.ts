@@ -16,12 +16,16 @@ import {
   setPackageLabelsRoute,
   updateFleetRoute,
   uploadPackageRoute,
+  tgspEventsRoute,
 } from '@tg/contracts'
+import type { TgspEvent } from '@tg/contracts'
 import type { Context } from 'hono'
 import type { AppEnv } from '../../lib/context'
 import type { GuardOptions } from '../../lib/guard'
 import { createRouter } from '../../lib/router'
 import { auditContextOf } from '../audit/record'
+import { streamEvents } from '../../lib/event-stream'
+import type { StreamLimiter } from '../../lib/stream-limit'
 import type { TgspService } from './service'
 import { nodeUploadBody, webUploadBody } from './upload-body'
 import type { UploadBody } from './upload-body'
@@ -42,8 +46,21 @@ function declaredLength(c: Context<AppEnv>): number | null {
   return value && /^\d+$/.test(value) ? Number(value) : null
 }
 
-export function createTgspRoutes({ tgsp, guard }: { tgsp: TgspService; guard: GuardOptions }) {
+export function createTgspRoutes({
+  tgsp,
+  guard,
+  streams,
+}: {
+  tgsp: TgspService
+  guard: GuardOptions
+  streams: StreamLimiter
+}) {
   const app = createRouter(guard)
+
+  app.register(tgspEventsRoute, async (c) => {
+    const { fleetId, lastEventId } = c.req.valid('query')
+    return streamEvents<TgspEvent>(c, { streams, feed: tgsp.feed(fleetId), lastEventId }) as never
+  })
 
   app.register(listPublishersRoute, async (c) => c.json({ items: await tgsp.listPublishers() }, 200))
   app.register(createPublisherRoute, async (c) =>

@@ -16,6 +16,7 @@ import type {
   ReleaseList,
   RollbackBody,
   SetPackageLabelsBody,
+  TgspEvent,
   UpdateFleetBody,
 } from '@tg/contracts'
 import { publisherFingerprint } from '@tg/contracts/formats/tgsp'
@@ -26,7 +27,9 @@ import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db
 import { AppError, conflict, notFound } from '../../lib/errors'
 import { checkReleasePolicy, policyRefusal } from './release-policy'
 import { refuseRelease } from './release-refusal'
-import { goLive, releasablePackage, releaseById } from './release-steps'
+import { TGSP_CHANNEL, goLive, releasablePackage, releaseById } from './release-steps'
+import type { EventBus } from '../../lib/events'
+import type { LiveFeed } from '../../lib/event-stream'
 import type { AuditContext, AuditLog } from '../audit/record'
 import type { BlobStore } from './blobs'
 import type { SweptFile } from './blobs'
@@ -74,6 +77,8 @@ export interface TgspService {
   createFleet(ctx: AuditContext, body: CreateFleetBody): Promise<Fleet>
   updateFleet(ctx: AuditContext, fleetId: string, body: UpdateFleetBody): Promise<Fleet>
   listReleases(query: ListReleasesQuery): Promise<ReleaseList>
+  /** The live `release` events of a stream (optionally of one fleet), from the durable log. */
+  feed(fleetId: string | undefined): LiveFeed<TgspEvent>
   createRelease(ctx: AuditContext, body: CreateReleaseBody, access: { canOverride: boolean }): Promise<Release>
   rollback(ctx: AuditContext, releaseId: string, body: RollbackBody): Promise<Release>
   /**
@@ -86,7 +91,7 @@ export interface TgspService {
   health(): Promise<ComponentHealth>
 }
 
-type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; config: TgspConfig; log: Logger }
+type Deps = { db: Db; audit: AuditLog; blobs: BlobStore; config: TgspConfig; log: Logger; events: EventBus }
 
 async function activeFleet(tx: Executor, fleetId: string) {
   const [fleet] = await tx.select().from(tgspFleets).where(eq(tgspFleets.id, fleetId)).for('update')
@@ -96,7 +101,7 @@ async function activeFleet(tx: Executor, fleetId: string) {
   return fleet
 }
 
-export function createTgspService({ db, audit, blobs, config, log }: Deps): TgspService {
+export function createTgspService({ db, audit, blobs, config, log, events }: Deps): TgspService {
   const checkChannel = (channel: string) => {
     if (!config.channels.includes(channel))
       throw new AppError('VALIDATION_FAILED', `Unknown channel "${channel}".`, {
@@ -256,6 +261,14 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
     },
 
     listReleases: (query) => listReleases(db, query),
+    feed: (fleetId) => ({
+      bus: events,
+      channel: TGSP_CHANNEL,
+      select: (payload) => {
+        const event = payload as TgspEvent
+        return !fleetId || event.fleetId === fleetId ? event : null
+      },
+    }),
 
     async createRelease(ctx, body, access) {
       checkChannel(body.channel)
@@ -270,14 +283,18 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
           config.channels,
         )
         if (!policy.isAllowed && !body.override) throw policyRefusal(policy, fleet.name)
-        const { id, previous } = await goLive(tx, {
-          fleetId: fleet.id,
-          channel: body.channel,
-          packageId: pkg.id,
-          kind: 'promotion',
-          notes: body.notes,
-          createdBy: ctx.actor.name,
-        })
+        const { id, previous } = await goLive(
+          tx,
+          {
+            fleetId: fleet.id,
+            channel: body.channel,
+            packageId: pkg.id,
+            kind: 'promotion',
+            notes: body.notes,
+            createdBy: ctx.actor.name,
+          },
+          events,
+        )
         await audit.record(tx, ctx, {
           action: 'tgsp.release_promoted',
           resourceType: 'tgsp_release',
@@ -320,15 +337,19 @@ export function createTgspService({ db, audit, blobs, config, log }: Deps): Tgsp
         const fleet = await activeFleet(tx, target.fleetId)
         if (target.supersededAt === null) throw conflict('This release is the live one already.')
         const pkg = await releasablePackage(tx, target.packageId)
-        const { id, previous } = await goLive(tx, {
-          fleetId: fleet.id,
-          channel: target.channel,
-          packageId: pkg.id,
-          kind: 'rollback',
-          rollbackOf: target.id,
-          notes: body.notes,
-          createdBy: ctx.actor.name,
-        })
+        const { id, previous } = await goLive(
+          tx,
+          {
+            fleetId: fleet.id,
+            channel: target.channel,
+            packageId: pkg.id,
+            kind: 'rollback',
+            rollbackOf: target.id,
+            notes: body.notes,
+            createdBy: ctx.actor.name,
+          },
+          events,
+        )
         await audit.record(tx, ctx, {
           action: 'tgsp.release_rolled_back',
           resourceType: 'tgsp_release',

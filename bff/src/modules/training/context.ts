@@ -24,7 +24,7 @@ export type TrainingDeps = {
 }
 
 export const publish = (deps: TrainingDeps, tx: Executor, event: TrainingEvent) =>
-  deps.events.publish(tx, TRAINING_CHANNEL, event)
+  deps.events.append(tx, TRAINING_CHANNEL, event)
 
 export async function requireRun(ex: Executor, runId: string, forUpdate = false) {
   const row = await findRunRow(ex, runId, forUpdate)

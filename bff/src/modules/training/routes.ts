@@ -70,12 +70,8 @@ export function createTrainingRoutes({
   })
 
   app.register(trainingEventsRoute, async (c) => {
-    const { runId } = c.req.valid('query')
-    return streamEvents<TrainingEvent>(c, {
-      streams,
-      closed: training.closed,
-      subscribe: (onEvent) => training.subscribe(runId, onEvent),
-    }) as never
+    const { runId, lastEventId } = c.req.valid('query')
+    return streamEvents<TrainingEvent>(c, { streams, feed: training.feed(runId), lastEventId }) as never
   })
 
   return app

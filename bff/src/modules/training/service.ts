@@ -1,4 +1,5 @@
 // The training module's interface, bound to its use cases (one file each).
+import type { LiveFeed } from '../../lib/event-stream'
 import { desc, inArray, sql } from 'drizzle-orm'
 import type {
   ComponentHealth,
@@ -59,6 +60,8 @@ export interface TrainingService {
   reportPackage(ctx: AuditContext, runId: string, body: ReportRunPackageBody): Promise<RunPackageReceipt>
   /** Live events (optionally of one run); returns the way to stop. */
   subscribe(runId: string | undefined, onEvent: (event: TrainingEvent) => void): Promise<() => void>
+  /** The live events of a stream (optionally of one run), from the durable log. */
+  feed(runId: string | undefined): LiveFeed<TrainingEvent>
   health(): Promise<ComponentHealth>
   /** Rebuilds the ledgers of runs recorded before it kept vectors; at start-up, before listening. */
   initialize(): Promise<number>
@@ -117,6 +120,15 @@ export function createTrainingService(deps: TrainingDeps): TrainingService {
         if (!runId || event.runId === runId) onEvent(event)
       })
     },
+
+    feed: (runId) => ({
+      bus: events,
+      channel: TRAINING_CHANNEL,
+      select: (payload) => {
+        const event = payload as TrainingEvent
+        return !runId || event.runId === runId ? event : null
+      },
+    }),
 
     closed: events.closed,
 

@@ -1,11 +1,9 @@
 import { TrainingEventSchema, trainingEventsRoute } from '@tg/contracts'
 import type { TrainingEvent } from '@tg/contracts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { effectScope, nextTick } from 'vue'
 import type { ApiError } from './api-error'
 import { eventStreamUrl, parseEventData, subscribeEvents } from './events'
 import type { EventSourceLike, EventStreamState } from './events'
-import { useEventStream } from './use-event-stream'
 
 const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
 const ROUND: TrainingEvent = { type: 'round', runId: RUN, index: 3, epsilonSpent: 1.25, state: 'running' }
@@ -156,38 +154,5 @@ describe('subscribeEvents', () => {
     sources[0]!.send('round', JSON.stringify(ROUND))
     expect(sources).toHaveLength(1)
     expect(received).toEqual([])
-  })
-})
-
-describe('useEventStream', () => {
-  it('says when it reconnected, keeps the last contract violation, and closes with its scope', async () => {
-    const { sources, connect } = scripted()
-    const query = { runId: RUN as string | undefined }
-    const reconnected = vi.fn()
-    const scope = effectScope()
-    const stream = scope.run(() =>
-      useEventStream(trainingEventsRoute, () => ({ ...query }), {
-        events: ['round'],
-        schema: TrainingEventSchema,
-        connect,
-        onEvent: () => undefined,
-        onReconnected: reconnected,
-      }),
-    )!
-    expect(sources[0]!.url).toBe(`/api/v1/training/events?runId=${RUN}`)
-    expect(stream.state.value).toBe('connecting')
-    sources[0]!.open()
-    expect(stream.state.value).toBe('open')
-    expect(reconnected).not.toHaveBeenCalled()
-    sources[0]!.fail(0)
-    expect(stream.state.value).toBe('reconnecting')
-    sources[0]!.open()
-    expect(reconnected).toHaveBeenCalledTimes(1)
-
-    sources[0]!.send('round', JSON.stringify({ ...ROUND, index: -0.5 }))
-    expect(stream.lastError.value?.code).toBe('CONTRACT_VIOLATION')
-    scope.stop()
-    await nextTick()
-    expect(sources[0]!.isClosed).toBe(true)
   })
 })

@@ -1,16 +1,21 @@
 // Server-sent events from the API: a typed subscription over EventSource (same origin, so the
 // session cookie rides along). Every event's data is parsed with the contract's zod schema; data
 // that fails it is reported as CONTRACT_VIOLATION and never delivered.
-import { ERROR_STATUS } from '@tg/contracts'
+import { ERROR_STATUS, LIVE_RELOAD_EVENT, LiveReloadSchema } from '@tg/contracts'
+import type { LiveReload } from '@tg/contracts'
 import type { z } from 'zod'
 import { ApiError } from './api-error'
 
 /**
  * `connecting` until the stream first opens, `open` while it is, `reconnecting` after it dropped
- * (EventSource retries by itself; when it gives up, for example on an error status, this helper
- * starts a new one after a growing delay).
+ * (EventSource retries by itself and sends the last event id as `Last-Event-ID`; when it gives
+ * up, for example on an error status, this helper starts a new one after a growing delay with
+ * `lastEventId` in the query), so the server replays every event missed meanwhile.
  */
 export type EventStreamState = 'connecting' | 'open' | 'reconnecting'
+
+/** A live view's state: a stream's, or `reloaded` after the server could not replay what was missed. */
+export type LiveState = EventStreamState | 'reloaded'
 
 /** What the helper uses of an EventSource (the browser's, or a scripted one in tests). */
 export type EventSourceLike = {
@@ -34,6 +39,11 @@ export type EventStreamOptions<S extends z.ZodType> = {
   onState?: (state: EventStreamState) => void
   /** An event whose data failed its schema (CONTRACT_VIOLATION). */
   onError?: (error: ApiError) => void
+  /**
+   * The server could not replay the events missed (older than it keeps): what the console shows
+   * must be read again. The stream goes on with live events.
+   */
+  onReload?: (reload: LiveReload) => void
   /** Makes the EventSource; the browser's by default. */
   connect?: (url: string) => EventSourceLike
   /** Delays before a new EventSource after one gave up, in ms; the last one repeats. */
@@ -93,6 +103,11 @@ export function subscribeEvents<S extends z.ZodType>(route: EventStreamRoute, op
   let failures = 0
   let isClosed = false
   let state: EventStreamState | null = null
+  /** The id of the last event received (`ready` carries one too): where a new EventSource resumes. */
+  let lastEventId: string | undefined
+  const remember = (event: MessageEvent<string>) => {
+    if (event.lastEventId) lastEventId = event.lastEventId
+  }
 
   const setState = (next: EventStreamState) => {
     if (next === state) return
@@ -107,7 +122,7 @@ export function subscribeEvents<S extends z.ZodType>(route: EventStreamRoute, op
 
   function open() {
     if (isClosed) return
-    const current = connect(url)
+    const current = connect(lastEventId === undefined ? url : eventStreamUrl(route, { ...options.query, lastEventId }))
     source = current
     current.onopen = onOpen
     current.onerror = () => {
@@ -120,10 +135,20 @@ export function subscribeEvents<S extends z.ZodType>(route: EventStreamRoute, op
       failures += 1
       timer = setTimeout(open, delay)
     }
-    current.addEventListener(READY_EVENT, onOpen)
+    current.addEventListener(READY_EVENT, (event) => {
+      remember(event)
+      onOpen()
+    })
+    current.addEventListener(LIVE_RELOAD_EVENT, (event) => {
+      if (isClosed || source !== current) return
+      const parsed = parseEventData(route, LIVE_RELOAD_EVENT, LiveReloadSchema, event.data)
+      if (parsed.ok) options.onReload?.(parsed.data)
+      else options.onError?.(parsed.error)
+    })
     for (const name of options.events)
       current.addEventListener(name, (event) => {
         if (isClosed || source !== current) return
+        remember(event)
         const parsed = parseEventData(route, name, options.schema, event.data)
         if (parsed.ok) options.onEvent(parsed.data, name)
         else options.onError?.(parsed.error)

@@ -14,5 +14,6 @@ export {
 } from './api-error'
 export { getCsrfToken, setCsrfToken } from './csrf'
 export { eventStreamUrl, parseEventData, subscribeEvents } from './events'
-export type { EventSourceLike, EventStreamOptions, EventStreamRoute, EventStreamState } from './events'
-export { useEventStream } from './use-event-stream'
+export type { EventSourceLike, EventStreamOptions, EventStreamRoute, EventStreamState, LiveState } from './events'
+export { COALESCE_MS, useLiveQueries } from './use-live-queries'
+export type { LiveQueriesOptions } from './use-live-queries'

@@ -1,0 +1,141 @@
+import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
+import { TrainingEventSchema, trainingEventsRoute } from '@tg/contracts'
+import type { TrainingEvent } from '@tg/contracts'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApp, defineComponent, h, nextTick, ref } from 'vue'
+import type { EventSourceLike } from './events'
+import { COALESCE_MS, useLiveQueries } from './use-live-queries'
+
+const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
+const OTHER = '1c4b9f1f-9b6f-4e66-8e1f-4d2f7f8e3b21'
+const ROUND: TrainingEvent = { type: 'round', runId: RUN, index: 3, epsilonSpent: 1.25, state: 'running' }
+
+/** An EventSource the test drives; events carry ids as the server's do. */
+class ScriptedSource implements EventSourceLike {
+  readyState = 0
+  onopen: ((event: Event) => void) | null = null
+  onerror: ((event: Event) => void) | null = null
+  isClosed = false
+  readonly listeners = new Map<string, Array<(event: MessageEvent<string>) => void>>()
+  constructor(readonly url: string) {}
+  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
+  }
+  close() {
+    this.isClosed = true
+    this.readyState = 2
+  }
+  send(type: string, data: unknown, lastEventId = '') {
+    this.readyState = 1
+    const event = new MessageEvent(type, { data: JSON.stringify(data), lastEventId })
+    for (const listener of this.listeners.get(type) ?? []) listener(event)
+  }
+  fail(readyState: 0 | 2) {
+    this.readyState = readyState
+    this.onerror?.(new Event('error'))
+  }
+}
+
+function mount(query = ref<Record<string, string | undefined>>({ runId: RUN })) {
+  const sources: ScriptedSource[] = []
+  const queryClient = new QueryClient()
+  const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue()
+  let live!: ReturnType<typeof useLiveQueries>
+  const app = createApp(
+    defineComponent({
+      setup() {
+        live = useLiveQueries(trainingEventsRoute, () => query.value, {
+          events: ['round', 'run'],
+          schema: TrainingEventSchema,
+          keysFor: (event) => [['training', 'run', event.runId]],
+          allKey: ['training'],
+          connect: (url) => {
+            const source = new ScriptedSource(url)
+            sources.push(source)
+            return source
+          },
+        })
+        return () => h('div')
+      },
+    }),
+  )
+  app.use(VueQueryPlugin, { queryClient })
+  app.mount(document.createElement('div'))
+  const invalidated = () => invalidate.mock.calls.map(([filters]) => (filters as { queryKey: unknown }).queryKey)
+  return { sources, live, invalidated, invalidate, app, query }
+}
+
+afterEach(() => vi.useRealTimers())
+
+describe('useLiveQueries', () => {
+  it('marks the queries each event touches stale, a burst refetching each query once', () => {
+    vi.useFakeTimers()
+    const { sources, live, invalidated, app } = mount()
+    expect(sources[0]!.url).toBe(`/api/v1/training/events?runId=${RUN}`)
+    expect(live.state.value).toBe('connecting')
+    sources[0]!.send('ready', {}, '7-1')
+    expect(live.state.value).toBe('open')
+    sources[0]!.send('round', ROUND, '7-2')
+    sources[0]!.send('round', { ...ROUND, index: 4 }, '7-3')
+    sources[0]!.send('run', { type: 'run', runId: OTHER, state: 'stopped' }, '8-4')
+    expect(invalidated()).toEqual([])
+    vi.advanceTimersByTime(COALESCE_MS)
+    expect(invalidated()).toEqual([
+      ['training', 'run', RUN],
+      ['training', 'run', OTHER],
+    ])
+    app.unmount()
+  })
+
+  it('resumes a stream that gave up from the last event id it received, and refetches nothing by itself', () => {
+    vi.useFakeTimers()
+    const { sources, live, invalidated, app } = mount()
+    sources[0]!.send('ready', {}, '7-1')
+    sources[0]!.send('round', ROUND, '9-12')
+    vi.advanceTimersByTime(COALESCE_MS)
+    const before = invalidated().length
+    sources[0]!.fail(2)
+    expect(live.state.value).toBe('reconnecting')
+    vi.advanceTimersByTime(1_000)
+    expect(sources[1]!.url).toBe(`/api/v1/training/events?runId=${RUN}&lastEventId=9-12`)
+    sources[1]!.send('ready', {}, '9-12')
+    expect(live.state.value).toBe('open')
+    // The server replays the missed events; the composable does not refetch everything.
+    vi.advanceTimersByTime(COALESCE_MS)
+    expect(invalidated().length).toBe(before)
+    app.unmount()
+  })
+
+  it('reads everything again on a reload signal and says so until the next event', () => {
+    vi.useFakeTimers()
+    const { sources, live, invalidated, app } = mount()
+    sources[0]!.send('ready', {}, '20-40')
+    sources[0]!.send('reload', { reason: 'too_old' })
+    expect(live.state.value).toBe('reloaded')
+    vi.advanceTimersByTime(COALESCE_MS)
+    expect(invalidated()).toEqual([['training']])
+    sources[0]!.send('run', { type: 'run', runId: RUN, state: 'running' }, '21-41')
+    expect(live.state.value).toBe('open')
+    app.unmount()
+  })
+
+  it('reports a reload signal that fails its contract, and closes the stream with its component', async () => {
+    const { sources, live, app } = mount()
+    sources[0]!.send('ready', {}, '1-1')
+    sources[0]!.send('reload', { reason: 'because' })
+    expect(live.lastError.value?.code).toBe('CONTRACT_VIOLATION')
+    expect(live.state.value).toBe('open')
+    app.unmount()
+    await nextTick()
+    expect(sources[0]!.isClosed).toBe(true)
+  })
+
+  it('opens another stream when the query changes', async () => {
+    const { sources, query, app } = mount()
+    query.value = { runId: OTHER }
+    await nextTick()
+    expect(sources[0]!.isClosed).toBe(true)
+    expect(sources[1]!.url).toBe(`/api/v1/training/events?runId=${OTHER}`)
+    app.unmount()
+  })
+})
