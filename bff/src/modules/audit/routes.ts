@@ -12,6 +12,8 @@ import {
   listAuditKeyRotationsRoute,
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
+  streamAuditLeavesRoute,
+  AUDIT_LEAF_STREAM_MEDIA_TYPE,
 } from '@tg/contracts'
 import type { Role } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
@@ -39,6 +41,12 @@ export function createAuditRoutes({ audit, guard }: { audit: AuditService; guard
   app.register(listAuditLeavesRoute, async (c) => {
     const { start, count } = c.req.valid('query')
     return c.json(await audit.leaves(start, count), 200)
+  })
+
+  app.register(streamAuditLeavesRoute, async (c) => {
+    const { start, end } = c.req.valid('query')
+    const body = await audit.leafStream(start, end)
+    return c.body(body, 200, { 'Content-Type': AUDIT_LEAF_STREAM_MEDIA_TYPE, 'Cache-Control': 'no-store' }) as never
   })
 
   app.register(listAuditCheckpointsRoute, async (c) => {
