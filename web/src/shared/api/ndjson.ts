@@ -69,7 +69,7 @@ export async function readNdjson<T>(route: NdjsonRoute, options: NdjsonOptions<T
     }
     rest = text.slice(last + 1)
     const items: T[] = []
-    for (let at = 0; at < last; ) {
+    for (let at = 0; at < last;) {
       const end = text.indexOf('\n', at)
       items.push(parseLine(route, response, text.slice(at, end), options.isItem))
       at = end + 1
