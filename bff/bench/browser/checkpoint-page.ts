@@ -37,8 +37,8 @@ const FORMATS = { ed25519: 'raw', 'ml-dsa-65': 'raw-public' } as const
 /** Both signatures verified by crypto.subtle with keys imported once; in sequence or at once. */
 async function rawVerify({ note, keys, iterations }: Input, isConcurrent: boolean): Promise<number> {
   const subtle = crypto.subtle as unknown as {
-    importKey(f: string, d: Uint8Array, a: { name: string }, e: boolean, u: string[]): Promise<CryptoKey>
-    verify(a: { name: string }, k: CryptoKey, s: Uint8Array, d: Uint8Array): Promise<boolean>
+    importKey(f: string, d: Uint8Array, a: { name: string }, e: boolean, u: string[]): Promise<unknown>
+    verify(a: { name: string }, k: unknown, s: Uint8Array, d: Uint8Array): Promise<boolean>
   }
   const items = await Promise.all(
     signaturesOf(note, keys).map(async (item) => {

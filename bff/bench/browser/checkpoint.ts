@@ -98,7 +98,10 @@ export async function runCheckpointBench(): Promise<void> {
   const script = await bundle('./checkpoint-page.ts')
   const server = createServer((req, res) => {
     if (req.url === '/bench.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(script)
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><script type="module" src="/bench.js"></script>')
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><script type="module" src="/bench.js"></script>')
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
@@ -115,12 +118,17 @@ export async function runCheckpointBench(): Promise<void> {
     }
     const call = (page: Awaited<ReturnType<typeof open>>, name: string) => () =>
       page.evaluate(
-        ([n, i]) => (globalThis as unknown as { checkpointBench: Bench }).checkpointBench[n as string]!(i as typeof input),
+        ([n, i]) =>
+          (globalThis as unknown as { checkpointBench: Bench }).checkpointBench[n as string]!(i as typeof input),
         [name, input] as const,
       )
-    console.log(`\ncheckpoint verify in Chromium ${browser.version()} (Ed25519 + ML-DSA-65, ${CHECKPOINTS} in a row, medians of ${ROUNDS} alternating rounds)`)
+    console.log(
+      `\ncheckpoint verify in Chromium ${browser.version()} (Ed25519 + ML-DSA-65, ${CHECKPOINTS} in a row, medians of ${ROUNDS} alternating rounds)`,
+    )
     const native = await open(false)
-    const backends = await native.evaluate(() => (globalThis as unknown as { checkpointBench: Bench }).checkpointBench.backends())
+    const backends = await native.evaluate(() =>
+      (globalThis as unknown as { checkpointBench: Bench }).checkpointBench.backends(),
+    )
     const n = await alternate({
       console: call(native, 'consoleVerify'),
       sequential: call(native, 'rawSequential'),
@@ -133,7 +141,9 @@ export async function runCheckpointBench(): Promise<void> {
         `(ratio ${(n.console! / n.concurrent!).toFixed(2)}x)`,
     )
     const fallback = await open(true)
-    const fb = await fallback.evaluate(() => (globalThis as unknown as { checkpointBench: Bench }).checkpointBench.backends())
+    const fb = await fallback.evaluate(() =>
+      (globalThis as unknown as { checkpointBench: Bench }).checkpointBench.backends(),
+    )
     const f = await alternate({ console: call(fallback, 'consoleVerify'), noble: call(fallback, 'nobleMlDsa') })
     console.log(
       `  fallback (WebCrypto refusing both, backends ${JSON.stringify(fb)}): ${ms(f.console!)} a checkpoint (goal <= 2 ms); ` +
