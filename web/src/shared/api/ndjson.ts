@@ -49,7 +49,8 @@ export async function readNdjson<T>(route: NdjsonRoute, options: NdjsonOptions<T
   }
   if (!response.ok) parseResponse(route, response, await response.text())
   const type = response.headers.get('Content-Type')?.split(';')[0]?.trim()
-  if (type !== options.mediaType || !response.body) throw violation(route, response, `not ${options.mediaType}`)
+  if (type !== options.mediaType) throw violation(route, response, `not ${options.mediaType}`)
+  if (!response.body) return // no body: no lines
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader()
   let rest = ''
   for (;;) {
