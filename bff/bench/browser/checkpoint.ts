@@ -9,6 +9,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { generateKeyPairSync, sign } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js'
 import {
   formatCheckpointBody,
@@ -123,7 +124,7 @@ export async function runCheckpointBench(): Promise<void> {
         [name, input] as const,
       )
     console.log(
-      `\ncheckpoint verify in Chromium ${browser.version()} (Ed25519 + ML-DSA-65, ${CHECKPOINTS} in a row, medians of ${ROUNDS} alternating rounds)`,
+      `\ncheckpoint verify in Chromium ${browser.version()} (Ed25519 + ML-DSA-65, ${CHECKPOINTS} in a row, medians of ${ROUNDS} alternating rounds; load average ${loadavg()[0]!.toFixed(1)})`,
     )
     const native = await open(false)
     const backends = await native.evaluate(() =>

@@ -11,7 +11,7 @@
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
@@ -163,7 +163,7 @@ export async function runBrowserVerifyAllBench(): Promise<void> {
       console.log(
         `  ${r.cores} workers (navigator.hardwareConcurrency): ${r.treeSize} entries verified in ${r.reported.toFixed(1)} s ` +
           `as the console reports it (${(r.treeSize / r.reported).toFixed(0)} entries/s; ${r.wall.toFixed(1)} s from the click ` +
-          `to the result; goal 1M in < 10 s)`,
+          `to the result; goal 1M in < 10 s; load average ${loadavg()[0]!.toFixed(1)})`,
       )
       console.log(
         `  reference, the same run: reading the ${r.treeSize} leaves alone in ${r.cores} streams ${r.readSeconds.toFixed(1)} s ` +
