@@ -14,6 +14,8 @@ import { runTrainingAccountantBench } from './training-accountant'
 import { runTrainingLargeBench } from './training-large'
 import { runRateLimitBench } from './rate-limit'
 import { runVerifyBench } from './verify'
+import { runCheckpointBench } from './browser/checkpoint'
+import { runBrowserVerifyAllBench } from './browser/verify-all'
 import { runWebSizeBench } from './web-size'
 import { runWebhooksBench } from './webhooks'
 
@@ -24,6 +26,8 @@ await runRateLimitBench()
 await runAuditBench()
 await runIntegrityBench()
 await runVerifyBench()
+await runCheckpointBench()
+await runBrowserVerifyAllBench()
 await benchPrivacy()
 await runTrainingBench()
 await runTrainingAccountantBench()

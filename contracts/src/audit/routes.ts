@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { PageQuerySchema } from '../common/pagination'
 import { errorResponses } from '../common/errors'
 import { ANY_ROLE } from '../common/roles'
@@ -14,6 +15,8 @@ import {
   AuditIntegritySchema,
   AuditKeyRotationsSchema,
   AuditKeysSchema,
+  AUDIT_LEAF_STREAM_MEDIA_TYPE,
+  AuditLeafStreamQuerySchema,
   AuditLeavesQuerySchema,
   AuditLeavesSchema,
   AuditSeqParamSchema,
@@ -81,6 +84,27 @@ export const listAuditLeavesRoute = defineRoute({
   request: { query: AuditLeavesQuerySchema },
   responses: {
     200: { description: 'Consecutive leaves', content: jsonContent(AuditLeavesSchema) },
+    ...errorResponses(401, 403, 422, 500, 503),
+  },
+})
+
+export const streamAuditLeavesRoute = defineRoute({
+  method: 'get',
+  path: '/api/v1/audit/leaves/stream',
+  operationId: 'audit.streamLeaves',
+  summary:
+    'Canonical entries by leaf index, ascending, streamed as NDJSON in one response (verify everything in large pages)',
+  tags: TAGS,
+  'x-roles': READERS,
+  request: { query: AuditLeafStreamQuerySchema },
+  responses: {
+    200: {
+      description:
+        'One line `{"seq":N,"canonical":"…"}` (AuditLeafLine) per stored leaf in [start, min(end, tree size)), ascending; ' +
+        'a seq that is absent is a missing entry. The stream ends early (a truncated last line or fewer lines) only when the ' +
+        'server fails mid-way, which the reader sees as missing entries.',
+      content: { [AUDIT_LEAF_STREAM_MEDIA_TYPE]: { schema: z.string() } },
+    },
     ...errorResponses(401, 403, 422, 500, 503),
   },
 })
@@ -215,6 +239,7 @@ export const auditRoutes = [
   getAuditEntryRoute,
   getAuditEntryProofRoute,
   listAuditLeavesRoute,
+  streamAuditLeavesRoute,
   listAuditCheckpointsRoute,
   getLatestAuditCheckpointRoute,
   createAuditCheckpointRoute,

@@ -4,6 +4,10 @@ import { AUDIT_OUTCOMES, HexHashSchema } from '../formats/audit/entry'
 
 export const AUDIT_LEAVES_MAX = 5000
 export const AUDIT_EXPORT_MAX = 100_000
+/** Most leaves one streamed request may ask for (about 400 MB of NDJSON at 400 bytes a leaf). */
+export const AUDIT_LEAF_STREAM_MAX = 1_048_576
+/** Media type of the streamed leaves: one `{"seq":N,"canonical":"…"}` JSON object per line. */
+export const AUDIT_LEAF_STREAM_MEDIA_TYPE = 'application/x-ndjson'
 
 const SeqSchema = z.coerce.number().int().nonnegative()
 const TreeSizeQuery = z.coerce
@@ -107,6 +111,19 @@ export const AuditLeavesQuerySchema = z.object({
   start: SeqSchema.meta({ description: 'First leaf index.' }),
   count: z.coerce.number().int().min(1).max(AUDIT_LEAVES_MAX),
 })
+export const AuditLeafStreamQuerySchema = z
+  .object({
+    start: SeqSchema.meta({ description: 'First leaf index.' }),
+    end: z.coerce.number().int().positive().meta({ description: 'One past the last leaf index.' }),
+  })
+  .refine((q) => q.end > q.start && q.end - q.start <= AUDIT_LEAF_STREAM_MAX, {
+    message: `end must be above start and at most ${AUDIT_LEAF_STREAM_MAX} leaves after it`,
+    path: ['end'],
+  })
+/** One line of the leaf stream. */
+export const AuditLeafLineSchema = z.object({ seq: z.number().int().nonnegative(), canonical: z.string() })
+export type AuditLeafLine = z.infer<typeof AuditLeafLineSchema>
+
 export const AuditLeavesSchema = z
   .object({
     start: z.number().int().nonnegative(),

@@ -13,6 +13,8 @@ import {
   listAuditLeavesRoute,
   rotateAuditKeysRoute,
   auditEventsRoute,
+  streamAuditLeavesRoute,
+  AUDIT_LEAF_STREAM_MEDIA_TYPE,
 } from '@tg/contracts'
 import type { AuditEvent, Role } from '@tg/contracts'
 import { streamEvents } from '../../lib/event-stream'
@@ -57,6 +59,12 @@ export function createAuditRoutes({
   app.register(listAuditLeavesRoute, async (c) => {
     const { start, count } = c.req.valid('query')
     return c.json(await audit.leaves(start, count), 200)
+  })
+
+  app.register(streamAuditLeavesRoute, async (c) => {
+    const { start, end } = c.req.valid('query')
+    const body = await audit.leafStream(start, end)
+    return c.body(body, 200, { 'Content-Type': AUDIT_LEAF_STREAM_MEDIA_TYPE, 'Cache-Control': 'no-store' }) as never
   })
 
   app.register(listAuditCheckpointsRoute, async (c) => {

@@ -35,6 +35,7 @@ import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './recor
 import type { AuditContext, AuditLog } from './record'
 import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
+import { streamLeaves } from './leaf-stream'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
 
@@ -66,6 +67,8 @@ export interface AuditService extends AuditLog {
   listEntries(query: ListAuditEntriesQuery): Promise<AuditEntryPage>
   getEntry(seq: number, treeSize: number | undefined): Promise<AuditEntryDetail>
   leaves(start: number, count: number): Promise<AuditLeaves>
+  /** The leaves of [start, min(end, tree size)) as NDJSON, read in batches as the client consumes them. */
+  leafStream(start: number, end: number): Promise<ReadableStream<Uint8Array>>
   listCheckpoints(limit: number, cursor: string | undefined): Promise<AuditCheckpointPage>
   latestCheckpoint(): Promise<AuditCheckpoint>
   createCheckpoint(): Promise<{ checkpoint: AuditCheckpoint; isNew: boolean }>
@@ -233,6 +236,11 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
         last,
       )
       return { start, treeSize: head.treeSize, entries: rows, missing }
+    },
+
+    async leafStream(start, end) {
+      const head = await readHead(db)
+      return streamLeaves(db, start, Math.min(end, head.treeSize))
     },
 
     async listCheckpoints(limit, cursor) {

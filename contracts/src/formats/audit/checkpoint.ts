@@ -40,6 +40,18 @@ export function formatCheckpointBody(checkpoint: Checkpoint): string {
   return body
 }
 
+/** Key IDs of the key objects seen (a key's fields are read again, so an edited object is rehashed). */
+const keyIds = new WeakMap<VerifierKey, { name: string; algorithm: string; publicKey: Uint8Array; keyId: Uint8Array }>()
+
+function cachedKeyIdOf(key: VerifierKey): Uint8Array {
+  const cached = keyIds.get(key)
+  if (cached && cached.name === key.name && cached.algorithm === key.algorithm && cached.publicKey === key.publicKey)
+    return cached.keyId
+  const keyId = keyIdOf(key)
+  keyIds.set(key, { name: key.name, algorithm: key.algorithm, publicKey: key.publicKey, keyId })
+  return keyId
+}
+
 /** Parses a checkpoint note text; throws NoteFormatError when malformed. */
 export function parseCheckpointBody(body: string): Checkpoint {
   assertNoteBody(body)
@@ -85,15 +97,21 @@ export async function verifyCheckpoint(
     if (error instanceof NoteFormatError) return { ok: false, check: 'format', reason: error.message }
     throw error
   }
-  const known = trustedKeys.map((key) => ({ key, keyId: keyIdOf(key) }))
+  const known = trustedKeys.map((key) => ({ key, keyId: cachedKeyIdOf(key) }))
   const message = new TextEncoder().encode(note.body)
-  const verifiedBy: VerifiedKey[] = []
-  for (const signature of note.signatures) {
+  // Every trusted signature is checked at once (WebCrypto works off the calling thread, so an
+  // Ed25519 check runs while noble computes ML-DSA-65); the first failure in note order is named.
+  const checks = note.signatures.flatMap((signature) => {
     const match = known.find((k) => k.key.name === signature.name && bytesEqual(k.keyId, signature.keyId))
-    if (!match) continue
+    if (!match) return []
     const { algorithm, publicKey } = match.key
+    return [{ signature, match, valid: verifySignature(algorithm, publicKey, message, signature.signature) }]
+  })
+  const verifiedBy: VerifiedKey[] = []
+  for (const { signature, match, valid } of checks) {
+    const { algorithm } = match.key
     const keyId = toHex(match.keyId)
-    if (!(await verifySignature(algorithm, publicKey, message, signature.signature))) {
+    if (!(await valid)) {
       const reason = `${ALGORITHM_LABELS[algorithm]} signature by ${signature.name} (key ${keyId}) does not verify`
       return { ok: false, check: `signature-${algorithm}`, reason }
     }

@@ -41,7 +41,15 @@ export function fromHex(hex: string): Uint8Array {
 }
 
 const B64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const B64_VALUES = new Map<string, number>([...B64_ALPHABET].map((char, i) => [char, i]))
+/** Only alphabet characters, then at most two '=' that end the text. */
+const B64_STRICT = /^[A-Za-z0-9+/]*={0,2}$/
+
+/** Value of each ASCII code in the alphabet, -1 for any other character. */
+const B64_TABLE: Int8Array = /* @__PURE__ */ (() => {
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < B64_ALPHABET.length; i++) table[B64_ALPHABET.charCodeAt(i)] = i
+  return table
+})()
 
 /** Standard base64 with padding (RFC 4648 §4). */
 export function toBase64(bytes: Uint8Array): string {
@@ -64,26 +72,55 @@ export function toBase64(bytes: Uint8Array): string {
  * accepted encoding.
  */
 export function fromBase64(text: string): Uint8Array {
+  // The runtime's own decoder where it has one (signatures are kilobytes, read on every
+  // checkpoint); the character-by-character one for what they refuse, to name the offset.
+  const native = runtime.Uint8Array.fromBase64
+  if (native && !ASCII_WHITESPACE.test(text)) {
+    try {
+      return native(text, { lastChunkHandling: 'strict' })
+    } catch {
+      return fromBase64Slow(text)
+    }
+  }
+  if (text.length % 4 !== 0 || !B64_STRICT.test(text)) return fromBase64Slow(text)
+  const binary = atob(text)
+  const out = new Uint8Array(binary.length)
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i)
+  // atob ignores the unused trailing bits: they must be zero.
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
+  const lastValue = padding > 0 ? B64_TABLE[text.charCodeAt(text.length - padding - 1)]! : 0
+  if ((padding === 1 && (lastValue & 3) !== 0) || (padding === 2 && (lastValue & 15) !== 0))
+    throw new Error('base64 has non-zero trailing bits')
+  return out
+}
+
+type NativeBase64 = {
+  Uint8Array: { fromBase64?: (text: string, options: { lastChunkHandling: 'strict' }) => Uint8Array }
+}
+const runtime = globalThis as unknown as NativeBase64
+/** What Uint8Array.fromBase64 skips (and this format refuses). */
+const ASCII_WHITESPACE = /[\t\n\f\r ]/
+
+/** The character-by-character decoder: names the offset of what is wrong. */
+function fromBase64Slow(text: string): Uint8Array {
   if (text.length % 4 !== 0) throw new Error('base64 length is not a multiple of 4')
   const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0
   const out = new Uint8Array((text.length / 4) * 3 - padding)
+  const end = text.length - padding
   let o = 0
-  for (let i = 0; i < text.length; i += 4) {
-    const last = i + 4 === text.length
-    let n = 0
-    for (let j = 0; j < 4; j++) {
-      const char = text[i + j]!
-      const isPad = last && j >= 4 - padding
-      const value = isPad ? 0 : B64_VALUES.get(char)
-      if (value === undefined) throw new Error(`base64 contains an invalid character at offset ${i + j}`)
-      n = (n << 6) | value
-    }
-    const bytes = [(n >> 16) & 255, (n >> 8) & 255, n & 255]
-    const keep = last ? 3 - padding : 3
-    if (last && padding > 0 && bytes.slice(keep).some((b) => b !== 0)) {
-      throw new Error('base64 has non-zero trailing bits')
-    }
-    for (let j = 0; j < keep; j++) out[o++] = bytes[j]!
+  let n = 0
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    const value = i >= end ? 0 : code < 128 ? B64_TABLE[code]! : -1
+    if (value < 0) throw new Error(`base64 contains an invalid character at offset ${i}`)
+    n = (n << 6) | value
+    if ((i & 3) !== 3) continue
+    const keep = i === text.length - 1 ? 3 - padding : 3
+    if (keep < 3 && (n & (keep === 2 ? 0xff : 0xffff)) !== 0) throw new Error('base64 has non-zero trailing bits')
+    out[o++] = (n >> 16) & 255
+    if (keep > 1) out[o++] = (n >> 8) & 255
+    if (keep > 2) out[o++] = n & 255
+    n = 0
   }
   return out
 }

@@ -262,6 +262,25 @@ describe('signature backends', () => {
     expect(await fresh.verifySignature('ed25519', ed.key.publicKey, utf8('other\n'), signature)).toBe(false)
   })
 
+  it('imports each public key once, and never answers for one key with another', async () => {
+    const importKey = vi.spyOn(globalThis.crypto.subtle, 'importKey')
+    vi.resetModules()
+    const fresh = await import('./signature')
+    const message = utf8('checkpoint\n')
+    const [a, b] = [makeEd25519Signer('a'), makeEd25519Signer('b')]
+    const [sigA, sigB] = [a.sign(message), b.sign(message)]
+    await fresh.signatureBackends()
+    const afterProbe = importKey.mock.calls.length
+    for (let i = 0; i < 5; i++) {
+      // A new copy of the same key bytes each time, as parsing the keys again gives.
+      expect(await fresh.verifySignature('ed25519', a.key.publicKey.slice(), message, sigA)).toBe(true)
+      expect(await fresh.verifySignature('ed25519', b.key.publicKey.slice(), message, sigB)).toBe(true)
+      expect(await fresh.verifySignature('ed25519', a.key.publicKey.slice(), message, sigB)).toBe(false)
+    }
+    expect(importKey.mock.calls.length - afterProbe).toBe(2)
+    importKey.mockRestore()
+  })
+
   it('rejects non-canonical Ed25519 signatures (S >= L) on both backends', async () => {
     const message = utf8('m\n')
     const ed = makeEd25519Signer('k')

@@ -1,6 +1,7 @@
 // Signature verification: WebCrypto where the runtime implements the algorithm (Chromium has
 // Ed25519 and ML-DSA-65, Node 20 only Ed25519), otherwise @noble/curves / @noble/post-quantum.
-// Support is probed once per algorithm (generate, export, import, sign, verify) and cached.
+// Support is probed once per algorithm (generate, export, import, sign, verify) and cached; each
+// public key is imported once and its CryptoKey kept (importing costs as much as verifying).
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js'
 import { KEY_SIZES, type AuditKeyAlgorithm } from './note-keys'
@@ -30,6 +31,32 @@ function getSubtle(): SubtleLike | undefined {
   return (globalThis as { crypto?: { subtle?: unknown } }).crypto?.subtle as SubtleLike | undefined
 }
 
+/** Imported public keys by algorithm and key bytes (a few keys are in use at a time). */
+const importedKeys = new Map<string, Promise<unknown>>()
+const IMPORTED_KEYS_MAX = 32
+
+/** The cache key: the algorithm and the key bytes themselves (one char per byte), never a digest. */
+function importKeyId(algorithm: AuditKeyAlgorithm, publicKey: Uint8Array): string {
+  let id = `${algorithm}:`
+  for (let i = 0; i < publicKey.length; i += 4096) {
+    id += String.fromCharCode.apply(null, publicKey.subarray(i, i + 4096) as unknown as number[])
+  }
+  return id
+}
+
+function importPublicKey(subtle: SubtleLike, algorithm: AuditKeyAlgorithm, publicKey: Uint8Array): Promise<unknown> {
+  const id = importKeyId(algorithm, publicKey)
+  let key = importedKeys.get(id)
+  if (!key) {
+    const params = { name: WEBCRYPTO_NAMES[algorithm] }
+    key = subtle.importKey(PUBLIC_KEY_FORMATS[algorithm], new Uint8Array(publicKey), params, false, ['verify'])
+    key.catch(() => importedKeys.delete(id)) // a refused key is not remembered
+    if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.delete(importedKeys.keys().next().value as string)
+    importedKeys.set(id, key)
+  }
+  return key
+}
+
 async function verifyWithWebCrypto(
   subtle: SubtleLike,
   algorithm: AuditKeyAlgorithm,
@@ -37,11 +64,8 @@ async function verifyWithWebCrypto(
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  const params = { name: WEBCRYPTO_NAMES[algorithm] }
-  const key = await subtle.importKey(PUBLIC_KEY_FORMATS[algorithm], new Uint8Array(publicKey), params, false, [
-    'verify',
-  ])
-  return subtle.verify(params, key, new Uint8Array(signature), new Uint8Array(message))
+  const key = await importPublicKey(subtle, algorithm, publicKey)
+  return subtle.verify({ name: WEBCRYPTO_NAMES[algorithm] }, key, signature, message)
 }
 
 async function probeWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {

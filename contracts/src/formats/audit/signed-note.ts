@@ -17,7 +17,9 @@ const CONTROL_CHARACTER = /[\u0000-\u0009\u000B-\u001F]/
 
 /** Throws unless `text` is well-formed Unicode without control characters other than newline. */
 export function assertNoteCharacters(text: string, what: string): void {
-  if (LONE_SURROGATE.test(text)) throw new NoteFormatError(`${what} is not valid UTF-8 (lone surrogate)`)
+  // String.prototype.isWellFormed (ES2024) answers in native code; the regex where it is missing.
+  const isWellFormed = (text as { isWellFormed?: () => boolean }).isWellFormed?.() ?? !LONE_SURROGATE.test(text)
+  if (!isWellFormed) throw new NoteFormatError(`${what} is not valid UTF-8 (lone surrogate)`)
   const control = CONTROL_CHARACTER.exec(text)
   if (control) {
     const code = control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()

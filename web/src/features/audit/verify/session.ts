@@ -6,6 +6,8 @@ import { verifyLog } from './log'
 import { RowVerifier } from './rows'
 import type { RowContext, TrustedRoot } from './rows'
 import type { ConsistencyProofSource } from './consistency'
+import { replayRangeSize } from './replay-pool'
+import type { ReplayPool } from './replay-pool'
 import { verifyAllLeaves } from './verify-all'
 import type { LeafPage } from './verify-all'
 import type {
@@ -23,6 +25,8 @@ export type VerifierSource = {
   consistencyProof: ConsistencyProofSource
   leaves: (start: number, count: number, signal: AbortSignal) => Promise<LeafPage>
   entry: (seq: number, treeSize: number, signal: AbortSignal) => Promise<AuditEntryRecord>
+  /** Starts the workers of one "verify everything" run (without it, pages are verified in this thread). */
+  replayPool?: () => ReplayPool
 }
 
 export type VerifyLogParams = {
@@ -96,13 +100,21 @@ export function createVerifier(source: VerifierSource) {
     ): Promise<VerifyAllResult> {
       const { root } = current(params.sessionId)
       if (!root) throw new Error('There is no verified checkpoint to verify the log against.')
-      return verifyAllLeaves({
+      const common = {
         root,
-        fetchLeaves: source.leaves,
-        fetchEntry: (seq, signal) => source.entry(seq, root.treeSize, signal),
+        fetchEntry: (seq: number, signal: AbortSignal) => source.entry(seq, root.treeSize, signal),
         signal: context.signal,
         onProgress: context.progress,
-      })
+      }
+      if (!source.replayPool) return verifyAllLeaves({ ...common, fetchLeaves: source.leaves })
+      const pool = source.replayPool()
+      try {
+        // Two ranges per worker in flight: each worker downloads its next range while it hashes one.
+        const pageSize = replayRangeSize(root.treeSize, pool.size)
+        return await verifyAllLeaves({ ...common, verifyRange: pool.verifyRange, pageSize, pagesAhead: 2 * pool.size })
+      } finally {
+        pool.close()
+      }
     },
   }
 }

@@ -1,7 +1,8 @@
 // "Verify everything": download every leaf up to the verified checkpoint, check that no seq is
 // missing, that each entry names its seq, and that the prevHash chain holds; recompute the root
 // (TreeBuilder, through the contracts' LogReplay) and compare it with the signed root. When the
-// chain or the root breaks, single-entry inclusion proofs name the entry that was altered.
+// chain or the root breaks, single-entry inclusion proofs name the entry that was altered. Ranges
+// are verified where they are downloaded (a pool of workers, see replay-pool.ts), joined here in order.
 import { AUDIT_LEAVES_MAX } from '@tg/contracts'
 import type { AuditEntryRecord } from '@tg/contracts'
 import {
@@ -13,7 +14,8 @@ import {
   verifyChunk,
   verifyInclusion,
 } from '@tg/contracts/formats/audit'
-import type { ReplayFailure } from '@tg/contracts/formats/audit'
+import type { ChunkResult, ReplayFailure } from '@tg/contracts/formats/audit'
+import type { RangeVerifier } from './replay-pool'
 import type { TrustedRoot } from './rows'
 import type { Failure, VerifyAllProgress, VerifyAllResult } from './types'
 
@@ -21,12 +23,14 @@ export type LeafPage = { entries: Array<{ seq: number; canonical: string }> }
 
 export type VerifyAllInput = {
   root: TrustedRoot
-  fetchLeaves: (start: number, count: number, signal: AbortSignal) => Promise<LeafPage>
+  /** Downloads and verifies one range (a worker of the pool); `fetchLeaves` pages are verified here otherwise. */
+  verifyRange?: RangeVerifier
+  fetchLeaves?: (start: number, count: number, signal: AbortSignal) => Promise<LeafPage>
   /** Fetches one entry with its inclusion proof against `root`, to tell which entry was altered. */
   fetchEntry?: (seq: number, signal: AbortSignal) => Promise<AuditEntryRecord>
   signal: AbortSignal
   onProgress?: (progress: VerifyAllProgress) => void
-  /** Leaves per request (at most the server's 5000); a power of two keeps each chunk one subtree. */
+  /** Leaves per request (with fetchLeaves at most the server's 5000); a power of two keeps each chunk one subtree. */
   pageSize?: number
   /** Requests kept in flight ahead of the page being checked. */
   pagesAhead?: number
@@ -95,6 +99,20 @@ async function chainFailure(input: VerifyAllInput, seq: number): Promise<Failure
   }
 }
 
+/** The range verifier: the input's own, or pages of `fetchLeaves` verified in this thread. */
+function rangeVerifierOf(input: VerifyAllInput): RangeVerifier {
+  if (input.verifyRange) return input.verifyRange
+  const { fetchLeaves } = input
+  if (!fetchLeaves) throw new Error('verifyAllLeaves needs verifyRange or fetchLeaves')
+  return async (start, count, signal) => {
+    const page = await fetchLeaves(start, count, signal)
+    return verifyChunk(
+      start,
+      page.entries.filter((e) => e.seq < start + count),
+    )
+  }
+}
+
 /** Names a replay failure the way the console does ("Entry 12 …"). */
 function failureOf(failure: ReplayFailure): Failure {
   const { seq } = failure
@@ -122,7 +140,10 @@ function failureOf(failure: ReplayFailure): Failure {
 export async function verifyAllLeaves(input: VerifyAllInput): Promise<VerifyAllResult> {
   const started = performance.now()
   const { treeSize, rootHash } = input.root
-  const pageSize = Math.min(input.pageSize ?? REPLAY_CHUNK, AUDIT_LEAVES_MAX)
+  const pageSize = input.verifyRange
+    ? (input.pageSize ?? REPLAY_CHUNK)
+    : Math.min(input.pageSize ?? REPLAY_CHUNK, AUDIT_LEAVES_MAX)
+  const verifyRange = rangeVerifierOf(input)
   const replay = new LogReplay()
   const failed = (failure: Failure): VerifyAllResult => ({
     state: 'failed',
@@ -134,27 +155,22 @@ export async function verifyAllLeaves(input: VerifyAllInput): Promise<VerifyAllR
   const starts: number[] = []
   for (let start = 0; start < treeSize; start += pageSize) starts.push(start)
   const countAt = (start: number) => Math.min(pageSize, treeSize - start)
-  const inFlight: Array<Promise<LeafPage>> = []
+  const inFlight: Array<Promise<ChunkResult>> = []
   let requested = 0
   const fill = () => {
     while (inFlight.length < (input.pagesAhead ?? 3) && requested < starts.length) {
       const start = starts[requested++]!
-      const page = input.fetchLeaves(start, countAt(start), input.signal)
-      page.catch(() => undefined) // awaited in order below; an abandoned page must not go unhandled
-      inFlight.push(page)
+      const chunk = verifyRange(start, countAt(start), input.signal)
+      chunk.catch(() => undefined) // awaited in order below; an abandoned range must not go unhandled
+      inFlight.push(chunk)
     }
   }
   for (const start of starts) {
     fill()
-    const page = await inFlight.shift()!
+    const chunk = await inFlight.shift()!
     input.signal.throwIfAborted()
     const end = start + countAt(start)
-    const failure = replay.pushChunk(
-      verifyChunk(
-        start,
-        page.entries.filter((e) => e.seq < end),
-      ),
-    )
+    const failure = replay.pushChunk(chunk)
     if (failure?.check === 'chain') return failed(await chainFailure(input, failure.seq))
     if (failure) return failed(failureOf(failure))
     if (replay.size < end) return failed(failureOf({ seq: replay.size, check: 'missing', message: '' }))
