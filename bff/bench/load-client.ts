@@ -153,6 +153,8 @@ async function main() {
   let completed = 0
   let maxLag = 0
   let lastAnswer = 0
+  /** When each failed request was meant to be sent, in seconds from the start. */
+  const errorAtS: number[] = []
 
   const fire = (shot: Shot, intended: number) => {
     const lag = performance.now() - intended
@@ -165,7 +167,8 @@ async function main() {
         if (res.status >= 400) failure = await errorOf(res)
         else await res.arrayBuffer()
       } catch (err) {
-        failure = `0 ${(err as Error).name === 'TimeoutError' ? 'TIMEOUT' : (err as Error).message}`
+        const e = err as Error & { cause?: { code?: string; message?: string } }
+        failure = `0 ${e.name === 'TimeoutError' ? 'TIMEOUT' : `${e.message} (${e.cause?.code ?? e.cause?.message ?? '-'})`}`
       }
       const now = performance.now()
       lastAnswer = now
@@ -173,6 +176,7 @@ async function main() {
       if (!latencies.has(shot.route)) latencies.set(shot.route, [])
       latencies.get(shot.route)!.push(now - intended)
       if (failure) {
+        errorAtS.push((intended - t0) / 1000)
         const byCode = errors.get(shot.route) ?? {}
         byCode[failure] = (byCode[failure] ?? 0) + 1
         errors.set(shot.route, byCode)
@@ -222,6 +226,7 @@ async function main() {
     elapsedS: (lastAnswer - t0) / 1000,
     maxSendLagMs: maxLag,
     routes,
+    errorAtS,
   }
   writeFileSync(plan.resultFile, JSON.stringify(result))
 }

@@ -65,4 +65,5 @@ export type LoadResult = {
   /** How late the generator sent a request after its intended time, at most (ms). */
   maxSendLagMs: number
   routes: RouteResult[]
+  errorAtS: number[]
 }

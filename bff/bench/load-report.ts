@@ -1,4 +1,5 @@
 /** What `pnpm bench:load` prints: the workload, errors per route, latencies, rate and memory. */
+import { availableParallelism } from 'node:os'
 import { DEFAULT_RATE_LIMITS } from '../src/env'
 import { RATES } from './load-plan'
 import type { LoadResult } from './load-plan'
@@ -34,6 +35,12 @@ export function printResult(r: LoadResult) {
       `requests/s of ${r.offeredPerSecond} offered; generator sent at most ${r.maxSendLagMs.toFixed(0)} ms late`,
   )
   console.log(`errors: ${errors}${errors === 0 ? ' (goal 0: met)' : ' (goal 0: MISSED)'}`)
+  if (errors > 0) {
+    const windows = new Map<number, number>()
+    for (const at of r.errorAtS) windows.set(Math.floor(at / 30) * 30, (windows.get(Math.floor(at / 30) * 30) ?? 0) + 1)
+    const spread = [...windows.entries()].sort((a, b) => a[0] - b[0]).map(([from, n]) => `${from}-${from + 30} s: ${n}`)
+    console.log(`  errors by when they were meant to be sent: ${spread.join(', ')}`)
+  }
   console.log(
     `\n${'route'.padEnd(52)} ${'count'.padStart(6)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'max'.padStart(9)}  errors`,
   )
@@ -66,6 +73,15 @@ export function printMemory(samples: MemorySample[], warmUpS: number, seconds: n
   const warm = median(within(warmUpS, warmUpS + window))
   const last = median(within(seconds - window, seconds))
   const peak = Math.max(...samples.map((s) => s.rssMb))
+  const first = samples[0]!
+  const end = samples[samples.length - 1]!
+  const cpu = ((end.cpuS - first.cpuS) / (end.atS - first.atS)) * 100
+  const loads = samples.map((s) => s.load)
+  console.log(
+    `server CPU: ${cpu.toFixed(0)}% of one core on average over the load; machine load average (1 min) ` +
+      `${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} (median ${median(loads).toFixed(1)}) on ` +
+      `${availableParallelism()} cores: other work on a shared machine takes CPU from the server`,
+  )
   const growth = ((last - warm) / warm) * 100
   console.log(
     `  median ${warm.toFixed(0)} MB in the ${window.toFixed(0)} s after the warm-up (${warmUpS.toFixed(0)} s), ` +

@@ -72,12 +72,27 @@ export function residentMb(pid: number): number {
   return Number(kb ?? 0) / 1024
 }
 
-export type MemorySample = { atS: number; rssMb: number }
+/** CPU seconds a process has used (user + system), from /proc/PID/stat (clock ticks of 1/100 s). */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
-/** Samples `pid`'s resident memory every `everyMs` from now until stopped; times are seconds from `t0`. */
+/** The machine's 1-minute load average (other work on a shared machine shows here). */
+export const loadAverage = () => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0])
+
+export type MemorySample = { atS: number; rssMb: number; cpuS: number; load: number }
+
+/** Samples `pid`'s resident memory, its CPU time and the machine's load every `everyMs` from now until stopped; times are seconds from `t0`. */
 export function sampleMemory(pid: number, t0: number, everyMs: number) {
   const samples: MemorySample[] = []
-  const take = () => samples.push({ atS: (performance.now() - t0) / 1000, rssMb: residentMb(pid) })
+  const take = () =>
+    samples.push({
+      atS: (performance.now() - t0) / 1000,
+      rssMb: residentMb(pid),
+      cpuS: cpuSeconds(pid),
+      load: loadAverage(),
+    })
   take()
   const timer = setInterval(take, everyMs)
   return {
