@@ -66,7 +66,7 @@ function printPage(page: Page, lhr: Result) {
   if (lhr.runtimeError) console.log(`${''.padEnd(12)} runtime error: ${lhr.runtimeError.message}`)
 }
 
-/** Audits `url` RUNS times; returns the report with the median performance score. */
+/** Audits `url` RUNS times; returns the report with the median performance score of those that ran. */
 async function audit(port: number, url: string, preset: Preset, cookie: string | null): Promise<Result> {
   const flags: Flags = {
     port,
@@ -82,8 +82,12 @@ async function audit(port: number, url: string, preset: Preset, cookie: string |
     if (!result) throw new Error(`Lighthouse returned nothing for ${url}`)
     reports.push(result.lhr)
   }
+  // A run whose trace failed (Lighthouse's runtimeError, NO_NAVSTART and the like) has no score
+  // to rank: the median is taken over the others, and a page where every run failed shows it.
   const perf = (r: Result) => r.categories.performance?.score ?? 0
-  return reports.sort((a, b) => perf(a) - perf(b))[Math.floor(reports.length / 2)]!
+  const scored = reports.filter((r) => !r.runtimeError)
+  const ranked = (scored.length > 0 ? scored : reports).sort((a, b) => perf(a) - perf(b))
+  return ranked[Math.floor(ranked.length / 2)]!
 }
 
 async function main() {
