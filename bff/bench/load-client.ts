@@ -108,7 +108,7 @@ function streamsOf(plan: LoadPlan, uploads: Uint8Array[]): Stream[] {
             }
           : {
               route: 'PATCH /api/v1/training/runs/{id}/annotations',
-              path: `/api/v1/training/runs/${plan.runs[k % plan.runs.length]!.id}/annotations`,
+              path: `/api/v1/training/runs/${plan.runs[Math.floor(k / 2) % plan.runs.length]!.id}/annotations`,
               init: json('PATCH', { tags: ['load', `rev=${k}`], note: `Load revision ${k}.` }, k),
             },
     },
