@@ -32,8 +32,8 @@ import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
 import { createPostgresDatabase } from '../src/test/harness'
 import { usersPageQuery } from '../src/modules/admin/repo'
-import { loadFromChild } from './load'
-import type { LoadResult } from './load'
+import { loadFromChild } from './autocannon'
+import type { LoadResult } from './autocannon'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10)
