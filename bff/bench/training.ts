@@ -12,6 +12,9 @@ import { createPostgresDatabase } from '../src/test/harness'
 import { startBff } from './http'
 
 const ROUNDS = Number(process.env.BENCH_TRAINING_ROUNDS ?? 1000)
+/** BENCH_TRAINING_TARGETS (pglite,postgres) and BENCH_TRAINING_RUNS (1,8): parts alone, for profiles. */
+const TARGETS = (process.env.BENCH_TRAINING_TARGETS ?? 'pglite,postgres').split(',')
+const RUN_COUNTS = (process.env.BENCH_TRAINING_RUNS ?? '1,8').split(',').map(Number)
 const DP = { noiseMultiplier: 1.1, clippingNorm: 1, sampleRate: 0.001, delta: 1e-5, epsilonBudget: 1000 }
 
 async function post(url: string, headers: Record<string, string>, path: string, body: unknown) {
@@ -69,11 +72,11 @@ export async function runTrainingBench() {
   console.log(`\nround ingestion through the API (accounting + audit on), ${ROUNDS} rounds`)
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-training-'))
   try {
-    for (const runs of [1, 8]) {
+    for (const runs of TARGETS.includes('pglite') ? RUN_COUNTS : []) {
       const rate = await ingest({ kind: 'pglite', dir: join(dir, `pglite-${runs}`) }, runs)
       console.log(`  PGlite, ${runs} run(s) in parallel: ${rate.toFixed(0)} rounds/s`)
     }
-    for (const runs of [1, 8]) {
+    for (const runs of TARGETS.includes('postgres') ? RUN_COUNTS : []) {
       const pg = await createPostgresDatabase()
       if ('skip' in pg) {
         console.log(`  PostgreSQL skipped: ${pg.skip}`)

@@ -32,11 +32,12 @@ import type { IntegrityRun } from './integrity/checker'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './record'
-import type { AuditContext, AuditLog } from './record'
+import type { AuditContext, AuditWriter } from './record'
 import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
+import { createAuditWriter } from './writer'
 
 export type AuditConfig = {
   /** Origin line of checkpoints; made once (random) when not configured. */
@@ -51,7 +52,7 @@ export type AuditConfig = {
   selfCheckFullIntervalMs: number
 }
 
-export interface AuditService extends AuditLog {
+export interface AuditService extends AuditWriter {
   initialize(): Promise<void>
   drain(): Promise<void>
   /** Sequences and checkpoints in the background (after a state change). */
@@ -102,6 +103,7 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     fullIntervalMs: config.selfCheckFullIntervalMs,
   })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
+  const writer = createAuditWriter(db)
 
   async function requireCheckpoint(treeSize: number | undefined) {
     const row = treeSize === undefined ? await latestCheckpoint(db) : await checkpointAt(db, treeSize)
@@ -147,7 +149,8 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
   }
 
   const service: AuditService = {
-    record: recordAuditEvent,
+    record: writer.record,
+    transaction: writer.transaction,
     drain,
     cutIfDue,
 
