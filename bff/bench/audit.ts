@@ -111,7 +111,12 @@ async function measure(target: DatabaseTarget) {
   const verifyMs = (performance.now() - t0) / runs
   const integrity = await audit.checkIntegrity()
   await database.close()
-  return { rates, treeSize: checkpoint.treeSize, verifyMs, integrity: integrity.state.finding ? `FAILED: ${integrity.state.finding.message}` : integrity.state.status }
+  return {
+    rates,
+    treeSize: checkpoint.treeSize,
+    verifyMs,
+    integrity: integrity.state.finding ? `FAILED: ${integrity.state.finding.message}` : integrity.state.status,
+  }
 }
 
 function print(name: string, result: Awaited<ReturnType<typeof measure>>, goal: number) {
@@ -122,13 +127,15 @@ function print(name: string, result: Awaited<ReturnType<typeof measure>>, goal: 
   const ratio = (a = NaN, b = NaN) => `${(a / b).toFixed(2)}x`
   if (MODES.length === ALL_MODES.length)
     console.log(
-    `    group commit = ${ratio(rates.after, rates.before)} one transaction a write, ` +
-      `${ratio(rates.after, rates.plain)} plain appends, ${ratio(rates.after, rates['two-statement'])} two-statement transactions (goal >= ${goal}/s)`,
-  )
+      `    group commit = ${ratio(rates.after, rates.before)} one transaction a write, ` +
+        `${ratio(rates.after, rates.plain)} plain appends, ${ratio(rates.after, rates['two-statement'])} two-statement transactions (goal >= ${goal}/s)`,
+    )
 }
 
 export async function runAuditBench(): Promise<void> {
-  console.log(`\naudit: ${APPENDS} writes each way, ${WRITERS} concurrent writers, until every record is in the Merkle log`)
+  console.log(
+    `\naudit: ${APPENDS} writes each way, ${WRITERS} concurrent writers, until every record is in the Merkle log`,
+  )
   const dir = mkdtempSync(join(tmpdir(), 'tg-bench-audit-'))
   const embedded = TARGETS.includes('pglite') ? await measure({ kind: 'pglite', dir: join(dir, 'pglite') }) : null
   if (embedded) print('embedded PGlite', embedded, 1500)

@@ -111,6 +111,7 @@ export function createApp(deps: AppDeps) {
     config: deps.audit,
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
+    onWriteBatch: (size) => metrics.observeWriteBatch(size),
   })
   const auth = createAuthService({
     db,

@@ -89,12 +89,14 @@ type Deps = {
   log: Logger
   /** Told the outcome of every self-check run (metrics). */
   onIntegrityRun?: (run: IntegrityRun) => void
+  /** Told the size of every group commit (metrics). */
+  onWriteBatch?: (size: number) => void
 }
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
 const ROTATION_ACTION = 'audit.keys_rotated'
 
-export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
+export function createAuditService({ db, sealer, config, log, onIntegrityRun, onWriteBatch }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
   const checker = createIntegrityChecker({
     db,
@@ -103,7 +105,7 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     fullIntervalMs: config.selfCheckFullIntervalMs,
   })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
-  const writer = createAuditWriter(db)
+  const writer = createAuditWriter(db, { onCommit: onWriteBatch })
 
   async function requireCheckpoint(treeSize: number | undefined) {
     const row = treeSize === undefined ? await latestCheckpoint(db) : await checkpointAt(db, treeSize)

@@ -94,8 +94,7 @@ export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held:
     const hash = leafHash(encoder.encode(canonical))
     const appended = appendLeaf(frontier, size, hash)
     frontier = appended.frontier
-    for (const node of appended.completed)
-      nodeRows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) })
+    for (const node of appended.completed) nodeRows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) })
     logRows.push({
       seq: size,
       at: row.at.toISOString(),
