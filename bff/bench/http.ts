@@ -21,6 +21,7 @@ import type { DatabaseTarget } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
 import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
+import type { AuditConfig } from '../src/modules/audit/service'
 import { createPostgresDatabase } from '../src/test/harness'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
@@ -45,7 +46,7 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
 }
 
 /** The real BFF on `target`, seeded; returns its URL, an admin API key and a stop function. */
-export async function startBff(target: DatabaseTarget) {
+export async function startBff(target: DatabaseTarget, audit: Partial<AuditConfig> = {}) {
   const database = createDatabase(target)
   await database.migrate()
   const { app, services } = createApp({
@@ -68,6 +69,7 @@ export async function startBff(target: DatabaseTarget) {
       pinnedKeys: [],
       selfCheckIntervalMs: 3600_000,
       selfCheckFullIntervalMs: 3600_000,
+      ...audit,
     },
     tgsp: { blobDir: join(tmpdir(), 'tg-bench-blobs'), maxUploadBytes: 1 << 20, channels: ['stable'] },
   })

@@ -27,8 +27,8 @@ async function post(url: string, headers: Record<string, string>, path: string, 
   return (await res.json()) as { id: string }
 }
 
-async function ingest(target: DatabaseTarget, runs: number) {
-  const bff = await startBff(target)
+async function ingest(target: DatabaseTarget, runs: number, groupCommit = true) {
+  const bff = await startBff(target, { groupCommit })
   try {
     const perRun = Math.ceil(ROUNDS / runs)
     const ids: string[] = []

@@ -97,6 +97,13 @@ const CSP = {
   frameAncestors: ["'none'"],
 }
 
+/**
+ * How long a group commit waits for more audited writes on PGlite: its one connection runs each
+ * request's reads between batches, so the requests that arrive together reach their writes a
+ * little apart (bench/NOTES.md). On PostgreSQL a batch gathers what arrived in the same tick.
+ */
+const PGLITE_WRITE_WINDOW_MS = 2
+
 /** Builds the whole BFF: platform middleware, every module's service and routes, the console. */
 export function createApp(deps: AppDeps) {
   const { config, database, log } = deps
@@ -112,6 +119,7 @@ export function createApp(deps: AppDeps) {
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
     onWriteBatch: (size) => metrics.observeWriteBatch(size),
+    writeWindowMs: database.driver === 'pglite' ? PGLITE_WRITE_WINDOW_MS : 0,
   })
   const auth = createAuthService({
     db,

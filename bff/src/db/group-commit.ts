@@ -28,6 +28,12 @@ export interface GroupCommit {
 export type GroupCommitOptions = {
   /** Most members in one batch transaction. */
   maxBatch?: number
+  /**
+   * How long a batch waits, from its first member, for others (0: the same turn of the event
+   * loop). On PGlite, whose one connection runs every request's reads between batches, the
+   * requests that arrive together reach their writes a little apart: a short window gathers them.
+   */
+  windowMs?: number
 
   /** Called at the start of every attempt, with its transaction. */
   begin?: (tx: Tx) => void
@@ -108,10 +114,11 @@ export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): Gro
 
   function schedule() {
     if (running || queue.length === 0) return
-    // setImmediate: the members that arrive in this turn of the event loop join the batch; those
-    // that arrive while it runs form the next one. One batch at a time: batches would queue on
+    // The members that arrive in this turn of the event loop (or within the window) join the
+    // batch; those that arrive while it runs form the next one. One batch at a time: batches would queue on
     // the audit head's lock anyway, and each would pay its own commit.
-    running = new Promise<void>((resolve) => setImmediate(resolve))
+    const windowMs = options.windowMs ?? 0
+    running = new Promise<void>((resolve) => (windowMs > 0 ? setTimeout(resolve, windowMs) : setImmediate(resolve)))
       .then(() => runBatch(queue.splice(0, maxBatch)))
       .finally(() => {
         running = null

@@ -50,6 +50,11 @@ export type AuditConfig = {
   selfCheckIntervalMs: number
   /** How often a check rehashes the whole log again instead of the new rows only. */
   selfCheckFullIntervalMs: number
+  /**
+   * Group commit of audited writes (default on). Off, `transaction` is one transaction a write
+   * whose records the sequencer moves later: only the benchmark turns it off, for its baseline.
+   */
+  groupCommit?: boolean
 }
 
 export interface AuditService extends AuditWriter {
@@ -91,12 +96,22 @@ type Deps = {
   onIntegrityRun?: (run: IntegrityRun) => void
   /** Told the size of every group commit (metrics). */
   onWriteBatch?: (size: number) => void
+  /** How long a group commit waits for more members (see db/group-commit.ts); 0 by default. */
+  writeWindowMs?: number
 }
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
 const ROTATION_ACTION = 'audit.keys_rotated'
 
-export function createAuditService({ db, sealer, config, log, onIntegrityRun, onWriteBatch }: Deps): AuditService {
+export function createAuditService({
+  db,
+  sealer,
+  config,
+  log,
+  onIntegrityRun,
+  onWriteBatch,
+  writeWindowMs,
+}: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
   const checker = createIntegrityChecker({
     db,
@@ -105,7 +120,11 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun, on
     fullIntervalMs: config.selfCheckFullIntervalMs,
   })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
-  const writer = createAuditWriter(db, { onCommit: onWriteBatch })
+  const writer = createAuditWriter(db, {
+    onCommit: onWriteBatch,
+    windowMs: writeWindowMs,
+    isEnabled: config.groupCommit ?? true,
+  })
 
   async function requireCheckpoint(treeSize: number | undefined) {
     const row = treeSize === undefined ? await latestCheckpoint(db) : await checkpointAt(db, treeSize)

@@ -13,14 +13,19 @@ import type { HeldRecord } from './tree'
  * just before the COMMIT, under the head lock that orders every replica's appends. A record
  * written in any other transaction (or in a savepoint a member opens) goes to the queue as before.
  */
-export function createAuditWriter(db: Db, options: Pick<GroupCommitOptions, 'onCommit'> = {}): AuditWriter {
+export function createAuditWriter(
+  db: Db,
+  options: Pick<GroupCommitOptions, 'onCommit' | 'windowMs'> & { isEnabled?: boolean } = {},
+): AuditWriter {
+  if (options.isEnabled === false) return { record: recordAuditEvent, transaction: (work) => db.transaction(work) }
   const held = new WeakMap<Executor, HeldRecord[]>()
   const writes = createGroupCommit(db, {
     begin: (tx) => held.set(tx, []),
     beforeCommit: async (tx) => {
       await sequenceWithin(tx, SEQUENCE_BATCH, held.get(tx))
     },
-    ...options,
+    onCommit: options.onCommit,
+    windowMs: options.windowMs,
   })
   return {
     async record(tx, ctx, event) {
