@@ -19,6 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseVerifierKey, verifyCheckpoint } from '@tg/contracts/formats/audit'
+import { PGLITE_WRITE_WINDOW_MS } from '../src/app'
 import { createDatabase } from '../src/db/client'
 import type { DatabaseTarget, Tx } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
@@ -96,6 +97,8 @@ async function measure(target: DatabaseTarget) {
       selfCheckFullIntervalMs: 3600_000,
     },
     log: createLogger('silent'),
+    // As createApp sets it.
+    writeWindowMs: target.kind === 'pglite' ? PGLITE_WRITE_WINDOW_MS : 0,
   })
   await audit.initialize()
   const rates: Partial<Record<Mode, number>> = {}

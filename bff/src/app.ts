@@ -102,7 +102,7 @@ const CSP = {
  * request's reads between batches, so the requests that arrive together reach their writes a
  * little apart (bench/NOTES.md). On PostgreSQL a batch gathers what arrived in the same tick.
  */
-const PGLITE_WRITE_WINDOW_MS = 2
+export const PGLITE_WRITE_WINDOW_MS = 2
 
 /** Builds the whole BFF: platform middleware, every module's service and routes, the console. */
 export function createApp(deps: AppDeps) {
