@@ -30,6 +30,7 @@ import type { DatabaseTarget } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
 import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
+import type { AuditConfig } from '../src/modules/audit/service'
 import { createPostgresDatabase } from '../src/test/harness'
 import { usersPageQuery } from '../src/modules/admin/repo'
 import { loadFromChild } from './autocannon'
@@ -50,7 +51,7 @@ function listen(fetch: (req: Request) => Response | Promise<Response>): Promise<
 }
 
 /** The real BFF on `target`, seeded; returns its URL, an admin API key and a stop function. */
-export async function startBff(target: DatabaseTarget) {
+export async function startBff(target: DatabaseTarget, audit: Partial<AuditConfig> = {}) {
   const database = createDatabase(target)
   await database.migrate()
   const { app, services } = createApp({
@@ -74,6 +75,7 @@ export async function startBff(target: DatabaseTarget) {
       pinnedKeys: [],
       selfCheckIntervalMs: 3600_000,
       selfCheckFullIntervalMs: 3600_000,
+      ...audit,
     },
     tgsp: { blobDir: join(tmpdir(), 'tg-bench-blobs'), maxUploadBytes: 1 << 20, channels: ['stable'] },
   })

@@ -2,7 +2,9 @@
  * `pnpm bench` (training part): round ingestion through the real HTTP API with server-side
  * accounting and the audit log on, on PGlite and PostgreSQL. Writers post rounds of their own run
  * (rounds of one run are serialised by its row lock; runs proceed in parallel), and the same
- * number of rounds into one run, as one agent would. BENCH_TRAINING_ROUNDS (default 1000).
+ * number of rounds into one run, as one agent would; each before (one transaction a round, the
+ * audit sequencer behind) and after (group commit), in the same run. BENCH_TRAINING_ROUNDS
+ * (default 1000).
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -12,6 +14,9 @@ import { createPostgresDatabase } from '../src/test/harness'
 import { startBff } from './http'
 
 const ROUNDS = Number(process.env.BENCH_TRAINING_ROUNDS ?? 1000)
+/** BENCH_TRAINING_TARGETS (pglite,postgres) and BENCH_TRAINING_RUNS (1,8): parts alone, for profiles. */
+const TARGETS = (process.env.BENCH_TRAINING_TARGETS ?? 'pglite,postgres').split(',')
+const RUN_COUNTS = (process.env.BENCH_TRAINING_RUNS ?? '1,8').split(',').map(Number)
 const DP = { noiseMultiplier: 1.1, clippingNorm: 1, sampleRate: 0.001, delta: 1e-5, epsilonBudget: 1000 }
 
 async function post(url: string, headers: Record<string, string>, path: string, body: unknown) {
@@ -24,8 +29,8 @@ async function post(url: string, headers: Record<string, string>, path: string, 
   return (await res.json()) as { id: string }
 }
 
-async function ingest(target: DatabaseTarget, runs: number) {
-  const bff = await startBff(target)
+async function ingest(target: DatabaseTarget, runs: number, groupCommit = true) {
+  const bff = await startBff(target, { groupCommit })
   try {
     const perRun = Math.ceil(ROUNDS / runs)
     const ids: string[] = []
@@ -65,26 +70,55 @@ async function ingest(target: DatabaseTarget, runs: number) {
   }
 }
 
-export async function runTrainingBench() {
-  console.log(`\nround ingestion through the API (accounting + audit on), ${ROUNDS} rounds`)
-  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-training-'))
-  try {
-    for (const runs of [1, 8]) {
-      const rate = await ingest({ kind: 'pglite', dir: join(dir, `pglite-${runs}`) }, runs)
-      console.log(`  PGlite, ${runs} run(s) in parallel: ${rate.toFixed(0)} rounds/s`)
+/** Before (one transaction a round) and after (group commit), in this order, on fresh databases. */
+async function beforeAndAfter(
+  label: string,
+  open: () => Promise<{ target: DatabaseTarget; close: () => Promise<void> }>,
+  runs: number,
+) {
+  const rates: number[] = []
+  for (const groupCommit of [false, true]) {
+    const { target, close } = await open()
+    try {
+      rates.push(await ingest(target, runs, groupCommit))
+    } finally {
+      await close()
     }
-    for (const runs of [1, 8]) {
-      const pg = await createPostgresDatabase()
-      if ('skip' in pg) {
-        console.log(`  PostgreSQL skipped: ${pg.skip}`)
+  }
+  const [before = NaN, after = NaN] = rates
+  console.log(
+    `  ${label}, ${runs} run(s) in parallel: ${before.toFixed(0)} rounds/s one transaction a round (before), ` +
+      `${after.toFixed(0)} rounds/s group commit (after): ${(after / before).toFixed(2)}x`,
+  )
+}
+
+export async function runTrainingBench() {
+  console.log(`\nround ingestion through the API (accounting + audit on), ${ROUNDS} rounds each way`)
+  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-training-'))
+  let n = 0
+  try {
+    for (const runs of TARGETS.includes('pglite') ? RUN_COUNTS : [])
+      await beforeAndAfter(
+        'PGlite',
+        async () => ({ target: { kind: 'pglite', dir: join(dir, `pglite-${n++}`) }, close: async () => undefined }),
+        runs,
+      )
+    for (const runs of TARGETS.includes('postgres') ? RUN_COUNTS : []) {
+      const probe = await createPostgresDatabase()
+      if ('skip' in probe) {
+        console.log(`  PostgreSQL skipped: ${probe.skip}`)
         break
       }
-      try {
-        const rate = await ingest(pg.target, runs)
-        console.log(`  PostgreSQL, ${runs} run(s) in parallel: ${rate.toFixed(0)} rounds/s`)
-      } finally {
-        await pg.drop()
-      }
+      await probe.drop()
+      await beforeAndAfter(
+        'PostgreSQL',
+        async () => {
+          const pg = await createPostgresDatabase()
+          if ('skip' in pg) throw new Error(pg.skip)
+          return { target: pg.target, close: pg.drop }
+        },
+        runs,
+      )
     }
   } finally {
     rmSync(dir, { recursive: true, force: true })

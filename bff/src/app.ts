@@ -102,6 +102,13 @@ const CSP = {
   frameAncestors: ["'none'"],
 }
 
+/**
+ * How long a group commit waits for more audited writes on PGlite: its one connection runs each
+ * request's reads between batches, so the requests that arrive together reach their writes a
+ * little apart (bench/NOTES.md). On PostgreSQL a batch gathers what arrived in the same tick.
+ */
+export const PGLITE_WRITE_WINDOW_MS = 2
+
 /** Builds the whole BFF: platform middleware, every module's service and routes, the console. */
 export function createApp(deps: AppDeps) {
   const { config, database, log } = deps
@@ -116,6 +123,8 @@ export function createApp(deps: AppDeps) {
     config: deps.audit,
     log,
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
+    onWriteBatch: (size) => metrics.observeWriteBatch(size),
+    writeWindowMs: database.driver === 'pglite' ? PGLITE_WRITE_WINDOW_MS : 0,
   })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const credentials = createCredentialCache(deps.credentialCache ?? CREDENTIAL_CACHE_DEFAULTS, events, (err) =>

@@ -17,6 +17,8 @@ export interface Metrics {
   observeRateLimitFallback(store: 'redis' | 'postgres'): void
   /** Whether the shared rate-limit store answers (as this process last saw it). */
   observeRateLimitStore(store: 'redis' | 'postgres' | 'memory', isUp: boolean): void
+  /** A group commit of audited writes committed with this many members. */
+  observeWriteBatch(size: number): void
 }
 
 function createRateLimitMetrics(registry: Registry) {
@@ -109,8 +111,15 @@ export function createMetrics(): Metrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   })
+  const batches = new Histogram({
+    name: 'tg_audited_write_batch_size',
+    help: 'Audited writes (state change and audit records) committed together by one group commit.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [registry],
+  })
   return {
     registry,
+    observeWriteBatch: (size) => batches.observe(size),
     observeRequest({ method, route, status }, seconds) {
       const labels = { method, route, status: String(status) }
       requests.inc(labels)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import type { Executor } from '../../db/client'
+import type { Executor, Tx } from '../../db/client'
 import { auditPending } from '../../db/schema'
 import type { AppEnv, Principal } from '../../lib/context'
 import type { Context } from 'hono'
@@ -34,6 +34,16 @@ export const SESSION_OPENING_ACTIONS = [SIGN_IN_ACTION, SETUP_ACTION, OIDC_SIGN_
  */
 export interface AuditLog {
   record(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void>
+}
+
+/**
+ * The audit log of the running server: it also runs a state change with its audit records as a
+ * member of a group commit (db/group-commit.ts): the changes that arrive together share one
+ * transaction and one Merkle tree update, each in its own savepoint, and each resolves only
+ * after that transaction commits, its records already in the log.
+ */
+export interface AuditWriter extends AuditLog {
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T>
 }
 
 const SECRET_KEY = /password|secret|token|authorization|cookie/i
@@ -72,6 +82,25 @@ export async function recordAuditEvent(tx: Executor, ctx: AuditContext, event: A
     insert into ${auditPending} (actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, request_id, client_ip, details)
     values (${ctx.actor.type}, ${ctx.actor.id}, ${ctx.actor.name}, ${event.action}, ${event.resourceType}, ${event.resourceId ?? null},
       ${event.outcome}, ${ctx.requestId}, ${ctx.clientIp}, ${details}::jsonb)`)
+}
+
+/**
+ * A record as a group commit holds it in memory until its batch is sequenced: the same fields and
+ * the same redacted details, passed through JSON as the queue's jsonb column would.
+ */
+export function heldRecordOf(ctx: AuditContext, event: AuditEvent) {
+  return {
+    actorType: ctx.actor.type,
+    actorId: ctx.actor.id,
+    actorName: ctx.actor.name,
+    action: event.action,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId ?? null,
+    outcome: event.outcome,
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    details: JSON.parse(JSON.stringify(redactDetails(event.details ?? {}))) as unknown,
+  }
 }
 
 export const auditLogOf = (): AuditLog => ({ record: recordAuditEvent })

@@ -32,12 +32,13 @@ import type { IntegrityRun } from './integrity/checker'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './record'
-import type { AuditContext, AuditLog } from './record'
+import type { AuditContext, AuditWriter } from './record'
 import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
 import { streamLeaves } from './leaf-stream'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
+import { createAuditWriter } from './writer'
 
 export type AuditConfig = {
   /** Origin line of checkpoints; made once (random) when not configured. */
@@ -50,9 +51,14 @@ export type AuditConfig = {
   selfCheckIntervalMs: number
   /** How often a check rehashes the whole log again instead of the new rows only. */
   selfCheckFullIntervalMs: number
+  /**
+   * Group commit of audited writes (default on). Off, `transaction` is one transaction a write
+   * whose records the sequencer moves later: only the benchmark turns it off, for its baseline.
+   */
+  groupCommit?: boolean
 }
 
-export interface AuditService extends AuditLog {
+export interface AuditService extends AuditWriter {
   initialize(): Promise<void>
   drain(): Promise<void>
   /** Sequences and checkpoints in the background (after a state change). */
@@ -91,12 +97,24 @@ type Deps = {
   log: Logger
   /** Told the outcome of every self-check run (metrics). */
   onIntegrityRun?: (run: IntegrityRun) => void
+  /** Told the size of every group commit (metrics). */
+  onWriteBatch?: (size: number) => void
+  /** How long a group commit waits for more members (see db/group-commit.ts); 0 by default. */
+  writeWindowMs?: number
 }
 
 const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
 const ROTATION_ACTION = 'audit.keys_rotated'
 
-export function createAuditService({ db, sealer, config, log, onIntegrityRun }: Deps): AuditService {
+export function createAuditService({
+  db,
+  sealer,
+  config,
+  log,
+  onIntegrityRun,
+  onWriteBatch,
+  writeWindowMs,
+}: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
   const checker = createIntegrityChecker({
     db,
@@ -105,6 +123,11 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
     fullIntervalMs: config.selfCheckFullIntervalMs,
   })
   const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
+  const writer = createAuditWriter(db, {
+    onCommit: onWriteBatch,
+    windowMs: writeWindowMs,
+    isEnabled: config.groupCommit ?? true,
+  })
 
   async function requireCheckpoint(treeSize: number | undefined) {
     const row = treeSize === undefined ? await latestCheckpoint(db) : await checkpointAt(db, treeSize)
@@ -150,7 +173,8 @@ export function createAuditService({ db, sealer, config, log, onIntegrityRun }: 
   }
 
   const service: AuditService = {
-    record: recordAuditEvent,
+    record: writer.record,
+    transaction: writer.transaction,
     drain,
     cutIfDue,
 

@@ -47,67 +47,90 @@ const encoder = new TextEncoder()
  * unique across every replica. Returns how many were sequenced.
  */
 export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<number> {
-  return db.transaction(async (tx) => {
-    const head = await lockHead(tx)
-    const rows = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
-    if (rows.length === 0) return 0
-    let { frontier, treeSize: size, lastLeafHash: prev } = head
-    const logRows: Array<Record<string, string | number | null>> = []
-    const nodeRows: Array<{ level: number; idx: number; hash: string }> = []
-    for (const row of rows) {
-      const body: AuditEntryBody = {
-        seq: size,
-        time: row.at.toISOString(),
-        actor: { type: row.actorType as AuditEntryBody['actor']['type'], id: row.actorId, name: row.actorName },
-        action: row.action,
-        resource: { type: row.resourceType, id: row.resourceId },
-        outcome: row.outcome as AuditEntryBody['outcome'],
-        requestId: row.requestId,
-        clientIp: row.clientIp,
-        details: (row.details ?? {}) as Record<string, unknown>,
-        prevHash: prev,
-      }
-      const canonical = canonicalEntryText(body)
-      const hash = leafHash(encoder.encode(canonical))
-      const appended = appendLeaf(frontier, size, hash)
-      frontier = appended.frontier
-      for (const node of appended.completed)
-        nodeRows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) })
-      logRows.push({
-        seq: size,
-        at: row.at.toISOString(),
-        actor_type: row.actorType,
-        actor_id: row.actorId,
-        actor_name: row.actorName,
-        action: row.action,
-        resource_type: row.resourceType,
-        resource_id: row.resourceId,
-        outcome: row.outcome,
-        canonical,
-        leaf_hash: toHex(hash),
-      })
-      prev = toHex(hash)
-      size += 1
+  // Group commit sequences its own records: most passes find the queue empty. A plain read says
+  // so without taking the head's lock (a write transaction) after every request.
+  const [any] = await db.select({ id: auditPending.id }).from(auditPending).limit(1)
+  if (!any) return 0
+  return db.transaction((tx) => sequenceWithin(tx, limit))
+}
+
+/** An audit record not yet in the log: a queued row, or one held in memory by a group commit. */
+export type QueuedRecord = Omit<typeof auditPending.$inferSelect, 'id'>
+/** A record of a group commit, stamped with the batch transaction's time when it is sequenced. */
+export type HeldRecord = Omit<QueuedRecord, 'at'>
+
+/**
+ * The same inside the caller's transaction (a group commit's), where the head stays locked until
+ * it commits: the queued records first, then `held`, the batch's own records kept in memory (never
+ * written to the queue), stamped with the transaction's time.
+ */
+export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held: HeldRecord[] = []): Promise<number> {
+  const head = await lockHead(tx)
+  const queued = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
+  if (queued.length === 0 && held.length === 0) return 0
+  let at = new Date()
+  if (held.length > 0) {
+    const [now] = await tx.select({ ms: sql<number>`(extract(epoch from now()) * 1000)::float8` }).from(auditHead)
+    at = new Date(Number(now?.ms))
+  }
+  const rows: QueuedRecord[] = [...queued, ...held.map((record) => ({ ...record, at }))]
+  let { frontier, treeSize: size, lastLeafHash: prev } = head
+  const logRows: Array<Record<string, string | number | null>> = []
+  const nodeRows: Array<{ level: number; idx: number; hash: string }> = []
+  for (const row of rows) {
+    const body: AuditEntryBody = {
+      seq: size,
+      time: row.at.toISOString(),
+      actor: { type: row.actorType as AuditEntryBody['actor']['type'], id: row.actorId, name: row.actorName },
+      action: row.action,
+      resource: { type: row.resourceType, id: row.resourceId },
+      outcome: row.outcome as AuditEntryBody['outcome'],
+      requestId: row.requestId,
+      clientIp: row.clientIp,
+      details: (row.details ?? {}) as Record<string, unknown>,
+      prevHash: prev,
     }
-    // One JSON parameter per batch (jsonb_to_recordset) instead of thousands of bound values.
-    await tx.execute(sql`
-      insert into ${auditLog} (seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, leaf_hash)
-      select seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, decode(leaf_hash, 'hex')
-      from jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb) as x(seq bigint, at timestamptz, actor_type text, actor_id text,
-        actor_name text, action text, resource_type text, resource_id text, outcome text, canonical text, leaf_hash text)`)
-    await tx.execute(sql`
-      insert into ${auditNodes} (level, idx, hash)
-      select level, idx, decode(hash, 'hex') from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(level smallint, idx bigint, hash text)`)
-    const ids = sql.raw(`'{${rows.map((r) => r.id).join(',')}}'::bigint[]`)
+    const canonical = canonicalEntryText(body)
+    const hash = leafHash(encoder.encode(canonical))
+    const appended = appendLeaf(frontier, size, hash)
+    frontier = appended.frontier
+    for (const node of appended.completed) nodeRows.push({ level: node.level, idx: node.index, hash: toHex(node.hash) })
+    logRows.push({
+      seq: size,
+      at: row.at.toISOString(),
+      actor_type: row.actorType,
+      actor_id: row.actorId,
+      actor_name: row.actorName,
+      action: row.action,
+      resource_type: row.resourceType,
+      resource_id: row.resourceId,
+      outcome: row.outcome,
+      canonical,
+      leaf_hash: toHex(hash),
+    })
+    prev = toHex(hash)
+    size += 1
+  }
+  // One JSON parameter per batch (jsonb_to_recordset) instead of thousands of bound values.
+  await tx.execute(sql`
+    insert into ${auditLog} (seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, leaf_hash)
+    select seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, decode(leaf_hash, 'hex')
+    from jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb) as x(seq bigint, at timestamptz, actor_type text, actor_id text,
+      actor_name text, action text, resource_type text, resource_id text, outcome text, canonical text, leaf_hash text)`)
+  await tx.execute(sql`
+    insert into ${auditNodes} (level, idx, hash)
+    select level, idx, decode(hash, 'hex') from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(level smallint, idx bigint, hash text)`)
+  if (queued.length > 0) {
+    const ids = sql.raw(`'{${queued.map((r) => r.id).join(',')}}'::bigint[]`)
     await tx.execute(sql`delete from ${auditPending} where id = any(${ids})`)
-    await tx
-      .update(auditHead)
-      .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })
-      .where(eq(auditHead.id, 1))
-    // Wakes the audit live streams (modules/audit/live.ts) once this batch commits.
-    await tx.execute(sql`select pg_notify('tg_audit', ${String(size)})`)
-    return rows.length
-  })
+  }
+  await tx
+    .update(auditHead)
+    .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })
+    .where(eq(auditHead.id, 1))
+  // Wakes the audit live streams (modules/audit/live.ts) once this batch commits.
+  await tx.execute(sql`select pg_notify('tg_audit', ${String(size)})`)
+  return rows.length
 }
 
 export async function countPending(ex: Executor): Promise<number> {

@@ -3,7 +3,7 @@ import type { RunState, TrainingEvent } from '@tg/contracts'
 import type { Db, Executor } from '../../db/client'
 import type { EventBus } from '../../lib/events'
 import { notFound } from '../../lib/errors'
-import type { AuditLog } from '../audit/record'
+import type { AuditWriter } from '../audit/record'
 import { findRunRow } from './repo'
 import type { ProducedPackageRef } from './repo'
 
@@ -17,7 +17,7 @@ export interface PackageDirectory {
 /** What the training use cases need, passed explicitly. */
 export type TrainingDeps = {
   db: Db
-  audit: AuditLog
+  audit: AuditWriter
   events: EventBus
   hashSecret: (s: string) => string
   packages: PackageDirectory

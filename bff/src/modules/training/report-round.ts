@@ -146,7 +146,8 @@ export async function reportRound(
   const planned = await requireRun(deps.db, runId)
   checkAgainstPlan(planned, body)
   const [round, declared] = await Promise.all([perStepVector(body), perStepVector(planned)])
-  const outcome = await deps.db.transaction(async (tx): Promise<Outcome> => {
+  // Group committed: the rounds that arrive together (of any runs) share one transaction.
+  const outcome = await deps.audit.transaction(async (tx): Promise<Outcome> => {
     const run = await requireRun(tx, runId, true)
     const [existing] = await tx
       .select()
