@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type {
   AuditCheckpoint,
   AuditCheckpointPage,
@@ -15,12 +14,12 @@ import type {
   ListAuditEntriesQuery,
   SignInEvent,
 } from '@tg/contracts'
-import { AUDIT_ENTRY_PROOF_FORMAT, formatRotationBody, signNoteBody } from '@tg/contracts/formats/audit'
+import { AUDIT_ENTRY_PROOF_FORMAT } from '@tg/contracts/formats/audit'
 import type { AuditBundle, AuditEntryProof } from '@tg/contracts/formats/audit'
 import type { Logger } from 'pino'
 import { desc, lt } from 'drizzle-orm'
 import type { Db } from '../../db/client'
-import { auditCheckpoints, auditSigningKeys } from '../../db/schema'
+import { auditCheckpoints } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
 import { decodeSeqCursor } from '../../lib/pagination'
 import type { Sealer } from '../../lib/seal'
@@ -30,10 +29,11 @@ import { missingSpans, spansMissingFrom } from './gaps'
 import { createIntegrityChecker } from './integrity/checker'
 import type { IntegrityRun } from './integrity/checker'
 import { activeKeyRows, createSignerCache, insertSigningKey, listKeyRows, toSigningKey } from './keys'
+import { ALGORITHMS, keyRotationsOf, rotateSigningKeys } from './rotation'
 import { consistencyProof, inclusionProofs } from './proofs'
 import { SERVER_ACTOR, SESSION_OPENING_ACTIONS, recordAuditEvent } from './record'
 import type { AuditContext, AuditWriter } from './record'
-import { entriesOfAction, findEntry, listEntries, listLeaves, recentOfActions } from './repo'
+import { findEntry, listEntries, listLeaves, recentOfActions } from './repo'
 import type { LogRow } from './repo'
 import { streamLeaves } from './leaf-stream'
 import { signInEventsOf } from './sign-ins'
@@ -102,9 +102,6 @@ type Deps = {
   /** How long a group commit waits for more members (see db/group-commit.ts); 0 by default. */
   writeWindowMs?: number
 }
-
-const ALGORITHMS = ['ed25519', 'ml-dsa-65'] as const
-const ROTATION_ACTION = 'audit.keys_rotated'
 
 export function createAuditService({
   db,
@@ -306,52 +303,14 @@ export function createAuditService({
     },
 
     async rotateKeys(ctx) {
-      await db.transaction(async (tx) => {
-        const head = await lockHead(tx)
-        const retired = await activeKeyRows(tx)
-        await tx
-          .update(auditSigningKeys)
-          .set({ status: 'retired', retiredAt: new Date() })
-          .where(eq(auditSigningKeys.status, 'active'))
-        const created = []
-        for (const algorithm of ALGORITHMS)
-          created.push(toSigningKey(await insertSigningKey(tx, sealer, head.origin ?? '', algorithm)))
-        // The outgoing keys vouch for the incoming ones, so that a verifier that trusts them
-        // need not be asked to trust the new keys afresh.
-        const statement = await signNoteBody(
-          formatRotationBody({
-            origin: head.origin ?? '',
-            rotatedAt: new Date().toISOString(),
-            retired: retired.map((row) => toSigningKey(row).verifierKey),
-            added: created.map((k) => k.verifierKey),
-          }),
-          retired.map(signerOf),
-        )
-        await recordAuditEvent(tx, ctx, {
-          action: ROTATION_ACTION,
-          resourceType: 'audit_log',
-          resourceId: head.origin,
-          outcome: 'success',
-          details: {
-            retired: retired.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId })),
-            created: created.map((k) => ({ algorithm: k.algorithm, keyId: k.keyId, fingerprint: k.fingerprint })),
-            statement,
-          },
-        })
-      })
+      await rotateSigningKeys(db, sealer, signerOf, ctx)
       await cut()
       return service.keys(true)
     },
 
     async keyRotations() {
       await drain()
-      const rows = await entriesOfAction(db, ROTATION_ACTION)
-      const items = rows.flatMap((row) => {
-        const body = JSON.parse(row.canonical) as { time: string; details?: { statement?: unknown } }
-        const statement = body.details?.statement
-        return typeof statement === 'string' ? [{ seq: row.seq, rotatedAt: body.time, statement }] : []
-      })
-      return { items }
+      return keyRotationsOf(db)
     },
 
     exportBundle: (query) => exportBundle(query),
