@@ -1,30 +1,12 @@
 import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h } from 'vue'
+import { ScriptedSource } from '../../test/scripted-event-source'
 import { fedmoeKeys } from './queries'
 import { COALESCE_MS, keysToInvalidate, useFedmoeEvents } from './use-fedmoe-events'
 
 const EXPERT = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
 const VERSION = '1c4b9f1f-9b6f-4e66-8e1f-4d2f7f8e3b21'
-
-/** The EventSource the composable opens, driven by the test. */
-class ScriptedSource {
-  static last: ScriptedSource | null = null
-  readyState = 1
-  onopen: (() => void) | null = null
-  onerror: (() => void) | null = null
-  listeners = new Map<string, (event: MessageEvent<string>) => void>()
-  constructor(readonly url: string) {
-    ScriptedSource.last = this
-  }
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, listener)
-  }
-  close() {}
-  send(type: string, data: unknown) {
-    this.listeners.get(type)?.(new MessageEvent(type, { data: JSON.stringify(data) }))
-  }
-}
 
 afterEach(() => vi.useRealTimers())
 
@@ -68,8 +50,8 @@ describe('fedmoe events', () => {
 
     const source = ScriptedSource.last as ScriptedSource
     expect(source.url).toBe(`/api/v1/fedmoe/events?expertId=${EXPERT}`)
-    source.send('evidence', { type: 'evidence', expertId: EXPERT, versionId: VERSION, evidenceId: VERSION })
-    source.send('version', { type: 'version', expertId: EXPERT, versionId: VERSION, status: 'validated' })
+    source.sendJson('evidence', { type: 'evidence', expertId: EXPERT, versionId: VERSION, evidenceId: VERSION })
+    source.sendJson('version', { type: 'version', expertId: EXPERT, versionId: VERSION, status: 'validated' })
     expect(invalidate).not.toHaveBeenCalled()
     vi.advanceTimersByTime(COALESCE_MS)
     expect(invalidate.mock.calls.map(([filters]) => (filters as { queryKey?: unknown } | undefined)?.queryKey)).toEqual(

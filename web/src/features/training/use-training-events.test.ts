@@ -1,29 +1,11 @@
 import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h } from 'vue'
+import { ScriptedSource } from '../../test/scripted-event-source'
 import { trainingKeys } from './queries'
 import { COALESCE_MS, keysToInvalidate, useTrainingEvents } from './use-training-events'
 
 const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
-
-/** The EventSource the composable opens, driven by the test. */
-class ScriptedSource {
-  static last: ScriptedSource | null = null
-  readyState = 1
-  onopen: (() => void) | null = null
-  onerror: (() => void) | null = null
-  listeners = new Map<string, (event: MessageEvent<string>) => void>()
-  constructor(readonly url: string) {
-    ScriptedSource.last = this
-  }
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, listener)
-  }
-  close() {}
-  send(type: string, data: unknown) {
-    this.listeners.get(type)?.(new MessageEvent(type, { data: JSON.stringify(data) }))
-  }
-}
 
 afterEach(() => vi.useRealTimers())
 
@@ -58,8 +40,8 @@ describe('training events', () => {
 
     const source = ScriptedSource.last!
     expect(source.url).toBe(`/api/v1/training/events?runId=${RUN}`)
-    source.send('round', { type: 'round', runId: RUN, index: 0, epsilonSpent: 0.2, state: 'running' })
-    source.send('round', { type: 'round', runId: RUN, index: 1, epsilonSpent: 0.3, state: 'running' })
+    source.sendJson('round', { type: 'round', runId: RUN, index: 0, epsilonSpent: 0.2, state: 'running' })
+    source.sendJson('round', { type: 'round', runId: RUN, index: 1, epsilonSpent: 0.3, state: 'running' })
     expect(invalidate).not.toHaveBeenCalled()
     vi.advanceTimersByTime(COALESCE_MS)
     expect(invalidate.mock.calls.map(([filters]) => (filters as { queryKey?: unknown } | undefined)?.queryKey)).toEqual(

@@ -3,48 +3,11 @@ import type { TrainingEvent } from '@tg/contracts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { ApiError } from './api-error'
 import { eventStreamUrl, parseEventData, subscribeEvents } from './events'
-import type { EventSourceLike, EventStreamState } from './events'
+import type { EventStreamState } from './events'
+import { scriptedSources } from '../../test/scripted-event-source'
 
 const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
 const ROUND: TrainingEvent = { type: 'round', runId: RUN, index: 3, epsilonSpent: 1.25, state: 'running' }
-
-/** An EventSource that the test drives: open, send named events, fail. */
-class ScriptedSource implements EventSourceLike {
-  readyState = 0
-  onopen: ((event: Event) => void) | null = null
-  onerror: ((event: Event) => void) | null = null
-  isClosed = false
-  readonly listeners = new Map<string, Array<(event: MessageEvent<string>) => void>>()
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
-  }
-  close() {
-    this.isClosed = true
-    this.readyState = 2
-  }
-  open() {
-    this.readyState = 1
-    this.onopen?.(new Event('open'))
-  }
-  send(type: string, data: string) {
-    for (const listener of this.listeners.get(type) ?? []) listener(new MessageEvent(type, { data }))
-  }
-  fail(readyState: 0 | 2) {
-    this.readyState = readyState
-    this.onerror?.(new Event('error'))
-  }
-}
-
-function scripted() {
-  const sources: ScriptedSource[] = []
-  const connect = (url: string) => {
-    const source = new ScriptedSource(url)
-    sources.push(source)
-    return source
-  }
-  return { sources, connect }
-}
 
 afterEach(() => vi.useRealTimers())
 
@@ -82,7 +45,7 @@ describe('subscribeEvents', () => {
   })
 
   it('delivers valid events, never invalid ones, and reports the invalid ones', () => {
-    const { sources, connect } = scripted()
+    const { sources, connect } = scriptedSources()
     const received: TrainingEvent[] = []
     const errors: ApiError[] = []
     subscribeEvents(trainingEventsRoute, {
@@ -103,7 +66,7 @@ describe('subscribeEvents', () => {
   })
 
   it('reports connecting, open, reconnecting while EventSource retries, and open again', () => {
-    const { sources, connect } = scripted()
+    const { sources, connect } = scriptedSources()
     const states: EventStreamState[] = []
     subscribeEvents(trainingEventsRoute, {
       events: ['round'],
@@ -122,7 +85,7 @@ describe('subscribeEvents', () => {
 
   it('starts a new EventSource after one gave up, after a delay', () => {
     vi.useFakeTimers()
-    const { sources, connect } = scripted()
+    const { sources, connect } = scriptedSources()
     subscribeEvents(trainingEventsRoute, {
       events: ['round'],
       schema: TrainingEventSchema,
@@ -140,7 +103,7 @@ describe('subscribeEvents', () => {
 
   it('closes on unsubscribe and delivers nothing after it', () => {
     vi.useFakeTimers()
-    const { sources, connect } = scripted()
+    const { sources, connect } = scriptedSources()
     const received: unknown[] = []
     const unsubscribe = subscribeEvents(trainingEventsRoute, {
       events: ['round'],

@@ -3,38 +3,12 @@ import { TrainingEventSchema, trainingEventsRoute } from '@tg/contracts'
 import type { TrainingEvent } from '@tg/contracts'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createApp, defineComponent, h, nextTick, ref } from 'vue'
-import type { EventSourceLike } from './events'
+import { ScriptedSource } from '../../test/scripted-event-source'
 import { COALESCE_MS, useLiveQueries } from './use-live-queries'
 
 const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
 const OTHER = '1c4b9f1f-9b6f-4e66-8e1f-4d2f7f8e3b21'
 const ROUND: TrainingEvent = { type: 'round', runId: RUN, index: 3, epsilonSpent: 1.25, state: 'running' }
-
-/** An EventSource the test drives; events carry ids as the server's do. */
-class ScriptedSource implements EventSourceLike {
-  readyState = 0
-  onopen: ((event: Event) => void) | null = null
-  onerror: ((event: Event) => void) | null = null
-  isClosed = false
-  readonly listeners = new Map<string, Array<(event: MessageEvent<string>) => void>>()
-  constructor(readonly url: string) {}
-  addEventListener(type: string, listener: (event: MessageEvent<string>) => void) {
-    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener])
-  }
-  close() {
-    this.isClosed = true
-    this.readyState = 2
-  }
-  send(type: string, data: unknown, lastEventId = '') {
-    this.readyState = 1
-    const event = new MessageEvent(type, { data: JSON.stringify(data), lastEventId })
-    for (const listener of this.listeners.get(type) ?? []) listener(event)
-  }
-  fail(readyState: 0 | 2) {
-    this.readyState = readyState
-    this.onerror?.(new Event('error'))
-  }
-}
 
 function mount(query = ref<Record<string, string | undefined>>({ runId: RUN })) {
   const sources: ScriptedSource[] = []
@@ -73,11 +47,11 @@ describe('useLiveQueries', () => {
     const { sources, live, invalidated, app } = mount()
     expect(sources[0]!.url).toBe(`/api/v1/training/events?runId=${RUN}`)
     expect(live.state.value).toBe('connecting')
-    sources[0]!.send('ready', {}, '7-1')
+    sources[0]!.sendJson('ready', {}, '7-1')
     expect(live.state.value).toBe('open')
-    sources[0]!.send('round', ROUND, '7-2')
-    sources[0]!.send('round', { ...ROUND, index: 4 }, '7-3')
-    sources[0]!.send('run', { type: 'run', runId: OTHER, state: 'stopped' }, '8-4')
+    sources[0]!.sendJson('round', ROUND, '7-2')
+    sources[0]!.sendJson('round', { ...ROUND, index: 4 }, '7-3')
+    sources[0]!.sendJson('run', { type: 'run', runId: OTHER, state: 'stopped' }, '8-4')
     expect(invalidated()).toEqual([])
     vi.advanceTimersByTime(COALESCE_MS)
     expect(invalidated()).toEqual([
@@ -90,15 +64,15 @@ describe('useLiveQueries', () => {
   it('resumes a stream that gave up from the last event id it received, and refetches nothing by itself', () => {
     vi.useFakeTimers()
     const { sources, live, invalidated, app } = mount()
-    sources[0]!.send('ready', {}, '7-1')
-    sources[0]!.send('round', ROUND, '9-12')
+    sources[0]!.sendJson('ready', {}, '7-1')
+    sources[0]!.sendJson('round', ROUND, '9-12')
     vi.advanceTimersByTime(COALESCE_MS)
     const before = invalidated().length
     sources[0]!.fail(2)
     expect(live.state.value).toBe('reconnecting')
     vi.advanceTimersByTime(1_000)
     expect(sources[1]!.url).toBe(`/api/v1/training/events?runId=${RUN}&lastEventId=9-12`)
-    sources[1]!.send('ready', {}, '9-12')
+    sources[1]!.sendJson('ready', {}, '9-12')
     expect(live.state.value).toBe('open')
     // The server replays the missed events; the composable does not refetch everything.
     vi.advanceTimersByTime(COALESCE_MS)
@@ -109,20 +83,20 @@ describe('useLiveQueries', () => {
   it('reads everything again on a reload signal and says so until the next event', () => {
     vi.useFakeTimers()
     const { sources, live, invalidated, app } = mount()
-    sources[0]!.send('ready', {}, '20-40')
-    sources[0]!.send('reload', { reason: 'too_old' })
+    sources[0]!.sendJson('ready', {}, '20-40')
+    sources[0]!.sendJson('reload', { reason: 'too_old' })
     expect(live.state.value).toBe('reloaded')
     vi.advanceTimersByTime(COALESCE_MS)
     expect(invalidated()).toEqual([['training']])
-    sources[0]!.send('run', { type: 'run', runId: RUN, state: 'running' }, '21-41')
+    sources[0]!.sendJson('run', { type: 'run', runId: RUN, state: 'running' }, '21-41')
     expect(live.state.value).toBe('open')
     app.unmount()
   })
 
   it('reports a reload signal that fails its contract, and closes the stream with its component', async () => {
     const { sources, live, app } = mount()
-    sources[0]!.send('ready', {}, '1-1')
-    sources[0]!.send('reload', { reason: 'because' })
+    sources[0]!.sendJson('ready', {}, '1-1')
+    sources[0]!.sendJson('reload', { reason: 'because' })
     expect(live.lastError.value?.code).toBe('CONTRACT_VIOLATION')
     expect(live.state.value).toBe('open')
     app.unmount()
