@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect } from 'vitest'
+import { afterAll, expect } from 'vitest'
 import { verifyBundle } from '@tg/contracts/formats/audit'
+import { createPostgresDatabase } from './harness'
 import { call, startReplica, until } from './replica-process'
 import type { Replica } from './replica-process'
 
@@ -105,4 +106,27 @@ export function printFigures(suite: string, figures: Record<string, string | num
     .map(([k, v]) => `${k}: ${v}`)
     .join(', ')
   process.stdout.write(`[faults] ${suite}: ${text}\n`)
+}
+
+/**
+ * The databases a kill suite runs on: the embedded default (PGlite) and, where one answers, a
+ * PostgreSQL database of the suite's own (dropped after it, with every server the suite started
+ * and left running killed). Call at the top of a test file; `track` each server started.
+ */
+export async function killTargets(suite: string) {
+  const postgres = await createPostgresDatabase()
+  if ('skip' in postgres) console.warn(`[${suite}] PostgreSQL case skipped: ${postgres.skip}`)
+  const running: Replica[] = []
+  afterAll(async () => {
+    for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL')
+    if ('drop' in postgres) await postgres.drop()
+  })
+  const targets: Array<[string, Record<string, string> | null]> = [
+    ['embedded PGlite', {}],
+    [
+      'PostgreSQL',
+      'target' in postgres && postgres.target.kind === 'postgres' ? { DATABASE_URL: postgres.target.url } : null,
+    ],
+  ]
+  return { targets, track: (server: Replica) => void running.push(server) }
 }

@@ -1,8 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest'
-import { createPostgresDatabase } from './harness'
+import { describe, expect, it } from 'vitest'
 import { call, startReplica } from './replica-process'
 import type { Replica } from './replica-process'
-import { firstAdminKey, killHard, printFigures, restart, serverEnv, verifiedLog } from './fault-support'
+import { firstAdminKey, killHard, printFigures, restart, serverEnv, verifiedLog, killTargets } from './fault-support'
 
 // kill -9 of a real server process in the middle of concurrent bursts of training rounds, which
 // group commit gathers into shared transactions (the batch-size metric shows they did), then a
@@ -25,21 +24,7 @@ const round = (index: number) => ({
   endedAt: '2026-11-30T00:01:00.000Z',
 })
 
-const postgres = await createPostgresDatabase()
-if ('skip' in postgres) console.warn(`[faults-kill-rounds.test] PostgreSQL case skipped: ${postgres.skip}`)
-const running: Replica[] = []
-afterAll(async () => {
-  for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL')
-  if ('drop' in postgres) await postgres.drop()
-})
-
-const targets: Array<[string, Record<string, string> | null]> = [
-  ['embedded PGlite', {}],
-  [
-    'PostgreSQL',
-    'target' in postgres && postgres.target.kind === 'postgres' ? { DATABASE_URL: postgres.target.url } : null,
-  ],
-]
+const { targets, track } = await killTargets('faults-kill-rounds.test')
 
 /** Group commits of more than one member, from the server's /metrics. */
 async function sharedBatches(server: Replica) {
@@ -56,7 +41,7 @@ describe.each(targets)('kill -9 during bursts of training rounds on %s', (name, 
     async () => {
       const env = serverEnv(`rounds-${name.split(' ').pop()!.toLowerCase()}`, database!)
       let server = await startReplica('first', env)
-      running.push(server)
+      track(server)
       const key = await firstAdminKey(server)
       const runIds: string[] = []
       for (let r = 0; r < RUNS; r++) {
@@ -95,7 +80,7 @@ describe.each(targets)('kill -9 during bursts of training rounds on %s', (name, 
       expect(failed).toBeGreaterThan(0)
 
       server = await restart('restarted', env, key)
-      running.push(server)
+      track(server)
       const rows = await verifiedLog(server, key)
       const logged = rows
         .filter((r) => r.action === 'training.round_recorded')

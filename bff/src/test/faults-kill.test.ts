@@ -1,12 +1,19 @@
 import { request } from 'node:http'
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { makePackage, signing } from '../modules/tgsp/test-support'
-import { createPostgresDatabase } from './harness'
 import { call, startReplica, until } from './replica-process'
-import type { Replica } from './replica-process'
-import { filesUnder, firstAdminKey, killHard, printFigures, restart, serverEnv, verifiedLog } from './fault-support'
+import {
+  filesUnder,
+  firstAdminKey,
+  killHard,
+  printFigures,
+  restart,
+  serverEnv,
+  verifiedLog,
+  killTargets,
+} from './fault-support'
 
 // kill -9 of a real server process (`node --import tsx bff/src/main.ts`) in the middle of a burst
 // of audited writes and in the middle of an upload, then a restart on the same state. Two
@@ -16,21 +23,7 @@ import { filesUnder, firstAdminKey, killHard, printFigures, restart, serverEnv, 
 const BURST = 40
 const KILL_AFTER = 12
 
-const postgres = await createPostgresDatabase()
-if ('skip' in postgres) console.warn(`[faults-kill.test] PostgreSQL case skipped: ${postgres.skip}`)
-const running: Replica[] = []
-afterAll(async () => {
-  for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL')
-  if ('drop' in postgres) await postgres.drop()
-})
-
-const targets: Array<[string, Record<string, string> | null]> = [
-  ['embedded PGlite', {}],
-  [
-    'PostgreSQL',
-    'target' in postgres && postgres.target.kind === 'postgres' ? { DATABASE_URL: postgres.target.url } : null,
-  ],
-]
+const { targets, track } = await killTargets('faults-kill.test')
 
 describe.each(targets)('kill -9 of the server on %s', (name, database) => {
   it.skipIf(!database)(
@@ -39,7 +32,7 @@ describe.each(targets)('kill -9 of the server on %s', (name, database) => {
     async () => {
       const env = serverEnv(name.split(' ').pop()!.toLowerCase(), database!)
       let server = await startReplica('first', env)
-      running.push(server)
+      track(server)
       const key = await firstAdminKey(server)
 
       const answered: string[] = []
@@ -62,7 +55,7 @@ describe.each(targets)('kill -9 of the server on %s', (name, database) => {
       expect(failed).toBeGreaterThan(0)
 
       server = await restart('restarted', env, key)
-      running.push(server)
+      track(server)
       const rows = await verifiedLog(server, key)
       const logged = new Set(rows.filter((r) => r.action === 'tgsp.fleet_created').map((r) => r.resource.id))
       const listed = (await (await call(server, 'GET', '/api/v1/tgsp/fleets', { bearer: key })).json()) as {
@@ -94,7 +87,7 @@ describe('kill -9 of the server in the middle of an upload (embedded PGlite)', (
       const env = serverEnv('upload')
       const blobDir = env.TG_BLOB_DIR!
       let server = await startReplica('uploading', env)
-      running.push(server)
+      track(server)
       const key = await firstAdminKey(server)
       const publisher = await call(server, 'POST', '/api/v1/tgsp/publishers', {
         bearer: key,
@@ -134,7 +127,7 @@ describe('kill -9 of the server in the middle of an upload (embedded PGlite)', (
       expect(filesUnder(blobDir).filter((f) => f.startsWith('.incoming'))).toHaveLength(1)
 
       server = await restart('after the upload', env, key)
-      running.push(server)
+      track(server)
       // The start pass removed the crash's leftover; no blob was committed, no row written.
       expect(filesUnder(blobDir)).toEqual([])
       const page = (await (await call(server, 'GET', '/api/v1/tgsp/packages', { bearer: key })).json()) as {
