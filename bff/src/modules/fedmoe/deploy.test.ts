@@ -269,10 +269,27 @@ function suite(
       expect((await rollback(versions['1.1.0']!.id, 'stable')).status).toBe(200)
       await read('event: deployment')
       await reader.cancel()
-      expect(text).toContain(
-        `event: deployment\ndata: {"type":"deployment","expertId":"${family.id}","channel":"stable"}`,
+      // Each message: its event name, data and id lines (the data's key order is the database's).
+      const messages = text
+        .split('\n\n')
+        .map((block) =>
+          Object.fromEntries(
+            block.split('\n').map((line) => [line.split(': ')[0], line.slice(line.indexOf(': ') + 2)]),
+          ),
+        )
+        .filter((m) => m.event && m.data)
+        .map((m) => ({ event: m.event, data: JSON.parse(m.data!) as unknown, id: m.id }))
+      expect(messages).toContainEqual({
+        event: 'deployment',
+        data: { type: 'deployment', expertId: family.id, channel: 'stable' },
+        id: expect.stringMatching(/^\d+-\d+$/),
+      })
+      expect(messages).toContainEqual(
+        expect.objectContaining({
+          event: 'version',
+          data: expect.objectContaining({ versionId: versions['1.0.0']!.id, status: 'validated' }),
+        }),
       )
-      expect(text).toContain(`"versionId":"${versions['1.0.0']!.id}","status":"validated"`)
     })
 
     it('leaves one live version when two deploys race for a channel', async (t) => {
