@@ -1,14 +1,23 @@
-import { and, eq, lt, or } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { AnyColumn, SQL } from 'drizzle-orm'
 import { AppError } from './errors'
 
-type Cursor = { at: Date; id: string }
+/**
+ * A keyset position: the row's timestamp as the exact text PostgreSQL keeps (microseconds; a JS
+ * Date would round it to the millisecond and a page boundary inside one millisecond would skip or
+ * repeat rows) and the row's id.
+ */
+type Cursor = { at: string; id: string }
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(JSON.stringify([at.toISOString(), id])).toString('base64url')
+/** The full-precision UTC instant of a timestamptz column, as text a cursor carries unchanged. */
+export const cursorAt = (column: AnyColumn) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+
+export function encodeCursor(at: string, id: string): string {
+  return Buffer.from(JSON.stringify([at, id])).toString('base64url')
 }
 
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SEQ = /^(0|[1-9]\d{0,14})$/
 
@@ -28,10 +37,11 @@ export function decodeCursor(cursor: string): Cursor {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidCursor()
   const [at, id] = decoded as [unknown, unknown]
-  if (typeof at !== 'string' || !ISO_INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor()
-  const date = new Date(at)
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== at) throw invalidCursor()
-  return { at: date, id }
+  if (typeof at !== 'string' || !INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor()
+  // The millisecond part must be a real instant (no 2026-02-31); the microseconds ride along as text.
+  const date = new Date(at.slice(0, 23) + 'Z')
+  if (Number.isNaN(date.getTime()) || date.toISOString() !== at.slice(0, 23) + 'Z') throw invalidCursor()
+  return { at, id }
 }
 
 /** A cursor that is a sequence number (audit entries, checkpoints): digits, no sign, safe integer. */
@@ -41,15 +51,19 @@ export function decodeSeqCursor(cursor: string | undefined): number | undefined 
   return Number(cursor)
 }
 
+/** Rows after a decoded position in (time desc, id desc) order, compared at full precision. */
+export function olderThanPosition(time: AnyColumn | SQL, id: AnyColumn, after: Cursor): SQL {
+  return sql`(${time}, ${id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+}
+
 /** Keyset condition for "newest first" pages ordered by (createdAt desc, id desc). */
 export function olderThan(cursor: string | undefined, createdAt: AnyColumn, id: AnyColumn): SQL | undefined {
   if (!cursor) return undefined
-  const { at, id: lastId } = decodeCursor(cursor)
-  return or(lt(createdAt, at), and(eq(createdAt, at), lt(id, lastId)))
+  return olderThanPosition(createdAt, id, decodeCursor(cursor))
 }
 
-/** Splits `limit + 1` fetched rows into a page and its next cursor. */
-export function toPage<Row extends { createdAt: Date; id: string }, Item>(
+/** Splits `limit + 1` fetched rows (selected with `cursorAt: cursorAt(createdAt)`) into a page and its next cursor. */
+export function toPage<Row extends { cursorAt: string; id: string }, Item>(
   rows: Row[],
   limit: number,
   toItem: (row: Row) => Item,
@@ -58,6 +72,6 @@ export function toPage<Row extends { createdAt: Date; id: string }, Item>(
   const last = pageRows.at(-1)
   return {
     items: pageRows.map(toItem),
-    nextCursor: rows.length > limit && last ? encodeCursor(last.createdAt, last.id) : null,
+    nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
   }
 }

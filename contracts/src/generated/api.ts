@@ -2506,6 +2506,7 @@ export interface components {
         ReleaseList: {
             items: components["schemas"]["Release"][];
             hasMore: boolean;
+            nextCursor: string | null;
         };
         CreateReleaseBody: {
             /** Format: uuid */
@@ -8148,6 +8149,8 @@ export interface operations {
                 packageId?: string;
                 activeOnly?: "true" | "false";
                 limit?: number;
+                /** @description Opaque cursor from nextCursor. */
+                cursor?: string;
             };
             header?: never;
             path?: never;

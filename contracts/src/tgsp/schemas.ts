@@ -243,10 +243,20 @@ export const ListReleasesQuerySchema = z.object({
     .default('false')
     .transform((v) => v === 'true'),
   limit: z.coerce.number().int().min(1).max(500).default(200),
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ param: { name: 'cursor', in: 'query' }, description: 'Opaque cursor from nextCursor.' }),
 })
 export type ListReleasesQuery = z.infer<typeof ListReleasesQuerySchema>
 export const ReleaseListSchema = z
-  .object({ items: z.array(ReleaseSchema), hasMore: z.boolean() })
+  .object({
+    items: z.array(ReleaseSchema),
+    /** True when older releases follow; nextCursor continues after the last item. */
+    hasMore: z.boolean(),
+    nextCursor: z.string().nullable(),
+  })
   .meta({ id: 'ReleaseList' })
 export type ReleaseList = z.infer<typeof ReleaseListSchema>
 

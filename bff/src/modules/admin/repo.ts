@@ -16,7 +16,7 @@ import {
 import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
-import { olderThan, toPage } from '../../lib/pagination'
+import { cursorAt, olderThan, toPage } from '../../lib/pagination'
 import { blockedUntilOf } from '../auth/throttle'
 
 /** Every column but the password hash, which never leaves the auth module. */
@@ -70,7 +70,11 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 /** The one statement of a users page (`limit + 1` rows, no count); the bench runs its SQL bare. */
 export function usersPageQuery(ex: Executor, query: ListUsersQuery, now = new Date()) {
   return ex
-    .select({ ...userColumns, signInBlockedUntil: blockedUntilOf(users.username, now) })
+    .select({
+      ...userColumns,
+      signInBlockedUntil: blockedUntilOf(users.username, now),
+      cursorAt: cursorAt(users.createdAt),
+    })
     .from(users)
     .where(
       and(
@@ -96,7 +100,7 @@ export async function listUsers(ex: Executor, query: ListUsersQuery, now = new D
 
 function selectApiKeys(ex: Executor) {
   return ex
-    .select({ ...getTableColumns(apiKeys), createdByName: users.username })
+    .select({ ...getTableColumns(apiKeys), createdByName: users.username, cursorAt: cursorAt(apiKeys.createdAt) })
     .from(apiKeys)
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
 }

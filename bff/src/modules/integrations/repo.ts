@@ -1,4 +1,5 @@
-import { and, desc, eq, gte, lt, or } from 'drizzle-orm'
+import { and, desc, eq, gte } from 'drizzle-orm'
+import { cursorAt, olderThanPosition } from '../../lib/pagination'
 import { SECRET_FIELDS } from '@tg/contracts'
 import type {
   CheckDetails,
@@ -119,18 +120,18 @@ export async function checkHistory(
   ex: Executor,
   connectorId: string,
   limit: number,
-  after: { at: Date; id: string } | null,
+  after: { at: string; id: string } | null,
   since: Date | undefined,
 ) {
   const t = connectorCheckResults
   return ex
-    .select()
+    .select({ r: t, cursorAt: cursorAt(t.checkedAt) })
     .from(t)
     .where(
       and(
         eq(t.connectorId, connectorId),
         since ? gte(t.checkedAt, since) : undefined,
-        after ? or(lt(t.checkedAt, after.at), and(eq(t.checkedAt, after.at), lt(t.id, after.id))) : undefined,
+        after ? olderThanPosition(t.checkedAt, t.id, after) : undefined,
       ),
     )
     .orderBy(desc(t.checkedAt), desc(t.id))

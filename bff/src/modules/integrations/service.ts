@@ -138,8 +138,8 @@ export function createIntegrationsService(deps: IntegrationsDeps): IntegrationsS
       const page = rows.slice(0, query.limit)
       const last = page.at(-1)
       return {
-        items: page.map(toCheckResult),
-        nextCursor: rows.length > query.limit && last ? encodeCursor(last.checkedAt, last.id) : null,
+        items: page.map((row) => toCheckResult(row.r)),
+        nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.r.id) : null,
       }
     },
     listWebhooks: () => listWebhooks(deps),

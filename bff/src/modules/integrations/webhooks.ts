@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { isIP } from 'node:net'
-import { and, asc, desc, eq, lt, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, sql } from 'drizzle-orm'
 import type {
   CreateWebhookBody,
   Delivery,
@@ -15,7 +15,7 @@ import type {
 import type { Executor } from '../../db/client'
 import { webhookAttempts, webhookDeliveries, webhookEvents, webhookSubscriptions } from '../../db/schema'
 import { AppError, conflict } from '../../lib/errors'
-import { decodeCursor, encodeCursor } from '../../lib/pagination'
+import { cursorAt, decodeCursor, encodeCursor, olderThanPosition } from '../../lib/pagination'
 import type { AuditContext } from '../audit/record'
 import { last4, wakeWorkers, webhookSecretPurpose } from './context'
 import type { IntegrationsDeps } from './context'
@@ -227,14 +227,14 @@ export async function listDeliveries(
   const d = webhookDeliveries
   const after = query.cursor ? decodeCursor(query.cursor) : null
   const rows = await deps.db
-    .select({ d, type: webhookEvents.type })
+    .select({ d, type: webhookEvents.type, cursorAt: cursorAt(d.createdAt) })
     .from(d)
     .innerJoin(webhookEvents, eq(webhookEvents.id, d.eventId))
     .where(
       and(
         eq(d.subscriptionId, webhookId),
         query.status ? eq(d.status, query.status) : undefined,
-        after ? or(lt(d.createdAt, after.at), and(eq(d.createdAt, after.at), lt(d.id, after.id))) : undefined,
+        after ? olderThanPosition(d.createdAt, d.id, after) : undefined,
       ),
     )
     .orderBy(desc(d.createdAt), desc(d.id))
@@ -243,7 +243,7 @@ export async function listDeliveries(
   const last = page.at(-1)
   return {
     items: page.map((r) => toDelivery(r.d, r.type)),
-    nextCursor: rows.length > query.limit && last ? encodeCursor(last.d.createdAt, last.d.id) : null,
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.cursorAt, last.d.id) : null,
   }
 }
 

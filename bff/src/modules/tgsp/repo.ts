@@ -8,11 +8,12 @@ import type {
   PackagePage,
   PackageSummary,
   Publisher,
-  Release,
+  ReleaseList,
   TgspChecks,
 } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+import { cursorAt, encodeCursor, olderThan } from '../../lib/pagination'
 
 export type PublisherRow = typeof tgspPublishers.$inferSelect
 export type PackageRow = typeof tgspPackages.$inferSelect
@@ -264,9 +265,14 @@ export async function listFleets(ex: Executor, includeArchived: boolean): Promis
 export async function listReleases(
   ex: Executor,
   query: ListReleasesQuery & { releaseId?: string },
-): Promise<{ items: Release[]; hasMore: boolean }> {
+): Promise<ReleaseList> {
   const rows = await ex
-    .select({ release: tgspReleases, fleetName: tgspFleets.name, pkg: tgspPackages })
+    .select({
+      release: tgspReleases,
+      fleetName: tgspFleets.name,
+      pkg: tgspPackages,
+      cursorAt: cursorAt(tgspReleases.createdAt),
+    })
     .from(tgspReleases)
     .innerJoin(tgspFleets, eq(tgspFleets.id, tgspReleases.fleetId))
     .innerJoin(tgspPackages, eq(tgspPackages.id, tgspReleases.packageId))
@@ -277,12 +283,16 @@ export async function listReleases(
         query.channel ? eq(tgspReleases.channel, query.channel) : undefined,
         query.packageId ? eq(tgspReleases.packageId, query.packageId) : undefined,
         query.activeOnly ? isNull(tgspReleases.supersededAt) : undefined,
+        olderThan(query.cursor, tgspReleases.createdAt, tgspReleases.id),
       ),
     )
     .orderBy(desc(tgspReleases.createdAt), desc(tgspReleases.id))
     .limit(query.limit + 1)
+  const page = rows.slice(0, query.limit)
+  const last = page.at(-1)
+  const hasMore = rows.length > query.limit
   return {
-    items: rows.slice(0, query.limit).map(({ release, fleetName, pkg }) => ({
+    items: page.map(({ release, fleetName, pkg }) => ({
       id: release.id,
       fleet: { id: release.fleetId, name: fleetName },
       channel: release.channel,
@@ -301,6 +311,7 @@ export async function listReleases(
       isActive: release.supersededAt === null,
       supersededAt: iso(release.supersededAt),
     })),
-    hasMore: rows.length > query.limit,
+    hasMore,
+    nextCursor: hasMore && last ? encodeCursor(last.cursorAt, last.release.id) : null,
   }
 }

@@ -1,12 +1,9 @@
-import { and, desc, eq, sql } from 'drizzle-orm'
+import { and, desc, eq } from 'drizzle-orm'
 import type { EvidencePage, ListEvidenceQuery } from '@tg/contracts'
 import { expertEvidence } from '../../../db/schema'
-import { decodeCursor, toPage } from '../../../lib/pagination'
+import { cursorAt, decodeCursor, olderThanPosition, toPage } from '../../../lib/pagination'
 import type { EvidenceDeps } from './context'
 import { auditSeqOf, evidenceColumns, requireFamilyVersion, toEvidenceItem } from './repo'
-
-/** Creation time at the millisecond a cursor carries (the column keeps microseconds). */
-const createdMs = sql`date_trunc('milliseconds', ${expertEvidence.createdAt})`
 
 /** A version's evidence, newest first, paged by (createdAt, id). */
 export async function listEvidence(
@@ -18,18 +15,16 @@ export async function listEvidence(
   const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor)
   await requireFamilyVersion(deps.db, expertId, versionId)
   const rows = await deps.db
-    .select({ ...evidenceColumns, auditSeq: auditSeqOf })
+    .select({ ...evidenceColumns, auditSeq: auditSeqOf, cursorAt: cursorAt(expertEvidence.createdAt) })
     .from(expertEvidence)
     .where(
       and(
         eq(expertEvidence.versionId, versionId),
         query.type ? eq(expertEvidence.type, query.type) : undefined,
-        after
-          ? sql`(${createdMs} < ${after.at.toISOString()}::timestamptz or (${createdMs} = ${after.at.toISOString()}::timestamptz and ${expertEvidence.id} < ${after.id}::uuid))`
-          : undefined,
+        after ? olderThanPosition(expertEvidence.createdAt, expertEvidence.id, after) : undefined,
       ),
     )
-    .orderBy(sql`${createdMs} desc`, desc(expertEvidence.id))
+    .orderBy(desc(expertEvidence.createdAt), desc(expertEvidence.id))
     .limit(query.limit + 1)
   return toPage(rows, query.limit, toEvidenceItem)
 }
