@@ -2,6 +2,7 @@
 import rcompare from 'semver/functions/rcompare'
 import valid from 'semver/functions/valid'
 import { z } from 'zod'
+import { PACKAGE_STATUSES } from '../tgsp/schemas'
 import { TimestampSchema } from '../common/pagination'
 import { LiveStreamQueryShape } from '../common/live'
 import { keysetCursorParam } from './cursor'
@@ -200,7 +201,7 @@ export const ExpertPackageRefSchema = z
     id: z.uuid(),
     name: z.string(),
     version: z.string(),
-    verification: z.enum(['verified', 'signer_revoked']),
+    verification: z.enum(PACKAGE_STATUSES),
   })
   .meta({ id: 'ExpertPackageRef' })
 

@@ -591,6 +591,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tgsp/packages/{packageId}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-verify a package: every check again on the stored bytes and the publisher keys of now
+         * @description Runs every check of the upload again on the stored file, with the signer checked against the publisher keys as they are now, and stores the verdict: status verified when all pass, signer_revoked when only the signer fails because its publisher is revoked, verification_failed otherwise. Answers the package with its new checks (200 whatever the verdict), audited as tgsp.package_reverified (outcome failure when not verified). A package store that cannot be read answers 503.
+         */
+        post: operations["tgsp.reverifyPackage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tgsp/publishers": {
         parameters: {
             query?: never;
@@ -2192,97 +2212,6 @@ export interface components {
             /** @description Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys. */
             statement: string;
         };
-        PublisherList: {
-            items: components["schemas"]["Publisher"][];
-        };
-        Publisher: {
-            /** Format: uuid */
-            id: string;
-            name: string;
-            /** @description Ed25519 public key (hex). */
-            classic: string;
-            /** @description ML-DSA-65 public key (hex, 1952 bytes). */
-            pqc: string;
-            /** @description SHA-256 of classic || pqc key bytes, to compare out of band. */
-            fingerprint: string;
-            /** @enum {string} */
-            status: "active" | "revoked";
-            /** @description How many packages this publisher signed. */
-            packages: number;
-            /** @description Releases live now with a package by this publisher (fleet, channel, package). */
-            liveReleases: {
-                /** Format: uuid */
-                releaseId: string;
-                /** Format: uuid */
-                fleetId: string;
-                fleetName: string;
-                channel: string;
-                /**
-                 * Format: uuid
-                 * @description Console id of the live package.
-                 */
-                packageId: string;
-                modelName: string;
-                modelVersion: string;
-            }[];
-            /**
-             * Format: date-time
-             * @example 2026-11-23T12:00:00.000Z
-             */
-            createdAt: string;
-            /**
-             * Format: date-time
-             * @example 2026-11-23T12:00:00.000Z
-             */
-            revokedAt: string | null;
-        };
-        CreatePublisherBody: {
-            name: string;
-            classic: string;
-            pqc: string;
-        };
-        PackagePage: {
-            items: components["schemas"]["PackageSummary"][];
-            total: number;
-            page: number;
-            pageSize: number;
-            facets: {
-                /** @description Every base model id named by a package, for the filter. */
-                baseModels: string[];
-            };
-        };
-        PackageSummary: {
-            /** Format: uuid */
-            id: string;
-            packageId: string;
-            modelName: string;
-            modelVersion: string;
-            /** @enum {string} */
-            status: "verified" | "signer_revoked";
-            publisher: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            baseModels: string[];
-            sizeBytes: number;
-            /**
-             * Format: date-time
-             * @example 2026-11-23T12:00:00.000Z
-             */
-            uploadedAt: string;
-            uploadedBy: string | null;
-            liveOn: {
-                /** Format: uuid */
-                fleetId: string;
-                fleetName: string;
-                channel: string;
-            }[];
-            /** @description Labels set by publishers and admins, sorted. */
-            labels: string[];
-            /** @description Completed downloads of the whole file (range requests are not counted). */
-            downloads: number;
-        };
         PackageDetail: {
             /** Format: uuid */
             id: string;
@@ -2290,7 +2219,7 @@ export interface components {
             modelName: string;
             modelVersion: string;
             /** @enum {string} */
-            status: "verified" | "signer_revoked";
+            status: "verified" | "signer_revoked" | "verification_failed";
             publisher: {
                 /** Format: uuid */
                 id: string;
@@ -2341,6 +2270,47 @@ export interface components {
             ok: boolean;
             reason: string | null;
         };
+        Publisher: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** @description Ed25519 public key (hex). */
+            classic: string;
+            /** @description ML-DSA-65 public key (hex, 1952 bytes). */
+            pqc: string;
+            /** @description SHA-256 of classic || pqc key bytes, to compare out of band. */
+            fingerprint: string;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            /** @description How many packages this publisher signed. */
+            packages: number;
+            /** @description Releases live now with a package by this publisher (fleet, channel, package). */
+            liveReleases: {
+                /** Format: uuid */
+                releaseId: string;
+                /** Format: uuid */
+                fleetId: string;
+                fleetName: string;
+                channel: string;
+                /**
+                 * Format: uuid
+                 * @description Console id of the live package.
+                 */
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            revokedAt: string | null;
+        };
         Release: {
             /** Format: uuid */
             id: string;
@@ -2357,7 +2327,7 @@ export interface components {
                 modelName: string;
                 modelVersion: string;
                 /** @enum {string} */
-                status: "verified" | "signer_revoked";
+                status: "verified" | "signer_revoked" | "verification_failed";
             };
             /** @enum {string} */
             kind: "promotion" | "rollback";
@@ -2379,6 +2349,56 @@ export interface components {
              * @example 2026-11-23T12:00:00.000Z
              */
             supersededAt: string | null;
+        };
+        PublisherList: {
+            items: components["schemas"]["Publisher"][];
+        };
+        CreatePublisherBody: {
+            name: string;
+            classic: string;
+            pqc: string;
+        };
+        PackagePage: {
+            items: components["schemas"]["PackageSummary"][];
+            total: number;
+            page: number;
+            pageSize: number;
+            facets: {
+                /** @description Every base model id named by a package, for the filter. */
+                baseModels: string[];
+            };
+        };
+        PackageSummary: {
+            /** Format: uuid */
+            id: string;
+            packageId: string;
+            modelName: string;
+            modelVersion: string;
+            /** @enum {string} */
+            status: "verified" | "signer_revoked" | "verification_failed";
+            publisher: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            baseModels: string[];
+            sizeBytes: number;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            uploadedAt: string;
+            uploadedBy: string | null;
+            liveOn: {
+                /** Format: uuid */
+                fleetId: string;
+                fleetName: string;
+                channel: string;
+            }[];
+            /** @description Labels set by publishers and admins, sorted. */
+            labels: string[];
+            /** @description Completed downloads of the whole file (range requests are not counted). */
+            downloads: number;
         };
         SetPackageLabelsBody: {
             labels: components["schemas"]["PackageLabel"][];
@@ -3090,7 +3110,7 @@ export interface components {
             name: string;
             version: string;
             /** @enum {string} */
-            verification: "verified" | "signer_revoked";
+            verification: "verified" | "signer_revoked" | "verification_failed";
         } | null;
         ChangeExpertStatusBody: {
             /** @enum {string} */
@@ -6878,6 +6898,91 @@ export interface operations {
             };
         };
     };
+    "tgsp.reverifyPackage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packageId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package with its new checks and status */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageDetail"];
+                };
+            };
+            /** @description Not signed in, or the credentials are not valid. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Signed in, but no allowed role; or the CSRF or Origin check failed; or a sign-in was refused (SIGN_IN_REFUSED, details.reason). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description No such resource. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The Host header names a host this server does not answer for. */
+            421: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description The request failed validation (details.issues lists each problem), or an uploaded package failed its checks (PACKAGE_REJECTED, details.checks). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Unexpected server error; quote the request id. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description A dependency (for example the database) is unavailable; retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     "tgsp.listPublishers": {
         parameters: {
             query?: never;
@@ -7156,7 +7261,7 @@ export interface operations {
             query?: {
                 /** @description Model name contains, or package id starts with. */
                 q?: string;
-                status?: "verified" | "signer_revoked";
+                status?: "verified" | "signer_revoked" | "verification_failed";
                 publisherId?: string;
                 baseModel?: string;
                 /** @description Only packages with this label (exactly). */

@@ -146,6 +146,26 @@ export const downloadPackageRoute = defineRoute({
   },
 })
 
+export const reverifyPackageRoute = defineRoute({
+  method: 'post',
+  path: '/api/v1/tgsp/packages/{packageId}/verify',
+  operationId: 'tgsp.reverifyPackage',
+  summary: 'Re-verify a package: every check again on the stored bytes and the publisher keys of now',
+  description:
+    'Runs every check of the upload again on the stored file, with the signer checked against the publisher ' +
+    'keys as they are now, and stores the verdict: status verified when all pass, signer_revoked when only ' +
+    'the signer fails because its publisher is revoked, verification_failed otherwise. Answers the package with ' +
+    'its new checks (200 whatever the verdict), audited as tgsp.package_reverified (outcome failure when not ' +
+    'verified). A package store that cannot be read answers 503.',
+  tags: TAGS,
+  'x-roles': PUBLISHERS,
+  request: { params: PackageIdParamSchema },
+  responses: {
+    200: { description: 'The package with its new checks and status', content: jsonContent(PackageDetailSchema) },
+    ...errorResponses(401, 403, 404, 422, 500, 503),
+  },
+})
+
 export const setPackageLabelsRoute = defineRoute({
   method: 'put',
   path: '/api/v1/tgsp/packages/{packageId}/labels',
@@ -289,6 +309,7 @@ export const rollbackReleaseRoute = defineRoute({
 })
 
 export const tgspRoutes = [
+  reverifyPackageRoute,
   listPublishersRoute,
   createPublisherRoute,
   revokePublisherRoute,

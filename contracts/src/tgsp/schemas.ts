@@ -79,7 +79,12 @@ export const CreatePublisherBodySchema = z
   .meta({ id: 'CreatePublisherBody' })
 export type CreatePublisherBody = z.infer<typeof CreatePublisherBodySchema>
 
-export const PACKAGE_STATUSES = ['verified', 'signer_revoked'] as const
+/**
+ * `signer_revoked`: its publisher's key was revoked (or a re-verification found it revoked);
+ * `verification_failed`: a re-verification of the stored bytes failed another check.
+ * Only a `verified` package can be released.
+ */
+export const PACKAGE_STATUSES = ['verified', 'signer_revoked', 'verification_failed'] as const
 
 export const PackageSummarySchema = z
   .object({

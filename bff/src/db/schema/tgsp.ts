@@ -33,7 +33,7 @@ export const tgspPackages = pgTable(
     packageId: text('package_id').notNull(),
     modelName: text('model_name').notNull(),
     modelVersion: text('model_version').notNull(),
-    status: text('status', { enum: ['verified', 'signer_revoked'] }).notNull(),
+    status: text('status', { enum: ['verified', 'signer_revoked', 'verification_failed'] }).notNull(),
     publisherId: uuid('publisher_id')
       .notNull()
       .references(() => tgspPublishers.id),

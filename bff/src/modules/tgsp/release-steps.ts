@@ -56,10 +56,16 @@ export async function releasablePackage(tx: Executor, packageId: string) {
     .where(eq(tgspPackages.id, packageId))
     .for('update', { of: tgspPackages })
   if (!row) throw notFound('Package')
-  if (row.pkg.status !== 'verified' || row.publisherRevokedAt)
+  const what = `${row.pkg.modelName} ${row.pkg.modelVersion}`
+  if (row.publisherRevokedAt || row.pkg.status === 'signer_revoked')
     throw conflict(
-      `The publisher "${row.publisherName}" of ${row.pkg.modelName} ${row.pkg.modelVersion} is revoked: its packages cannot be released.`,
-      { field: 'packageId' },
+      `The publisher "${row.publisherName}" of ${what} is revoked: its packages are untrusted and cannot be released.`,
+      { field: 'packageId', reason: 'publisher_key_revoked' },
+    )
+  if (row.pkg.status !== 'verified')
+    throw conflict(
+      `${what} failed its last verification: it is untrusted and cannot be released. Re-verify it once its stored file is sound.`,
+      { field: 'packageId', reason: 'verification_failed' },
     )
   return row.pkg
 }

@@ -11,6 +11,7 @@ import {
   listPackagesRoute,
   listPublishersRoute,
   listReleasesRoute,
+  reverifyPackageRoute,
   revokePublisherRoute,
   rollbackReleaseRoute,
   setPackageLabelsRoute,
@@ -81,6 +82,9 @@ export function createTgspRoutes({
     return c.body(download.body, download.status, download.headers) as never
   })
 
+  app.register(reverifyPackageRoute, async (c) =>
+    c.json(await tgsp.reverify(auditContextOf(c), c.req.valid('param').packageId), 200),
+  )
   app.register(setPackageLabelsRoute, async (c) =>
     c.json(await tgsp.setLabels(auditContextOf(c), c.req.valid('param').packageId, c.req.valid('json')), 200),
   )

@@ -36,6 +36,7 @@ import type { SweptFile } from './blobs'
 import { diffPackages } from './diff'
 import { openDownload } from './download'
 import { setPackageLabels } from './labels'
+import { reverifyPackage } from './reverify'
 import type { Download } from './download'
 import { tgspHealth } from './health'
 import { findPackageRef } from './package-ref'
@@ -69,6 +70,8 @@ export interface TgspService {
   /** Streams a package to a temporary file, verifies it and stores it, or leaves nothing behind. */
   upload(ctx: AuditContext, body: UploadBody, declaredBytes: number | null): Promise<PackageDetail>
   download(ctx: AuditContext, id: string, range: string | undefined): Promise<Download>
+  /** Runs every check again on the stored bytes and today's publisher keys; stores and audits the verdict. */
+  reverify(ctx: AuditContext, id: string): Promise<PackageDetail>
   /** Replaces a package's labels (audited when they change). */
   setLabels(ctx: AuditContext, id: string, body: SetPackageLabelsBody): Promise<PackageDetail>
   /** The manifest difference from package `against` to package `id`. */
@@ -185,6 +188,7 @@ export function createTgspService({ db, audit, blobs, config, log, events }: Dep
       ),
 
     download: (ctx, id, range) => openDownload({ db, audit, blobs, log }, ctx, id, range),
+    reverify: (ctx, id) => reverifyPackage({ db, audit, blobs, maxBytes: config.maxUploadBytes }, ctx, id),
     setLabels: (ctx, id, body) => setPackageLabels({ db, audit }, ctx, id, body),
     diff: (id, against) => diffPackages(db, id, against),
 

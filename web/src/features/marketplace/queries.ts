@@ -17,6 +17,7 @@ import {
   listReleasesRoute,
   revokePublisherRoute,
   rollbackReleaseRoute,
+  reverifyPackageRoute,
   setPackageLabelsRoute,
   updateFleetRoute,
   uploadPackageRoute,
@@ -151,6 +152,15 @@ export function useSetPackageLabelsMutation() {
     mutationFn: ({ packageId, labels }: { packageId: string; labels: string[] }) =>
       api.request(setPackageLabelsRoute, { params: { path: { packageId } }, body: { labels } }),
     onSuccess: () => invalidate(queryClient, PACKAGES),
+  })
+}
+
+/** A re-verification stores a new status and checks: the package's page and the list show them. */
+export function useReverifyPackageMutation() {
+  const queryClient = useQueryClient()
+  return useMutation({
+    mutationFn: (packageId: string) => api.request(reverifyPackageRoute, { params: { path: { packageId } } }),
+    onSuccess: () => invalidate(queryClient, PACKAGES, RELEASES),
   })
 }
 

@@ -6,7 +6,8 @@ type StatusView = { label: string; tone: Tone }
 /** Badges of the marketplace's statuses: `value` for data-status, `label` for people. */
 export const PACKAGE_STATUS_VIEW = {
   verified: { label: 'Verified', tone: 'success' },
-  signer_revoked: { label: 'Signer revoked', tone: 'error' },
+  signer_revoked: { label: 'Untrusted: signer revoked', tone: 'error' },
+  verification_failed: { label: 'Untrusted: verification failed', tone: 'error' },
 } as const satisfies Record<PackageSummary['status'], StatusView>
 
 export const PUBLISHER_STATUS_VIEW = {
