@@ -26,7 +26,9 @@ export const healthQuery = () =>
   queryOptions({
     queryKey: dashboardKeys.health(),
     queryFn: ({ signal }) => api.request(getSystemHealthRoute, { signal }),
-    refetchInterval: 30_000,
+    // While something is down, look again every few seconds, so that the section says so soon
+    // after it is back (a database outage ends while the page stays open).
+    refetchInterval: (query) => (query.state.data?.status === 'ok' ? 30_000 : 5_000),
   })
 
 /** Active runs, runs near or past their budget, the latest rounds (any signed-in role). */
