@@ -132,7 +132,11 @@ describe.skipIf(!('target' in postgres))('the app on PostgreSQL', () => {
       const results = await Promise.all(
         Array.from({ length: 30 }, (_, i) => (i % 2 ? create(a, keyA, `ra${i}`) : create(b, keyB, `rb${i}`))),
       )
-      expect(results.every((r) => r.status === 201)).toBe(true)
+      // Every status, with the body of any refusal, so that a failure says what came back.
+      const answers = await Promise.all(
+        results.map(async (r) => (r.status === 201 ? 201 : `${r.status} ${await r.text()}`)),
+      )
+      expect(answers).toEqual(Array.from({ length: 30 }, () => 201))
       await Promise.all([a.services.audit.drain(), b.services.audit.drain()])
       const entries = await a.auditEntries()
       expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i))
