@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { RATES } from './load-plan'
 import type { LoadPlan, LoadResult, RouteResult } from './load-plan'
+import { mixedRound } from './round-body'
 
 type Shot = { route: string; path: string; init: RequestInit }
 type Stream = { perSecond: number; shot: (k: number) => Shot }
@@ -75,17 +76,7 @@ function streamsOf(plan: LoadPlan, uploads: Uint8Array[]): Stream[] {
       shot: (k) => {
         const run = plan.runs[k % plan.runs.length]!
         const index = Math.floor(k / plan.runs.length)
-        const body = {
-          index,
-          clients: 16,
-          steps: 1,
-          sampleRate: index % 3 === 0 ? 0.0005 : 0.001,
-          noiseMultiplier: index % 2 === 0 ? 1.1 : 1.3,
-          clippingNorm: 1,
-          metrics: { loss: 1 / (index + 1), accuracy: 0.5 },
-          startedAt: '2026-11-30T00:00:00.000Z',
-          endedAt: '2026-11-30T00:01:00.000Z',
-        }
+        const body = mixedRound(index, 1)
         return {
           route: 'POST /api/v1/training/runs/{id}/rounds (agent key)',
           path: `/api/v1/training/runs/${run.id}/rounds`,

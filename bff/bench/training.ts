@@ -12,6 +12,7 @@ import { join } from 'node:path'
 import type { DatabaseTarget } from '../src/db/client'
 import { createPostgresDatabase } from '../src/test/harness'
 import { startBff } from './http'
+import { mixedRound } from './round-body'
 
 const ROUNDS = Number(process.env.BENCH_TRAINING_ROUNDS ?? 1000)
 /** BENCH_TRAINING_TARGETS (pglite,postgres) and BENCH_TRAINING_RUNS (1,8): parts alone, for profiles. */
@@ -49,18 +50,7 @@ async function ingest(target: DatabaseTarget, runs: number, groupCommit = true) 
     await Promise.all(
       ids.map(async (runId) => {
         for (let index = 0; index < perRun; index++)
-          await post(bff.url, bff.headers, `/api/v1/training/runs/${runId}/rounds`, {
-            index,
-            clients: 16,
-            steps: 10,
-            // Mixed parameters, as runs that tighten their noise over time have.
-            sampleRate: index % 3 === 0 ? 0.0005 : 0.001,
-            noiseMultiplier: index % 2 === 0 ? 1.1 : 1.3,
-            clippingNorm: 1,
-            metrics: { loss: 1 / (index + 1), accuracy: 0.5 },
-            startedAt: '2026-11-30T00:00:00.000Z',
-            endedAt: '2026-11-30T00:01:00.000Z',
-          })
+          await post(bff.url, bff.headers, `/api/v1/training/runs/${runId}/rounds`, mixedRound(index, 10))
       }),
     )
     const seconds = (performance.now() - started) / 1000
