@@ -1,31 +1,18 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { buildTgspBytes, generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
+import { generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createHarness, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
+import { makePackage } from './test-support'
 
 type Session = { cookie: string; csrf: string }
 type Check = { ok: boolean; reason: string | null }
 type Pkg = { id: string; status: string; contentId: string; checks: Record<string, Check> }
 
-const recipient = generateEncryptionKeyPair()
 const keys = { good: generateSigningKeyPair(), doomed: generateSigningKeyPair() }
-let serial = 0
 
-function makeSigned(by: keyof typeof keys): Uint8Array {
-  serial++
-  return buildTgspBytes({
-    files: [{ path: 'adapter/weights.bin', data: new Uint8Array(128).fill(serial) }],
-    modelName: `reverify-${by}`,
-    modelVersion: `1.0.${serial}`,
-    recipients: [recipient.publicKey],
-    signingKey: keys[by].secretKey,
-    signingPub: keys[by].publicKey,
-    packageId: (0xbe00 + serial).toString(16).padStart(16, '0'),
-    baseModels: ['llama-3-8b'],
-  })
-}
+const makeSigned = (by: keyof typeof keys) => makePackage(128, keys[by])
 
 let h: Harness
 let admin: Session
@@ -125,17 +112,7 @@ describe('re-verification on demand', () => {
       body: { name: 'Reverify late', classic: late.publicKey.classic, pqc: late.publicKey.pqc },
     })
     const lateId = (await json<{ id: string }>(reg)).id
-    serial++
-    const bytes = buildTgspBytes({
-      files: [{ path: 'adapter/weights.bin', data: new Uint8Array(64).fill(7) }],
-      modelName: 'reverify-late',
-      modelVersion: `2.0.${serial}`,
-      recipients: [recipient.publicKey],
-      signingKey: late.secretKey,
-      signingPub: late.publicKey,
-      packageId: (0xbf00 + serial).toString(16).padStart(16, '0'),
-      baseModels: ['llama-3-8b'],
-    })
+    const bytes = makePackage(64, late)
     const up = await h.request('POST', '/api/v1/tgsp/packages', {
       ...publisher,
       rawBody: bytes,

@@ -15,16 +15,16 @@ const recipient = generateEncryptionKeyPair()
 export const UPLOAD_PATH = '/api/v1/tgsp/packages'
 
 let serial = 0
-/** A package signed by `signing` whose payload holds `payloadBytes` bytes (the file a little more). */
-export function makePackage(payloadBytes = 64): Uint8Array {
+/** A package signed by `signer` (`signing` by default) whose payload holds `payloadBytes` bytes (the file a little more). */
+export function makePackage(payloadBytes = 64, signer = signing): Uint8Array {
   serial++
   return buildTgspBytes({
     files: [{ path: 'adapter/weights.bin', data: new Uint8Array(payloadBytes).fill(serial % 251) }],
     modelName: 'fault-test-lora',
     modelVersion: `4.0.${serial}`,
     recipients: [recipient.publicKey],
-    signingKey: signing.secretKey,
-    signingPub: signing.publicKey,
+    signingKey: signer.secretKey,
+    signingPub: signer.publicKey,
     packageId: (0xf000 + serial).toString(16).padStart(16, '0'),
     baseModels: ['llama-3-8b'],
   })
