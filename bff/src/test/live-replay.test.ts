@@ -1,7 +1,8 @@
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHarness, createPostgresDatabase, json } from './harness'
 import type { Caller, ErrorBody, Harness } from './harness'
+import { openForBlock, openPglite, type Open } from './databases'
 
 type SseEvent = { id: string | null; event: string | null; data: unknown }
 
@@ -61,11 +62,9 @@ const runBody = (name: string) => ({
   dp: { noiseMultiplier: 1.1, clippingNorm: 1, sampleRate: 0.01, delta: 1e-5, epsilonBudget: 3 },
 })
 
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(`live streams resume after a cut (${name})`, () => {
     let h: Harness
-    let cleanup: () => Promise<void> = async () => undefined
-    let skipped: string | null = null
     let operator: Caller
     let viewer: string
 
@@ -81,23 +80,14 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       return sseReader(res)
     }
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        return
-      }
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`${name}`, open, async (opened) => {
+      ;({ h } = opened)
       operator = await h.userSession('otto', ['operator'])
       viewer = await h.apiKey(['viewer'], 'watcher')
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     it('replays exactly the events missed while cut off: no gap, no duplicate, then live again', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const first = await openStream()
       const [ready] = await first.take(1)
       expect(ready).toMatchObject({ event: 'ready' })
@@ -124,7 +114,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('moves a filtered stream past other runs\u2019 events, and replays only its run\u2019s', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const mine = await createRun('mine')
       const stream = await openStream(undefined, `?runId=${mine}`)
       await stream.take(1)
@@ -143,7 +133,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('sends a reload signal for an id older than the log keeps, or unknown, then streams live', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const stream = await openStream()
       await createRun('old')
       const [, old] = await stream.take(2)
@@ -169,7 +159,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('resumes the audit stream from a tree size: one entries event covers every entry missed', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const auditor = await h.apiKey(['auditor'], 'audit-watcher')
       await h.services.audit.drain()
       const open = async (lastEventId?: string) => {
@@ -210,7 +200,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('refuses a malformed lastEventId query with 422', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const res = await h.request('GET', '/api/v1/training/events?lastEventId=abc', { bearer: viewer })
       expect(res.status).toBe(422)
       expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED')
@@ -218,7 +208,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
+suite('embedded PGlite', openPglite())
 
 describe('live event order on PostgreSQL', () => {
   it('never hands out an event before one of an older transaction that commits later; ids resume on another replica', async (t) => {

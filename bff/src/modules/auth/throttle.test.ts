@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { TEST_PASSWORD, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import type * as passwords from '../../lib/password'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 // Every scrypt verification the sign-in path makes, counted by wrapping the real verifier.
 const verifier = vi.hoisted(() => ({ calls: 0 }))
@@ -24,11 +25,9 @@ const recordPause = async (ms: number) => {
 }
 type Details = { reason?: string; phase?: string; scope?: string; refused?: number; username?: string }
 
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(`sign-in throttling on ${name}`, () => {
     let h: Harness
-    let skipped: string | null = null
-    let cleanup = async () => undefined as void
     const signIn = (username: string, password: string, address: string) =>
       h.request('POST', '/api/v1/auth/sign-in', { body: { username, password }, headers: from(address) })
     const entriesFrom = async (address: string) =>
@@ -36,20 +35,10 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         .filter((e) => e.body.clientIp === address)
         .map((e) => ({ action: e.body.action, outcome: e.body.outcome, details: e.body.details as Details }))
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`sign-in throttling on ${name} skipped: ${opened.skip}`)
-        return
-      }
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`sign-in throttling on ${name}`, open, async (opened) => {
+      ;({ h } = opened)
       for (const name of ['alice', 'mallory', 'victim']) await h.createUser(name, ['viewer'])
       for (const name of ['boss', 'root']) await h.createUser(name, ['admin'])
-    }, 180_000)
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
     })
     // The clock stands still (only tests move it), so that no block ends while a test looks at it.
     beforeAll(() => {
@@ -61,7 +50,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('checks at most the allowed number of passwords in a parallel burst', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       verifier.calls = 0
       const burst = await Promise.all(
         Array.from({ length: 30 }, (_, i) => signIn('alice', `wrong password ${i}`, '198.51.100.1')),
@@ -82,7 +71,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('audits a block in bounded form: one entry when it starts, one summary with the count', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       for (let i = 0; i < 5; i++) expect((await signIn('mallory', `guess ${i}`, '198.51.100.3')).status).toBe(401)
       for (let i = 0; i < 200; i++) expect((await signIn('mallory', `guess x${i}`, '198.51.100.3')).status).toBe(429)
       let entries = await entriesFrom('198.51.100.3')
@@ -111,7 +100,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     }, 120_000)
 
     it('bounds the noise of unknown usernames from one address', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const before = (await entriesFrom('198.51.100.4')).length
       for (let i = 0; i < 200; i++) {
         const res = await signIn(`nobody-${i}`, 'some password', '198.51.100.4')
@@ -124,14 +113,14 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     }, 120_000)
 
     it('keeps the account open to its owner while one address guesses, admin included', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       for (let i = 0; i < 6; i++) await signIn('root', `guess ${i}`, '203.0.113.66')
       expect((await signIn('root', TEST_PASSWORD, '203.0.113.66')).status).toBe(429)
       expect((await signIn('root', TEST_PASSWORD, '192.0.2.10')).status).toBe(200)
     })
 
     it('slows an account guessed from many addresses, boundedly, and never locks its owner out', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       pauses.length = 0
       for (let i = 0; i < 15; i++) expect((await signIn('victim', 'distributed guess', `10.1.0.${i}`)).status).toBe(401)
       // Ten free failures, then 250 ms doubling to the most, 4 s.
@@ -156,7 +145,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     }, 180_000)
 
     it('lets an admin unlock an account, audited', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       for (let i = 0; i < 5; i++) expect((await signIn('victim', `guess ${i}`, '192.0.2.30')).status).toBe(401)
       expect((await signIn('victim', TEST_PASSWORD, '192.0.2.30')).status).toBe(429)
       const admin = await h.signIn('boss')
@@ -184,15 +173,4 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
   })
 }
 
-suite('embedded PGlite', async () => ({
-  h: await createHarness({ config: { trustProxy: true }, signInPause: recordPause }),
-  cleanup: async () => undefined,
-}))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return {
-    h: await createHarness({ target: pg.target, config: { trustProxy: true }, signInPause: recordPause }),
-    cleanup: pg.drop,
-  }
-})
+forEachDatabase(suite, { config: { trustProxy: true }, signInPause: recordPause })

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import { BASE, fixtures, issuePaths, sessions } from './test-support'
 import type { Deployment, Family, Gate, Version } from './test-support'
+import { openForBlock, openPglite, type Open } from '../../test/databases'
 
 type Page<T> = { items: T[]; nextCursor: string | null }
 const MISSING = '00000000-0000-4000-8000-000000000000'
@@ -21,15 +22,10 @@ const POLICY = {
   minApprovals: 1,
 }
 
-function suite(
-  name: string,
-  open: () => Promise<{ h: Harness; replica?: Harness; cleanup: () => Promise<void> } | { skip: string }>,
-) {
+function suite(name: string, open: Open<{ replica?: Harness }>) {
   describe(name, () => {
     let h: Harness
     let replica: Harness | undefined
-    let cleanup: () => Promise<void> = async () => undefined
-    let skipped: string | null = null
     let s: Awaited<ReturnType<typeof sessions>>
     let f: ReturnType<typeof fixtures>
     let family: Family
@@ -61,14 +57,8 @@ function suite(
       await f.review(family.id, v.id, 'bob', 'approve')
     }
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`fedmoe deploy on ${name} skipped: ${opened.skip}`)
-        return
-      }
-      ;({ h, replica, cleanup } = opened)
+    const block = openForBlock(`fedmoe deploy on ${name}`, open, async (opened) => {
+      ;({ h, replica } = opened)
       s = await sessions(h, 'dep')
       f = fixtures(h, () => s.operator)
       family = await f.createFamily('deployable', 'pi-0')
@@ -79,16 +69,9 @@ function suite(
       expect(set.status).toBe(200)
       for (const v of ['1.0.0', '1.1.0', '1.2.0']) versions[v] = await f.createVersion(family.id, v)
     })
-    afterAll(async () => {
-      if (!skipped) {
-        await h.close()
-        await replica?.close()
-      }
-      await cleanup()
-    })
 
     it('deploys a validated version; an adapting one, a wrong role or an unknown channel are refused', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const v1 = versions['1.0.0']!
       const early = await deploy(v1.id, 'stable')
       expect(early.status).toBe(409)
@@ -123,7 +106,7 @@ function suite(
     })
 
     it('fails the gate against the deployed version with every observed value, then passes with better evidence', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const v2 = versions['1.1.0']!
       await passing(v2, 0.81)
       await f.review(family.id, v2.id, 'carol', 'reject')
@@ -149,7 +132,7 @@ function suite(
     })
 
     it('keeps one live version per channel: the previous one ends and returns to validated', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const [v1, v2] = [versions['1.0.0']!, versions['1.1.0']!]
       expect((await deploy(v2.id, 'canary')).status).toBe(200)
       expect((await deploy(v2.id, 'stable')).status).toBe(200)
@@ -174,7 +157,7 @@ function suite(
     })
 
     it('rolls back to an earlier deployment of the channel without the gate, audited as such', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const [v1, v2, v3] = [versions['1.0.0']!, versions['1.1.0']!, versions['1.2.0']!]
       const tighter = { ...POLICY, minApprovals: 5 }
       await h.request('PUT', `${BASE}/experts/${family.id}/gate-policy`, { ...s.operator, body: { policy: tighter } })
@@ -214,7 +197,7 @@ function suite(
     })
 
     it('pages the deployment history by cursor and filters it by channel', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const all = (await history()).items
       expect(all.map((d) => d.action)).toEqual(['rollback', 'deploy', 'deploy', 'deploy'])
       const walked: string[] = []
@@ -232,7 +215,7 @@ function suite(
     })
 
     it('counts versions awaiting validation and gate failures for the dashboard', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const overview = await json<{
         awaitingValidation: number
         gateFailures: number
@@ -251,7 +234,7 @@ function suite(
     })
 
     it('streams a deployment to the live events of every replica', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const watcher = replica ?? h
       const stream = await watcher.request('GET', `${BASE}/events?expertId=${family.id}`, s.viewer)
       expect(stream.status).toBe(200)
@@ -293,7 +276,7 @@ function suite(
     })
 
     it('leaves one live version when two deploys race for a channel', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const racer = await f.createFamily('racer')
       const vs = [await f.createVersion(racer.id, '1.0.0'), await f.createVersion(racer.id, '2.0.0')]
       for (const v of vs) {
@@ -319,11 +302,15 @@ function suite(
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
+suite('embedded PGlite', openPglite())
 suite('PostgreSQL, two replicas', async () => {
   const pg = await createPostgresDatabase()
   if ('skip' in pg) return pg
   const h = await createHarness({ target: pg.target })
   const replica = await createHarness({ target: pg.target, initializeAudit: false })
-  return { h, replica, cleanup: pg.drop }
+  const cleanup = async () => {
+    await replica.close()
+    await pg.drop()
+  }
+  return { h, replica, cleanup }
 })

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { describe, expect, it } from 'vitest'
+import { json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import { makePackage, publisherKey } from '../tgsp/test-support'
 import { BASE, fixtures, issuePaths, sessions } from './test-support'
 import type { Family, Gate, Session, Version } from './test-support'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 type Summary = Family & {
   versionCount: number
@@ -13,32 +14,20 @@ type Summary = Family & {
 type Page<T> = { items: T[]; nextCursor: string | null }
 const MISSING = '00000000-0000-4000-8000-000000000000'
 
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(name, () => {
     let h: Harness
-    let cleanup: () => Promise<void> = async () => undefined
-    let skipped: string | null = null
     let s: Awaited<ReturnType<typeof sessions>>
     let f: ReturnType<typeof fixtures>
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`fedmoe registry on ${name} skipped: ${opened.skip}`)
-        return
-      }
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`fedmoe registry on ${name}`, open, async (opened) => {
+      ;({ h } = opened)
       s = await sessions(h, 'reg')
       f = fixtures(h, () => s.operator)
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     it('creates a family, audits it, and refuses a taken name, a bad slug and callers without the role', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('pick-place', 'openvla-7b', 'grasping')
       expect(family).toMatchObject({ name: 'pick-place', baseModel: 'openvla-7b', description: 'grasping' })
       const entry = (await h.auditEntries()).find((e) => e.body.action === 'fedmoe.expert.created')
@@ -55,7 +44,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('lists families with their figures, filtered, and pages them by cursor', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const a = await f.createFamily('list-a', 'pi-0', 'drawer opening')
       const b = await f.createFamily('list-b', 'rt-2-x')
       await f.createFamily('list-c', 'pi-0')
@@ -93,7 +82,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('adds semver versions, newest first in the detail, and refuses duplicates and bad versions', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('semver-fam')
       for (const v of ['1.0.0', '1.10.0', '1.2.0', '2.0.0-rc.1']) await f.createVersion(family.id, v)
       const detail = await json<{ versions: Version[]; policy: { source: string } }>(
@@ -119,7 +108,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('links a verified package, and refuses an unknown one (422) and one whose signer was revoked (409)', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('with-package')
       const key = await publisherKey(h)
       const upload = async () => {
@@ -163,7 +152,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('enforces the status machine: moves not allowed are 409 with the allowed ones', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('machine')
       const v = await f.createVersion(family.id, '1.0.0')
       expect((await f.setStatus(family.id, v.id, 'archived')).status).toBe(200)
@@ -188,7 +177,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('validates only through the gate: GATE_FAILED lists every rule, an approval makes it pass', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('gated')
       const v = await f.createVersion(family.id, '1.0.0')
       await f.evalResult(family.id, v.id, { success_rate: 0.99 }, 5000)
@@ -221,7 +210,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('keeps a family policy or the default, audited; only admins change the default', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const family = await f.createFamily('policy-fam')
       const path = `${BASE}/experts/${family.id}/gate-policy`
       const policy = {
@@ -286,7 +275,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('answers malformed, oversized and unknown-target requests with their statuses', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const malformed = await h.request('POST', `${BASE}/experts`, {
         ...s.operator,
         rawBody: '{"name":',
@@ -323,7 +312,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('reports the module healthy with its counts, and streams its live events', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const health = await json<{ components: Array<{ name: string; status: string; message: string }> }>(
         await h.request('GET', '/api/v1/system/health', s.admin),
       )
@@ -350,11 +339,6 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return { h: await createHarness({ target: pg.target }), cleanup: pg.drop }
-})
+forEachDatabase(suite)
 
 export type { Session }

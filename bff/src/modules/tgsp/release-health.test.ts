@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tgspReleases } from '../../db/schema'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import { UPLOAD_PATH, makePackage, publisherKey } from './test-support'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 type Session = { cookie: string; csrf: string }
 type Condition = { name: string; required: number; observed: number | null; passed: boolean; message: string }
@@ -54,33 +55,19 @@ const refusalOf = async (res: Response) => {
 }
 const unmet = (conditions: Condition[]) => conditions.filter((c) => !c.passed).map((c) => c.name)
 
-let skipped: string | null = null
-
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(name, () => {
-    let cleanup: () => Promise<void> = async () => undefined
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`${name} skipped: ${opened.skip}`)
-        return
-      }
-      skipped = null
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`${name}`, open, async (opened) => {
+      ;({ h } = opened)
       publisher = await publisherKey(h)
       admin = await h.signIn('root')
       operator = await h.userSession('otto', ['operator'])
       releaser = await h.userSession('rita', ['release-manager'])
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     describe('release health reports', () => {
       it('takes reports from a fleet key for its own fleet only, idempotent by key, audited', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('health-a')
         const other = await createFleet('health-b')
         const pkg = await uploaded()
@@ -128,7 +115,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('refuses unknown packages and channels (422 naming the field), unreleased ones (409) and unknown fleets (404)', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('health-c')
         const pkg = await uploaded()
         const key = await fleetKey(fleet.id)
@@ -156,7 +143,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('lets admins only set the health policy, validated and audited', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('health-d')
         expect((await setPolicy(fleet.id, { maxFailureRate: 0.05 }, operator)).status).toBe(403)
         expect((await setPolicy(fleet.id, { maxFailureRate: 1.5 })).status).toBe(422)
@@ -176,7 +163,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
 
     describe('the release policy', () => {
       it('with health only: refuses stable until canary reports enough healthy samples, naming each condition', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('policy-health')
         await setPolicy(fleet.id, { maxFailureRate: 0.05, minReports: 2, minSamples: 100 })
         const key = await fleetKey(fleet.id)
@@ -218,7 +205,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('with soak only: health reports do not matter, the soak time does', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('policy-soak', 60)
         const pkg = await uploaded()
         const canary = await json<{ id: string }>(await release(fleet.id, pkg.id, 'canary'))
@@ -233,7 +220,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('with both: needs the soak time and healthy canary; an admin override still works, audited', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const fleet = await createFleet('policy-both', 60)
         await setPolicy(fleet.id, { maxFailureRate: 0.1 })
         const key = await fleetKey(fleet.id)
@@ -271,9 +258,4 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return { h: await createHarness({ target: pg.target }), cleanup: pg.drop }
-})
+forEachDatabase(suite)

@@ -2,12 +2,13 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { eq } from 'drizzle-orm'
 import { buildTgspBytes, generateEncryptionKeyPair, generateSigningKeyPair } from '@tg/contracts/formats/tgsp'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { tgspPackages, tgspReleases } from '../../db/schema'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { createHarness, json } from '../../test/harness'
 import { objectKeys, startS3Server } from '../../test/s3-server'
 import { createS3BlobStore } from './blobs-s3'
 import type { ErrorBody, Harness } from '../../test/harness'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 type Session = { cookie: string; csrf: string }
 type Checks = Record<
@@ -84,15 +85,11 @@ function blobFiles(h: Harness): string[] {
   return out.sort()
 }
 
-type Opened = { h: Harness; cleanup: () => Promise<void>; files?: () => Promise<string[]> }
-
-function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
+function suite(name: string, open: Open<{ files?: () => Promise<string[]> }>) {
   describe(name, () => {
     let h: Harness
-    let cleanup: () => Promise<void> = async () => undefined
     /** The store's blobs and temporary uploads, as paths under its root (a folder or a key prefix). */
     let files: () => Promise<string[]>
-    let skipped: string | null = null
     let admin: Session
     let publisher: Session
     let releaser: Session
@@ -111,14 +108,8 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
       return json<PackageBody>(res)
     }
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`tgsp on ${name} skipped: ${opened.skip}`)
-        return
-      }
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`tgsp on ${name}`, open, async (opened) => {
+      ;({ h } = opened)
       files = opened.files ?? (async () => blobFiles(h))
       admin = await h.userSession('root', ['admin'])
       publisher = await h.userSession('pat', ['publisher'])
@@ -131,13 +122,9 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
       expect(res.status).toBe(201)
       publisherId = (await json<PublisherBody>(res)).id
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     it('registers a publisher once per key and per name, audited', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const again = await h.request('POST', '/api/v1/tgsp/publishers', {
         ...admin,
         body: { name: 'Acme again', classic: signing.publicKey.classic, pqc: signing.publicKey.pqc },
@@ -167,7 +154,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('stores a verified package with every check passed, content-addressed, and audits the upload', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const bytes = makePackage({ baseModels: ['llama-3-8b', 'mistral-7b'] })
       const pkg = await uploaded(bytes)
       expect(pkg).toMatchObject({ status: 'verified', sizeBytes: bytes.byteLength, signer: { name: 'Acme ML' } })
@@ -202,7 +189,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('answers the same bytes again with 409 and a link to the existing package', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const bytes = makePackage()
       const first = await uploaded(bytes)
       const before = await files()
@@ -218,7 +205,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('rejects an untrusted signer and a tampered payload with the failing check, keeping nothing', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const count = async () => (await h.database.db.select().from(tgspPackages)).length
       const rows = await count()
       const blobs = await files()
@@ -257,7 +244,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('rejects a second package with the same id and version but other bytes (identity)', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       await uploaded(makePackage({ packageId: 'aaaaaaaaaaaaaaaa', version: '2.0.0' }))
       const res = await upload(makePackage({ packageId: 'aaaaaaaaaaaaaaaa', version: '2.0.0' }))
       expect(res.status).toBe(422)
@@ -267,7 +254,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('reports a damaged copy of a published package by its hash check alone, not as an identity clash', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const original = makePackage({ packageId: 'cccccccccccccccc', version: '3.0.0' })
       await uploaded(original)
       // One flipped bit inside the encrypted payload (after magic, header, manifest, recipients, u64 length).
@@ -288,7 +275,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('refuses bodies over the upload limit (declared or streamed) with 413, the wrong type with 415', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const big = new Uint8Array(64 * 1024 * 1024 + 1)
       const declared = await upload(big)
       expect(declared.status).toBe(413)
@@ -302,7 +289,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('lists with search, filters, sort and pages', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       await uploaded(makePackage({ name: 'vision-adapter', baseModels: ['clip-vit'] }))
       const page = (query: string) =>
         h.request('GET', `/api/v1/tgsp/packages?${query}`, operator).then((r) =>
@@ -330,7 +317,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('promotes to canary then stable, keeps one live release per fleet and channel, rolls back', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const fleetRes = await h.request('POST', '/api/v1/tgsp/fleets', {
         ...operator,
         body: { name: 'edge-eu', description: 'EU edge gateways' },
@@ -413,7 +400,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('answers 404 for every id that does not exist', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const missing = '00000000-0000-4000-8000-000000000000'
       const [fleet] = (
         await json<{ items: Array<{ id: string }> }>(
@@ -441,7 +428,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('holds stable until the fleet soak time on canary has passed, unless an admin overrides it (audited)', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const created = await h.request('POST', '/api/v1/tgsp/fleets', {
         ...operator,
         body: { name: 'soak-fleet', soakMinutes: 60 },
@@ -502,7 +489,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
     })
 
     it('revoking a publisher marks its packages, blocks their release and rejects new uploads by it', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const pkg = await uploaded(makePackage({ version: '9.0.0' }))
       const [fleet] = (
         await json<{ items: Array<{ id: string; name: string }> }>(
@@ -549,12 +536,7 @@ function suite(name: string, open: () => Promise<Opened | { skip: string }>) {
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return { h: await createHarness({ target: pg.target }), cleanup: pg.drop }
-})
+forEachDatabase(suite)
 suite('embedded PGlite + S3 object store (moto)', async () => {
   const s3 = await startS3Server()
   if ('skip' in s3) return s3

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { describe, expect, it } from 'vitest'
+import { json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
 import { UPLOAD_PATH, makePackage, publisherKey } from '../tgsp/test-support'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 type Session = { cookie: string; csrf: string }
 type RunBody = {
@@ -39,32 +40,18 @@ const listNames = async (query: string) =>
     .map((r) => (r as RunBody & { name: string }).name)
     .sort()
 
-let skipped: string | null = null
-
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(name, () => {
-    let cleanup: () => Promise<void> = async () => undefined
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`${name} skipped: ${opened.skip}`)
-        return
-      }
-      skipped = null
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`${name}`, open, async (opened) => {
+      ;({ h } = opened)
       publisher = await publisherKey(h)
       operator = await h.userSession('otto', ['operator'])
       viewer = await h.userSession('vera', ['viewer'])
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     describe('run tags and notes', () => {
       it('sets tags and a note for operators, audited, and lists runs by tag', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const a = await createRun('tagged-a')
         const b = await createRun('tagged-b')
         const set = await annotate(a.id, { tags: ['team=nlp', 'baseline'], note: 'Tried <b>rank</b> 16.\nLoss flat.' })
@@ -93,7 +80,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('refuses viewers (403), unknown runs (404) and bad tags or notes (422) without writing', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const run = await createRun('guarded')
         expect((await annotate(run.id, { tags: ['x'] }, viewer)).status).toBe(403)
         expect((await annotate(MISSING, { tags: ['x'] })).status).toBe(404)
@@ -115,7 +102,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         expect(after).toMatchObject({ tags: [], note: '' })
       })
       it('publishes each change as a run event, so open consoles refetch', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const run = await createRun('watched')
         const stream = await h.request('GET', `/api/v1/training/events?runId=${run.id}`, viewer)
         expect(stream.status).toBe(200)
@@ -159,7 +146,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
         h.request('POST', `/api/v1/training/runs/${runId}/package`, { bearer, body })
 
       it('records the package once from the run\u2019s agent, idempotently, audited, and finds the run by it', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const run = await createRun('producer')
         const key = await agentKey(run.id)
         const pkg = await uploaded()
@@ -196,7 +183,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       })
 
       it('accepts the sha256 content id, and refuses unknown packages (422 naming the field), other runs\u2019 keys and viewers', async (t) => {
-        if (skipped) return t.skip()
+        if (block.skipped) return t.skip()
         const run = await createRun('producer-by-digest')
         const key = await agentKey(run.id)
         const fieldOf = async (res: Response) => {
@@ -229,9 +216,4 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return { h: await createHarness({ target: pg.target }), cleanup: pg.drop }
-})
+forEachDatabase(suite)

@@ -2,10 +2,11 @@
 // reference accountant, on PGlite and PostgreSQL.
 import { eq } from 'drizzle-orm'
 import { RdpAccountant } from '@tg/contracts/privacy'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { trainingRounds, trainingRuns } from '../../db/schema'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 
 type Round = { index: number; epsilonAfter: number; metrics: Record<string, number> }
 type Page = { items: Round[]; gaps: Array<{ from: number; to: number }>; nextCursor: string | null }
@@ -33,11 +34,9 @@ const round = (index: number, overrides: Record<string, unknown> = {}) => ({
 const varied = (index: number) =>
   round(index, { sampleRate: DP.sampleRate * (1 - index / 1000), noiseMultiplier: DP.noiseMultiplier + index / 100 })
 
-function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Promise<void> } | { skip: string }>) {
+function suite(name: string, open: Open) {
   describe(name, () => {
     let h: Harness
-    let cleanup: () => Promise<void> = async () => undefined
-    let skipped: string | null = null
     let operator: string
     let viewer: string
 
@@ -57,23 +56,14 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
       return json<T>(res)
     }
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        return
-      }
-      ;({ h, cleanup } = opened)
+    const block = openForBlock(`${name}`, open, async (opened) => {
+      ;({ h } = opened)
       operator = await h.apiKey(['operator'])
       viewer = await h.apiKey(['viewer'])
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-      await cleanup()
-    })
 
     it('refuses round metrics past their limits with 422 naming the limit', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const many = Object.fromEntries(Array.from({ length: 45_000 }, (_, i) => [`metric_${i}`, i]))
       const cases: Array<[Record<string, unknown>, string]> = [
@@ -98,7 +88,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('pages the rounds by cursor in both orders, with the gaps each page covers', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       // Reported: 2..6, 9..13 (gaps 0-1 and 7-8).
       for (const index of [2, 3, 4, 5, 6, 9, 10, 11, 12, 13])
@@ -125,7 +115,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('answers 422, never 500, for a forged cursor or a limit out of bounds', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const base = `/api/v1/training/runs/${run.id}/rounds`
       const forged = ['eyJpZCI6MX0', 'x'.repeat(65), '%00', Buffer.from('round:-5').toString('base64url'), '!!']
@@ -138,7 +128,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('samples a bounded series for the charts, with the projection to the planned rounds', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun(40)
       for (let index = 0; index < 25; index++)
         if (index !== 7) expect((await report(run.id, round(index))).status).toBe(201)
@@ -160,7 +150,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('adds each round to the run vector: any mix of settings, the reference accountant agrees', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const order = [0, 1, 2, 5, 6, 3, 4, 7, 8, 9, 12, 10, 11, 13, 14, 15]
       const reference = new RdpAccountant()
@@ -184,7 +174,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('rebuilds at start-up the ledger of a run recorded before it kept vectors, once, audited', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       for (const index of [0, 1, 3, 2, 4]) expect((await report(run.id, varied(index))).status).toBe(201)
       const before = await get<Page>(`/api/v1/training/runs/${run.id}/rounds`)
@@ -205,7 +195,7 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
     })
 
     it('stores vectors with unbounded orders (Infinity) and reads them back', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const vector = new Array<number>(156).fill(0.5)
       vector[0] = Infinity
@@ -218,9 +208,4 @@ function suite(name: string, open: () => Promise<{ h: Harness; cleanup: () => Pr
 
 // The default body limit (1 MiB), under which 45,000 metrics (799 KB) fit.
 const config = { maxJsonBytes: 1 << 20 }
-suite('embedded PGlite', async () => ({ h: await createHarness({ config }), cleanup: async () => undefined }))
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) return pg
-  return { h: await createHarness({ target: pg.target, config }), cleanup: pg.drop }
-})
+forEachDatabase(suite, { config })

@@ -1,7 +1,8 @@
 import { computeEpsilon } from '@tg/contracts/privacy'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createHarness, createPostgresDatabase, json } from '../../test/harness'
 import type { ErrorBody, Harness } from '../../test/harness'
+import { openForBlock, openPglite, type Open } from '../../test/databases'
 
 type Session = { cookie: string; csrf: string }
 type RunBody = {
@@ -72,15 +73,10 @@ async function readEvents(res: Response, count: number, timeoutMs = 10_000) {
   return events
 }
 
-function suite(
-  name: string,
-  open: () => Promise<{ h: Harness; replica?: Harness; cleanup: () => Promise<void> } | { skip: string }>,
-) {
+function suite(name: string, open: Open<{ replica?: Harness }>) {
   describe(name, () => {
     let h: Harness
     let replica: Harness | undefined
-    let cleanup: () => Promise<void> = async () => undefined
-    let skipped: string | null = null
     let operator: Session
     let viewer: Session
 
@@ -100,27 +96,14 @@ function suite(
     const report = (runId: string, bearer: string, body: unknown) =>
       h.request('POST', `/api/v1/training/runs/${runId}/rounds`, { bearer, body })
 
-    beforeAll(async () => {
-      const opened = await open()
-      if ('skip' in opened) {
-        skipped = opened.skip
-        console.warn(`training on ${name} skipped: ${opened.skip}`)
-        return
-      }
-      ;({ h, replica, cleanup } = opened)
+    const block = openForBlock(`training on ${name}`, open, async (opened) => {
+      ;({ h, replica } = opened)
       operator = await h.userSession('otto', ['operator'])
       viewer = await h.userSession('vera', ['viewer'])
     })
-    afterAll(async () => {
-      if (!skipped) {
-        await h.close()
-        await replica?.close()
-      }
-      await cleanup()
-    })
 
     it('creates a run with validated settings and warnings, and refuses viewers and bad values', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun({ dp: { ...DP, epsilonBudget: 12 } })
       expect(run).toMatchObject({ state: 'created', epsilonSpent: 0, roundsRecorded: 0 })
       expect(run.warnings[0]).toContain('above 10')
@@ -138,7 +121,7 @@ function suite(
     })
 
     it('records rounds from a run-scoped agent key, recomputing epsilon on the server', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const other = await createRun({ name: 'other run' })
       const { secret, apiKey } = await agentKey(run.id)
@@ -224,7 +207,7 @@ function suite(
     })
 
     it('refuses the round that would pass the budget, stops the run there, and audits both', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun({ dp: { ...DP, epsilonBudget: 1.3 } })
       expect(run.warnings.some((w) => w.includes('above the budget'))).toBe(true)
       const { secret } = await agentKey(run.id)
@@ -253,7 +236,7 @@ function suite(
     })
 
     it('stops, fails and completes runs; a final run takes no rounds', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const stopped = await createRun()
       const stop = await h.request('POST', `/api/v1/training/runs/${stopped.id}/stop`, {
         ...operator,
@@ -285,7 +268,7 @@ function suite(
     })
 
     it('answers 404 for a run that does not exist, and refuses agent keys for a final run', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const missing = '00000000-0000-4000-8000-000000000000'
       const operatorKey = await h.apiKey(['operator'])
       const cases: Array<[string, string, unknown]> = [
@@ -312,7 +295,7 @@ function suite(
     })
 
     it('streams new rounds as server-sent events, also from another replica', async (t) => {
-      if (skipped) return t.skip()
+      if (block.skipped) return t.skip()
       const run = await createRun()
       const operatorKey = await h.apiKey(['operator'])
       const watcher = replica ?? h
@@ -330,11 +313,15 @@ function suite(
   })
 }
 
-suite('embedded PGlite', async () => ({ h: await createHarness(), cleanup: async () => undefined }))
+suite('embedded PGlite', openPglite())
 suite('PostgreSQL, two replicas', async () => {
   const pg = await createPostgresDatabase()
   if ('skip' in pg) return pg
   const h = await createHarness({ target: pg.target })
   const replica = await createHarness({ target: pg.target, initializeAudit: false })
-  return { h, replica, cleanup: pg.drop }
+  const cleanup = async () => {
+    await replica.close()
+    await pg.drop()
+  }
+  return { h, replica, cleanup }
 })
