@@ -97,7 +97,7 @@ describe("the README's start command (Quick start line 1 after the install)", { 
     // No wrapper stays: the process started is the server itself (the shell exec'd into node).
     const serverPid = readFileSync(join(server.dataDir, 'server.pid'), 'utf8').trim()
     expect(serverPid).toBe(String(server.child.pid))
-    expect(readFileSync(`/proc/${serverPid}/cmdline`, 'utf8').split('\0')).toEqual([
+    expect(readFileSync(`/proc/${serverPid}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
       'node',
       '--max-semi-space-size=1',
       'bff/dist/main.mjs',
