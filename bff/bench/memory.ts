@@ -1,10 +1,10 @@
 /**
- * `pnpm bench` (memory at rest): starts the console the README's way
- * (`npx -y pnpm@10.34.9 start`, in its own process group) on an empty temporary data directory,
+ * `pnpm bench` (memory at rest): starts the console the README's way (the start command of Quick
+ * start line 1, after its install, in its own process group) on an empty temporary data directory,
  * waits for /readyz, lets it settle and sums the resident memory (VmRSS) of the whole process
  * tree from /proc: first start (the database is created), then a later start on the same folder.
  * Prints every process of the tree with its own figure. Goal: the whole tree under 250 MB on both.
- * BENCH_MEMORY_COMMAND replaces the start command (for example `node scripts/start.mjs`).
+ * BENCH_MEMORY_COMMAND replaces the start command (for example `npx -y pnpm@10.34.9 start`).
  */
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
@@ -13,7 +13,14 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..')
-const COMMAND = process.env.BENCH_MEMORY_COMMAND ?? 'npx -y pnpm@10.34.9 start'
+/** README line 1 is `<install> && <start>`: the start part, as an operator runs it after the install. */
+function readmeStartCommand() {
+  const line1 = /## Quick start\s+```sh\n(.*)\n/.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[1]
+  const start = line1?.split(' && ').at(-1)
+  if (!start) throw new Error('README.md has no Quick start line 1')
+  return start
+}
+const COMMAND = process.env.BENCH_MEMORY_COMMAND ?? readmeStartCommand()
 const SETTLE_MS = Number(process.env.BENCH_MEMORY_SETTLE_MS ?? 3000)
 const GOAL_MB = 250
 

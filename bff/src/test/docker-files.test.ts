@@ -51,12 +51,15 @@ describe('docker/Dockerfile', () => {
   it('checks its health on /readyz and starts the bundle `pnpm start` runs, built by the same script', () => {
     expect(last('HEALTHCHECK')).toMatch(/CMD .*\/readyz/)
     const cmd = JSON.parse(last('CMD')!.slice(4)) as string[]
-    expect(cmd).toEqual(['node', 'bff/dist/main.mjs'])
     const start = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: { start: string } })
       .scripts.start
-    expect(start).toMatch(/^node scripts\/build-if-changed\.mjs && exec env (.*) node bff\/dist\/main\.mjs$/)
-    // The same glibc settings as the start script, and the bundle copied from the stage that built it.
-    for (const setting of /exec env (.*) node/.exec(start)![1]!.split(' ')) expect(last('ENV')).toContain(setting)
+    expect(start).toBe('exec sh scripts/start.sh')
+    const script = readFileSync(resolve(root, 'scripts/start.sh'), 'utf8')
+    expect(script).toMatch(/^node scripts\/build-if-changed\.mjs$/m)
+    const [, settings, node] = /^exec env (.*?) (node .*bff\/dist\/main\.mjs)$/m.exec(script)!
+    // The same Node command and flags, the same glibc settings, the bundle from the stage that built it.
+    expect(cmd).toEqual(node!.split(' '))
+    for (const setting of settings!.split(' ')) expect(last('ENV')).toContain(setting)
     expect(dockerfile).toMatch(/^RUN node scripts\/build-if-changed\.mjs web bff$/m)
     expect(runtime).toContain('COPY --from=build /app/bff/dist bff/dist')
   })

@@ -31,10 +31,10 @@ describe('pnpm tgctl', { timeout: 60_000 }, () => {
   })
 })
 
-/** `pnpm start` in its own process group, as a terminal runs it; resolves once it listens. */
-async function startServer() {
+/** `pnpm start` (or another command) in its own process group, as a terminal runs it; resolves once it listens. */
+async function startServer(command: [string, ...string[]] = [pnpm, 'start']) {
   const dataDir = mkdtempSync(join(tmpdir(), 'tg-start-'))
-  const child = spawn(pnpm, ['start'], {
+  const child = spawn(command[0], command.slice(1), {
     cwd: root,
     detached: true,
     env: { ...process.env, PORT: '0', TG_DATA_DIR: dataDir },
@@ -84,5 +84,26 @@ describe('pnpm start', { timeout: 300_000 }, () => {
     expect(await server.exited).toBe(0)
     expect(server.output()).toContain('"msg":"stopped"')
     expect(server.output()).not.toContain('ELIFECYCLE')
+  })
+})
+
+describe("the README's start command (Quick start line 1 after the install)", { timeout: 300_000 }, () => {
+  const line1 = /## Quick start\s+```sh\n(.*)\n/.exec(readFileSync(join(root, 'README.md'), 'utf8'))?.[1] ?? ''
+  const startPart = line1.split(' && ').at(-1) ?? ''
+
+  it('is `sh scripts/start.sh`, whose shell becomes the server: one process, exit 0 on SIGINT', async () => {
+    expect(startPart).toBe('sh scripts/start.sh')
+    const server = await startServer(['sh', 'scripts/start.sh'])
+    // No wrapper stays: the process started is the server itself (the shell exec'd into node).
+    const serverPid = readFileSync(join(server.dataDir, 'server.pid'), 'utf8').trim()
+    expect(serverPid).toBe(String(server.child.pid))
+    expect(readFileSync(`/proc/${serverPid}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
+      'node',
+      '--max-semi-space-size=1',
+      'bff/dist/main.mjs',
+    ])
+    process.kill(-(server.child.pid ?? 0), 'SIGINT')
+    expect(await server.exited).toBe(0)
+    expect(server.output()).toContain('"msg":"stopped"')
   })
 })

@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import type { Readable } from 'node:stream'
-import {
-  AbortMultipartUploadCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  ListPartsCommand,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3'
+import type { S3Client } from '@aws-sdk/client-s3'
 import { CONTENT_ID } from './blobs'
 import type { BlobStore, SweptFile } from './blobs'
 import { isS3NotFound, s3Step, toS3StoreError } from './s3-errors'
+import { s3Sdk } from './s3-sdk'
 import { deleteObject, openS3Incoming } from './s3-incoming'
 import type { S3Target } from './s3-incoming'
 
@@ -37,7 +28,7 @@ export const DEFAULT_PART_SIZE = 8 * MiB
 export const MAX_S3_BLOB_BYTES = 5 * 1024 ** 3
 
 export function createS3Client(settings: S3Settings): S3Client {
-  return new S3Client({
+  return new (s3Sdk().S3Client)({
     region: settings.region,
     ...(settings.endpoint && { endpoint: settings.endpoint }),
     forcePathStyle: settings.forcePathStyle,
@@ -79,18 +70,22 @@ export function createS3BlobStore(
     const aborted: SweptFile[] = []
     let markers: { KeyMarker?: string; UploadIdMarker?: string } = {}
     for (;;) {
-      const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix, ...markers }))
+      const page = await client.send(
+        new (s3Sdk().ListMultipartUploadsCommand)({ Bucket: bucket, Prefix: prefix, ...markers }),
+      )
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId) continue
         const parts = await client
-          .send(new ListPartsCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
+          .send(new (s3Sdk().ListPartsCommand)({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
           .catch(() => null)
         const times = [upload.Initiated, ...(parts?.Parts ?? []).map((p) => p.LastModified)]
         const lastActive = Math.max(...times.map((t) => t?.getTime() ?? 0))
         const idle = Date.now() - lastActive
         if (idle < idleMs) continue
         await client
-          .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
+          .send(
+            new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }),
+          )
           .catch((err: unknown) => {
             if (!isS3NotFound(err)) throw err
           })
@@ -107,7 +102,7 @@ export function createS3BlobStore(
     let token: string | undefined
     do {
       const page = await client.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }),
+        new (s3Sdk().ListObjectsV2Command)({ Bucket: bucket, Prefix: keyPrefix, ContinuationToken: token }),
       )
       yield* page.Contents ?? []
       token = page.IsTruncated ? page.NextContinuationToken : undefined
@@ -126,7 +121,7 @@ export function createS3BlobStore(
 
     async size(contentId) {
       try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: blobKey(contentId) }))
+        const head = await client.send(new (s3Sdk().HeadObjectCommand)({ Bucket: bucket, Key: blobKey(contentId) }))
         return head.ContentLength ?? null
       } catch (err) {
         if (isS3NotFound(err)) return null
@@ -137,7 +132,7 @@ export function createS3BlobStore(
     async read(contentId, range) {
       const object = await s3Step(() =>
         client.send(
-          new GetObjectCommand({
+          new (s3Sdk().GetObjectCommand)({
             Bucket: bucket,
             Key: blobKey(contentId),
             ...(range && { Range: `bytes=${range.start}-${range.end}` }),
@@ -174,7 +169,7 @@ export function createS3BlobStore(
       const key = `${incomingPrefix}${randomUUID()}.probe`
       await s3Step(async () => {
         try {
-          await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'probe\n' }))
+          await client.send(new (s3Sdk().PutObjectCommand)({ Bucket: bucket, Key: key, Body: 'probe\n' }))
         } finally {
           await deleteObject(client, bucket, key).catch(() => undefined)
         }
@@ -184,7 +179,7 @@ export function createS3BlobStore(
     space: async () => null,
 
     async ping() {
-      await s3Step(() => client.send(new HeadBucketCommand({ Bucket: bucket })))
+      await s3Step(() => client.send(new (s3Sdk().HeadBucketCommand)({ Bucket: bucket })))
     },
   }
 }

@@ -1,13 +1,7 @@
 import { PassThrough } from 'node:stream'
-import {
-  AbortMultipartUploadCommand,
-  CopyObjectCommand,
-  DeleteObjectCommand,
-  ListMultipartUploadsCommand,
-} from '@aws-sdk/client-s3'
 import type { S3Client } from '@aws-sdk/client-s3'
-import { Upload } from '@aws-sdk/lib-storage'
 import { BlobStoreError } from './blob-errors'
+import { s3Sdk, s3Storage } from './s3-sdk'
 import type { IncomingBlob } from './blobs'
 import { isS3NotFound, s3Step, toS3StoreError } from './s3-errors'
 
@@ -28,18 +22,18 @@ export const copySourceOf = (bucket: string, key: string) =>
 
 /** Deletes `key`; a key that is already gone is fine. */
 export async function deleteObject(client: S3Client, bucket: string, key: string): Promise<void> {
-  await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key })).catch((err: unknown) => {
+  await client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: bucket, Key: key })).catch((err: unknown) => {
     if (!isS3NotFound(err)) throw err
   })
 }
 
 /** Aborts every incomplete multipart upload of exactly `key`. */
 async function abortUploadsOf(client: S3Client, bucket: string, key: string): Promise<void> {
-  const page = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }))
+  const page = await client.send(new (s3Sdk().ListMultipartUploadsCommand)({ Bucket: bucket, Prefix: key }))
   for (const upload of page.Uploads ?? []) {
     if (upload.Key !== key || !upload.UploadId) continue
     await client
-      .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId }))
+      .send(new (s3Sdk().AbortMultipartUploadCommand)({ Bucket: bucket, Key: key, UploadId: upload.UploadId }))
       .catch((err: unknown) => {
         if (!isS3NotFound(err)) throw err
       })
@@ -60,7 +54,7 @@ export function openS3Incoming(target: S3Target, key: string): IncomingBlob {
   // Destroying the body (discard) fails the SDK's read of it, which is how its upload ends; the error
   // reaches us through `done`, so an 'error' event nobody else listens to must not crash the process.
   body.on('error', () => undefined)
-  const upload = new Upload({
+  const upload = new (s3Storage().Upload)({
     client,
     params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/octet-stream' },
     partSize: target.partSize,
@@ -105,7 +99,7 @@ export function openS3Incoming(target: S3Target, key: string): IncomingBlob {
       await close()
       await s3Step(() =>
         client.send(
-          new CopyObjectCommand({
+          new (s3Sdk().CopyObjectCommand)({
             Bucket: bucket,
             Key: target.blobKey(contentId),
             CopySource: copySourceOf(bucket, key),

@@ -1,9 +1,13 @@
-import { Agent, buildConnector, request } from 'undici'
-import type { Dispatcher } from 'undici'
+import { createRequire } from 'node:module'
+import type * as Undici from 'undici'
+import type { Dispatcher, buildConnector } from 'undici'
 import { EgressError, egressFailureOf } from './errors'
 import { checkTarget, pinnedLookup, systemLookup } from './resolve'
 import type { CheckedTarget, Lookup } from './resolve'
 import type { EgressPolicy } from './policy'
+
+/** undici loads on the first egress request only: a server without integrations never carries it (~6 MB). */
+const undici = () => createRequire(import.meta.url)('undici') as typeof Undici
 
 export type EgressDeps = {
   policy: EgressPolicy
@@ -87,6 +91,7 @@ async function send(
   },
   deps: EgressDeps,
 ): Promise<Omit<EgressResponse, 'url' | 'redirects'>> {
+  const { Agent, buildConnector, request } = undici()
   const base = buildConnector({ timeout: r.timeoutMs, lookup: pinnedLookup(target) } as buildConnector.BuildOptions)
   const connector: buildConnector.connector = (opts, cb) => {
     deps.onConnect?.(target)

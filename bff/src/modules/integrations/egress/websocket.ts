@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module'
 import net from 'node:net'
 import tls from 'node:tls'
-import WebSocket from 'ws'
+import type WebSocket from 'ws'
 import type { ClientRequestArgs } from 'node:http'
 import { EgressError, egressFailureOf } from './errors'
 import { checkTarget, pinnedLookup, systemLookup } from './resolve'
@@ -26,7 +27,9 @@ export async function openEgressWebSocket(rawUrl: string, timeoutMs: number, dep
     }
     return net.connect(opts)
   }
-  const ws = new WebSocket(target.url, {
+  // ws loads on the first websocket only: a server without a rosbridge connector never carries it (~4 MB).
+  const WebSocketClient = createRequire(import.meta.url)('ws') as typeof WebSocket
+  const ws = new WebSocketClient(target.url, {
     handshakeTimeout: timeoutMs,
     followRedirects: false,
     maxPayload: deps.policy.maxBytes,
