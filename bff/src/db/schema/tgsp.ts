@@ -63,6 +63,11 @@ export const tgspPackages = pgTable(
     index('tgsp_packages_uploaded_idx').on(t.uploadedAt, t.id),
     index('tgsp_packages_publisher_idx').on(t.publisherId),
     index('tgsp_packages_labels_idx').using('gin', t.labels),
+    // The list's other sorts and its status filter (keyset order: the column, then the id).
+    index('tgsp_packages_model_name_idx').on(t.modelName, t.id),
+    index('tgsp_packages_size_idx').on(t.sizeBytes, t.id),
+    index('tgsp_packages_downloads_idx').on(t.downloads, t.id),
+    index('tgsp_packages_status_idx').on(t.status, t.uploadedAt, t.id),
   ],
 )
 
