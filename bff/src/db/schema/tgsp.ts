@@ -71,6 +71,16 @@ export const tgspPackages = pgTable(
   ],
 )
 
+/**
+ * Every base model some package names, with how many do: the packages list's base-model filter
+ * options, kept by triggers on `tgsp_packages` (migration 0019) in the writing transaction, so
+ * that a page does not read every package to list them.
+ */
+export const tgspBaseModels = pgTable('tgsp_base_models', {
+  name: text('name').primaryKey(),
+  packages: integer('packages').notNull(),
+})
+
 export const tgspFleets = pgTable('tgsp_fleets', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull().unique(),

@@ -12,7 +12,7 @@ import type {
   TgspChecks,
 } from '@tg/contracts'
 import type { Executor } from '../../db/client'
-import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+import { tgspBaseModels, tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { cursorAt, encodeCursor, olderThan } from '../../lib/pagination'
 
 export type PublisherRow = typeof tgspPublishers.$inferSelect
@@ -196,10 +196,7 @@ export async function listPackages(ex: Executor, query: ListPackagesQuery): Prom
       .select({ total: sql<number>`count(*)::int` })
       .from(tgspPackages)
       .where(where),
-    ex
-      .selectDistinct({ baseModel: sql<string>`unnest(${tgspPackages.baseModels})`.as('base_model') })
-      .from(tgspPackages)
-      .orderBy(sql`1`),
+    ex.select({ baseModel: tgspBaseModels.name }).from(tgspBaseModels).orderBy(asc(tgspBaseModels.name)),
   ])
   const live = await liveOn(
     ex,
