@@ -6,6 +6,7 @@ import { runAuditBench } from './audit'
 import { runFedmoeBench } from './fedmoe'
 import { runHttpBench } from './http'
 import { runIntegrityBench } from './integrity'
+import { runListsBench } from './lists'
 import { runMemoryBench } from './memory'
 import { benchPrivacy } from './privacy'
 import { runTgspBench } from './tgsp'
@@ -32,6 +33,7 @@ await benchPrivacy()
 await runTrainingBench()
 await runTrainingAccountantBench()
 await runTrainingLargeBench()
+await runListsBench()
 await runTgspBench()
 await runFedmoeBench()
 await runWebhooksBench()

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { fromBase64, fromHex, parseVerifierKey, verifyBundle, verifyConsistency } from '@tg/contracts/formats/audit'
 import { verifyTgspStream } from '@tg/contracts/formats/tgsp'
 import type { DatabaseTarget } from '../db/client'
-import { auditHead, auditLog, users } from '../db/schema'
+import { auditHead, auditLog, tgspBaseModels, users } from '../db/schema'
 import { nodeSha256 } from '../lib/tgsp-crypto'
 import { UPLOAD_PATH, makePackage, publisherKey, signing } from '../modules/tgsp/test-support'
 import { KEY_MASTER, TEST_PASSWORD, createHarness, createPostgresDatabase, json } from '../test/harness'
@@ -275,6 +275,9 @@ function suite(name: string, makeSite: () => Promise<Site | { skip: string }>, s
         // Every package opens: its file passes every check and has the archived content id.
         const admin = await r.signIn('ada')
         expect(await json(await r.request('GET', '/api/v1/tgsp/packages', admin))).toEqual(packagesBefore)
+        // The base-model counts are rebuilt by the restored packages' inserts, once each.
+        const counts = await r.database.db.select().from(tgspBaseModels).orderBy(asc(tgspBaseModels.name))
+        expect(counts).toEqual([{ name: 'llama-3-8b', packages: before.packages.length }])
         for (const pkg of before.packages) {
           const res = await r.request('GET', `/api/v1/tgsp/packages/${pkg.id}/download`, admin)
           expect(res.status).toBe(200)

@@ -23,6 +23,13 @@ export type TableInfo = {
  */
 export const SEEDED_BY_MIGRATIONS = new Set(['audit_head', 'audit_integrity', 'expert_gate_policies'])
 
+/**
+ * Tables that triggers derive from other tables (the packages list's base-model options, from
+ * `tgsp_packages`): not archived, since a restore's inserts rebuild them (restoring them as well
+ * would count every package twice).
+ */
+export const DERIVED_BY_TRIGGERS = new Set(['tgsp_base_models'])
+
 type Rows<T> = { rows: T[] }
 async function rowsOf<T>(db: Executor, query: ReturnType<typeof sql>): Promise<T[]> {
   return ((await db.execute(query)) as unknown as Rows<T>).rows
@@ -68,6 +75,7 @@ export async function listTables(db: Executor): Promise<TableInfo[]> {
   )
   const tables = new Map<string, TableInfo>()
   for (const row of columns) {
+    if (DERIVED_BY_TRIGGERS.has(row.table)) continue
     const table = tables.get(row.table) ?? { name: row.table, columns: [], primaryKey: [], serials: [] }
     table.columns.push(row.column)
     if (row.serial) table.serials.push(row.column)

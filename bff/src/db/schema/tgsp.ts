@@ -63,8 +63,23 @@ export const tgspPackages = pgTable(
     index('tgsp_packages_uploaded_idx').on(t.uploadedAt, t.id),
     index('tgsp_packages_publisher_idx').on(t.publisherId),
     index('tgsp_packages_labels_idx').using('gin', t.labels),
+    // The list's other sorts and its status filter (keyset order: the column, then the id).
+    index('tgsp_packages_model_name_idx').on(t.modelName, t.id),
+    index('tgsp_packages_size_idx').on(t.sizeBytes, t.id),
+    index('tgsp_packages_downloads_idx').on(t.downloads, t.id),
+    index('tgsp_packages_status_idx').on(t.status, t.uploadedAt, t.id),
   ],
 )
+
+/**
+ * Every base model some package names, with how many do: the packages list's base-model filter
+ * options, kept by triggers on `tgsp_packages` (migration 0019) in the writing transaction, so
+ * that a page does not read every package to list them.
+ */
+export const tgspBaseModels = pgTable('tgsp_base_models', {
+  name: text('name').primaryKey(),
+  packages: integer('packages').notNull(),
+})
 
 export const tgspFleets = pgTable('tgsp_fleets', {
   id: uuid('id').primaryKey().defaultRandom(),

@@ -68,6 +68,10 @@ export const trainingRuns = pgTable(
     index('training_runs_state_idx').on(t.state),
     index('training_runs_tags_idx').using('gin', t.tags),
     index('training_runs_produced_idx').on(t.producedPackageId),
+    // The list's other sorts (the column, then the id; see listRuns for the nulls of last_report_at).
+    index('training_runs_name_idx').on(t.name, t.id),
+    index('training_runs_epsilon_idx').on(t.epsilonSpent, t.id),
+    index('training_runs_last_report_idx').on(t.lastReportAt.desc().nullsLast(), t.id.desc().nullsFirst()),
   ],
 )
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createDatabase } from '../../db/client'
+import { explain } from '../../test/explain'
 import { createPostgresDatabase } from '../../test/harness'
 import { entriesQuery } from './repo'
 
@@ -24,22 +25,8 @@ describe.skipIf(!database)('audit hash search on PostgreSQL', () => {
       from generate_series(0, 19999) as n`)
     await db.execute(sql`analyze audit_log`)
     const hash = '5f2d1e0c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a6f7e8d9c0b1a2f3e'
-    const query = entriesQuery(db, {}, 50, undefined, { hash }).toSQL()
-    const explained = (await db.execute(sql.raw(`explain ${inline(query.sql, query.params)}`))) as {
-      rows: Array<{ 'QUERY PLAN': string }>
-    }
-    const plan = explained.rows.map((r) => r['QUERY PLAN']).join('\n')
+    const plan = await explain(db, entriesQuery(db, {}, 50, undefined, { hash }).toSQL())
     expect(plan).toContain('audit_log_leaf_hash_idx')
     expect(plan).not.toMatch(/Seq Scan on audit_log/)
   })
 })
-
-/** The query with its parameters written in as literals (EXPLAIN of a parameterised statement). */
-function inline(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1]
-    if (Buffer.isBuffer(value)) return `'\\x${value.toString('hex')}'::bytea`
-    if (typeof value === 'number') return String(value)
-    return `'${String(value).replace(/'/g, "''")}'`
-  })
-}

@@ -12,7 +12,7 @@ import type {
   TgspChecks,
 } from '@tg/contracts'
 import type { Executor } from '../../db/client'
-import { tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
+import { tgspBaseModels, tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { cursorAt, encodeCursor, olderThan } from '../../lib/pagination'
 
 export type PublisherRow = typeof tgspPublishers.$inferSelect
@@ -160,8 +160,8 @@ const SORT_COLUMNS = {
   downloads: tgspPackages.downloads,
 } as const
 
-export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
-  const conditions: (SQL | undefined)[] = [
+function packagesWhere(query: ListPackagesQuery): SQL | undefined {
+  return and(
     query.q
       ? or(
           ilike(tgspPackages.modelName, `%${escapeLike(query.q)}%`),
@@ -172,27 +172,31 @@ export async function listPackages(ex: Executor, query: ListPackagesQuery): Prom
     query.publisherId ? eq(tgspPackages.publisherId, query.publisherId) : undefined,
     query.baseModel ? sql`${query.baseModel} = any(${tgspPackages.baseModels})` : undefined,
     query.label ? arrayContains(tgspPackages.labels, [query.label]) : undefined,
-  ]
-  const where = and(...conditions)
-  const column = SORT_COLUMNS[query.sort]
+  )
+}
+
+/** The statement of a page of packages (an index test explains it). */
+export function packagesPageQuery(ex: Executor, query: ListPackagesQuery) {
   const direction = query.order === 'asc' ? asc : desc
+  return ex
+    .select({ pkg: tgspPackages, publisherName: tgspPublishers.name })
+    .from(tgspPackages)
+    .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
+    .where(packagesWhere(query))
+    .orderBy(direction(SORT_COLUMNS[query.sort]), direction(tgspPackages.id))
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+}
+
+export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
+  const where = packagesWhere(query)
   const [rows, [count], facets] = await Promise.all([
-    ex
-      .select({ pkg: tgspPackages, publisherName: tgspPublishers.name })
-      .from(tgspPackages)
-      .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
-      .where(where)
-      .orderBy(direction(column), direction(tgspPackages.id))
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize),
+    packagesPageQuery(ex, query),
     ex
       .select({ total: sql<number>`count(*)::int` })
       .from(tgspPackages)
       .where(where),
-    ex
-      .selectDistinct({ baseModel: sql<string>`unnest(${tgspPackages.baseModels})`.as('base_model') })
-      .from(tgspPackages)
-      .orderBy(sql`1`),
+    ex.select({ baseModel: tgspBaseModels.name }).from(tgspBaseModels).orderBy(asc(tgspBaseModels.name)),
   ])
   const live = await liveOn(
     ex,

@@ -96,8 +96,20 @@ const SORTS = {
 
 export const NEAR_BUDGET = NEAR_BUDGET_SHARE
 
-export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunPage> {
-  const conditions: (SQL | undefined)[] = [
+/**
+ * The list's order: the sort column, then the id. Only `lastReportAt` can be null (runs with no
+ * round yet go last either way); the other columns are NOT NULL, and a plain `asc`/`desc` lets
+ * their (column, id) index give the order (a `nulls last` on a descending scan would not match it).
+ */
+function runOrder(query: ListRunsQuery): SQL[] {
+  const direction = query.order === 'asc' ? asc : desc
+  const column = SORTS[query.sort]
+  const first = query.sort === 'lastReportAt' ? sql`${direction(column)} nulls last` : direction(column)
+  return [first, direction(trainingRuns.id)]
+}
+
+function runsWhere(query: ListRunsQuery): SQL | undefined {
+  return and(
     query.q
       ? or(
           ilike(trainingRuns.name, `%${escapeLike(query.q)}%`),
@@ -111,18 +123,24 @@ export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunP
       : undefined,
     query.tag ? tagCondition(query.tag) : undefined,
     query.packageId ? eq(trainingRuns.producedPackageId, query.packageId) : undefined,
-  ]
-  const where = and(...conditions)
-  const direction = query.order === 'asc' ? asc : desc
-  const sortColumn = SORTS[query.sort]
+  )
+}
+
+/** The statement of a page of runs (an index test explains it). */
+export function runsPageQuery(ex: Executor, query: ListRunsQuery) {
+  return ex
+    .select()
+    .from(trainingRuns)
+    .where(runsWhere(query))
+    .orderBy(...runOrder(query))
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+}
+
+export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunPage> {
+  const where = runsWhere(query)
   const [rows, [count]] = await Promise.all([
-    ex
-      .select()
-      .from(trainingRuns)
-      .where(where)
-      .orderBy(sql`${direction(sortColumn)} nulls last`, direction(trainingRuns.id))
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize),
+    runsPageQuery(ex, query),
     ex
       .select({ total: sql<number>`count(*)::int` })
       .from(trainingRuns)

@@ -1,0 +1,116 @@
+/**
+ * `pnpm bench` (large lists part): the console's lists over a large embedded database. PGlite is
+ * seeded with BENCH_LISTS_AUDIT audit entries (default 1,000,000), BENCH_LISTS_PACKAGES packages
+ * (100,000) and BENCH_LISTS_RUNS training runs (10,000) in bulk SQL (`insert ... select
+ * generate_series`; the audit rows go through the server's own sequencer, so the log and its tree
+ * are real), then the real BFF answers over HTTP: the first page and a deep page of the audit list (by
+ * cursor) and of the packages and runs lists (by page number: their contract pages by offset), unfiltered and with the filters the console offers. Goal: a first page
+ * under 50 ms. Each line is the median and the slowest of BENCH_LISTS_LOADS sequential requests
+ * (default 7) after one warm-up; the seed time and the load average are printed.
+ */
+import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import type { Db } from '../src/db/client'
+import { sequenceBatch } from '../src/modules/audit/tree'
+import { seedPackages, seedRuns } from '../src/test/list-seed'
+import { startBff } from './http'
+
+const AUDIT = Number(process.env.BENCH_LISTS_AUDIT ?? 1_000_000)
+const PACKAGES = Number(process.env.BENCH_LISTS_PACKAGES ?? 100_000)
+const RUNS = Number(process.env.BENCH_LISTS_RUNS ?? 10_000)
+const LOADS = Number(process.env.BENCH_LISTS_LOADS ?? 7)
+const CHUNK = 50_000
+
+/** Audit records shaped like the server's: real action names, actors, resources and outcomes. */
+async function seedAudit(db: Db, count: number) {
+  for (let done = 0; done < count; done += CHUNK) {
+    await db.execute(
+      sql.raw(`insert into audit_pending (at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, request_id, client_ip, details)
+        select now() - make_interval(secs => (${count} - g) * 0.5), 'user', 'u' || (g % 50), 'user' || (g % 50),
+          (array['auth.sign_in', 'training.round_recorded', 'tgsp.package_uploaded', 'admin.user_updated', 'tgsp.release_promoted'])[1 + g % 5],
+          (array['session', 'training_run', 'tgsp_package', 'user', 'tgsp_release'])[1 + g % 5], 'r' || (g % 10000),
+          case when g % 97 = 0 then 'failure' else 'success' end, 'req-' || g, '10.0.' || (g % 250) || '.1',
+          jsonb_build_object('n', g)
+        from generate_series(${done + 1}, ${Math.min(done + CHUNK, count)}) g`),
+    )
+    while ((await sequenceBatch(db, 10_000)) > 0);
+  }
+}
+
+type Case = { name: string; path: string }
+
+async function time(url: string, headers: Record<string, string>): Promise<number> {
+  const started = performance.now()
+  const res = await fetch(url, { headers })
+  const body = await res.text()
+  if (res.status !== 200) throw new Error(`${url}: ${res.status} ${body.slice(0, 300)}`)
+  return performance.now() - started
+}
+
+async function measure(c: Case, bff: { url: string; headers: Record<string, string> }) {
+  await time(`${bff.url}${c.path}`, bff.headers)
+  const ms: number[] = []
+  for (let i = 0; i < LOADS; i++) ms.push(await time(`${bff.url}${c.path}`, bff.headers))
+  ms.sort((a, b) => a - b)
+  const median = ms[Math.floor(ms.length / 2)] ?? 0
+  const goal = c.name.startsWith('first') ? (median < 50 ? '  (< 50 ms: met)' : '  (< 50 ms: NOT met)') : ''
+  console.log(
+    `  ${c.path.padEnd(72)} median ${median.toFixed(1).padStart(6)} ms, slowest ${(ms.at(-1) ?? 0).toFixed(1).padStart(6)} ms${goal}`,
+  )
+}
+
+export async function runListsBench(): Promise<void> {
+  console.log(
+    `\nlarge lists (PGlite, ${AUDIT} audit entries, ${PACKAGES} packages, ${RUNS} runs, seeded in bulk SQL; ` +
+      `median and slowest of ${LOADS} requests over HTTP; goal: first page < 50 ms)`,
+  )
+  const dir = mkdtempSync(join(tmpdir(), 'tg-bench-lists-'))
+  const bff = await startBff({ kind: 'pglite', dir: join(dir, 'pglite') })
+  try {
+    const db = bff.database.db
+    const started = performance.now()
+    await seedAudit(db, AUDIT)
+    const auditSeconds = (performance.now() - started) / 1000
+    await seedPackages(db, PACKAGES)
+    await seedRuns(db, RUNS)
+    await db.execute(sql`analyze`)
+    console.log(
+      `  seeded in ${((performance.now() - started) / 1000).toFixed(1)} s (audit ${auditSeconds.toFixed(1)} s), ` +
+        `load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
+    )
+    const deepAudit = Math.floor(AUDIT / 2)
+    const pkgFirst = '/api/v1/tgsp/packages?pageSize=25'
+    const runFirst = '/api/v1/training/runs?pageSize=25'
+    const cases: Case[] = [
+      { name: 'first', path: '/api/v1/audit/entries?limit=50' },
+      { name: 'deep', path: `/api/v1/audit/entries?limit=50&cursor=${deepAudit}` },
+      { name: 'first', path: '/api/v1/audit/entries?limit=50&action=auth.' },
+      { name: 'first', path: '/api/v1/audit/entries?limit=50&outcome=failure' },
+      { name: 'first', path: '/api/v1/audit/entries?limit=50&actor=user7' },
+      { name: 'first', path: '/api/v1/audit/entries?limit=50&resourceType=tgsp_package&resourceId=r42' },
+      { name: 'deep', path: `/api/v1/audit/entries?limit=50&outcome=failure&cursor=${deepAudit}` },
+      { name: 'first', path: pkgFirst },
+      { name: 'deep', path: `${pkgFirst}&page=${PACKAGES / 50}` },
+      { name: 'first', path: `${pkgFirst}&status=signer_revoked` },
+      { name: 'first', path: `${pkgFirst}&q=bench%20model%20123` },
+      { name: 'first', path: `${pkgFirst}&label=team%3Dvision` },
+      { name: 'first', path: `${pkgFirst}&baseModel=phi-3` },
+      { name: 'first', path: `${pkgFirst}&sort=modelName&order=asc` },
+      { name: 'first', path: runFirst },
+      { name: 'deep', path: `${runFirst}&page=${RUNS / 50}` },
+      { name: 'first', path: `${runFirst}&state=running` },
+      { name: 'first', path: `${runFirst}&budget=near` },
+      { name: 'first', path: `${runFirst}&tag=team%3Dvision` },
+      { name: 'first', path: `${runFirst}&q=run%20123` },
+      { name: 'first', path: `${runFirst}&sort=epsilonSpent` },
+    ]
+    for (const c of cases) await measure(c, bff)
+  } finally {
+    await bff.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
