@@ -85,9 +85,7 @@ async function lockHeadForAppend(tx: Executor) {
  */
 export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held: HeldRecord[] = []): Promise<number> {
   const head = await lockHeadForAppend(tx)
-  const queued = head.hasQueued
-    ? await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
-    : []
+  const queued = head.hasQueued ? await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit) : []
   if (queued.length === 0 && held.length === 0) return 0
   const rows: QueuedRecord[] = [...queued, ...held.map((record) => ({ ...record, at: head.at }))]
   let frontier = parseFrontier(head.frontier)
@@ -165,7 +163,11 @@ export function createSequencer(db: Db, onSequenced: (count: number) => void) {
   let running: Promise<void> | null = null
   let queued: Promise<void> | null = null
   const pass = async () => {
-    for (let n = await sequenceBatch(db); n > 0; n = await sequenceBatch(db)) onSequenced(n)
+    // A short pass ends the loop: whatever committed before this pass started is in the log then.
+    for (let n = SEQUENCE_BATCH; n === SEQUENCE_BATCH;) {
+      n = await sequenceBatch(db)
+      if (n > 0) onSequenced(n)
+    }
   }
   const drain = (): Promise<void> => {
     if (!running) {
