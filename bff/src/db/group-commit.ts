@@ -35,10 +35,10 @@ export type GroupCommitOptions = {
    */
   windowMs?: number
   /**
-   * Most batches in flight, each on its own connection (1 on PGlite, whose one connection runs one
-   * transaction at a time). A new batch gathers and runs its members while earlier ones wait for
-   * the audit head's lock or commit: the members' own statements run in parallel on the pool, and
-   * only the append and the COMMIT, under the head's lock, take turns.
+   * Most batches in flight, each on its own connection (1 by default, and on PGlite, whose one
+   * connection runs one transaction at a time). Batches in flight run and commit in parallel: a
+   * lock that every batch takes before its COMMIT (the audit head's) would make them take turns
+   * through their COMMITs, so the audit writer then leaves the append to `afterCommit`.
    */
   maxInFlight?: number
 
