@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseVerifierKey, verifyCheckpoint } from '@tg/contracts/formats/audit'
-import { PGLITE_WRITE_WINDOW_MS } from '../src/app'
+import { PGLITE_WRITE_WINDOW_MS, POSTGRES_WRITE_BATCHES } from '../src/app'
 import { createDatabase } from '../src/db/client'
 import type { DatabaseTarget, Tx } from '../src/db/client'
 import { createLogger } from '../src/lib/logger'
@@ -35,6 +35,8 @@ const ALL_MODES = ['plain', 'two-statement', 'before', 'after'] as const
 /** BENCH_AUDIT_MODES (comma separated) and BENCH_AUDIT_TARGETS (pglite,postgres): parts alone, for profiles. */
 const MODES = ALL_MODES.filter((m) => (process.env.BENCH_AUDIT_MODES ?? m).split(',').includes(m))
 const TARGETS = (process.env.BENCH_AUDIT_TARGETS ?? 'pglite,postgres').split(',')
+/** BENCH_AUDIT_IN_FLIGHT: group commits at once on PostgreSQL (default: the server's). */
+const IN_FLIGHT = Number(process.env.BENCH_AUDIT_IN_FLIGHT ?? POSTGRES_WRITE_BATCHES)
 
 type Mode = 'plain' | 'two-statement' | 'before' | 'after'
 const LABELS: Record<Mode, string> = {
@@ -99,6 +101,7 @@ async function measure(target: DatabaseTarget) {
     log: createLogger('silent'),
     // As createApp sets it.
     writeWindowMs: target.kind === 'pglite' ? PGLITE_WRITE_WINDOW_MS : 0,
+    writeBatchesInFlight: target.kind === 'pglite' ? 1 : IN_FLIGHT,
   })
   await audit.initialize()
   const rates: Partial<Record<Mode, number>> = {}

@@ -108,6 +108,12 @@ const CSP = {
  * little apart (bench/NOTES.md). On PostgreSQL a batch gathers what arrived in the same tick.
  */
 export const PGLITE_WRITE_WINDOW_MS = 2
+/**
+ * How many group commits run at once on PostgreSQL, each on its own pooled connection: their
+ * members' statements run in parallel, their appends and COMMITs take turns on the audit head's
+ * lock (bench/NOTES.md). PGlite has one connection: one batch at a time.
+ */
+export const POSTGRES_WRITE_BATCHES = 4
 
 /** Builds the whole BFF: platform middleware, every module's service and routes, the console. */
 export function createApp(deps: AppDeps) {
@@ -125,6 +131,7 @@ export function createApp(deps: AppDeps) {
     onIntegrityRun: (run) => metrics.observeAuditIntegrity(run),
     onWriteBatch: (size) => metrics.observeWriteBatch(size),
     writeWindowMs: database.driver === 'pglite' ? PGLITE_WRITE_WINDOW_MS : 0,
+    writeBatchesInFlight: database.driver === 'pglite' ? 1 : POSTGRES_WRITE_BATCHES,
   })
   const events = createEventBus(database, (err) => log.warn({ err }, 'event bus error'))
   const credentials = createCredentialCache(deps.credentialCache ?? CREDENTIAL_CACHE_DEFAULTS, events, (err) =>

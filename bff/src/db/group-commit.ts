@@ -3,7 +3,7 @@ import { hasPgCode } from './client'
 
 /**
  * Group commit: the transactions that arrive together (in the same turn of the event loop, or
- * while the previous batch commits) run one after the other inside ONE database transaction,
+ * while earlier batches run) run one after the other inside ONE database transaction,
  * and each caller is answered only after that transaction has committed.
  *
  * A member's work may run more than once (as a retried transaction's does): keep its effects in
@@ -34,11 +34,24 @@ export type GroupCommitOptions = {
    * requests that arrive together reach their writes a little apart: a short window gathers them.
    */
   windowMs?: number
+  /**
+   * Most batches in flight, each on its own connection (1 by default, and on PGlite, whose one
+   * connection runs one transaction at a time). Batches in flight run and commit in parallel: a
+   * lock that every batch takes before its COMMIT (the audit head's) would make them take turns
+   * through their COMMITs, so the audit writer then leaves the append to `afterCommit`.
+   */
+  maxInFlight?: number
 
   /** Called at the start of every attempt, with its transaction. */
   begin?: (tx: Tx) => void
   /** Runs last inside every attempt, after all its members succeeded. */
   beforeCommit?: (tx: Tx) => Promise<void>
+  /**
+   * Awaited after every COMMIT (a batch's, or a member's alone) before its members are answered:
+   * the audit log sequences there the records that the batch queued. It must not throw: the
+   * members' work has committed.
+   */
+  afterCommit?: () => Promise<void>
   /** Told the size of each batch that committed (metrics, tests). */
   onCommit?: (size: number) => void
 }
@@ -67,9 +80,13 @@ const isLockConflict = (err: unknown) => hasPgCode(err, '40P01') || hasPgCode(er
 export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): GroupCommit {
   const maxBatch = options.maxBatch ?? GROUP_COMMIT_MAX_BATCH
   const queue: Member[] = []
-  let running: Promise<void> | null = null
 
-  const alone = (member: Member) => db.transaction(member.work).then(member.resolve, member.reject)
+  const afterCommit = options.afterCommit ?? (() => Promise.resolve())
+  const alone = (member: Member) =>
+    db.transaction(member.work).then(async (value) => {
+      await afterCommit()
+      member.resolve(value)
+    }, member.reject)
 
   /** One attempt: true when it committed (every member answered), else the members left. */
   async function attempt(members: Member[], rejects: number): Promise<Member[] | null> {
@@ -103,6 +120,7 @@ export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): Gro
       return null
     }
     options.onCommit?.(members.length)
+    await afterCommit()
     members.forEach((member, i) => member.resolve(values[i]))
     return null
   }
@@ -112,18 +130,34 @@ export function createGroupCommit(db: Db, options: GroupCommitOptions = {}): Gro
     for (let rejects = 0; left && left.length > 0; rejects++) left = await attempt(left, rejects)
   }
 
+  const maxInFlight = options.maxInFlight ?? 1
+  let inFlight = 0
+  let isGathering = false
+
+  function start(members: Member[]) {
+    inFlight += 1
+    void runBatch(members).finally(() => {
+      inFlight -= 1
+      schedule()
+    })
+  }
+
   function schedule() {
-    if (running || queue.length === 0) return
-    // The members that arrive in this turn of the event loop (or within the window) join the
-    // batch; those that arrive while it runs form the next one. One batch at a time: batches would queue on
-    // the audit head's lock anyway, and each would pay its own commit.
+    // The members that arrive in this turn of the event loop (or within the window) are shared
+    // evenly between the free batch slots (up to `maxBatch` each); those that arrive later wait
+    // for the next gathering, which starts at once while a slot is free, else when a batch ends.
+    if (isGathering || inFlight >= maxInFlight || queue.length === 0) return
+    isGathering = true
     const windowMs = options.windowMs ?? 0
-    running = new Promise<void>((resolve) => (windowMs > 0 ? setTimeout(resolve, windowMs) : setImmediate(resolve)))
-      .then(() => runBatch(queue.splice(0, maxBatch)))
-      .finally(() => {
-        running = null
+    void new Promise<void>((resolve) => (windowMs > 0 ? setTimeout(resolve, windowMs) : setImmediate(resolve))).then(
+      () => {
+        isGathering = false
+        const slots = maxInFlight - inFlight
+        const size = Math.min(maxBatch, Math.ceil(queue.length / slots))
+        for (let i = 0; i < slots && queue.length > 0; i++) start(queue.splice(0, size))
         schedule()
-      })
+      },
+    )
   }
 
   return {

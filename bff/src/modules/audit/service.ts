@@ -101,6 +101,8 @@ type Deps = {
   onWriteBatch?: (size: number) => void
   /** How long a group commit waits for more members (see db/group-commit.ts); 0 by default. */
   writeWindowMs?: number
+  /** How many group commits may run at once (see db/group-commit.ts); 1 by default. */
+  writeBatchesInFlight?: number
 }
 
 export function createAuditService({
@@ -111,6 +113,7 @@ export function createAuditService({
   onIntegrityRun,
   onWriteBatch,
   writeWindowMs,
+  writeBatchesInFlight,
 }: Deps): AuditService {
   const signerOf = createSignerCache(sealer)
   const checker = createIntegrityChecker({
@@ -123,7 +126,11 @@ export function createAuditService({
   const writer = createAuditWriter(db, {
     onCommit: onWriteBatch,
     windowMs: writeWindowMs,
+    maxInFlight: writeBatchesInFlight,
     isEnabled: config.groupCommit ?? true,
+    // The batches' changes have committed: a failed pass leaves their records queued for the timer.
+    sequence: () =>
+      drain().catch((err: unknown) => log.warn({ err }, 'audit sequencing failed; it is retried by the timer')),
   })
 
   async function requireCheckpoint(treeSize: number | undefined) {

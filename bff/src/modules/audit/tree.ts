@@ -59,22 +59,37 @@ export type QueuedRecord = Omit<typeof auditPending.$inferSelect, 'id'>
 /** A record of a group commit, stamped with the batch transaction's time when it is sequenced. */
 export type HeldRecord = Omit<QueuedRecord, 'at'>
 
+/** The head, locked, with the transaction's time and whether any record is queued: one statement. */
+async function lockHeadForAppend(tx: Executor) {
+  const [row] = await tx
+    .select({
+      treeSize: auditHead.treeSize,
+      frontier: auditHead.frontier,
+      lastLeafHash: auditHead.lastLeafHash,
+      nowMs: sql<number>`(extract(epoch from now()) * 1000)::float8`,
+      hasQueued: sql<boolean>`exists (select 1 from ${auditPending})`,
+    })
+    .from(auditHead)
+    .where(eq(auditHead.id, 1))
+    .for('update')
+  if (!row) throw new Error('audit_head row is missing: migrations incomplete')
+  return { ...row, hasQueued: row.hasQueued === true || String(row.hasQueued) === 't', at: new Date(Number(row.nowMs)) }
+}
+
 /**
  * The same inside the caller's transaction (a group commit's), where the head stays locked until
  * it commits: the queued records first, then `held`, the batch's own records kept in memory (never
- * written to the queue), stamped with the transaction's time.
+ * written to the queue), stamped with the transaction's time. Two statements when the queue is
+ * empty (the head with its lock, then every write of the append in one statement), the hashes
+ * computed in between.
  */
 export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held: HeldRecord[] = []): Promise<number> {
-  const head = await lockHead(tx)
-  const queued = await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit)
+  const head = await lockHeadForAppend(tx)
+  const queued = head.hasQueued ? await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit) : []
   if (queued.length === 0 && held.length === 0) return 0
-  let at = new Date()
-  if (held.length > 0) {
-    const [now] = await tx.select({ ms: sql<number>`(extract(epoch from now()) * 1000)::float8` }).from(auditHead)
-    at = new Date(Number(now?.ms))
-  }
-  const rows: QueuedRecord[] = [...queued, ...held.map((record) => ({ ...record, at }))]
-  let { frontier, treeSize: size, lastLeafHash: prev } = head
+  const rows: QueuedRecord[] = [...queued, ...held.map((record) => ({ ...record, at: head.at }))]
+  let frontier = parseFrontier(head.frontier)
+  let { treeSize: size, lastLeafHash: prev } = head
   const logRows: Array<Record<string, string | number | null>> = []
   const nodeRows: Array<{ level: number; idx: number; hash: string }> = []
   for (const row of rows) {
@@ -111,25 +126,26 @@ export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held:
     prev = toHex(hash)
     size += 1
   }
-  // One JSON parameter per batch (jsonb_to_recordset) instead of thousands of bound values.
+  // One statement: the entries and the tree nodes (one JSON parameter each, jsonb_to_recordset,
+  // instead of thousands of bound values), the queue's rows taken, the new head, and the NOTIFY
+  // that wakes the audit live streams (modules/audit/live.ts) once this transaction commits.
+  // A data-modifying WITH runs to completion whether or not the final SELECT reads it.
+  const ids = `{${queued.map((r) => r.id).join(',')}}`
   await tx.execute(sql`
-    insert into ${auditLog} (seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, leaf_hash)
-    select seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, decode(leaf_hash, 'hex')
-    from jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb) as x(seq bigint, at timestamptz, actor_type text, actor_id text,
-      actor_name text, action text, resource_type text, resource_id text, outcome text, canonical text, leaf_hash text)`)
-  await tx.execute(sql`
-    insert into ${auditNodes} (level, idx, hash)
-    select level, idx, decode(hash, 'hex') from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(level smallint, idx bigint, hash text)`)
-  if (queued.length > 0) {
-    const ids = sql.raw(`'{${queued.map((r) => r.id).join(',')}}'::bigint[]`)
-    await tx.execute(sql`delete from ${auditPending} where id = any(${ids})`)
-  }
-  await tx
-    .update(auditHead)
-    .set({ treeSize: size, frontier: formatFrontier(frontier), lastLeafHash: prev })
-    .where(eq(auditHead.id, 1))
-  // Wakes the audit live streams (modules/audit/live.ts) once this batch commits.
-  await tx.execute(sql`select pg_notify('tg_audit', ${String(size)})`)
+    with log as (
+      insert into ${auditLog} (seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, leaf_hash)
+      select seq, at, actor_type, actor_id, actor_name, action, resource_type, resource_id, outcome, canonical, decode(leaf_hash, 'hex')
+      from jsonb_to_recordset(${JSON.stringify(logRows)}::jsonb) as x(seq bigint, at timestamptz, actor_type text, actor_id text,
+        actor_name text, action text, resource_type text, resource_id text, outcome text, canonical text, leaf_hash text)
+    ), nodes as (
+      insert into ${auditNodes} (level, idx, hash)
+      select level, idx, decode(hash, 'hex') from jsonb_to_recordset(${JSON.stringify(nodeRows)}::jsonb) as x(level smallint, idx bigint, hash text)
+    ), taken as (
+      delete from ${auditPending} where id = any(${ids}::bigint[])
+    ), moved as (
+      update ${auditHead} set tree_size = ${size}, frontier = ${formatFrontier(frontier)}, last_leaf_hash = ${prev} where id = 1
+    )
+    select pg_notify('tg_audit', ${String(size)})`)
   return rows.length
 }
 
@@ -147,7 +163,11 @@ export function createSequencer(db: Db, onSequenced: (count: number) => void) {
   let running: Promise<void> | null = null
   let queued: Promise<void> | null = null
   const pass = async () => {
-    for (let n = await sequenceBatch(db); n > 0; n = await sequenceBatch(db)) onSequenced(n)
+    // A short pass ends the loop: whatever committed before this pass started is in the log then.
+    for (let n = SEQUENCE_BATCH; n === SEQUENCE_BATCH;) {
+      n = await sequenceBatch(db)
+      if (n > 0) onSequenced(n)
+    }
   }
   const drain = (): Promise<void> => {
     if (!running) {

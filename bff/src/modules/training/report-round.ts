@@ -7,7 +7,7 @@ import canonicalize from 'canonicalize'
 import type { ReportRoundBody, RoundReceipt, RunState } from '@tg/contracts'
 import { trainingRounds, trainingRuns } from '../../db/schema'
 import type { Tx } from '../../db/client'
-import { AppError, conflict } from '../../lib/errors'
+import { AppError, conflict, notFound } from '../../lib/errors'
 import type { AuditContext } from '../audit/record'
 import { perStepVector } from './accountant/pool'
 import { exhaustBudget } from './exhaust-budget'
@@ -148,11 +148,15 @@ export async function reportRound(
   const [round, declared] = await Promise.all([perStepVector(body), perStepVector(planned)])
   // Group committed: the rounds that arrive together (of any runs) share one transaction.
   const outcome = await deps.audit.transaction(async (tx): Promise<Outcome> => {
-    const run = await requireRun(tx, runId, true)
-    const [existing] = await tx
-      .select()
-      .from(trainingRounds)
-      .where(and(eq(trainingRounds.runId, runId), eq(trainingRounds.index, body.index)))
+    // The run, locked, and the round of this index if it was reported before: one statement.
+    const [found] = await tx
+      .select({ run: trainingRuns, existing: trainingRounds })
+      .from(trainingRuns)
+      .leftJoin(trainingRounds, and(eq(trainingRounds.runId, trainingRuns.id), eq(trainingRounds.index, body.index)))
+      .where(eq(trainingRuns.id, runId))
+      .for('update', { of: trainingRuns })
+    if (!found) throw notFound('Training run')
+    const { run, existing } = found
     if (existing) {
       if (existing.reportHash !== reportHash)
         throw conflict(`Round ${body.index} was reported before with different values.`, { field: 'index' })
