@@ -1,14 +1,41 @@
 import { fileURLToPath, URL } from 'node:url'
 import vue from '@vitejs/plugin-vue'
 import { defineConfig } from 'vite'
+import type { Plugin } from 'vite'
 import { compression, defineAlgorithm } from 'vite-plugin-compression2'
 
 /** The BFF that `vite dev` proxies to (TG_BFF_URL overrides the default port). */
 const BFF = process.env.TG_BFF_URL ?? 'http://127.0.0.1:8080'
 
+/**
+ * The entry's stylesheet (a few kB) inlined into index.html, so the first paint (the static shell)
+ * waits for no request but the page itself; the CSP allows inline styles, not scripts.
+ */
+function inlineEntryCss(): Plugin {
+  return {
+    name: 'tg-inline-entry-css',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      const html = bundle['index.html']
+      if (!html || html.type !== 'asset' || typeof html.source !== 'string') return
+      html.source = html.source.replace(
+        /<link rel="stylesheet" crossorigin href="\/(assets\/index-[\w-]+\.css)">/,
+        (link, file: string) => {
+          const css = bundle[file]
+          if (!css || css.type !== 'asset') return link
+          delete bundle[file]
+          return `<style>${String(css.source)}</style>`
+        },
+      )
+    },
+  }
+}
+
 export default defineConfig({
   plugins: [
     vue(),
+    inlineEntryCss(),
     // Precompressed siblings (`x.js.br`, `x.js.gz`) written at build time; the BFF serves the one
     // the browser accepts, so no request pays for compression.
     compression({

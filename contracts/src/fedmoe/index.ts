@@ -1,5 +1,4 @@
 export * from './schemas'
-export * from './cursor'
 export * from './gate'
 export * from './routes'
 export * from './evidence'

@@ -3,9 +3,8 @@ import rcompare from 'semver/functions/rcompare'
 import valid from 'semver/functions/valid'
 import { z } from 'zod'
 import { PACKAGE_STATUSES } from '../tgsp/schemas'
-import { TimestampSchema } from '../common/pagination'
+import { PageQuerySchema, TimestampSchema } from '../common/pagination'
 import { LiveStreamQueryShape } from '../common/live'
-import { keysetCursorParam } from './cursor'
 import { GatePolicySchema, GatePolicySourceSchema, GateSummarySchema } from './gate'
 
 // The FedMoE registry: expert families (adapters over one base model), their semver versions,
@@ -148,7 +147,7 @@ export const ListExpertsQuerySchema = z.object({
   baseModel: z.string().trim().min(1).max(80).optional(),
   q: z.string().trim().max(120).optional().meta({ description: 'Name or description contains.' }),
   limit: limit(200, 50),
-  cursor: keysetCursorParam(2),
+  cursor: PageQuerySchema.shape.cursor,
 })
 export type ListExpertsQuery = z.infer<typeof ListExpertsQuerySchema>
 
@@ -258,7 +257,7 @@ export type ExpertDeploymentPage = z.infer<typeof ExpertDeploymentPageSchema>
 export const ListDeploymentsQuerySchema = z.object({
   channel: ChannelNameSchema.optional(),
   limit: limit(200, 50),
-  cursor: keysetCursorParam(2),
+  cursor: PageQuerySchema.shape.cursor,
 })
 export type ListDeploymentsQuery = z.infer<typeof ListDeploymentsQuerySchema>
 

@@ -677,7 +677,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One package: manifest, hashes, checks, signer and releases */
+        /** One package: manifest, hashes, checks and signer (its releases: the releases list by packageId) */
         get: operations["tgsp.getPackage"];
         put?: never;
         post?: never;
@@ -2212,6 +2212,7 @@ export interface components {
             /** @description Signed note (tensorguardflow.audit-key-rotation/v1) naming the outgoing and incoming verifier keys, signed by both outgoing keys. */
             statement: string;
         };
+        /** @description Its releases are not embedded: page through GET /api/v1/tgsp/releases?packageId={id}. */
         PackageDetail: {
             /** Format: uuid */
             id: string;
@@ -2233,6 +2234,12 @@ export interface components {
              */
             uploadedAt: string;
             uploadedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When the checks and status were last decided: at upload, or by the latest re-verification.
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            verifiedAt: string;
             liveOn: {
                 /** Format: uuid */
                 fleetId: string;
@@ -2257,7 +2264,6 @@ export interface components {
             checks: components["schemas"]["TgspChecks"];
             recipientsCount: number;
             signer: components["schemas"]["Publisher"];
-            releases: components["schemas"]["Release"][];
         };
         TgspChecks: {
             structure: components["schemas"]["TgspCheckResult"];
@@ -2311,45 +2317,6 @@ export interface components {
              */
             revokedAt: string | null;
         };
-        Release: {
-            /** Format: uuid */
-            id: string;
-            fleet: {
-                /** Format: uuid */
-                id: string;
-                name: string;
-            };
-            channel: string;
-            package: {
-                /** Format: uuid */
-                id: string;
-                packageId: string;
-                modelName: string;
-                modelVersion: string;
-                /** @enum {string} */
-                status: "verified" | "signer_revoked" | "verification_failed";
-            };
-            /** @enum {string} */
-            kind: "promotion" | "rollback";
-            /**
-             * Format: uuid
-             * @description For a rollback: the earlier release it restores.
-             */
-            rollbackOf: string | null;
-            notes: string;
-            createdBy: string | null;
-            /**
-             * Format: date-time
-             * @example 2026-11-23T12:00:00.000Z
-             */
-            createdAt: string;
-            isActive: boolean;
-            /**
-             * Format: date-time
-             * @example 2026-11-23T12:00:00.000Z
-             */
-            supersededAt: string | null;
-        };
         PublisherList: {
             items: components["schemas"]["Publisher"][];
         };
@@ -2389,6 +2356,12 @@ export interface components {
              */
             uploadedAt: string;
             uploadedBy: string | null;
+            /**
+             * Format: date-time
+             * @description When the checks and status were last decided: at upload, or by the latest re-verification.
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            verifiedAt: string;
             liveOn: {
                 /** Format: uuid */
                 fleetId: string;
@@ -2527,6 +2500,45 @@ export interface components {
             items: components["schemas"]["Release"][];
             hasMore: boolean;
             nextCursor: string | null;
+        };
+        Release: {
+            /** Format: uuid */
+            id: string;
+            fleet: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            channel: string;
+            package: {
+                /** Format: uuid */
+                id: string;
+                packageId: string;
+                modelName: string;
+                modelVersion: string;
+                /** @enum {string} */
+                status: "verified" | "signer_revoked" | "verification_failed";
+            };
+            /** @enum {string} */
+            kind: "promotion" | "rollback";
+            /**
+             * Format: uuid
+             * @description For a rollback: the earlier release it restores.
+             */
+            rollbackOf: string | null;
+            notes: string;
+            createdBy: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            createdAt: string;
+            isActive: boolean;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T12:00:00.000Z
+             */
+            supersededAt: string | null;
         };
         CreateReleaseBody: {
             /** Format: uuid */
@@ -10871,7 +10883,7 @@ export interface operations {
                 q?: string;
                 /** @description Page size, 1 to 200. */
                 limit?: number;
-                /** @description Opaque: the nextCursor of the previous page. */
+                /** @description Opaque cursor from nextCursor. */
                 cursor?: string;
             };
             header?: never;
@@ -11828,7 +11840,7 @@ export interface operations {
                 channel?: string;
                 /** @description Page size, 1 to 200. */
                 limit?: number;
-                /** @description Opaque: the nextCursor of the previous page. */
+                /** @description Opaque cursor from nextCursor. */
                 cursor?: string;
             };
             header?: never;

@@ -121,7 +121,7 @@ export const getPackageRoute = defineRoute({
   method: 'get',
   path: '/api/v1/tgsp/packages/{packageId}',
   operationId: 'tgsp.getPackage',
-  summary: 'One package: manifest, hashes, checks, signer and releases',
+  summary: 'One package: manifest, hashes, checks and signer (its releases: the releases list by packageId)',
   tags: TAGS,
   'x-roles': ANY_ROLE,
   request: { params: PackageIdParamSchema },

@@ -98,6 +98,9 @@ export const PackageSummarySchema = z
     sizeBytes: z.number().int().nonnegative(),
     uploadedAt: TimestampSchema,
     uploadedBy: z.string().nullable(),
+    verifiedAt: TimestampSchema.meta({
+      description: 'When the checks and status were last decided: at upload, or by the latest re-verification.',
+    }),
     liveOn: z.array(z.object({ fleetId: z.uuid(), fleetName: z.string(), channel: z.string() })),
     labels: z.array(z.string()).meta({ description: 'Labels set by publishers and admins, sorted.' }),
     downloads: z
@@ -169,8 +172,10 @@ export const PackageDetailSchema = PackageSummarySchema.extend({
   checks: TgspChecksSchema,
   recipientsCount: z.number().int().nonnegative(),
   signer: PublisherSchema,
-  releases: z.array(ReleaseSchema),
-}).meta({ id: 'PackageDetail' })
+}).meta({
+  id: 'PackageDetail',
+  description: 'Its releases are not embedded: page through GET /api/v1/tgsp/releases?packageId={id}.',
+})
 export type PackageDetail = z.infer<typeof PackageDetailSchema>
 
 export const PackageIdParamSchema = z.object({ packageId: z.uuid() })

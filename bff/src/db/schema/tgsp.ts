@@ -50,6 +50,8 @@ export const tgspPackages = pgTable(
     checks: jsonb('checks').notNull(),
     uploadedBy: text('uploaded_by'),
     uploadedAt: timestamp('uploaded_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    /** When `checks` and `status` were last decided: the upload's transaction, or the latest re-verification. */
+    verifiedAt: timestamp('verified_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     /** Labels set by publishers and admins (`key=value` or plain tags), sorted, unique. */
     labels: text('labels')
       .array()

@@ -147,6 +147,7 @@ function toSummary({ pkg, publisherName }: PackageWithPublisher, live: PackageSu
     sizeBytes: pkg.sizeBytes,
     uploadedAt: pkg.uploadedAt.toISOString(),
     uploadedBy: pkg.uploadedBy,
+    verifiedAt: pkg.verifiedAt.toISOString(),
     liveOn: live,
     labels: pkg.labels,
     downloads: pkg.downloads,
@@ -235,11 +236,7 @@ export async function getPackageDetail(ex: Executor, id: string): Promise<Packag
     .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
     .where(eq(tgspPackages.id, id))
   if (!found) return null
-  const [signer, live, releases] = await Promise.all([
-    findPublisher(ex, found.pkg.publisherId),
-    liveOn(ex, [id]),
-    listReleases(ex, { packageId: id, activeOnly: false, limit: 500 }),
-  ])
+  const [signer, live] = await Promise.all([findPublisher(ex, found.pkg.publisherId), liveOn(ex, [id])])
   if (!signer) return null
   return {
     ...toSummary(found, live.get(id) ?? []),
@@ -253,7 +250,6 @@ export async function getPackageDetail(ex: Executor, id: string): Promise<Packag
     checks: found.pkg.checks as TgspChecks,
     recipientsCount: found.pkg.recipientsCount,
     signer,
-    releases: releases.items,
   }
 }
 

@@ -8,7 +8,14 @@ import { makePackage } from './test-support'
 
 type Session = { cookie: string; csrf: string }
 type Check = { ok: boolean; reason: string | null }
-type Pkg = { id: string; status: string; contentId: string; checks: Record<string, Check> }
+type Pkg = {
+  id: string
+  status: string
+  contentId: string
+  checks: Record<string, Check>
+  uploadedAt: string
+  verifiedAt: string
+}
 
 const keys = { good: generateSigningKeyPair(), doomed: generateSigningKeyPair() }
 
@@ -65,10 +72,18 @@ afterAll(async () => {
 describe('re-verification on demand', () => {
   it('a sound package of an active publisher stays verified; the re-verification is audited', async () => {
     const pkg = await upload('good')
+    // Verified by the upload itself, in its transaction.
+    expect(pkg.verifiedAt).toBe(pkg.uploadedAt)
     const res = await verify(pkg.id, publisher)
     expect(res.status).toBe(200)
     const after = await json<Pkg>(res)
     expect(after.status).toBe('verified')
+    expect(Date.parse(after.verifiedAt)).toBeGreaterThan(Date.parse(pkg.uploadedAt))
+    expect(after.uploadedAt).toBe(pkg.uploadedAt)
+    const stored = await json<Pkg>(await h.request('GET', `/api/v1/tgsp/packages/${pkg.id}`, viewer))
+    expect(stored.verifiedAt).toBe(after.verifiedAt)
+    const listed = await json<{ items: Pkg[] }>(await h.request('GET', '/api/v1/tgsp/packages?pageSize=200', viewer))
+    expect(listed.items.find((p) => p.id === pkg.id)?.verifiedAt).toBe(after.verifiedAt)
     expect(Object.values(after.checks).every((c) => c.ok)).toBe(true)
     const entries = await reverified(pkg.id)
     expect(entries).toHaveLength(1)

@@ -4,7 +4,7 @@ import type { PackageDetail, TgspChecks } from '@tg/contracts'
 import type { PACKAGE_STATUSES } from '@tg/contracts'
 import { checkSigner, verifyTgspStream } from '@tg/contracts/formats/tgsp'
 import type { TgspParsed } from '@tg/contracts/formats/tgsp'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import type { Db, Executor } from '../../db/client'
 import { tgspPackages, tgspPublishers } from '../../db/schema'
 import { AppError, notFound } from '../../lib/errors'
@@ -86,7 +86,10 @@ export async function reverifyPackage(deps: Deps, ctx: AuditContext, id: string)
       ? { ...stored.checks, signer: await signerNow(tx, stored.parsed) }
       : stored.checks
     const status = statusOf(checks, Boolean(publisher?.revokedAt))
-    await tx.update(tgspPackages).set({ status, checks }).where(eq(tgspPackages.id, id))
+    await tx
+      .update(tgspPackages)
+      .set({ status, checks, verifiedAt: sql`now()` })
+      .where(eq(tgspPackages.id, id))
     const failed = (Object.keys(checks) as (keyof TgspChecks)[]).filter((name) => !checks[name].ok)
     await deps.audit.record(tx, ctx, {
       action: 'tgsp.package_reverified',

@@ -379,7 +379,21 @@ function suite(name: string, open: Open<{ files?: () => Promise<string[]> }>) {
         'edge-eu/canary',
         'edge-eu/stable',
       ])
-      expect(detail.releases).toHaveLength(3)
+      // The detail no longer embeds its releases: they are the releases list by packageId.
+      expect(detail).not.toHaveProperty('releases')
+      const ofPackage = await json<{ items: ReleaseBody[]; nextCursor: string | null }>(
+        await h.request('GET', `/api/v1/tgsp/releases?packageId=${v1.id}&limit=2`, operator),
+      )
+      expect(ofPackage.items).toHaveLength(2)
+      const rest = await json<{ items: ReleaseBody[]; nextCursor: string | null }>(
+        await h.request(
+          'GET',
+          `/api/v1/tgsp/releases?packageId=${v1.id}&limit=2&cursor=${ofPackage.nextCursor}`,
+          operator,
+        ),
+      )
+      expect(rest).toMatchObject({ nextCursor: null })
+      expect([...ofPackage.items, ...rest.items].map((r) => r.package.id)).toEqual([v1.id, v1.id, v1.id])
       const actions = (await h.auditEntries()).map((e) => e.body.action)
       expect(actions.filter((a) => a === 'tgsp.release_promoted')).toHaveLength(3)
       expect(actions).toContain('tgsp.release_rolled_back')

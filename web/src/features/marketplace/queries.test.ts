@@ -8,6 +8,8 @@ describe('marketplace query keys', () => {
     expect(startsWith(marketplaceKeys.packages.list({ q: 'a' }), marketplaceKeys.packages.all)).toBe(true)
     expect(startsWith(marketplaceKeys.packages.detail('id'), marketplaceKeys.packages.all)).toBe(true)
     expect(startsWith(marketplaceKeys.releases.list({ fleetId: 'f' }), marketplaceKeys.releases.all)).toBe(true)
+    expect(startsWith(marketplaceKeys.releases.pages({ fleetId: 'f' }, 20), marketplaceKeys.releases.all)).toBe(true)
+    expect(startsWith(marketplaceKeys.releases.live({ fleetId: 'f' }), marketplaceKeys.releases.all)).toBe(true)
     expect(startsWith(marketplaceKeys.fleets.list(true), marketplaceKeys.fleets.all)).toBe(true)
     for (const prefix of [marketplaceKeys.packages.all, marketplaceKeys.publishers.all, marketplaceKeys.channels.all])
       expect(startsWith(prefix, marketplaceKeys.all)).toBe(true)

@@ -1,4 +1,4 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
+import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import type { QueryClient, QueryKey } from '@tanstack/vue-query'
 import {
   createFleetAgentKeyRoute,
@@ -34,8 +34,10 @@ import type { UploadOptions } from '@/shared/api'
 import { packageListParamsOf } from './url-filters'
 import type { PackageFilters } from './url-filters'
 
-/** The most releases one page of history asks for (the contract's maximum). */
-export const RELEASES_LIMIT = 500
+/** Releases a page of history asks for; "Load older releases" asks for the next page by cursor. */
+export const RELEASES_PAGE_SIZE = 100
+/** The contract's maximum page: the promote dialog's soak check reads one package on one fleet. */
+const RELEASES_LIMIT_MAX = 500
 
 /** What the releases list is narrowed to. */
 export type ReleaseScope = { fleetId?: string; packageId?: string }
@@ -63,7 +65,12 @@ export const marketplaceKeys = {
   },
   /** The training runs that report having produced a package (provenance). */
   producers: (packageId: string) => [...PACKAGES, 'producers', packageId] as const,
-  releases: { all: RELEASES, list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const },
+  releases: {
+    all: RELEASES,
+    list: (scope: ReleaseScope) => [...RELEASES, 'list', scope] as const,
+    live: (scope: ReleaseScope) => [...RELEASES, 'live', scope] as const,
+    pages: (scope: ReleaseScope, pageSize: number) => [...RELEASES, 'pages', scope, pageSize] as const,
+  },
   channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
 
@@ -112,11 +119,33 @@ export const channelListQuery = () =>
     staleTime: 5 * 60_000,
   })
 
-export const releaseListQuery = (scope: ReleaseScope) =>
+/** One package's releases on one fleet, newest first, in one page (for the promote dialog's soak check). */
+export const releaseListQuery = (scope: { fleetId: string; packageId: string }) =>
   queryOptions({
     queryKey: marketplaceKeys.releases.list(scope),
     queryFn: ({ signal }) =>
-      api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT } }, signal }),
+      api.request(listReleasesRoute, { params: { query: { ...scope, limit: RELEASES_LIMIT_MAX } }, signal }),
+  })
+
+/** What is live on every channel of the scope (one release per fleet and channel), however old. */
+export const liveReleasesQuery = (scope: ReleaseScope) =>
+  queryOptions({
+    queryKey: marketplaceKeys.releases.live(scope),
+    queryFn: ({ signal }) =>
+      api.request(listReleasesRoute, {
+        params: { query: { ...scope, activeOnly: 'true', limit: RELEASES_LIMIT_MAX } },
+        signal,
+      }),
+  })
+
+/** Release history, newest first, a page at a time following the server's nextCursor. */
+export const releasePagesQuery = (scope: ReleaseScope, pageSize = RELEASES_PAGE_SIZE) =>
+  infiniteQueryOptions({
+    queryKey: marketplaceKeys.releases.pages(scope, pageSize),
+    queryFn: ({ signal, pageParam }) =>
+      api.request(listReleasesRoute, { params: { query: { ...scope, limit: pageSize, cursor: pageParam } }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
   })
 
 export const fleetHealthQuery = (fleetId: string) =>

@@ -1,6 +1,6 @@
 import type { Fleet, Release } from '@tg/contracts'
 import { describe, expect, it } from 'vitest'
-import { buildFleetTimelines, canRollBackTo, releaseEmptyReasonOf } from './release-timelines'
+import { buildFleetTimelines, canRollBackTo, mergeReleases, releaseEmptyReasonOf } from './release-timelines'
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
 
@@ -89,5 +89,19 @@ describe('releaseEmptyReasonOf', () => {
   it('shows a chosen active fleet even before its first release, and says when the fleet is not active', () => {
     expect(releaseEmptyReasonOf(timelines, 0, EDGE.id)).toBeNull()
     expect(releaseEmptyReasonOf(timelines, 0, OLD.id)).toBe('unknown-fleet')
+  })
+})
+
+describe('mergeReleases', () => {
+  it('shows a live release older than the loaded pages, and no release twice', () => {
+    const canary = release(3, EDGE, 'canary', '2026-11-15T00:00:00.000Z', true)
+    const oldStable = release(2, EDGE, 'stable', '2026-10-01T00:00:00.000Z', true)
+    const merged = mergeReleases([canary], [canary, oldStable])
+    expect(merged.map((r) => r.id)).toEqual([canary.id, oldStable.id])
+    const [edge] = buildFleetTimelines(merged, [EDGE], ['canary', 'stable'])
+    expect(edge?.channels.map((c) => [c.channel, c.live?.id])).toEqual([
+      ['canary', canary.id],
+      ['stable', oldStable.id],
+    ])
   })
 })

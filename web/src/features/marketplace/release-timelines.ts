@@ -37,6 +37,15 @@ export function buildFleetTimelines(
     })
 }
 
+/**
+ * The loaded pages of history together with what is live now (which may be older than the loaded
+ * pages), each release once: the pages' copy first.
+ */
+export function mergeReleases(pages: readonly Release[], live: readonly Release[]): Release[] {
+  const seen = new Set(pages.map((r) => r.id))
+  return [...pages, ...live.filter((r) => !seen.has(r.id))]
+}
+
 /** What a rollback does: `release`'s package goes live again and replaces `live` (if any). */
 export type RollbackTarget = { release: Release; live: Release | null }
 

@@ -3,47 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ApiError } from './api-error'
 import { createApiClient } from './client'
 import { setCsrfToken } from './csrf'
+import { CHECKS, packageDetailBody } from './package-detail.fixture'
 import type { UploadProgress, UploadRequest } from './upload'
 
 const BASE = 'http://console.test'
-const UUID = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
-const HASH = 'a'.repeat(64)
-const CHECK_OK = { ok: true, reason: null }
-const CHECKS = { structure: CHECK_OK, hashes: CHECK_OK, signatures: CHECK_OK, signer: CHECK_OK, identity: CHECK_OK }
-const PUBLISHER = {
-  id: UUID,
-  name: 'Acme',
-  classic: 'b'.repeat(64),
-  pqc: 'c'.repeat(3904),
-  fingerprint: HASH,
-  status: 'active',
-  packages: 1,
-  liveReleases: [],
-  createdAt: '2026-11-23T12:00:00.000Z',
-  revokedAt: null,
-}
-const DETAIL = {
-  id: UUID,
-  packageId: '0123456789abcdef',
-  modelName: 'llama-lora',
-  modelVersion: '1.0.0',
-  status: 'verified',
-  publisher: { id: UUID, name: 'Acme' },
-  baseModels: ['llama-3-8b'],
-  sizeBytes: 10,
-  uploadedAt: '2026-11-23T12:00:00.000Z',
-  uploadedBy: 'alice',
-  liveOn: [],
-  labels: [],
-  downloads: 0,
-  manifest: { model_name: 'llama-lora' },
-  hashes: { manifest: HASH, recipients: HASH, payload: HASH },
-  contentId: HASH,
-  checks: CHECKS,
-  recipientsCount: 2,
-  signer: PUBLISHER,
-  releases: [],
-}
+const DETAIL = packageDetailBody()
 
 type Listener = () => void
 type ProgressListener = (event: ProgressEvent) => void

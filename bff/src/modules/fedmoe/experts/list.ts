@@ -3,11 +3,10 @@ import type { SQL } from 'drizzle-orm'
 import type { ExpertFamilyPage, ListExpertsQuery } from '@tg/contracts'
 import type { Executor } from '../../../db/client'
 import { expertFamilies, expertVersions } from '../../../db/schema'
-import { keysetPage, olderThan, timeIdCursor, toMs } from '../paging'
+import { cursorAt, olderThan, toPage } from '../../../lib/pagination'
 import { summarizeFamilies } from './summaries'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
-const createdMs = toMs(expertFamilies.createdAt)
 
 export async function listExperts(ex: Executor, query: ListExpertsQuery): Promise<ExpertFamilyPage> {
   const conditions: SQL[] = []
@@ -20,19 +19,14 @@ export async function listExperts(ex: Executor, query: ListExpertsQuery): Promis
     conditions.push(
       sql`exists (select 1 from ${expertVersions} where ${expertVersions.expertId} = ${expertFamilies.id} and ${expertVersions.status} = ${query.status})`,
     )
-  const after = timeIdCursor(query.cursor)
-  if (after) conditions.push(olderThan(createdMs, expertFamilies.id, after))
+  const after = olderThan(query.cursor, expertFamilies.createdAt, expertFamilies.id)
+  if (after) conditions.push(after)
   const rows = await ex
-    .select()
+    .select({ family: expertFamilies, cursorAt: cursorAt(expertFamilies.createdAt), id: expertFamilies.id })
     .from(expertFamilies)
     .where(and(...conditions))
-    .orderBy(desc(createdMs), desc(expertFamilies.id))
+    .orderBy(desc(expertFamilies.createdAt), desc(expertFamilies.id))
     .limit(query.limit + 1)
-  const page = keysetPage(
-    rows,
-    query.limit,
-    (r) => [r.createdAt, r.id],
-    (rs) => rs,
-  )
+  const page = toPage(rows, query.limit, (r) => r.family)
   return { items: await summarizeFamilies(ex, page.items), nextCursor: page.nextCursor }
 }

@@ -4,9 +4,12 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { SESSION_QUERY_KEY } from '@/shared/session/session-query'
+import { packageDetailBody } from '@/shared/api/package-detail.fixture'
+import { formatDateTime } from '@/shared/ui/format'
 import PackageReverify from './PackageReverify.vue'
 
 const PKG_ID = '3f0c6f5e-2b1a-4c8d-9e7f-0a1b2c3d4e5f'
+const UPLOADED_AT = '2026-11-23T12:00:00.000Z'
 
 async function render(roles: Role[]) {
   const router = createRouter({
@@ -17,7 +20,7 @@ async function render(roles: Role[]) {
   const queryClient = new QueryClient({ defaultOptions: { mutations: { retry: false } } })
   queryClient.setQueryData(SESSION_QUERY_KEY, { user: { roles } })
   const wrapper = mount(PackageReverify, {
-    props: { pkg: { id: PKG_ID, status: 'verified' } },
+    props: { pkg: { id: PKG_ID, status: 'verified', verifiedAt: UPLOADED_AT } },
     global: { plugins: [router, [VueQueryPlugin, { queryClient }]] },
   })
   await flushPromises()
@@ -37,15 +40,31 @@ function answer(status: number, body: unknown) {
   return { sent, release }
 }
 
+const detailOf = (verifiedAt: string) => packageDetailBody({ id: PKG_ID, verifiedAt })
+
 afterEach(() => {
   vi.unstubAllGlobals()
   document.body.innerHTML = ''
 })
 
 describe('the Re-verify button', () => {
-  it('is not offered to a viewer', async () => {
+  it('is not offered to a viewer, who still sees when the package was last verified', async () => {
     const wrapper = await render(['viewer'])
     expect(wrapper.find('[data-testid="package-reverify-button"]').exists()).toBe(false)
+    const shown = wrapper.get('[data-testid="package-verified-at"]')
+    expect(shown.text()).toContain(`Last verified ${formatDateTime(UPLOADED_AT)}`)
+    expect(shown.get('time').attributes('datetime')).toBe(UPLOADED_AT)
+  })
+
+  it('shows the time of the re-verification the server answers, beside the button', async () => {
+    const verifiedAt = '2026-12-01T09:30:00.000Z'
+    const server = answer(200, detailOf(verifiedAt))
+    const wrapper = await render(['publisher'])
+    await wrapper.get('[data-testid="package-reverify-button"]').trigger('click')
+    server.release()
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="package-reverify-result"]').exists()).toBe(true))
+    expect(wrapper.get('[data-testid="package-verified-at"] time').attributes('datetime')).toBe(verifiedAt)
+    expect(wrapper.get('[data-testid="package-verified-at"]').text()).toContain(formatDateTime(verifiedAt))
   })
 
   it('posts to the package, shows that it is checking, then a 503 with its message', async () => {
