@@ -9,7 +9,9 @@ const BFF = process.env.TG_BFF_URL ?? 'http://127.0.0.1:8080'
 
 /**
  * The entry's stylesheet (a few kB) inlined into index.html, so the first paint (the static shell)
- * waits for no request but the page itself; the CSP allows inline styles, not scripts.
+ * waits for no request but the page itself; the CSP allows inline styles, not scripts. The file
+ * stays in the build: lazy chunks that import from the entry list it among their preloads, and a
+ * missing file fails their import ("Unable to preload CSS", e2e console-defects).
  */
 function inlineEntryCss(): Plugin {
   return {
@@ -24,7 +26,6 @@ function inlineEntryCss(): Plugin {
         (link, file: string) => {
           const css = bundle[file]
           if (!css || css.type !== 'asset') return link
-          delete bundle[file]
           return `<style>${String(css.source)}</style>`
         },
       )
