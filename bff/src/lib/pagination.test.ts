@@ -1,7 +1,8 @@
 import { eq, sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { users } from '../db/schema'
-import { createHarness, createPostgresDatabase, json } from '../test/harness'
+import { json } from '../test/harness'
+import { forEachDatabase, openForBlock, type Open } from '../test/databases'
 import type { ErrorBody, Harness } from '../test/harness'
 import { encodeCursor } from './pagination'
 
@@ -41,33 +42,24 @@ async function pageThrough(h: Harness, cookie: { cookie: string; csrf: string },
   throw new Error('paging did not end')
 }
 
-function suite(name: string, target: () => Promise<Parameters<typeof createHarness>[0] | null>) {
+function suite(name: string, open: Open) {
   describe(`keyset pages within one millisecond (${name})`, () => {
     let h: Harness
     let admin: { cookie: string; csrf: string }
     let newestFirst: string[]
-    let skipped = false
-    beforeAll(async () => {
-      const options = await target()
-      if (options === null) {
-        skipped = true
-        return
-      }
-      h = await createHarness(options)
+    const block = openForBlock(`keyset pages within one millisecond (${name})`, open, async (opened) => {
+      ;({ h } = opened)
       admin = await h.userSession('root', ['admin'])
       newestFirst = await seed(h)
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-    })
 
     it.each([1, 2])('sees every row exactly once, in order, with limit %i', async (limit) => {
-      if (skipped) return
+      if (block.skipped) return
       expect(await pageThrough(h, admin, limit)).toEqual(newestFirst)
     })
 
     it('continues after a cursor that carries microseconds', async () => {
-      if (skipped) return
+      if (block.skipped) return
       const [same1] = await h.database.db.select({ id: users.id }).from(users).where(eq(users.username, 'same1'))
       const cursor = encodeCursor('2026-03-01T10:00:00.123002Z', same1!.id)
       const page = await json<Page>(
@@ -77,7 +69,7 @@ function suite(name: string, target: () => Promise<Parameters<typeof createHarne
     })
 
     it('refuses a cursor whose instant is not a real one (422, no query)', async () => {
-      if (skipped) return
+      if (block.skipped) return
       const cursor = encodeCursor('2026-02-31T10:00:00.123002Z', '00000000-0000-4000-8000-000000000000')
       const res = await h.request('GET', `/api/v1/admin/users?cursor=${cursor}`, admin)
       expect(res.status).toBe(422)
@@ -86,18 +78,4 @@ function suite(name: string, target: () => Promise<Parameters<typeof createHarne
   })
 }
 
-suite('PGlite', async () => ({}))
-
-let drop: (() => Promise<void>) | undefined
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) {
-    console.warn(pg.skip)
-    return null
-  }
-  drop = pg.drop
-  return { target: pg.target }
-})
-afterAll(async () => {
-  await drop?.()
-})
+forEachDatabase(suite)

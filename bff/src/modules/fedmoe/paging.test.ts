@@ -1,8 +1,9 @@
 // The registry's lists (experts, deploy history) page by (time, id) at the microseconds the
 // database keeps: rows created inside one millisecond are each seen once, in order, at limit 1.
 import { sql } from 'drizzle-orm'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createHarness, createPostgresDatabase, json } from '../../test/harness'
+import { describe, expect, it } from 'vitest'
+import { json } from '../../test/harness'
+import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
 import type { Harness } from '../../test/harness'
 
 type Session = { cookie: string; csrf: string }
@@ -50,25 +51,19 @@ async function pageThrough<T>(h: Harness, caller: Session, path: string, pick: (
   throw new Error('paging did not end')
 }
 
-function suite(name: string, target: () => Promise<Parameters<typeof createHarness>[0] | null>) {
+function suite(name: string, open: Open) {
   describe(`FedMoE pages within one millisecond (${name})`, () => {
     let h: Harness
     let viewer: Session
     let family = ''
-    let skipped = false
-    beforeAll(async () => {
-      const options = await target()
-      if (options === null) return void (skipped = true)
-      h = await createHarness(options)
+    const block = openForBlock(`FedMoE pages within one millisecond (${name})`, open, async (opened) => {
+      ;({ h } = opened)
       viewer = await h.userSession('vera', ['viewer'])
       family = await seed(h)
     })
-    afterAll(async () => {
-      if (!skipped) await h.close()
-    })
 
     it('the experts list sees every family once, newest first, at limit 1', async () => {
-      if (skipped) return
+      if (block.skipped) return
       const names = await pageThrough<{ name: string }>(
         h,
         viewer,
@@ -79,7 +74,7 @@ function suite(name: string, target: () => Promise<Parameters<typeof createHarne
     })
 
     it('the deploy history sees every deployment once, newest first, at limit 1', async () => {
-      if (skipped) return
+      if (block.skipped) return
       const reasons = await pageThrough<{ reason: string }>(
         h,
         viewer,
@@ -90,25 +85,11 @@ function suite(name: string, target: () => Promise<Parameters<typeof createHarne
     })
 
     it('refuses a cursor it did not make (422)', async () => {
-      if (skipped) return
+      if (block.skipped) return
       const res = await h.request('GET', '/api/v1/fedmoe/experts?cursor=bm90LWEtY3Vyc29y', viewer)
       expect(res.status).toBe(422)
     })
   })
 }
 
-suite('PGlite', async () => ({}))
-
-let drop: (() => Promise<void>) | undefined
-suite('PostgreSQL', async () => {
-  const pg = await createPostgresDatabase()
-  if ('skip' in pg) {
-    console.warn(pg.skip)
-    return null
-  }
-  drop = pg.drop
-  return { target: pg.target }
-})
-afterAll(async () => {
-  await drop?.()
-})
+forEachDatabase(suite)
