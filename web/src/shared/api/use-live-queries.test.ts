@@ -10,9 +10,13 @@ const RUN = '0b3a8f0e-8a5e-4d55-9d0f-3c1f6f7d2a10'
 const OTHER = '1c4b9f1f-9b6f-4e66-8e1f-4d2f7f8e3b21'
 const ROUND: TrainingEvent = { type: 'round', runId: RUN, index: 3, epsilonSpent: 1.25, state: 'running' }
 
-function mount(query = ref<Record<string, string | undefined>>({ runId: RUN })) {
+function mount(
+  query = ref<Record<string, string | undefined>>({ runId: RUN }),
+  cached: Array<[unknown[], unknown]> = [],
+) {
   const sources: ScriptedSource[] = []
   const queryClient = new QueryClient()
+  for (const [key, data] of cached) queryClient.setQueryData(key, data)
   const invalidate = vi.spyOn(queryClient, 'invalidateQueries').mockResolvedValue()
   let live!: ReturnType<typeof useLiveQueries>
   const app = createApp(
@@ -77,6 +81,25 @@ describe('useLiveQueries', () => {
     // The server replays the missed events; the composable does not refetch everything.
     vi.advanceTimersByTime(COALESCE_MS)
     expect(invalidated().length).toBe(before)
+    app.unmount()
+  })
+
+  it('reads again what the feature cached before a new stream opened, once: not after a resume', () => {
+    vi.useFakeTimers()
+    const cached: Array<[unknown[], unknown]> = [
+      [['training', 'run', RUN], { cached: true }],
+      [['audit', 'entries'], { cached: true }],
+    ]
+    const { sources, invalidated, app } = mount(undefined, cached)
+    vi.advanceTimersByTime(1)
+    sources[0]!.sendJson('ready', {}, '7-1')
+    // Only this feature's query, read before the stream existed; another feature's stays.
+    expect(invalidated()).toEqual([['training', 'run', RUN]])
+    sources[0]!.fail(2)
+    vi.advanceTimersByTime(1_000)
+    sources[1]!.sendJson('ready', {}, '7-1')
+    vi.advanceTimersByTime(COALESCE_MS)
+    expect(invalidated()).toEqual([['training', 'run', RUN]])
     app.unmount()
   })
 

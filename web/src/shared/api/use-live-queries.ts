@@ -2,7 +2,9 @@
 // queries they touch stale (bursts coalesced into one refetch per query), a stream that drops is
 // resumed from its last event id (the server replays what was missed), and when the server
 // cannot replay (the console was away longer than it keeps events) everything of the feature is
-// read again and the state says so (`reloaded`) until the next event.
+// read again and the state says so (`reloaded`) until the next event. A new subscription starts at
+// the moment its stream opens, so data read before that (a query cached from an earlier visit)
+// can lack what changed in between: it is read again when the stream first opens.
 import { useQueryClient } from '@tanstack/vue-query'
 import type { QueryKey } from '@tanstack/vue-query'
 import { onScopeDispose, readonly, ref, toValue, watch } from 'vue'
@@ -50,9 +52,19 @@ export function useLiveQueries<S extends z.ZodType>(
     timer ??= setTimeout(flush, COALESCE_MS)
   }
 
+  /** Refetches the feature's queries whose data was read before the stream opened. */
+  const catchUp = (openedAt: number) => {
+    const older = queryClient
+      .getQueryCache()
+      .findAll({ queryKey: options.allKey })
+      .filter((q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < openedAt)
+    for (const q of older) void queryClient.invalidateQueries({ queryKey: q.queryKey, exact: true })
+  }
+
   const stop = watch(
     () => JSON.stringify(toValue(query)),
     (_key, _old, onCleanup) => {
+      let hasOpened = false
       const unsubscribe = subscribeEvents(route, {
         query: toValue(query),
         events: options.events,
@@ -68,6 +80,10 @@ export function useLiveQueries<S extends z.ZodType>(
           state.value = 'reloaded'
         },
         onState: (next) => {
+          if (next === 'open' && !hasOpened) {
+            hasOpened = true
+            catchUp(Date.now())
+          }
           // `reloaded` stays shown while the stream is open, until the next event.
           if (next !== 'open' || state.value !== 'reloaded') state.value = next
         },
