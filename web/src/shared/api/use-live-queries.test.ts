@@ -40,7 +40,7 @@ function mount(
   app.use(VueQueryPlugin, { queryClient })
   app.mount(document.createElement('div'))
   const invalidated = () => invalidate.mock.calls.map(([filters]) => (filters as { queryKey: unknown }).queryKey)
-  return { sources, live, invalidated, invalidate, app, query }
+  return { sources, live, invalidated, invalidate, app, query, queryClient }
 }
 
 afterEach(() => vi.useRealTimers())
@@ -90,10 +90,12 @@ describe('useLiveQueries', () => {
       [['training', 'run', RUN], { cached: true }],
       [['audit', 'entries'], { cached: true }],
     ]
-    const { sources, invalidated, app } = mount(undefined, cached)
+    const { sources, invalidated, app, queryClient } = mount(undefined, cached)
     vi.advanceTimersByTime(1)
+    // Read while the stream connects (a page's first load): not read twice.
+    queryClient.setQueryData(['training', 'run', OTHER], { fresh: true })
     sources[0]!.sendJson('ready', {}, '7-1')
-    // Only this feature's query, read before the stream existed; another feature's stays.
+    // Only this feature's query cached before it subscribed; another feature's stays.
     expect(invalidated()).toEqual([['training', 'run', RUN]])
     sources[0]!.fail(2)
     vi.advanceTimersByTime(1_000)

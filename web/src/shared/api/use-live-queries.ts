@@ -3,8 +3,8 @@
 // resumed from its last event id (the server replays what was missed), and when the server
 // cannot replay (the console was away longer than it keeps events) everything of the feature is
 // read again and the state says so (`reloaded`) until the next event. A new subscription starts at
-// the moment its stream opens, so data read before that (a query cached from an earlier visit)
-// can lack what changed in between: it is read again when the stream first opens.
+// the moment its stream opens, so data cached before it subscribed (an earlier visit, shown again
+// on Back) can lack what changed in between: it is read again when the stream first opens.
 import { useQueryClient } from '@tanstack/vue-query'
 import type { QueryKey } from '@tanstack/vue-query'
 import { onScopeDispose, readonly, ref, toValue, watch } from 'vue'
@@ -52,12 +52,12 @@ export function useLiveQueries<S extends z.ZodType>(
     timer ??= setTimeout(flush, COALESCE_MS)
   }
 
-  /** Refetches the feature's queries whose data was read before the stream opened. */
-  const catchUp = (openedAt: number) => {
+  /** Refetches the feature's queries whose data was cached before the subscription began. */
+  const catchUp = (subscribedAt: number) => {
     const older = queryClient
       .getQueryCache()
       .findAll({ queryKey: options.allKey })
-      .filter((q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt < openedAt)
+      .filter((q) => q.state.dataUpdatedAt > 0 && q.state.dataUpdatedAt <= subscribedAt)
     for (const q of older) void queryClient.invalidateQueries({ queryKey: q.queryKey, exact: true })
   }
 
@@ -65,6 +65,7 @@ export function useLiveQueries<S extends z.ZodType>(
     () => JSON.stringify(toValue(query)),
     (_key, _old, onCleanup) => {
       let hasOpened = false
+      const subscribedAt = Date.now()
       const unsubscribe = subscribeEvents(route, {
         query: toValue(query),
         events: options.events,
@@ -82,7 +83,7 @@ export function useLiveQueries<S extends z.ZodType>(
         onState: (next) => {
           if (next === 'open' && !hasOpened) {
             hasOpened = true
-            catchUp(Date.now())
+            catchUp(subscribedAt)
           }
           // `reloaded` stays shown while the stream is open, until the next event.
           if (next !== 'open' || state.value !== 'reloaded') state.value = next
