@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { users } from '../db/schema'
 import { json } from '../test/harness'
-import { forEachDatabase, openForBlock, type Open } from '../test/databases'
+import { forEachDatabase, openForBlock, pageThrough, type Open } from '../test/databases'
 import type { ErrorBody, Harness } from '../test/harness'
 import { encodeCursor } from './pagination'
 
@@ -24,24 +24,6 @@ async function seed(h: Harness) {
   return names.reverse() // newest first
 }
 
-async function pageThrough(h: Harness, cookie: { cookie: string; csrf: string }, limit: number) {
-  const seen: string[] = []
-  let cursor: string | null = null
-  for (let guard = 0; guard < 20; guard++) {
-    const res = await h.request(
-      'GET',
-      `/api/v1/admin/users?role=publisher&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
-      cookie,
-    )
-    expect(res.status).toBe(200)
-    const page = await json<Page>(res)
-    seen.push(...page.items.map((u) => u.username))
-    cursor = page.nextCursor
-    if (!cursor) return seen
-  }
-  throw new Error('paging did not end')
-}
-
 function suite(name: string, open: Open) {
   describe(`keyset pages within one millisecond (${name})`, () => {
     let h: Harness
@@ -55,7 +37,15 @@ function suite(name: string, open: Open) {
 
     it.each([1, 2])('sees every row exactly once, in order, with limit %i', async (limit) => {
       if (block.skipped) return
-      expect(await pageThrough(h, admin, limit)).toEqual(newestFirst)
+      expect(
+        await pageThrough<{ username: string }>(
+          h,
+          admin,
+          '/api/v1/admin/users?role=publisher',
+          limit,
+          (u) => u.username,
+        ),
+      ).toEqual(newestFirst)
     })
 
     it('continues after a cursor that carries microseconds', async () => {

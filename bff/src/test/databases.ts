@@ -1,5 +1,5 @@
-import { afterAll, beforeAll } from 'vitest'
-import { createHarness, createPostgresDatabase, type Harness } from './harness'
+import { afterAll, beforeAll, expect } from 'vitest'
+import { createHarness, createPostgresDatabase, json, type Caller, type Harness } from './harness'
 
 /** A harness opened for one describe block, and what to undo after it. */
 export type Opened<X = object> = { h: Harness; cleanup: () => Promise<void> } & X
@@ -47,4 +47,26 @@ export function openForBlock<X>(name: string, open: Open<X>, setup: (opened: Ope
     await state.opened?.cleanup()
   })
   return state
+}
+
+/** Follows `nextCursor` from the first page of `path` at `limit`, returning `pick` of every item seen. */
+export async function pageThrough<T>(
+  h: Harness,
+  caller: Caller,
+  path: string,
+  limit: number,
+  pick: (item: T) => string,
+): Promise<string[]> {
+  const seen: string[] = []
+  let cursor: string | null = null
+  for (let guard = 0; guard < 20; guard++) {
+    const query = `limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`
+    const res = await h.request('GET', `${path}${path.includes('?') ? '&' : '?'}${query}`, caller)
+    expect(res.status, await res.clone().text()).toBe(200)
+    const page = await json<{ items: T[]; nextCursor: string | null }>(res)
+    seen.push(...page.items.map(pick))
+    cursor = page.nextCursor
+    if (!cursor) return seen
+  }
+  throw new Error('paging did not end')
 }

@@ -2,12 +2,10 @@
 // database keeps: rows created inside one millisecond are each seen once, in order, at limit 1.
 import { sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { json } from '../../test/harness'
-import { forEachDatabase, openForBlock, type Open } from '../../test/databases'
+import { forEachDatabase, openForBlock, pageThrough, type Open } from '../../test/databases'
 import type { Harness } from '../../test/harness'
 
 type Session = { cookie: string; csrf: string }
-type Page<T> = { items: T[]; nextCursor: string | null }
 
 // Five instants within one millisecond; ids are assigned in the opposite order, so comparing at the
 // millisecond, or by id alone, would get the order wrong.
@@ -33,24 +31,6 @@ async function seed(h: Harness) {
   return family
 }
 
-async function pageThrough<T>(h: Harness, caller: Session, path: string, pick: (item: T) => string) {
-  const seen: string[] = []
-  let cursor: string | null = null
-  for (let guard = 0; guard < 20; guard++) {
-    const res = await h.request(
-      'GET',
-      `${path}${path.includes('?') ? '&' : '?'}limit=1${cursor ? `&cursor=${cursor}` : ''}`,
-      caller,
-    )
-    expect(res.status, await res.clone().text()).toBe(200)
-    const page = await json<Page<T>>(res)
-    seen.push(...page.items.map(pick))
-    cursor = page.nextCursor
-    if (!cursor) return seen
-  }
-  throw new Error('paging did not end')
-}
-
 function suite(name: string, open: Open) {
   describe(`FedMoE pages within one millisecond (${name})`, () => {
     let h: Harness
@@ -68,6 +48,7 @@ function suite(name: string, open: Open) {
         h,
         viewer,
         '/api/v1/fedmoe/experts?baseModel=paging-base',
+        1,
         (f) => f.name,
       )
       expect(names).toEqual(['paged-4', 'paged-3', 'paged-2', 'paged-1', 'paged-0'])
@@ -79,6 +60,7 @@ function suite(name: string, open: Open) {
         h,
         viewer,
         `/api/v1/fedmoe/experts/${family}/deployments`,
+        1,
         (d) => d.reason,
       )
       expect(reasons).toEqual(['d4', 'd3', 'd2', 'd1', 'd0'])
