@@ -52,6 +52,8 @@ function cachedKeyIdOf(key: VerifierKey): Uint8Array {
   return keyId
 }
 
+const utf8 = new TextEncoder()
+
 /** Parses a checkpoint note text; throws NoteFormatError when malformed. */
 export function parseCheckpointBody(body: string): Checkpoint {
   assertNoteBody(body)
@@ -98,7 +100,7 @@ export async function verifyCheckpoint(
     throw error
   }
   const known = trustedKeys.map((key) => ({ key, keyId: cachedKeyIdOf(key) }))
-  const message = new TextEncoder().encode(note.body)
+  const message = utf8.encode(note.body)
   // Every trusted signature is checked at once (WebCrypto works off the calling thread, so an
   // Ed25519 check runs while noble computes ML-DSA-65); the first failure in note order is named.
   const checks = note.signatures.flatMap((signature) => {

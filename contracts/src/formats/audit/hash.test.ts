@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import {
   bytesEqual,
   concatBytes,
@@ -66,6 +66,26 @@ describe('base64', () => {
   it('rejects malformed text', () => {
     for (const bad of ['A', 'AAA', 'AA=A', '====', 'A===', 'AAAA ', ' AAAA', 'AA\nAA', 'AA-_', 'AAAAA===']) {
       expect(() => fromBase64(bad), bad).toThrow()
+    }
+  })
+
+  it('refuses whitespace that the runtime\u2019s own decoder skips (Uint8Array.fromBase64, as in Chromium)', () => {
+    // Node 20 has no Uint8Array.fromBase64: a stand-in with the same rules (ASCII whitespace
+    // skipped, strict last chunk), so the path browsers take is the one tested.
+    const forgiving = vi.fn((text: string) => {
+      const stripped = text.replace(/[\t\n\f\r ]/g, '')
+      if (stripped.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(stripped)) throw new SyntaxError('bad base64')
+      return new Uint8Array(Buffer.from(stripped, 'base64'))
+    })
+    Object.defineProperty(Uint8Array, 'fromBase64', { value: forgiving, configurable: true })
+    try {
+      expect(fromBase64('AAECAw==')).toEqual(new Uint8Array([0, 1, 2, 3]))
+      expect(forgiving).toHaveBeenCalled()
+      for (const spaced of ['AAAA    ', 'AAAA\n\n\n\n', ' \tAAAA\r\n', 'AA AA AA']) {
+        expect(() => fromBase64(spaced), JSON.stringify(spaced)).toThrow()
+      }
+    } finally {
+      delete (Uint8Array as { fromBase64?: unknown }).fromBase64
     }
   })
 

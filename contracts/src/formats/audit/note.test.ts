@@ -281,6 +281,37 @@ describe('signature backends', () => {
     importKey.mockRestore()
   })
 
+  it('answers for the bytes a key array holds now, not for those it held when its key was imported', async () => {
+    const message = utf8('checkpoint\n')
+    const [a, b] = [makeEd25519Signer('a'), makeEd25519Signer('b')]
+    const [sigA, sigB] = [a.sign(message), b.sign(message)]
+    const keyBytes = a.key.publicKey.slice()
+    await signatureBackends()
+    expect(await verifySignature('ed25519', keyBytes, message, sigA)).toBe(true)
+    expect(await verifySignature('ed25519', keyBytes, message, sigA)).toBe(true) // the imported key, at once
+    keyBytes.set(b.key.publicKey) // the same array, changed in place
+    expect(await verifySignature('ed25519', keyBytes, message, sigA)).toBe(false)
+    expect(await verifySignature('ed25519', keyBytes, message, sigB)).toBe(true)
+  })
+
+  it('answers false, never throws, when WebCrypto refuses a call on the imported key', async () => {
+    const message = utf8('checkpoint\n')
+    const a = makeEd25519Signer('a')
+    const signature = a.sign(message)
+    await signatureBackends()
+    expect(await verifySignature('ed25519', a.key.publicKey, message, signature)).toBe(true)
+    const verify = vi.spyOn(globalThis.crypto.subtle, 'verify')
+    verify.mockRejectedValueOnce(new DOMException('refused', 'OperationError'))
+    verify.mockImplementationOnce(() => {
+      throw new TypeError('refused at once')
+    })
+    expect(await verifySignature('ed25519', a.key.publicKey, message, signature)).toBe(false)
+    expect(await verifySignature('ed25519', a.key.publicKey, message, signature)).toBe(false)
+    expect(verify).toHaveBeenCalledTimes(2)
+    verify.mockRestore()
+    expect(await verifySignature('ed25519', a.key.publicKey, message, signature)).toBe(true)
+  })
+
   it('rejects non-canonical Ed25519 signatures (S >= L) on both backends', async () => {
     const message = utf8('m\n')
     const ed = makeEd25519Signer('k')

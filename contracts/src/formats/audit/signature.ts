@@ -4,11 +4,16 @@
 // public key is imported once and its CryptoKey kept (importing costs as much as verifying).
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { ml_dsa65 } from '@noble/post-quantum/ml-dsa.js'
+import { bytesEqual } from './hash'
 import { KEY_SIZES, type AuditKeyAlgorithm } from './note-keys'
 
 export type SignatureBackend = 'webcrypto' | 'noble'
 
 const WEBCRYPTO_NAMES: Record<AuditKeyAlgorithm, string> = { ed25519: 'Ed25519', 'ml-dsa-65': 'ML-DSA-65' }
+const WEBCRYPTO_PARAMS: Record<AuditKeyAlgorithm, { name: string }> = {
+  ed25519: { name: WEBCRYPTO_NAMES.ed25519 },
+  'ml-dsa-65': { name: WEBCRYPTO_NAMES['ml-dsa-65'] },
+}
 // WebCrypto's ML-DSA keys use the 'raw-public' format (WICG "Modern Algorithms in WebCrypto").
 const PUBLIC_KEY_FORMATS: Record<AuditKeyAlgorithm, string> = { ed25519: 'raw', 'ml-dsa-65': 'raw-public' }
 
@@ -44,17 +49,34 @@ function importKeyId(algorithm: AuditKeyAlgorithm, publicKey: Uint8Array): strin
   return id
 }
 
+/**
+ * The hot path's cache: the imported key by the byte array the caller passed (the keys of a
+ * verifier are parsed once and passed again for every checkpoint), with a copy of its bytes that
+ * is compared on each use, so that an array changed in place is never answered for with the key
+ * it held before. Building the byte-string id above costs more than the compare.
+ */
+const resolvedKeys = new WeakMap<Uint8Array, { algorithm: AuditKeyAlgorithm; bytes: Uint8Array; key: unknown }>()
+
+function resolvedKey(algorithm: AuditKeyAlgorithm, publicKey: Uint8Array): unknown {
+  const hit = resolvedKeys.get(publicKey)
+  return hit && hit.algorithm === algorithm && bytesEqual(hit.bytes, publicKey) ? hit.key : undefined
+}
+
 function importPublicKey(subtle: SubtleLike, algorithm: AuditKeyAlgorithm, publicKey: Uint8Array): Promise<unknown> {
   const id = importKeyId(algorithm, publicKey)
   let key = importedKeys.get(id)
   if (!key) {
-    const params = { name: WEBCRYPTO_NAMES[algorithm] }
-    key = subtle.importKey(PUBLIC_KEY_FORMATS[algorithm], new Uint8Array(publicKey), params, false, ['verify'])
+    const bytes = new Uint8Array(publicKey)
+    key = subtle.importKey(PUBLIC_KEY_FORMATS[algorithm], bytes, WEBCRYPTO_PARAMS[algorithm], false, ['verify'])
     key.catch(() => importedKeys.delete(id)) // a refused key is not remembered
     if (importedKeys.size >= IMPORTED_KEYS_MAX) importedKeys.delete(importedKeys.keys().next().value as string)
     importedKeys.set(id, key)
   }
-  return key
+  const copy = new Uint8Array(publicKey)
+  return key.then((imported) => {
+    resolvedKeys.set(publicKey, { algorithm, bytes: copy, key: imported })
+    return imported
+  })
 }
 
 async function verifyWithWebCrypto(
@@ -65,7 +87,7 @@ async function verifyWithWebCrypto(
   signature: Uint8Array,
 ): Promise<boolean> {
   const key = await importPublicKey(subtle, algorithm, publicKey)
-  return subtle.verify({ name: WEBCRYPTO_NAMES[algorithm] }, key, signature, message)
+  return subtle.verify(WEBCRYPTO_PARAMS[algorithm], key, signature, message)
 }
 
 async function probeWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {
@@ -89,11 +111,20 @@ async function probeWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {
 }
 
 const probes = new Map<AuditKeyAlgorithm, Promise<boolean>>()
+/** The probes' answers once known, read by the hot path without awaiting. */
+const probed: Partial<Record<AuditKeyAlgorithm, boolean>> = {}
+/** The SubtleCrypto a probe found working (read once: the lookup showed in the profile). */
+let probedSubtle: SubtleLike | undefined
 
 function hasWebCrypto(algorithm: AuditKeyAlgorithm): Promise<boolean> {
   let probe = probes.get(algorithm)
   if (!probe) {
     probe = probeWebCrypto(algorithm)
+    const subtle = getSubtle()
+    void probe.then((answer) => {
+      probed[algorithm] = answer
+      if (answer) probedSubtle = subtle
+    })
     probes.set(algorithm, probe)
   }
   return probe
@@ -120,14 +151,34 @@ function verifyWithNoble(
  * Verifies `signature` over `message` (Ed25519 per RFC 8032; ML-DSA-65 per FIPS 204 with an
  * empty context). Malformed keys or signatures verify as false; this never throws.
  */
-export async function verifySignature(
+export function verifySignature(
   algorithm: AuditKeyAlgorithm,
   publicKey: Uint8Array,
   message: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
   const sizes = KEY_SIZES[algorithm]
-  if (publicKey.length !== sizes.publicKey || signature.length !== sizes.signature) return false
+  if (publicKey.length !== sizes.publicKey || signature.length !== sizes.signature) return Promise.resolve(false)
+  // The hot path (a verifier checking checkpoint after checkpoint): the backend known and the key
+  // imported, so WebCrypto is called at once, without the awaits and the key's lookup below.
+  const subtle = probedSubtle
+  const key = subtle && probed[algorithm] === true ? resolvedKey(algorithm, publicKey) : undefined
+  if (subtle && key !== undefined) {
+    try {
+      return subtle.verify(WEBCRYPTO_PARAMS[algorithm], key, signature, message).catch(() => false)
+    } catch {
+      return Promise.resolve(false)
+    }
+  }
+  return verifyAnyway(algorithm, publicKey, message, signature)
+}
+
+async function verifyAnyway(
+  algorithm: AuditKeyAlgorithm,
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   try {
     const subtle = getSubtle()
     if (subtle && (await hasWebCrypto(algorithm))) {

@@ -42,7 +42,7 @@ function parseSignatureLine(line: string, lineNumber: number): NoteSignature {
     throw new NoteFormatError(`${where} is not valid base64: ${(error as Error).message}`)
   }
   if (raw.length < 5) throw new NoteFormatError(`${where} is too short to hold a key ID and a signature`)
-  return { name, keyId: raw.slice(0, 4), signature: raw.slice(4) }
+  return { name, keyId: raw.subarray(0, 4), signature: raw.subarray(4) }
 }
 
 /** Splits a signed note into its text and signatures; throws NoteFormatError when malformed. */
