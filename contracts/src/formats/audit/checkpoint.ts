@@ -91,24 +91,31 @@ export async function verifyCheckpoint(
   trustedKeys: readonly VerifierKey[],
 ): Promise<CheckpointVerification> {
   let note: ReturnType<typeof parseSignedNote>
-  let checkpoint: Checkpoint
   try {
     note = parseSignedNote(noteText)
-    checkpoint = parseCheckpointBody(note.body)
   } catch (error) {
     if (error instanceof NoteFormatError) return { ok: false, check: 'format', reason: error.message }
     throw error
   }
   const known = trustedKeys.map((key) => ({ key, keyId: cachedKeyIdOf(key) }))
   const message = utf8.encode(note.body)
-  // Every trusted signature is checked at once (WebCrypto works off the calling thread, so an
-  // Ed25519 check runs while noble computes ML-DSA-65); the first failure in note order is named.
+  // Every trusted signature is checked at once, and started before the body is parsed: WebCrypto
+  // works off the calling thread, so the parsing below (and noble's ML-DSA-65 where WebCrypto
+  // lacks it) runs while it verifies. The first failure in note order is named.
   const checks = note.signatures.flatMap((signature) => {
     const match = known.find((k) => k.key.name === signature.name && bytesEqual(k.keyId, signature.keyId))
     if (!match) return []
     const { algorithm, publicKey } = match.key
     return [{ signature, match, valid: verifySignature(algorithm, publicKey, message, signature.signature) }]
   })
+  let checkpoint: Checkpoint
+  try {
+    checkpoint = parseCheckpointBody(note.body)
+  } catch (error) {
+    // A malformed body fails as before, whatever its signatures (their checks never reject).
+    if (error instanceof NoteFormatError) return { ok: false, check: 'format', reason: error.message }
+    throw error
+  }
   const verifiedBy: VerifiedKey[] = []
   for (const { signature, match, valid } of checks) {
     const { algorithm } = match.key
