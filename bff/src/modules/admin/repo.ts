@@ -13,11 +13,11 @@ import {
   or,
   sql,
 } from 'drizzle-orm'
-import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User } from '@tg/contracts'
+import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User, UserPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
 import { cursorAt, olderThan, toPage } from '../../lib/pagination'
-import { blockedUntilOf } from '../auth/throttle'
+import { usersPageJson } from './users-page'
 
 /** Every column but the password hash, which never leaves the auth module. */
 const { passwordHash: _passwordHash, ...userColumns } = getTableColumns(users)
@@ -67,35 +67,9 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 
-/** The one statement of a users page (`limit + 1` rows, no count); the bench runs its SQL bare. */
-export function usersPageQuery(ex: Executor, query: ListUsersQuery, now = new Date()) {
-  return ex
-    .select({
-      ...userColumns,
-      signInBlockedUntil: blockedUntilOf(users.username, now),
-      cursorAt: cursorAt(users.createdAt),
-    })
-    .from(users)
-    .where(
-      and(
-        query.q
-          ? or(ilike(users.username, `%${escapeLike(query.q)}%`), ilike(users.displayName, `%${escapeLike(query.q)}%`))
-          : undefined,
-        query.role ? arrayContains(users.roles, [query.role]) : undefined,
-        query.status === 'active'
-          ? isNull(users.disabledAt)
-          : query.status === 'disabled'
-            ? isNotNull(users.disabledAt)
-            : undefined,
-        olderThan(query.cursor, users.createdAt, users.id),
-      ),
-    )
-    .orderBy(desc(users.createdAt), desc(users.id))
-    .limit(query.limit + 1)
-}
-
-export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()) {
-  return toPage(await usersPageQuery(ex, query, now), query.limit, toUser)
+/** A users page (one statement, `limit + 1` rows, no count: users-page.ts), parsed. */
+export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()): Promise<UserPage> {
+  return JSON.parse(await usersPageJson(ex, query, now)) as UserPage
 }
 
 function selectApiKeys(ex: Executor) {
