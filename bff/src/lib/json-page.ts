@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { AnyColumn, SQL, SQLWrapper } from 'drizzle-orm'
 import type { Context, TypedResponse } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import type { Executor } from '../db/client'
 import { encodeCursor } from './pagination'
 
 /**
@@ -44,7 +45,10 @@ export type JsonPageRow = { items: string; fetched: number; at: string | null; i
  */
 export function jsonPageFields(limit: SQLWrapper | number) {
   return {
-    items: sql<string>`'[' || coalesce(string_agg(p.item::text, ',' order by p.n) filter (where p.n <= ${limit}), '') || ']'`.as('items'),
+    items:
+      sql<string>`'[' || coalesce(string_agg(p.item::text, ',' order by p.n) filter (where p.n <= ${limit}), '') || ']'`.as(
+        'items',
+      ),
     fetched: sql<number>`count(*)::int`.as('fetched'),
     at: sql<string | null>`max(p.at) filter (where p.n = ${limit})`.as('at'),
     id: sql<string | null>`max(p.id::text) filter (where p.n = ${limit})`.as('id'),
@@ -68,4 +72,30 @@ export function toJsonPage<T>(row: JsonPageRow | undefined, limit: number): Json
  */
 export function sendJson<T, S extends ContentfulStatusCode>(c: Context, text: JsonText<T>, status: S) {
   return c.body(text, status, { 'content-type': 'application/json' }) as unknown as TypedResponse<T, S, 'json'>
+}
+
+type PreparedPage = { execute(values: Record<string, unknown>): Promise<JsonPageRow[]> }
+
+/**
+ * One prepared statement per filter shape of a list (which filters a query uses), built on first
+ * use: drizzle no longer builds the SELECT on every request, and on PostgreSQL it is a named
+ * statement that each pooled connection parses and plans once.
+ */
+export function preparedByShape<Q>(
+  name: string,
+  shapeOf: (query: Q) => string,
+  build: (ex: Executor, query: Q) => { prepare(name: string): unknown },
+): (ex: Executor, query: Q) => PreparedPage {
+  const cache = new WeakMap<Executor, Map<string, PreparedPage>>()
+  return (ex, query) => {
+    let byShape = cache.get(ex)
+    if (!byShape) cache.set(ex, (byShape = new Map()))
+    const shape = shapeOf(query)
+    let statement = byShape.get(shape)
+    if (!statement) {
+      statement = build(ex, query).prepare(`${name}_${shape || 'all'}`) as PreparedPage
+      byShape.set(shape, statement)
+    }
+    return statement
+  }
 }

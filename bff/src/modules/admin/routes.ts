@@ -38,7 +38,7 @@ export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard
     return c.json(await admin.issuePasswordReset(auditContextOf(c), userId), 201)
   })
 
-  app.register(listApiKeysRoute, async (c) => c.json(await admin.listApiKeys(c.req.valid('query')), 200))
+  app.register(listApiKeysRoute, async (c) => sendJson(c, await admin.listApiKeys(c.req.valid('query')), 200))
 
   app.register(createApiKeyRoute, async (c) =>
     c.json(await admin.createApiKey(auditContextOf(c), c.req.valid('json')), 201),

@@ -24,7 +24,8 @@ import { randomToken } from '../../lib/secrets'
 import type { JsonText } from '../../lib/json-page'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { issuePasswordReset, unlockSignIn } from './sign-in-access'
-import { countActiveAdmins, findApiKey, listApiKeys, toApiKey, toUser } from './repo'
+import { apiKeysPageJson } from './api-keys-page'
+import { countActiveAdmins, findApiKey, toApiKey, toUser } from './repo'
 import { usersPageJson } from './users-page'
 
 export interface AdminService {
@@ -34,7 +35,8 @@ export interface AdminService {
   updateUser(ctx: AuditContext, userId: string, body: UpdateUserBody): Promise<User>
   unlockSignIn(ctx: AuditContext, userId: string): Promise<UnlockSignInResponse>
   issuePasswordReset(ctx: AuditContext, userId: string): Promise<PasswordResetLink>
-  listApiKeys(query: ListApiKeysQuery): Promise<ApiKeyPage>
+  /** The page as the JSON text the route sends (parse it to read it). */
+  listApiKeys(query: ListApiKeysQuery): Promise<JsonText<ApiKeyPage>>
   createApiKey(ctx: AuditContext, body: CreateApiKeyBody): Promise<CreatedApiKey>
   revokeApiKey(ctx: AuditContext, keyId: string): Promise<ApiKey>
 }
@@ -130,7 +132,7 @@ export function createAdminService({ db, audit, hashSecret, onCredentialsChanged
   const thenForget = <T>(change: Promise<T>): Promise<T> => change.finally(onCredentialsChanged)
   return {
     listUsers: (query) => usersPageJson(db, query),
-    listApiKeys: (query) => listApiKeys(db, query),
+    listApiKeys: (query) => apiKeysPageJson(db, query),
 
     unlockSignIn: (ctx, userId) => unlockSignIn({ db, audit, hashSecret }, ctx, userId),
     issuePasswordReset: (ctx, userId) => thenForget(issuePasswordReset({ db, audit, hashSecret }, ctx, userId)),

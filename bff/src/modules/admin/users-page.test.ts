@@ -19,7 +19,11 @@ const { passwordHash: _hash, ...userColumns } = getTableColumns(users)
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 async function referencePage(ex: Executor, query: ListUsersQuery, now: Date): Promise<string> {
   const rows = await ex
-    .select({ ...userColumns, signInBlockedUntil: blockedUntilOf(users.username, now), cursorAt: cursorAt(users.createdAt) })
+    .select({
+      ...userColumns,
+      signInBlockedUntil: blockedUntilOf(users.username, now),
+      cursorAt: cursorAt(users.createdAt),
+    })
     .from(users)
     .where(
       and(
@@ -27,7 +31,11 @@ async function referencePage(ex: Executor, query: ListUsersQuery, now: Date): Pr
           ? or(ilike(users.username, `%${escapeLike(query.q)}%`), ilike(users.displayName, `%${escapeLike(query.q)}%`))
           : undefined,
         query.role ? sql`${users.roles} @> array[${query.role}]::text[]` : undefined,
-        query.status === 'active' ? isNull(users.disabledAt) : query.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
+        query.status === 'active'
+          ? isNull(users.disabledAt)
+          : query.status === 'disabled'
+            ? isNotNull(users.disabledAt)
+            : undefined,
         olderThan(query.cursor, users.createdAt, users.id),
       ),
     )
@@ -41,29 +49,101 @@ const NOW = new Date('2026-06-01T12:00:00.000Z')
 /** Users whose fields reach every branch of `toUser` and of JSON escaping. */
 async function seed(ex: Executor) {
   const at = (s: string) => sql`${s}::timestamptz`
-  const people: Array<{ username: string; displayName: string; roles: Role[]; created: string; extra?: Record<string, unknown> }> = [
-    { username: 'ada', displayName: 'Ada "the first" Lovelace', roles: ['admin'], created: '2026-05-01 10:00:00.999999+00' },
+  const people: Array<{
+    username: string
+    displayName: string
+    roles: Role[]
+    created: string
+    extra?: Record<string, unknown>
+  }> = [
+    {
+      username: 'ada',
+      displayName: 'Ada "the first" Lovelace',
+      roles: ['admin'],
+      created: '2026-05-01 10:00:00.999999+00',
+    },
     // Three users inside one millisecond: the cursor's microseconds keep them apart.
-    { username: 'bob_1', displayName: 'Bob \\ back\\slash', roles: ['viewer', 'operator'], created: '2026-05-02 10:00:00.123001+00' },
-    { username: 'bob%2', displayName: 'Bob\ttab\nnewline\u0001ctl', roles: ['operator'], created: '2026-05-02 10:00:00.123002+00' },
-    { username: 'bob3', displayName: 'Bøb ünïcødé 🚀 \u2028 </script>', roles: [], created: '2026-05-02 10:00:00.123999+00' },
-    { username: 'cy', displayName: 'Cy', roles: ['auditor', 'viewer'], created: '2026-05-03 00:00:00+00', extra: { disabledAt: at('2026-05-04 00:00:00.000500+00') } },
-    { username: 'dee', displayName: 'Dee SSO', roles: ['viewer'], created: '2026-05-04 00:00:00.5+00', extra: { oidcIssuer: 'https://idp.example', oidcSubject: 'dee-sub' } },
-    { username: 'eve', displayName: 'Eve half SSO', roles: ['viewer'], created: '2026-05-05 00:00:00+00', extra: { oidcIssuer: '', oidcSubject: 'eve-sub' } },
-    { username: 'fay', displayName: 'Fay', roles: ['publisher'], created: '2026-05-06 00:00:00+00', extra: { lastSignInAt: at('2026-05-30 23:59:59.999999+00') } },
-    { username: 'gus', displayName: 'Gus 100%_sure', roles: ['release-manager'], created: '2026-05-07 00:00:00+00', extra: { disabledAt: at('2026-05-08 00:00:00+00') } },
+    {
+      username: 'bob_1',
+      displayName: 'Bob \\ back\\slash',
+      roles: ['viewer', 'operator'],
+      created: '2026-05-02 10:00:00.123001+00',
+    },
+    {
+      username: 'bob%2',
+      displayName: 'Bob\ttab\nnewline\u0001ctl',
+      roles: ['operator'],
+      created: '2026-05-02 10:00:00.123002+00',
+    },
+    {
+      username: 'bob3',
+      displayName: 'Bøb ünïcødé 🚀 \u2028 </script>',
+      roles: [],
+      created: '2026-05-02 10:00:00.123999+00',
+    },
+    {
+      username: 'cy',
+      displayName: 'Cy',
+      roles: ['auditor', 'viewer'],
+      created: '2026-05-03 00:00:00+00',
+      extra: { disabledAt: at('2026-05-04 00:00:00.000500+00') },
+    },
+    {
+      username: 'dee',
+      displayName: 'Dee SSO',
+      roles: ['viewer'],
+      created: '2026-05-04 00:00:00.5+00',
+      extra: { oidcIssuer: 'https://idp.example', oidcSubject: 'dee-sub' },
+    },
+    {
+      username: 'eve',
+      displayName: 'Eve half SSO',
+      roles: ['viewer'],
+      created: '2026-05-05 00:00:00+00',
+      extra: { oidcIssuer: '', oidcSubject: 'eve-sub' },
+    },
+    {
+      username: 'fay',
+      displayName: 'Fay',
+      roles: ['publisher'],
+      created: '2026-05-06 00:00:00+00',
+      extra: { lastSignInAt: at('2026-05-30 23:59:59.999999+00') },
+    },
+    {
+      username: 'gus',
+      displayName: 'Gus 100%_sure',
+      roles: ['release-manager'],
+      created: '2026-05-07 00:00:00+00',
+      extra: { disabledAt: at('2026-05-08 00:00:00+00') },
+    },
   ]
   for (const u of people)
-    await ex.insert(users).values({ username: u.username, displayName: u.displayName, roles: u.roles, createdAt: at(u.created) as never, ...u.extra })
+    await ex
+      .insert(users)
+      .values({
+        username: u.username,
+        displayName: u.displayName,
+        roles: u.roles,
+        createdAt: at(u.created) as never,
+        ...u.extra,
+      })
   // An account block still running at NOW (its latest of two counts), and one that has ended.
   const block = (key: string, username: string, until: string) => ({
-    key, scope: 'pair', username, address: '10.0.0.1', failures: 5, lastFailureAt: NOW, blockedUntil: at(until) as never,
+    key,
+    scope: 'pair',
+    username,
+    address: '10.0.0.1',
+    failures: 5,
+    lastFailureAt: NOW,
+    blockedUntil: at(until) as never,
   })
-  await ex.insert(signInThrottle).values([
-    block('pair:ada@a', 'ada', '2026-06-01 12:10:00.250750+00'),
-    block('pair:ada@b', 'ada', '2026-06-01 12:20:00.000001+00'),
-    block('pair:fay@a', 'fay', '2026-06-01 11:00:00+00'),
-  ])
+  await ex
+    .insert(signInThrottle)
+    .values([
+      block('pair:ada@a', 'ada', '2026-06-01 12:10:00.250750+00'),
+      block('pair:ada@b', 'ada', '2026-06-01 12:20:00.000001+00'),
+      block('pair:fay@a', 'fay', '2026-06-01 11:00:00+00'),
+    ])
 }
 
 const SHAPES: Array<Omit<ListUsersQuery, 'limit'>> = []
@@ -105,16 +185,30 @@ function pageContract(name: string, open: () => Promise<Harness | null>) {
 
     it('renders each field as toUser does: nulls, statuses, SSO, blocks and millisecond instants', async () => {
       if (!h) throw new Error('no database')
-      const { items } = JSON.parse(await usersPageJson(h.database.db, { limit: 50 }, NOW)) as { items: Array<Record<string, unknown>> }
+      const { items } = JSON.parse(await usersPageJson(h.database.db, { limit: 50 }, NOW)) as {
+        items: Array<Record<string, unknown>>
+      }
       const by = (username: string) => items.find((u) => u.username === username)
-      expect(by('ada')).toMatchObject({ createdAt: '2026-05-01T10:00:00.999Z', signInBlockedUntil: '2026-06-01T12:20:00.000Z', sso: null })
+      expect(by('ada')).toMatchObject({
+        createdAt: '2026-05-01T10:00:00.999Z',
+        signInBlockedUntil: '2026-06-01T12:20:00.000Z',
+        sso: null,
+      })
       expect(by('cy')).toMatchObject({ status: 'disabled', roles: ['auditor', 'viewer'], lastSignInAt: null })
       expect(by('dee')?.sso).toEqual({ issuer: 'https://idp.example', subject: 'dee-sub' })
       expect(by('eve')?.sso).toBeNull()
       expect(by('fay')).toMatchObject({ lastSignInAt: '2026-05-30T23:59:59.999Z', signInBlockedUntil: null })
       expect(by('bob3')?.roles).toEqual([])
       expect(Object.keys(by('ada') ?? {})).toEqual([
-        'id', 'username', 'displayName', 'roles', 'status', 'createdAt', 'lastSignInAt', 'signInBlockedUntil', 'sso',
+        'id',
+        'username',
+        'displayName',
+        'roles',
+        'status',
+        'createdAt',
+        'lastSignInAt',
+        'signInBlockedUntil',
+        'sso',
       ])
     })
 

@@ -2,8 +2,8 @@ import { and, desc, ilike, isNotNull, isNull, or, sql } from 'drizzle-orm'
 import type { ListUsersQuery, UserPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { users } from '../../db/schema'
-import { isoInstant, jsonItem, jsonPageFields, jsonPageSource, toJsonPage } from '../../lib/json-page'
-import type { JsonPageRow, JsonText } from '../../lib/json-page'
+import { isoInstant, jsonItem, jsonPageFields, jsonPageSource, preparedByShape, toJsonPage } from '../../lib/json-page'
+import type { JsonText } from '../../lib/json-page'
 import { cursorAt, decodeCursor } from '../../lib/pagination'
 import { blockedUntilOf } from '../auth/throttle'
 
@@ -36,14 +36,25 @@ function shapeOf(query: ListUsersQuery): string {
 export function usersPageStatement(ex: Executor, query: ListUsersQuery) {
   const pattern = p('pattern')
   const rows = ex
-    .select({ item: USER_ITEM.as('item'), t: sql`${users.createdAt}`.as('t'), at: cursorAt(users.createdAt).as('at'), id: users.id })
+    .select({
+      item: USER_ITEM.as('item'),
+      t: sql`${users.createdAt}`.as('t'),
+      at: cursorAt(users.createdAt).as('at'),
+      id: users.id,
+    })
     .from(users)
     .where(
       and(
         query.q ? or(ilike(users.username, pattern), ilike(users.displayName, pattern)) : undefined,
         query.role ? sql`${users.roles} @> array[${p('role')}]::text[]` : undefined,
-        query.status === 'active' ? isNull(users.disabledAt) : query.status === 'disabled' ? isNotNull(users.disabledAt) : undefined,
-        query.cursor ? sql`(${users.createdAt}, ${users.id}) < (${p('at')}::timestamptz, ${p('cursorId')}::uuid)` : undefined,
+        query.status === 'active'
+          ? isNull(users.disabledAt)
+          : query.status === 'disabled'
+            ? isNotNull(users.disabledAt)
+            : undefined,
+        query.cursor
+          ? sql`(${users.createdAt}, ${users.id}) < (${p('at')}::timestamptz, ${p('cursorId')}::uuid)`
+          : undefined,
       ),
     )
     .orderBy(desc(users.createdAt), desc(users.id))
@@ -51,24 +62,14 @@ export function usersPageStatement(ex: Executor, query: ListUsersQuery) {
   return ex.select(jsonPageFields(p('limit'))).from(jsonPageSource(rows))
 }
 
-type Prepared = { execute(values: Record<string, unknown>): Promise<JsonPageRow[]> }
-const prepared = new WeakMap<Executor, Map<string, Prepared>>()
-
-function statementFor(ex: Executor, query: ListUsersQuery): Prepared {
-  let byShape = prepared.get(ex)
-  if (!byShape) prepared.set(ex, (byShape = new Map()))
-  const shape = shapeOf(query)
-  let statement = byShape.get(shape)
-  if (!statement) {
-    // A named statement on PostgreSQL: each pooled connection parses and plans it once.
-    statement = usersPageStatement(ex, query).prepare(`tg_users_page_${shape || 'all'}`) as Prepared
-    byShape.set(shape, statement)
-  }
-  return statement
-}
+const statementFor = preparedByShape('tg_users_page', shapeOf, usersPageStatement)
 
 /** A users page as the JSON text the route sends (`UserPage`), newest first. */
-export async function usersPageJson(ex: Executor, query: ListUsersQuery, now = new Date()): Promise<JsonText<UserPage>> {
+export async function usersPageJson(
+  ex: Executor,
+  query: ListUsersQuery,
+  now = new Date(),
+): Promise<JsonText<UserPage>> {
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined
   const [row] = await statementFor(ex, query).execute({
     pattern: query.q ? `%${escapeLike(query.q)}%` : undefined,
