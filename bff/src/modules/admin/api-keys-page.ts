@@ -4,7 +4,7 @@ import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
 import { isoInstant, jsonItem, jsonPageFields, jsonPageSource, preparedByShape, toJsonPage } from '../../lib/json-page'
 import type { JsonText } from '../../lib/json-page'
-import { cursorAt, decodeCursor } from '../../lib/pagination'
+import { decodeCursor } from '../../lib/pagination'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
 const p = sql.placeholder
@@ -36,7 +36,6 @@ export function apiKeysPageStatement(ex: Executor, query: ListApiKeysQuery) {
     .select({
       item: API_KEY_ITEM.as('item'),
       t: sql`${apiKeys.createdAt}`.as('t'),
-      at: cursorAt(apiKeys.createdAt).as('at'),
       id: apiKeys.id,
     })
     .from(apiKeys)

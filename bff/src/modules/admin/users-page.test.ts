@@ -118,15 +118,13 @@ async function seed(ex: Executor) {
     },
   ]
   for (const u of people)
-    await ex
-      .insert(users)
-      .values({
-        username: u.username,
-        displayName: u.displayName,
-        roles: u.roles,
-        createdAt: at(u.created) as never,
-        ...u.extra,
-      })
+    await ex.insert(users).values({
+      username: u.username,
+      displayName: u.displayName,
+      roles: u.roles,
+      createdAt: at(u.created) as never,
+      ...u.extra,
+    })
   // An account block still running at NOW (its latest of two counts), and one that has ended.
   const block = (key: string, username: string, until: string) => ({
     key,

@@ -4,7 +4,7 @@ import type { Executor } from '../../db/client'
 import { users } from '../../db/schema'
 import { isoInstant, jsonItem, jsonPageFields, jsonPageSource, preparedByShape, toJsonPage } from '../../lib/json-page'
 import type { JsonText } from '../../lib/json-page'
-import { cursorAt, decodeCursor } from '../../lib/pagination'
+import { decodeCursor } from '../../lib/pagination'
 import { blockedUntilOf } from '../auth/throttle'
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
@@ -39,7 +39,6 @@ export function usersPageStatement(ex: Executor, query: ListUsersQuery) {
     .select({
       item: USER_ITEM.as('item'),
       t: sql`${users.createdAt}`.as('t'),
-      at: cursorAt(users.createdAt).as('at'),
       id: users.id,
     })
     .from(users)
