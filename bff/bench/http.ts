@@ -32,7 +32,7 @@ import { disabledRateLimiter } from '../src/lib/rate-limit-store'
 import { SYSTEM_ACTOR } from '../src/modules/audit/record'
 import type { AuditConfig } from '../src/modules/audit/service'
 import { createPostgresDatabase } from '../src/test/harness'
-import { usersPageQuery } from '../src/modules/admin/repo'
+import { usersPageStatement } from '../src/modules/admin/users-page'
 import { loadFromChild } from './autocannon'
 import type { LoadResult } from './autocannon'
 
@@ -120,13 +120,19 @@ const row = (name: string, r: Measured, bases: Array<[string, Measured]> = []) =
 
 type RawClient = { query(text: string, params: unknown[]): Promise<{ rows: unknown[] }> }
 
-/** (b): the BFF's list statement, its SQL text and parameters run bare on the same client. */
+/**
+ * (b): the BFF's list statement (users-page.ts: the page aggregated by the database into one row),
+ * its SQL text and values run bare on the same client, the body put together as the BFF does.
+ */
 function bareSqlRoute(bff: Awaited<ReturnType<typeof startBff>>) {
-  const { sql, params } = usersPageQuery(bff.database.db, { limit: 50 }).toSQL()
+  const { sql, params } = usersPageStatement(bff.database.db, { limit: 50 }).toSQL()
   const client = (bff.database.db as unknown as { $client: RawClient }).$client
   return new Hono().get('/api/v1/admin/users', async (c) => {
-    const { rows } = await client.query(sql, params)
-    return c.json({ items: rows.slice(0, 50), nextCursor: null })
+    const values: Record<string, unknown> = { now: new Date().toISOString(), limit: 50, fetch: 51 }
+    const bound = params.map((param) => values[(param as { name: string }).name])
+    const { rows } = await client.query(sql, bound)
+    const [row] = rows as Array<Record<string, string>>
+    return c.body(`{"items":${row?.items ?? '[]'},"nextCursor":null}`, 200, { 'content-type': 'application/json' })
   })
 }
 

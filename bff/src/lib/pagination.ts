@@ -10,7 +10,7 @@ import { AppError } from './errors'
 type Cursor = { at: string; id: string }
 
 /** The full-precision UTC instant of a timestamptz column, as text a cursor carries unchanged. */
-export const cursorAt = (column: AnyColumn) =>
+export const cursorAt = (column: AnyColumn | SQL) =>
   sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
 
 export function encodeCursor(at: string, id: string): string {

@@ -1,26 +1,11 @@
-import {
-  and,
-  arrayContains,
-  desc,
-  eq,
-  getTableColumns,
-  gt,
-  ilike,
-  isNotNull,
-  isNull,
-  like,
-  lte,
-  or,
-  sql,
-} from 'drizzle-orm'
-import type { ApiKey, ListApiKeysQuery, ListUsersQuery, Role, User } from '@tg/contracts'
+import { and, arrayContains, eq, getTableColumns, isNull, sql } from 'drizzle-orm'
+import type { ApiKey, ApiKeyPage, ListApiKeysQuery, ListUsersQuery, Role, User, UserPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { apiKeys, users } from '../../db/schema'
-import { cursorAt, olderThan, toPage } from '../../lib/pagination'
-import { blockedUntilOf } from '../auth/throttle'
+import { cursorAt } from '../../lib/pagination'
+import { apiKeysPageJson } from './api-keys-page'
+import { usersPageJson } from './users-page'
 
-/** Every column but the password hash, which never leaves the auth module. */
-const { passwordHash: _passwordHash, ...userColumns } = getTableColumns(users)
 export type UserRow = Omit<typeof users.$inferSelect, 'passwordHash'> & { signInBlockedUntil?: Date | null }
 export type ApiKeyRow = typeof apiKeys.$inferSelect & { createdByName: string | null }
 
@@ -65,37 +50,9 @@ export function toApiKey(row: ApiKeyRow): ApiKey {
   }
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`)
-
-/** The one statement of a users page (`limit + 1` rows, no count); the bench runs its SQL bare. */
-export function usersPageQuery(ex: Executor, query: ListUsersQuery, now = new Date()) {
-  return ex
-    .select({
-      ...userColumns,
-      signInBlockedUntil: blockedUntilOf(users.username, now),
-      cursorAt: cursorAt(users.createdAt),
-    })
-    .from(users)
-    .where(
-      and(
-        query.q
-          ? or(ilike(users.username, `%${escapeLike(query.q)}%`), ilike(users.displayName, `%${escapeLike(query.q)}%`))
-          : undefined,
-        query.role ? arrayContains(users.roles, [query.role]) : undefined,
-        query.status === 'active'
-          ? isNull(users.disabledAt)
-          : query.status === 'disabled'
-            ? isNotNull(users.disabledAt)
-            : undefined,
-        olderThan(query.cursor, users.createdAt, users.id),
-      ),
-    )
-    .orderBy(desc(users.createdAt), desc(users.id))
-    .limit(query.limit + 1)
-}
-
-export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()) {
-  return toPage(await usersPageQuery(ex, query, now), query.limit, toUser)
+/** A users page (one statement, `limit + 1` rows, no count: users-page.ts), parsed. */
+export async function listUsers(ex: Executor, query: ListUsersQuery, now = new Date()): Promise<UserPage> {
+  return JSON.parse(await usersPageJson(ex, query, now)) as UserPage
 }
 
 function selectApiKeys(ex: Executor) {
@@ -105,22 +62,9 @@ function selectApiKeys(ex: Executor) {
     .leftJoin(users, eq(users.id, apiKeys.createdBy))
 }
 
-export async function listApiKeys(ex: Executor, query: ListApiKeysQuery, now = new Date()) {
-  const rows = await selectApiKeys(ex)
-    .where(
-      and(
-        query.prefix ? like(apiKeys.prefix, `${escapeLike(query.prefix)}%`) : undefined,
-        query.status === 'revoked' ? isNotNull(apiKeys.revokedAt) : undefined,
-        query.status === 'active'
-          ? and(isNull(apiKeys.revokedAt), or(isNull(apiKeys.expiresAt), gt(apiKeys.expiresAt, now)))
-          : undefined,
-        query.status === 'expired' ? and(isNull(apiKeys.revokedAt), lte(apiKeys.expiresAt, now)) : undefined,
-        olderThan(query.cursor, apiKeys.createdAt, apiKeys.id),
-      ),
-    )
-    .orderBy(desc(apiKeys.createdAt), desc(apiKeys.id))
-    .limit(query.limit + 1)
-  return toPage(rows, query.limit, toApiKey)
+/** An API keys page (one statement: api-keys-page.ts), parsed. */
+export async function listApiKeys(ex: Executor, query: ListApiKeysQuery, now = new Date()): Promise<ApiKeyPage> {
+  return JSON.parse(await apiKeysPageJson(ex, query, now)) as ApiKeyPage
 }
 
 export async function findApiKey(ex: Executor, id: string): Promise<ApiKeyRow | undefined> {

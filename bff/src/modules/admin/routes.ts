@@ -9,6 +9,7 @@ import {
   updateUserRoute,
 } from '@tg/contracts'
 import type { GuardOptions } from '../../lib/guard'
+import { sendJson } from '../../lib/json-page'
 import { createRouter } from '../../lib/router'
 import { auditContextOf } from '../audit/record'
 import type { AdminService } from './service'
@@ -16,7 +17,7 @@ import type { AdminService } from './service'
 export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard: GuardOptions }) {
   const app = createRouter(guard)
 
-  app.register(listUsersRoute, async (c) => c.json(await admin.listUsers(c.req.valid('query')), 200))
+  app.register(listUsersRoute, async (c) => sendJson(c, await admin.listUsers(c.req.valid('query')), 200))
 
   app.register(createUserRoute, async (c) =>
     c.json(await admin.createUser(auditContextOf(c), c.req.valid('json')), 201),
@@ -37,7 +38,7 @@ export function createAdminRoutes({ admin, guard }: { admin: AdminService; guard
     return c.json(await admin.issuePasswordReset(auditContextOf(c), userId), 201)
   })
 
-  app.register(listApiKeysRoute, async (c) => c.json(await admin.listApiKeys(c.req.valid('query')), 200))
+  app.register(listApiKeysRoute, async (c) => sendJson(c, await admin.listApiKeys(c.req.valid('query')), 200))
 
   app.register(createApiKeyRoute, async (c) =>
     c.json(await admin.createApiKey(auditContextOf(c), c.req.valid('json')), 201),

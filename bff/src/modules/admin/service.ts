@@ -21,17 +21,22 @@ import { AppError, conflict, notFound } from '../../lib/errors'
 import { hashPassword } from '../../lib/password'
 import { assertStrongPassword } from '../../lib/password-policy'
 import { randomToken } from '../../lib/secrets'
+import type { JsonText } from '../../lib/json-page'
 import type { AuditContext, AuditLog } from '../audit/record'
 import { issuePasswordReset, unlockSignIn } from './sign-in-access'
-import { countActiveAdmins, findApiKey, listApiKeys, listUsers, toApiKey, toUser } from './repo'
+import { apiKeysPageJson } from './api-keys-page'
+import { countActiveAdmins, findApiKey, toApiKey, toUser } from './repo'
+import { usersPageJson } from './users-page'
 
 export interface AdminService {
-  listUsers(query: ListUsersQuery): Promise<UserPage>
+  /** The page as the JSON text the route sends (parse it to read it). */
+  listUsers(query: ListUsersQuery): Promise<JsonText<UserPage>>
   createUser(ctx: AuditContext, body: CreateUserBody): Promise<User>
   updateUser(ctx: AuditContext, userId: string, body: UpdateUserBody): Promise<User>
   unlockSignIn(ctx: AuditContext, userId: string): Promise<UnlockSignInResponse>
   issuePasswordReset(ctx: AuditContext, userId: string): Promise<PasswordResetLink>
-  listApiKeys(query: ListApiKeysQuery): Promise<ApiKeyPage>
+  /** The page as the JSON text the route sends (parse it to read it). */
+  listApiKeys(query: ListApiKeysQuery): Promise<JsonText<ApiKeyPage>>
   createApiKey(ctx: AuditContext, body: CreateApiKeyBody): Promise<CreatedApiKey>
   revokeApiKey(ctx: AuditContext, keyId: string): Promise<ApiKey>
 }
@@ -126,8 +131,8 @@ const sameRoles = (a: readonly string[], b: readonly string[]) => a.length === b
 export function createAdminService({ db, audit, hashSecret, onCredentialsChanged }: Deps): AdminService {
   const thenForget = <T>(change: Promise<T>): Promise<T> => change.finally(onCredentialsChanged)
   return {
-    listUsers: (query) => listUsers(db, query),
-    listApiKeys: (query) => listApiKeys(db, query),
+    listUsers: (query) => usersPageJson(db, query),
+    listApiKeys: (query) => apiKeysPageJson(db, query),
 
     unlockSignIn: (ctx, userId) => unlockSignIn({ db, audit, hashSecret }, ctx, userId),
     issuePasswordReset: (ctx, userId) => thenForget(issuePasswordReset({ db, audit, hashSecret }, ctx, userId)),

@@ -1,5 +1,5 @@
 import { and, eq, getTableName, gt, isNull, lt, lte, or, sql } from 'drizzle-orm'
-import type { SQL } from 'drizzle-orm'
+import type { Placeholder, SQL } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Executor } from '../../db/client'
 import { signInThrottle as t } from '../../db/schema'
@@ -174,8 +174,9 @@ const qualified = (column: AnyPgColumn) =>
  * Both sides of the correlation are qualified: unqualified, `"username" = "username"` compared the
  * throttle table's column with itself, and every user showed the latest block of any account.
  */
-export function blockedUntilOf(username: AnyPgColumn, now: Date): SQL<Date | null> {
-  return sql<Date | null>`(select max(${qualified(t.blockedUntil)}) from ${t} where ${qualified(t.username)} = ${qualified(username)} and ${qualified(t.blockedUntil)} > ${now.toISOString()}::timestamptz)`.mapWith(
+export function blockedUntilOf(username: AnyPgColumn, now: Date | Placeholder): SQL<Date | null> {
+  const at = now instanceof Date ? now.toISOString() : now
+  return sql<Date | null>`(select max(${qualified(t.blockedUntil)}) from ${t} where ${qualified(t.username)} = ${qualified(username)} and ${qualified(t.blockedUntil)} > ${at}::timestamptz)`.mapWith(
     t.blockedUntil,
   )
 }

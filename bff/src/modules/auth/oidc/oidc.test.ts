@@ -142,7 +142,9 @@ describe('single sign-on against a real OpenID provider', () => {
       subject: 'dave',
       groups: ['staff'],
     })
-    const users = await h.services.admin.listUsers({ limit: 100, q: 'dave' } as never)
+    const users = JSON.parse(await h.services.admin.listUsers({ limit: 100, q: 'dave' } as never)) as {
+      items: unknown[]
+    }
     expect(users.items).toHaveLength(0)
   })
 
