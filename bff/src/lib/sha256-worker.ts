@@ -119,6 +119,11 @@ export class WorkerSha256 {
     idleTimer = null
   }
 
+  /** Batches given to the worker and not yet hashed. */
+  get batchesInFlight(): number {
+    return this.#inFlight
+  }
+
   /** Copies `bytes` into the current batch; full batches go to the worker. */
   update(bytes: Uint8Array): void {
     if (this.#ended) throw new Error('WorkerSha256.update after digest or dispose')
