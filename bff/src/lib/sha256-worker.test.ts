@@ -11,7 +11,7 @@ const expected = (parts: Uint8Array[]) => {
 
 describe('the upload hash worker', () => {
   it('gives node:crypto digest of the bytes, however they are cut, for uploads hashed side by side', async () => {
-    const sizes = [[], [0], [1], [MiB], [MiB - 1, 2], [3 * MiB + 7, 65_536, 1], [5 * MiB]]
+    const sizes = [[], [0], [1], [256 * 1024], [MiB - 1, 2], [3 * MiB + 7, 65_536, 1], [5 * MiB]]
     const uploads = sizes.map((cut) => ({ parts: cut.map((n) => randomBytes(n)), hash: new WorkerSha256() }))
     // Interleaved: every upload's first part, then every upload's second part, and so on.
     for (let i = 0; i < 3; i++)
@@ -26,9 +26,9 @@ describe('the upload hash worker', () => {
     expect(await sha256WorkerState()).toMatchObject({ running: true, sessions: 0, hashes: 0 })
   })
 
-  it('holds the reader until fewer than four 1 MiB batches wait for the worker', async () => {
+  it('holds the reader until fewer than four 256 KiB batches wait for the worker', async () => {
     const hash = new WorkerSha256()
-    hash.update(randomBytes(12 * MiB))
+    hash.update(randomBytes(3 * MiB))
     expect(hash.batchesInFlight).toBe(12)
     await hash.ready()
     expect(hash.batchesInFlight).toBeLessThan(4)

@@ -1,12 +1,12 @@
 // SHA-256 of an upload's payload in a worker thread, so that receiving and writing (this thread)
 // and hashing (the worker) use two cores. One long-lived worker serves every upload; it starts
 // with the first upload (not at start: a worker holds ~10 MB resident) and stops when no upload
-// has used it for IDLE_MS. Bytes are copied into 1 MiB batches whose buffers are transferred to
-// the worker and back, and an upload may have at most IN_FLIGHT of them waiting for the worker:
+// has used it for IDLE_MS. Bytes are copied into 256 KiB batches whose buffers are transferred
+// to the worker and back, and an upload may have at most IN_FLIGHT of them waiting for the worker:
 // a slow hash holds the upload's reads (so the socket), never the bytes in memory.
 import { Worker } from 'node:worker_threads'
 
-const BATCH = 1024 * 1024
+const BATCH = 256 * 1024
 const IN_FLIGHT = 4
 const IDLE_MS = 30_000
 
@@ -57,7 +57,12 @@ function lost(from: Worker, err: Error) {
 
 function workerOf(): Worker {
   if (worker) return worker
-  const started = new Worker(SOURCE, { eval: true, name: 'upload-sha256' })
+  // The worker allocates little besides the messages: a small young generation keeps it small.
+  const started = new Worker(SOURCE, {
+    eval: true,
+    name: 'upload-sha256',
+    resourceLimits: { maxYoungGenerationSizeMb: 1 },
+  })
   // Uploads in progress keep the process alive through their sockets; the worker alone never does.
   started.unref()
   started.on('message', (reply: Reply) => {
@@ -128,7 +133,7 @@ export class WorkerSha256 {
   update(bytes: Uint8Array): void {
     if (this.#ended) throw new Error('WorkerSha256.update after digest or dispose')
     if (this.#failure) throw this.#failure
-    for (let offset = 0; offset < bytes.length; ) {
+    for (let offset = 0; offset < bytes.length;) {
       this.#batch ??= new Uint8Array(this.#free.pop() ?? new ArrayBuffer(BATCH))
       const take = Math.min(BATCH - this.#fill, bytes.length - offset)
       this.#batch.set(bytes.subarray(offset, offset + take), this.#fill)
