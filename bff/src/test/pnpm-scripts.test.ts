@@ -100,6 +100,7 @@ describe("the README's start command (Quick start line 1 after the install)", { 
     expect(readFileSync(`/proc/${serverPid}/cmdline`, 'utf8').split('\0').filter(Boolean)).toEqual([
       'node',
       '--max-semi-space-size=1',
+      '--wasm-num-compilation-tasks=1',
       'bff/dist/main.mjs',
     ])
     process.kill(-(server.child.pid ?? 0), 'SIGINT')

@@ -1,6 +1,7 @@
 import { TgspFormatError } from '@tg/contracts/formats/tgsp'
 import type { TgspParsed, TgspStreamParser } from '@tg/contracts/formats/tgsp'
 import { AppError } from '../../lib/errors'
+import type { WorkerSha256 } from '../../lib/sha256-worker'
 import type { IncomingBlob } from './blobs'
 import type { UploadBody } from './upload-body'
 
@@ -37,8 +38,10 @@ function readWithin(body: UploadBody, idleMs: number): Promise<Uint8Array | null
 export type Received = { bytes: number; parsed: TgspParsed | null; structureError: string | null }
 
 /**
- * Reads the body into the temporary file and the parser, then flushes the file. A structural
- * fault stops storing, not reading (the client gets its 422 rather than a reset). Throws
+ * Reads the body into the temporary file and the parser, then flushes the file. The parser was
+ * made with `hashPayload: false` and hands the payload to `payloadHash` (a worker thread), which
+ * holds the next read while it is behind. A structural fault stops storing and hashing, not
+ * reading (the client gets its 422 rather than a reset). Throws
  * PAYLOAD_TOO_LARGE, UploadIdleError, UploadAbortedError (client side) or BlobStoreError (the
  * server's disk); `progress.bytes` says how far it got.
  */
@@ -46,6 +49,7 @@ export async function receive(
   body: UploadBody,
   incoming: IncomingBlob,
   parser: TgspStreamParser,
+  payloadHash: WorkerSha256,
   limits: { maxBytes: number; idleMs: number },
   progress: { bytes: number },
 ): Promise<Received> {
@@ -63,12 +67,15 @@ export async function receive(
       continue
     }
     await incoming.write(chunk)
+    await payloadHash.ready()
   }
   const { bytes } = progress
   if (fault) return { bytes, parsed: null, structureError: fault.reason }
   await incoming.close()
   try {
-    return { bytes, parsed: parser.finish(), structureError: null }
+    // A body cut short fails `finish` before the digest is used; the digest waits at most for the batches in flight.
+    const payloadDigest = parser.prelude ? await payloadHash.digest() : undefined
+    return { bytes, parsed: parser.finish(payloadDigest), structureError: null }
   } catch (err) {
     if (!(err instanceof TgspFormatError)) throw err
     return { bytes, parsed: null, structureError: err.reason }

@@ -3,6 +3,7 @@ import { TgspStreamParser, verifyParsed } from '@tg/contracts/formats/tgsp'
 import type { TgspParsed } from '@tg/contracts/formats/tgsp'
 import type { Db } from '../../db/client'
 import { AppError } from '../../lib/errors'
+import { WorkerSha256 } from '../../lib/sha256-worker'
 import { nodeSha256 } from '../../lib/tgsp-crypto'
 import type { AuditContext } from '../audit/record'
 import type { IncomingBlob } from './blobs'
@@ -101,14 +102,21 @@ export async function uploadPackage(
 ): Promise<PackageDetail> {
   const progress = { bytes: 0 }
   let incoming: IncomingBlob | null = null
+  let payloadHash: WorkerSha256 | null = null
   let isStored = false
   try {
     await checkDeclared(deps, ctx, declaredBytes)
     try {
       incoming = await deps.blobs.incoming()
-      const parser = new TgspStreamParser({ maxPayloadBytes: deps.maxBytes, createSha256: nodeSha256 })
+      const hash = (payloadHash = new WorkerSha256())
+      const parser = new TgspStreamParser({
+        maxPayloadBytes: deps.maxBytes,
+        createSha256: nodeSha256,
+        hashPayload: false,
+        onPayload: (piece) => hash.update(piece),
+      })
       const limits = { maxBytes: deps.maxBytes, idleMs: deps.idleMs }
-      const received = await receive(body, incoming, parser, limits, progress)
+      const received = await receive(body, incoming, parser, hash, limits, progress)
       const id = await verifyAndStore(deps, ctx, incoming, received)
       isStored = true
       const detail = await getPackageDetail(deps.db, id)
@@ -119,6 +127,7 @@ export async function uploadPackage(
     }
   } finally {
     body.release()
+    payloadHash?.dispose()
     if (!isStored) await incoming?.discard()
   }
 }

@@ -38,6 +38,30 @@ describe('TgspStreamParser', () => {
     expect(parsed.raw.manifest).toEqual(parts.manifest)
   })
 
+  it('leaves the payload hash to the caller with hashPayload false: finish takes its digest', () => {
+    const hashed: Uint8Array[] = []
+    let created = 0
+    const parser = new TgspStreamParser({
+      maxPayloadBytes: 1 << 20,
+      hashPayload: false,
+      createSha256: () => {
+        created++
+        const hash = sha256.create()
+        return { update: (data) => void hash.update(data), digest: () => hash.digest() }
+      },
+      onPayload: (bytes) => hashed.push(bytes.slice()),
+    })
+    for (let i = 0; i < BASE.length; i += 4096) parser.push(BASE.subarray(i, i + 4096))
+    // Header, manifest, recipients and signature are hashed by the parser; the payload is not.
+    expect(created).toBe(4)
+    expect(() => parser.finish()).toThrow(/needs the payload digest/)
+    const expected = new TgspStreamParser({ maxPayloadBytes: 1 << 20 })
+    expected.push(BASE)
+    const parsed = parser.finish(sha256Hex(concatBytes(...hashed)))
+    expect(parsed.digests).toEqual(expected.finish().digests)
+    expect(parsed.contentId).toBe(expected.finish().contentId)
+  })
+
   it('reports a fault as soon as it shows, not at the end', () => {
     const parser = new TgspStreamParser({ maxPayloadBytes: 1 << 20 })
     expect(() => parser.push(utf8('PK'))).toThrow(/byte 1 is 50/)

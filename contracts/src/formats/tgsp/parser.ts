@@ -26,6 +26,11 @@ export interface TgspParserOptions {
   totalBytes?: number
   /** Sees each piece of payload as it streams by (a view: copy it to keep it). */
   onPayload?: (bytes: Uint8Array, prelude: TgspPrelude) => void
+  /**
+   * False when the caller hashes the payload itself (the server does it in a worker thread, from
+   * `onPayload`): the parser then skips the payload's SHA-256 and `finish` takes its hex digest.
+   */
+  hashPayload?: boolean
 }
 
 export interface TgspDigests {
@@ -99,6 +104,7 @@ export class TgspStreamParser {
   readonly #createSha256: Sha256Factory
   readonly #totalBytes: number | undefined
   readonly #onPayload: TgspParserOptions['onPayload']
+  readonly #hashPayload: boolean
   #step = 0
   #read = 0
   readonly #field = new Uint8Array(8)
@@ -122,6 +128,7 @@ export class TgspStreamParser {
     this.#createSha256 = options.createSha256 ?? createNobleSha256
     this.#totalBytes = options.totalBytes
     this.#onPayload = options.onPayload
+    this.#hashPayload = options.hashPayload ?? true
   }
 
   /** Bytes consumed so far. */
@@ -145,13 +152,19 @@ export class TgspStreamParser {
     }
   }
 
-  finish(): TgspParsed {
+  /** `payloadDigest`: the payload's lowercase hex SHA-256, required when `hashPayload` is false. */
+  finish(payloadDigest?: string): TgspParsed {
     if (this.#error) throw this.#error
     if (this.#result) return this.#result
     const step = STEPS[this.#step]!
     if (step.kind !== 'end') {
       this.#error = this.#truncated(step)
       throw this.#error
+    }
+    if (!this.#hashPayload) {
+      if (payloadDigest === undefined || !/^[0-9a-f]{64}$/.test(payloadDigest))
+        throw new Error('TgspStreamParser.finish needs the payload digest (hashPayload is false)')
+      this.#digests.payload = payloadDigest
     }
     const { header, manifest, recipients, signature } = this.#sections
     const digests = this.#digests as TgspDigests
@@ -210,7 +223,7 @@ export class TgspStreamParser {
         case 'payload': {
           const take = Math.min(this.#payloadRemaining, available)
           const piece = chunk.subarray(offset, offset + take)
-          this.#payloadHasher!.update(piece)
+          this.#payloadHasher?.update(piece)
           this.#framer.push(piece)
           this.#onPayload?.(piece, this.#prelude!)
           this.#payloadRemaining -= take
@@ -288,7 +301,7 @@ export class TgspStreamParser {
     if (section === 'payload') {
       this.#payloadLength = length
       this.#payloadRemaining = length
-      this.#payloadHasher = this.#createSha256()
+      this.#payloadHasher = this.#hashPayload ? this.#createSha256() : null
       this.#prelude = this.#makePrelude()
       if (length === 0) this.#payloadRead()
     } else {
@@ -312,7 +325,7 @@ export class TgspStreamParser {
 
   #payloadRead(): void {
     this.#framer.finish()
-    this.#digests.payload = toHex(this.#payloadHasher!.digest())
+    if (this.#payloadHasher) this.#digests.payload = toHex(this.#payloadHasher.digest())
     this.#advance()
   }
 
