@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import type { Database, Executor } from '../db/client'
-import { appendEvent, pruneEvents, readAfter, readBounds } from './live-log'
+import { appendEvent, appendEventStatement, pruneEvents, readAfter, readBounds } from './live-log'
 import type { LivePosition, LogRow } from './live-log'
 
 /**
@@ -14,6 +15,8 @@ export interface EventBus {
   publish(tx: Executor, channel: string, event: unknown): Promise<void>
   /** A live event for consoles: kept in `live_events` (replayable by position) and NOTIFYed. */
   append(tx: Executor, channel: string, event: unknown): Promise<void>
+  /** The same append as a data-modifying statement, for a caller's WITH (one round trip for both). */
+  appendStatement(channel: string, event: unknown): SQL
   /** The channel's events after a position (see `live-log.ts`). */
   read(channel: string, after: LivePosition, limit: number): Promise<{ rows: LogRow[]; pending: boolean }>
   bounds(channel: string): Promise<{ head: LivePosition; floor: LivePosition }>
@@ -35,6 +38,7 @@ export function createEventBus(database: Database, onError: (err: Error) => void
     },
 
     append: (tx, channel, event) => appendEvent(tx, channel, event),
+    appendStatement: (channel, event) => appendEventStatement(channel, event),
     read: (channel, after, limit) => readAfter(database.db, channel, after, limit),
     bounds: (channel) => readBounds(database.db, channel),
     prune: (before) => pruneEvents(database.db, before),

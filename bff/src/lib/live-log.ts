@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import type { SQL } from 'drizzle-orm'
 import type { Executor } from '../db/client'
 
 /**
@@ -55,11 +56,14 @@ const rowsOf = <T>(result: unknown): T[] => (result as { rows: T[] }).rows
  * the caller's transaction.
  */
 export async function appendEvent(tx: Executor, channel: string, event: unknown): Promise<void> {
+  await tx.execute(appendEventStatement(channel, event))
+}
+
+/** The append as one data-modifying statement, for a caller that runs it inside its own WITH. */
+export function appendEventStatement(channel: string, event: unknown): SQL {
   const json = JSON.stringify(event)
-  await tx.execute(
-    sql`insert into live_events (channel, payload)
-        select ${channel}, ${json}::jsonb from (select pg_notify(${channel}, ${json})) as wake`,
-  )
+  return sql`insert into live_events (channel, payload)
+    select ${channel}, ${json}::jsonb from (select pg_notify(${channel}, ${json})) as wake`
 }
 
 /**

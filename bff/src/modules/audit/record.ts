@@ -74,8 +74,14 @@ export const SYSTEM_ACTOR: AuditActor = { type: 'system', id: null, name: 'tgctl
 /** The server itself (for example when it makes its first audit signing keys). */
 export const SERVER_ACTOR: AuditActor = { type: 'system', id: null, name: 'tg-bff' }
 
+/** Records written to the queue by this process since it started (committed or not). */
+let queuedHere = 0
+/** A count that changes whenever this process writes a record to the queue (see `kick`). */
+export const queuedRecordCount = () => queuedHere
+
 /** Writes the record into the caller's transaction (the sequencing queue). */
 export async function recordAuditEvent(tx: Executor, ctx: AuditContext, event: AuditEvent): Promise<void> {
+  queuedHere += 1
   // A plain statement: this runs in every state-changing transaction, so it stays cheap.
   const details = JSON.stringify(redactDetails(event.details ?? {}))
   await tx.execute(sql`

@@ -39,6 +39,7 @@ import { streamLeaves } from './leaf-stream'
 import { signInEventsOf } from './sign-ins'
 import { countPending, createSequencer, lockHead, readHead, setOrigin } from './tree'
 import { createAuditWriter } from './writer'
+import { createBackgroundWork } from './background'
 
 export type AuditConfig = {
   /** Origin line of checkpoints; made once (random) when not configured. */
@@ -61,7 +62,7 @@ export type AuditConfig = {
 export interface AuditService extends AuditWriter {
   initialize(): Promise<void>
   drain(): Promise<void>
-  /** Sequences and checkpoints in the background (after a state change). */
+  /** After a state change: sequences and checkpoints in the background, when it may be needed (background.ts). */
   kick(): void
   cutIfDue(): Promise<void>
   /** Starts the sequencing and checkpoint timer and the self-check schedule; returns their stop function. */
@@ -122,7 +123,14 @@ export function createAuditService({
     onRun: onIntegrityRun,
     fullIntervalMs: config.selfCheckFullIntervalMs,
   })
-  const drain = createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced'))
+  const background = createBackgroundWork({
+    sequence: createSequencer(db, (count) => log.debug({ count }, 'audit records sequenced')),
+    check: checkIfDue,
+    checkpointEvery: config.checkpointEvery,
+    checkEveryMs: Math.min(1000, config.checkpointIntervalMs),
+    onError: (err) => log.warn({ err }, 'audit sequencing failed; it is retried by the timer'),
+  })
+  const { drain, cutIfDue } = background
   const writer = createAuditWriter(db, {
     onCommit: onWriteBatch,
     windowMs: writeWindowMs,
@@ -166,7 +174,7 @@ export function createAuditService({
     return cutCheckpoint(db, signerOf)
   }
 
-  async function cutIfDue() {
+  async function checkIfDue() {
     const [head, latest] = await Promise.all([readHead(db), latestCheckpoint(db)])
     if (head.treeSize === 0 || head.treeSize === latest?.treeSize) return
     const isDue =
@@ -211,14 +219,10 @@ export function createAuditService({
       await cutIfDue()
     },
 
-    kick() {
-      void drain()
-        .then(cutIfDue)
-        .catch((err: unknown) => log.warn({ err }, 'audit sequencing failed; it is retried by the timer'))
-    },
+    kick: background.kick,
 
     start() {
-      const timer = setInterval(() => service.kick(), Math.min(1000, config.checkpointIntervalMs))
+      const timer = setInterval(background.sweep, Math.min(1000, config.checkpointIntervalMs))
       timer.unref()
       const stopChecks = checker.start(config.selfCheckIntervalMs)
       return () => {

@@ -54,6 +54,11 @@ export async function sequenceBatch(db: Db, limit = SEQUENCE_BATCH): Promise<num
   return db.transaction((tx) => sequenceWithin(tx, limit))
 }
 
+/** Entries this process appended to the log since it started (some may have rolled back). */
+let appendedHere = 0
+/** A count that grows with every append this process makes (see the audit service's `kick`). */
+export const appendedEntryCount = () => appendedHere
+
 /** An audit record not yet in the log: a queued row, or one held in memory by a group commit. */
 export type QueuedRecord = Omit<typeof auditPending.$inferSelect, 'id'>
 /** A record of a group commit, stamped with the batch transaction's time when it is sequenced. */
@@ -87,6 +92,7 @@ export async function sequenceWithin(tx: Executor, limit = SEQUENCE_BATCH, held:
   const head = await lockHeadForAppend(tx)
   const queued = head.hasQueued ? await tx.select().from(auditPending).orderBy(asc(auditPending.id)).limit(limit) : []
   if (queued.length === 0 && held.length === 0) return 0
+  appendedHere += queued.length + held.length
   const rows: QueuedRecord[] = [...queued, ...held.map((record) => ({ ...record, at: head.at }))]
   let frontier = parseFrontier(head.frontier)
   let { treeSize: size, lastLeafHash: prev } = head
