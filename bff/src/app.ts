@@ -212,9 +212,11 @@ export function createApp(deps: AppDeps) {
   // Package uploads stream to disk under their own cap (TG_UPLOAD_MAX_BYTES); FedMoE evidence (thousands of
   // traces) has its own (TG_FEDMOE_EVIDENCE_MAX_BYTES); every other body is JSON under TG_MAX_JSON_BYTES.
   app.use('/api/*', (c, next) => {
-    // A request that declares no body has none to limit; bodyLimit would still build the whole
-    // fetch Request (and its AbortSignal) to look, about a tenth of a list read's CPU (bench/NOTES.md).
-    if (!c.req.header('content-length') && !c.req.header('transfer-encoding')) return next()
+    // A read that declares no body has none to limit (over HTTP/1.1 a body needs one of these
+    // headers; a fetch Request cannot give GET or HEAD a body at all); bodyLimit would still build
+    // the whole fetch Request and its AbortSignal to look, ~2.5% of a list read's CPU (bench/NOTES.md).
+    const isRead = c.req.method === 'GET' || c.req.method === 'HEAD'
+    if (isRead && !c.req.header('content-length') && !c.req.header('transfer-encoding')) return next()
     if (c.req.method !== 'POST') return jsonLimit(c, next)
     if (c.req.path === uploadPackageRoute.path) return next()
     if (EVIDENCE_PATH.test(c.req.path)) return evidenceLimit(c, next)
