@@ -49,6 +49,7 @@ describe.skipIf(!database)('list indexes on PostgreSQL', () => {
     [{ sort: 'name', order: 'asc' }, 'training_runs_name_idx'],
     [{ sort: 'epsilonSpent', order: 'desc' }, 'training_runs_epsilon_idx'],
     [{ sort: 'lastReportAt', order: 'desc' }, 'training_runs_last_report_idx'],
+    [{ sort: 'lastReportAt', order: 'asc' }, 'training_runs_last_report_asc_idx'],
   ])('runs %o: the page comes from %s', async (query, index) => {
     const plan = await explain(database!.db, runsPageQuery(database!.db, ListRunsQuerySchema.parse(query)).toSQL())
     expect(plan).toContain(index)
