@@ -46,7 +46,8 @@ async function seedTiedPackages(h: Harness): Promise<Row[]> {
       uploadedAt: AT[i % 3]!,
       status: i % 4 === 0 ? 'signer_revoked' : 'verified',
     }
-    await h.database.db.execute(sql`update tgsp_packages set model_name = ${row.modelName}, size_bytes = ${row.sizeBytes},
+    await h.database.db
+      .execute(sql`update tgsp_packages set model_name = ${row.modelName}, size_bytes = ${row.sizeBytes},
       downloads = ${row.downloads}, uploaded_at = ${row.uploadedAt + '+00'}::timestamptz, status = ${row.status} where id = ${id}`)
     rows.push({ ...row, uploadedAt: isoOf(row.uploadedAt) })
   }
@@ -94,13 +95,18 @@ function suite(name: string, open: Open) {
     })
 
     const cases = <S extends string>(sorts: readonly S[]) =>
-      sorts.flatMap((sort) => (['asc', 'desc'] as const).flatMap((order) => [1, 3].map((limit) => [sort, order, limit] as const)))
+      sorts.flatMap((sort) =>
+        (['asc', 'desc'] as const).flatMap((order) => [1, 3].map((limit) => [sort, order, limit] as const)),
+      )
 
-    it.each(cases(PACKAGE_SORTS))('packages by %s %s, %i a page: every row once, in order', async (sort, order, limit) => {
-      if (block.skipped) return
-      const seen = await pageThrough(h, viewer, `${PACKAGES}?sort=${sort}&order=${order}`, limit, byId)
-      expect(seen).toEqual(expectedOrder(packages, sort, order))
-    })
+    it.each(cases(PACKAGE_SORTS))(
+      'packages by %s %s, %i a page: every row once, in order',
+      async (sort, order, limit) => {
+        if (block.skipped) return
+        const seen = await pageThrough(h, viewer, `${PACKAGES}?sort=${sort}&order=${order}`, limit, byId)
+        expect(seen).toEqual(expectedOrder(packages, sort, order))
+      },
+    )
 
     it.each(cases(RUN_SORTS))('runs by %s %s, %i a page: every row once, in order', async (sort, order, limit) => {
       if (block.skipped) return
@@ -111,9 +117,9 @@ function suite(name: string, open: Open) {
     it('keeps the filters along the cursor', async () => {
       if (block.skipped) return
       const revoked = packages.filter((p) => p.status === 'signer_revoked')
-      expect(await pageThrough(h, viewer, `${PACKAGES}?status=signer_revoked&sort=modelName&order=asc`, 1, byId)).toEqual(
-        expectedOrder(revoked, 'modelName', 'asc'),
-      )
+      expect(
+        await pageThrough(h, viewer, `${PACKAGES}?status=signer_revoked&sort=modelName&order=asc`, 1, byId),
+      ).toEqual(expectedOrder(revoked, 'modelName', 'asc'))
       const running = runs.filter((r) => r.state === 'running')
       expect(await pageThrough(h, viewer, `${RUNS}?state=running&sort=lastReportAt&order=desc`, 2, byId)).toEqual(
         expectedOrder(running, 'lastReportAt', 'desc'),
@@ -148,14 +154,19 @@ function suite(name: string, open: Open) {
 
     it.each([
       ['not base64 JSON', 'forged'],
-      ['a cursor of another list', Buffer.from(JSON.stringify(['2026-03-01T10:00:00.123001Z', 'x'])).toString('base64url')],
+      [
+        'a cursor of another list',
+        Buffer.from(JSON.stringify(['2026-03-01T10:00:00.123001Z', 'x'])).toString('base64url'),
+      ],
       ['a text value where a number goes', null],
     ])('refuses %s (422, no query)', async (_, given) => {
       if (block.skipped) return
       // A well-bound cursor whose value is not a number: made from a real one, value swapped.
-      const real = await json<{ nextCursor: string }>(await h.request('GET', `${PACKAGES}?sort=sizeBytes&limit=1`, viewer))
+      const real = await json<{ nextCursor: string }>(
+        await h.request('GET', `${PACKAGES}?sort=sizeBytes&limit=1`, viewer),
+      )
       const [scope, , id] = JSON.parse(Buffer.from(real.nextCursor, 'base64url').toString()) as string[]
-      const cursor = given ?? Buffer.from(JSON.stringify([scope, "1); drop table users; --", id])).toString('base64url')
+      const cursor = given ?? Buffer.from(JSON.stringify([scope, '1); drop table users; --', id])).toString('base64url')
       const res = await h.request('GET', `${PACKAGES}?sort=sizeBytes&limit=1&cursor=${cursor}`, viewer)
       expect(res.status).toBe(422)
       expect((await json<ErrorBody>(res)).error.code).toBe('VALIDATION_FAILED')

@@ -89,7 +89,10 @@ export const packagePagesQuery = (filters: PackageFilters) =>
   infiniteQueryOptions({
     queryKey: marketplaceKeys.packages.list(filters),
     queryFn: ({ signal, pageParam }) =>
-      api.request(listPackagesRoute, { params: { query: { ...packageListParamsOf(filters), cursor: pageParam } }, signal }),
+      api.request(listPackagesRoute, {
+        params: { query: { ...packageListParamsOf(filters), cursor: pageParam } },
+        signal,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   })

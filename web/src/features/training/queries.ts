@@ -39,7 +39,10 @@ export const runPagesQuery = (filters: RunFilters) =>
   infiniteQueryOptions({
     queryKey: trainingKeys.runList(filters),
     queryFn: ({ signal, pageParam }) =>
-      api.request(listTrainingRunsRoute, { params: { query: { ...runListParamsOf(filters), cursor: pageParam } }, signal }),
+      api.request(listTrainingRunsRoute, {
+        params: { query: { ...runListParamsOf(filters), cursor: pageParam } },
+        signal,
+      }),
     initialPageParam: undefined as string | undefined,
     getNextPageParam: (page) => page.nextCursor ?? undefined,
   })
