@@ -3,8 +3,9 @@
  * seeded with BENCH_LISTS_AUDIT audit entries (default 1,000,000), BENCH_LISTS_PACKAGES packages
  * (100,000) and BENCH_LISTS_RUNS training runs (10,000) in bulk SQL (`insert ... select
  * generate_series`; the audit rows go through the server's own sequencer, so the log and its tree
- * are real), then the real BFF answers over HTTP: the first page and a deep page of the audit list (by
- * cursor) and of the packages and runs lists (by page number: their contract pages by offset), unfiltered and with the filters the console offers. Goal: a first page
+ * are real), then the real BFF answers over HTTP: the first page and a deep page (halfway, by cursor)
+ * of the audit, packages and runs lists, unfiltered and with the filters the console offers; the
+ * packages' and runs' deep cursors are reached by following nextCursor. Goal: a first page
  * under 50 ms. Each line is the median and the slowest of BENCH_LISTS_LOADS sequential requests
  * (default 7) after one warm-up; the seed time and the load average are printed.
  */
@@ -49,6 +50,19 @@ async function time(url: string, headers: Record<string, string>): Promise<numbe
   return performance.now() - started
 }
 
+/** The nextCursor halfway through a list, reached by following nextCursor 200 rows at a time. */
+async function halfwayCursor(path: string, rows: number, bff: { url: string; headers: Record<string, string> }) {
+  let cursor: string | null = null
+  for (let seen = 0; seen < rows / 2; seen += 200) {
+    const page = `${bff.url}${path}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`
+    const res = await fetch(page, { headers: bff.headers })
+    if (res.status !== 200) throw new Error(`${page}: ${res.status} ${await res.text()}`)
+    cursor = ((await res.json()) as { nextCursor: string | null }).nextCursor
+    if (cursor === null) throw new Error(`${path}: the list ended before row ${seen + 200}`)
+  }
+  return encodeURIComponent(cursor ?? '')
+}
+
 async function measure(c: Case, bff: { url: string; headers: Record<string, string> }) {
   await time(`${bff.url}${c.path}`, bff.headers)
   const ms: number[] = []
@@ -57,7 +71,7 @@ async function measure(c: Case, bff: { url: string; headers: Record<string, stri
   const median = ms[Math.floor(ms.length / 2)] ?? 0
   const goal = c.name.startsWith('first') ? (median < 50 ? '  (< 50 ms: met)' : '  (< 50 ms: NOT met)') : ''
   console.log(
-    `  ${c.path.padEnd(72)} median ${median.toFixed(1).padStart(6)} ms, slowest ${(ms.at(-1) ?? 0).toFixed(1).padStart(6)} ms${goal}`,
+    `  ${c.path.replace(/cursor=[^&]{20,}/, 'cursor=<halfway>').padEnd(72)} median ${median.toFixed(1).padStart(6)} ms, slowest ${(ms.at(-1) ?? 0).toFixed(1).padStart(6)} ms${goal}`,
   )
 }
 
@@ -83,8 +97,11 @@ export async function runListsBench(): Promise<void> {
           .join(' ')}`,
     )
     const deepAudit = Math.floor(AUDIT / 2)
-    const pkgFirst = '/api/v1/tgsp/packages?pageSize=25'
-    const runFirst = '/api/v1/training/runs?pageSize=25'
+    const pkgFirst = '/api/v1/tgsp/packages?limit=25'
+    const runFirst = '/api/v1/training/runs?limit=25'
+    const pkgHalfway = await halfwayCursor('/api/v1/tgsp/packages?sort=uploadedAt', PACKAGES, bff)
+    const pkgByNameHalfway = await halfwayCursor('/api/v1/tgsp/packages?sort=modelName&order=asc', PACKAGES, bff)
+    const runHalfway = await halfwayCursor('/api/v1/training/runs?sort=createdAt', RUNS, bff)
     const cases: Case[] = [
       { name: 'first', path: '/api/v1/audit/entries?limit=50' },
       { name: 'deep', path: `/api/v1/audit/entries?limit=50&cursor=${deepAudit}` },
@@ -94,19 +111,22 @@ export async function runListsBench(): Promise<void> {
       { name: 'first', path: '/api/v1/audit/entries?limit=50&resourceType=tgsp_package&resourceId=r42' },
       { name: 'deep', path: `/api/v1/audit/entries?limit=50&outcome=failure&cursor=${deepAudit}` },
       { name: 'first', path: pkgFirst },
-      { name: 'deep', path: `${pkgFirst}&page=${PACKAGES / 50}` },
+      { name: 'deep', path: `${pkgFirst}&sort=uploadedAt&cursor=${pkgHalfway}` },
       { name: 'first', path: `${pkgFirst}&status=signer_revoked` },
       { name: 'first', path: `${pkgFirst}&q=bench%20model%20123` },
       { name: 'first', path: `${pkgFirst}&label=team%3Dvision` },
       { name: 'first', path: `${pkgFirst}&baseModel=phi-3` },
       { name: 'first', path: `${pkgFirst}&sort=modelName&order=asc` },
+      { name: 'deep', path: `${pkgFirst}&sort=modelName&order=asc&cursor=${pkgByNameHalfway}` },
+      { name: 'first', path: `${pkgFirst}&sort=downloads&order=asc` },
       { name: 'first', path: runFirst },
-      { name: 'deep', path: `${runFirst}&page=${RUNS / 50}` },
+      { name: 'deep', path: `${runFirst}&sort=createdAt&cursor=${runHalfway}` },
       { name: 'first', path: `${runFirst}&state=running` },
       { name: 'first', path: `${runFirst}&budget=near` },
       { name: 'first', path: `${runFirst}&tag=team%3Dvision` },
       { name: 'first', path: `${runFirst}&q=run%20123` },
       { name: 'first', path: `${runFirst}&sort=epsilonSpent` },
+      { name: 'first', path: `${runFirst}&sort=lastReportAt&order=asc` },
     ]
     for (const c of cases) await measure(c, bff)
   } finally {

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
 /**
@@ -10,7 +11,8 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
  */
 export async function startPostgresProtocolServer() {
   const port = await freePort()
-  const db = await PGlite.create()
+  // pg_trgm: the console's migrations create it (trigram indexes of the lists' search).
+  const db = await PGlite.create({ extensions: { pg_trgm } })
   let server: PGLiteSocketServer | null = null
   const start = async () => {
     server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 20 })

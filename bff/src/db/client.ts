@@ -9,7 +9,7 @@ import type * as DrizzlePgModule from 'drizzle-orm/node-postgres'
 import type * as DrizzlePgMigrator from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import type pg from 'pg'
-import { pgliteStartParams } from './pglite-setup'
+import { pgliteExtensions, pgliteStartParams } from './pglite-setup'
 import * as schema from './schema'
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -192,7 +192,7 @@ function createPglite(dir: string) {
   const { PGlite, drizzlePglite, migratePglite } = loadPglite()
   // A folder on disk (not memory:// or another scheme) is made private before PGlite fills it.
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const client = new PGlite(dir, { startParams: pgliteStartParams() })
+  const client = new PGlite(dir, { startParams: pgliteStartParams(), extensions: pgliteExtensions() })
   const db = drizzlePglite(client, { schema })
   return {
     db: db as unknown as Db,

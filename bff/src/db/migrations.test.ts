@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { parseEntryText } from '@tg/contracts/formats/audit'
 import { createSequencer } from '../modules/audit/tree'
 import { createDatabase } from './client'
+import { pgliteExtensions } from './pglite-setup'
 import { auditLog } from './schema'
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url))
@@ -23,7 +24,7 @@ describe('upgrading a database from the first release', () => {
     const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: unknown[] }
     writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.slice(0, 2) }))
     const dataDir = join(old, 'data')
-    const client = new PGlite(dataDir)
+    const client = new PGlite(dataDir, { extensions: pgliteExtensions() })
     await migrate(drizzle(client), { migrationsFolder: old })
     await client.exec(`
       insert into audit_entries (at, actor_type, actor_name, action, resource_type, resource_id, outcome, details) values

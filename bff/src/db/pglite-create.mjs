@@ -3,10 +3,12 @@
 // back, so the server opens the folder afterwards (about 100 MB) instead of creating it.
 // Plain JavaScript, so that it runs the same from the sources and from bff/dist.
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { drizzle } from 'drizzle-orm/pglite'
 import { migrate } from 'drizzle-orm/pglite/migrator'
 
 const [dir, migrationsFolder, startParams] = process.argv.slice(2)
-const client = new PGlite(dir, { startParams: JSON.parse(startParams) })
+// The same extensions as pgliteExtensions() in pglite-setup.ts (migration 0021 creates pg_trgm).
+const client = new PGlite(dir, { startParams: JSON.parse(startParams), extensions: { pg_trgm } })
 await migrate(drizzle(client), { migrationsFolder })
 await client.close()

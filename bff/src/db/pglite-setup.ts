@@ -4,6 +4,7 @@ import { createRequire } from 'node:module'
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type * as PgliteModule from '@electric-sql/pglite'
+import type * as PgTrgmModule from '@electric-sql/pglite/contrib/pg_trgm'
 
 /**
  * PGlite's own start parameters with smaller shared buffers: its default of 128 MB of buffers
@@ -13,6 +14,17 @@ import type * as PgliteModule from '@electric-sql/pglite'
 export function pgliteStartParams(): string[] {
   const { PGlite } = createRequire(import.meta.url)('@electric-sql/pglite') as typeof PgliteModule
   return [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'wal_buffers=512kB']
+}
+
+/**
+ * The extensions every embedded database loads, wherever PGlite is constructed (the server, the
+ * child that creates a folder, tgctl, tests): pg_trgm, whose trigram indexes answer the lists'
+ * substring search (migration 0021); a database with those indexes cannot be written without it.
+ */
+export function pgliteExtensions() {
+  const require = createRequire(import.meta.url)
+  const { pg_trgm } = require('@electric-sql/pglite/contrib/pg_trgm') as typeof PgTrgmModule
+  return { pg_trgm }
 }
 
 const CREATE_SCRIPT = fileURLToPath(new URL('./pglite-create.mjs', import.meta.url))

@@ -21,8 +21,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const SEQ = /^(0|[1-9]\d{0,14})$/
 
-function invalidCursor(): AppError {
-  return new AppError('VALIDATION_FAILED', 'The cursor is not valid.', {
+export function invalidCursor(message = 'The cursor is not valid.'): AppError {
+  return new AppError('VALIDATION_FAILED', message, {
     issues: [{ path: 'cursor', message: 'Use the nextCursor of a previous page, unchanged.' }],
   })
 }
@@ -37,11 +37,15 @@ export function decodeCursor(cursor: string): Cursor {
   }
   if (!Array.isArray(decoded) || decoded.length !== 2) throw invalidCursor()
   const [at, id] = decoded as [unknown, unknown]
-  if (typeof at !== 'string' || !INSTANT.test(at) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor()
-  // The millisecond part must be a real instant (no 2026-02-31); the microseconds ride along as text.
-  const date = new Date(at.slice(0, 23) + 'Z')
-  if (Number.isNaN(date.getTime()) || date.toISOString() !== at.slice(0, 23) + 'Z') throw invalidCursor()
+  if (typeof at !== 'string' || !isInstant(at) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor()
   return { at, id }
+}
+
+/** An instant as cursorAt writes it, and a real one: the millisecond part must exist (no 2026-02-31). */
+export function isInstant(at: string): boolean {
+  if (!INSTANT.test(at)) return false
+  const date = new Date(at.slice(0, 23) + 'Z')
+  return !Number.isNaN(date.getTime()) && date.toISOString() === at.slice(0, 23) + 'Z'
 }
 
 /** A cursor that is a sequence number (audit entries, checkpoints): digits, no sign, safe integer. */

@@ -656,7 +656,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Packages with search, filters, sort and page */
+        /** Packages with search, filters and sort, paged by cursor */
         get: operations["tgsp.listPackages"];
         put?: never;
         /**
@@ -979,7 +979,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Training runs with search, filters, sort and page */
+        /** Training runs with search, filters and sort, paged by cursor */
         get: operations["training.listRuns"];
         put?: never;
         /**
@@ -2327,9 +2327,8 @@ export interface components {
         };
         PackagePage: {
             items: components["schemas"]["PackageSummary"][];
-            total: number;
-            page: number;
-            pageSize: number;
+            /** @description The cursor of the next page (same sort and filters), null on the last page. */
+            nextCursor: string | null;
             facets: {
                 /** @description Every base model id named by a package, for the filter. */
                 baseModels: string[];
@@ -2802,9 +2801,7 @@ export interface components {
         };
         RunPage: {
             items: components["schemas"]["Run"][];
-            total: number;
-            page: number;
-            pageSize: number;
+            nextCursor: string | null;
         };
         CreateRunBody: {
             name: string;
@@ -7271,6 +7268,10 @@ export interface operations {
     "tgsp.listPackages": {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 200. */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor. */
+                cursor?: string;
                 /** @description Model name contains, or package id starts with. */
                 q?: string;
                 status?: "verified" | "signer_revoked" | "verification_failed";
@@ -7280,8 +7281,6 @@ export interface operations {
                 label?: string;
                 sort?: "uploadedAt" | "modelName" | "sizeBytes" | "downloads";
                 order?: "asc" | "desc";
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;
@@ -9381,6 +9380,10 @@ export interface operations {
     "training.listRuns": {
         parameters: {
             query?: {
+                /** @description Page size, 1 to 200. */
+                limit?: number;
+                /** @description Opaque cursor from nextCursor. */
+                cursor?: string;
                 /** @description Name or base model contains. */
                 q?: string;
                 state?: components["schemas"]["RunState"];
@@ -9392,8 +9395,6 @@ export interface operations {
                 packageId?: string;
                 sort?: "createdAt" | "name" | "epsilonSpent" | "lastReportAt";
                 order?: "asc" | "desc";
-                page?: number;
-                pageSize?: number;
             };
             header?: never;
             path?: never;

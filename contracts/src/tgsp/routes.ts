@@ -85,7 +85,7 @@ export const listPackagesRoute = defineRoute({
   method: 'get',
   path: '/api/v1/tgsp/packages',
   operationId: 'tgsp.listPackages',
-  summary: 'Packages with search, filters, sort and page',
+  summary: 'Packages with search, filters and sort, paged by cursor',
   tags: TAGS,
   'x-roles': ANY_ROLE,
   request: { query: ListPackagesQuerySchema },

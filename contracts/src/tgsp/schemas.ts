@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { TimestampSchema } from '../common/pagination'
+import { PageQuerySchema, TimestampSchema } from '../common/pagination'
 import { PackageLabelFilterSchema } from './labels'
 import { FleetHealthPolicySchema } from './health'
 
@@ -115,9 +115,10 @@ export type PackageSummary = z.infer<typeof PackageSummarySchema>
 export const PackagePageSchema = z
   .object({
     items: z.array(PackageSummarySchema),
-    total: z.number().int().nonnegative(),
-    page: z.number().int().positive(),
-    pageSize: z.number().int().positive(),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'The cursor of the next page (same sort and filters), null on the last page.' }),
     facets: z.object({
       baseModels: z.array(z.string()).meta({ description: 'Every base model id named by a package, for the filter.' }),
     }),
@@ -127,7 +128,7 @@ export type PackagePage = z.infer<typeof PackagePageSchema>
 
 export const PACKAGE_SORTS = ['uploadedAt', 'modelName', 'sizeBytes', 'downloads'] as const
 
-export const ListPackagesQuerySchema = z.object({
+export const ListPackagesQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(120).optional().meta({ description: 'Model name contains, or package id starts with.' }),
   status: z.enum(PACKAGE_STATUSES).optional(),
   publisherId: z.uuid().optional(),
@@ -135,8 +136,6 @@ export const ListPackagesQuerySchema = z.object({
   label: PackageLabelFilterSchema.optional().meta({ description: 'Only packages with this label (exactly).' }),
   sort: z.enum(PACKAGE_SORTS).default('uploadedAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(25),
 })
 export type ListPackagesQuery = z.infer<typeof ListPackagesQuerySchema>
 

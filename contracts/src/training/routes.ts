@@ -33,7 +33,7 @@ export const listTrainingRunsRoute = defineRoute({
   method: 'get',
   path: '/api/v1/training/runs',
   operationId: 'training.listRuns',
-  summary: 'Training runs with search, filters, sort and page',
+  summary: 'Training runs with search, filters and sort, paged by cursor',
   tags: TAGS,
   'x-roles': ANY_ROLE,
   request: { query: ListRunsQuerySchema },

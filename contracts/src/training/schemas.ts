@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { TimestampSchema } from '../common/pagination'
+import { PageQuerySchema, TimestampSchema, pageOf } from '../common/pagination'
 import { LiveStreamQueryShape } from '../common/live'
 import { ListRunsTagFilterSchema, RunProducedPackageSchema } from './annotations'
 import { decodeRoundCursor } from './cursor'
@@ -107,18 +107,11 @@ export const RunSchema = z
   .meta({ id: 'Run' })
 export type Run = z.infer<typeof RunSchema>
 
-export const RunPageSchema = z
-  .object({
-    items: z.array(RunSchema),
-    total: z.number().int().nonnegative(),
-    page: z.number().int().positive(),
-    pageSize: z.number().int().positive(),
-  })
-  .meta({ id: 'RunPage' })
+export const RunPageSchema = pageOf(RunSchema).meta({ id: 'RunPage' })
 export type RunPage = z.infer<typeof RunPageSchema>
 
 export const RUN_SORTS = ['createdAt', 'name', 'epsilonSpent', 'lastReportAt'] as const
-export const ListRunsQuerySchema = z.object({
+export const ListRunsQuerySchema = PageQuerySchema.extend({
   q: z.string().trim().max(120).optional().meta({ description: 'Name or base model contains.' }),
   state: RunStateSchema.optional(),
   budget: z.enum(['near', 'exhausted']).optional().meta({
@@ -128,8 +121,6 @@ export const ListRunsQuerySchema = z.object({
   packageId: z.uuid().optional().meta({ description: 'Runs that produced this package (console id).' }),
   sort: z.enum(RUN_SORTS).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(25),
 })
 export type ListRunsQuery = z.infer<typeof ListRunsQuerySchema>
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { expect, test } from '../../support/test'
 import { ADMIN, completeSetup } from '../../support/api'
 import { expectNoSeriousA11yViolations } from '../../support/axe'
@@ -37,7 +38,8 @@ test.beforeAll(async () => {
   expect((await reportRound(first.url, key, runId, roundAt(0, SETTINGS))).status).toBe(201)
   await first.stop()
 
-  const db = new PGlite(join(dataDir, 'pglite'))
+  // With the server's extensions: its trigram indexes (pg_trgm) are written by this UPDATE too.
+  const db = new PGlite(join(dataDir, 'pglite'), { extensions: { pg_trgm } })
   await db.query(
     `INSERT INTO training_rounds (run_id, round_index, clients, steps, sample_rate, noise_multiplier,
        clipping_norm, metrics, started_at, ended_at, report_hash, epsilon_after)

@@ -20,6 +20,9 @@ export const users = pgTable(
   (t) => [
     index('users_created_at_idx').on(t.createdAt, t.id),
     uniqueIndex('users_oidc_identity_idx').on(t.oidcIssuer, t.oidcSubject),
+    // The search `q` (username or display name contains): trigram indexes (pg_trgm).
+    index('users_username_trgm_idx').using('gin', t.username.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
+    index('users_display_name_trgm_idx').using('gin', t.displayName.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
   ],
 )
 

@@ -70,6 +70,9 @@ export const tgspPackages = pgTable(
     index('tgsp_packages_size_idx').on(t.sizeBytes, t.id),
     index('tgsp_packages_downloads_idx').on(t.downloads, t.id),
     index('tgsp_packages_status_idx').on(t.status, t.uploadedAt, t.id),
+    // The search `q` (model name contains, package id starts with): trigram indexes (pg_trgm).
+    index('tgsp_packages_model_name_trgm_idx').using('gin', t.modelName.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
+    index('tgsp_packages_package_id_trgm_idx').using('gin', t.packageId.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
   ],
 )
 

@@ -72,6 +72,11 @@ export const trainingRuns = pgTable(
     index('training_runs_name_idx').on(t.name, t.id),
     index('training_runs_epsilon_idx').on(t.epsilonSpent, t.id),
     index('training_runs_last_report_idx').on(t.lastReportAt.desc().nullsLast(), t.id.desc().nullsFirst()),
+    // Oldest report first, runs without one still last: the index above read backwards puts them first.
+    index('training_runs_last_report_asc_idx').on(t.lastReportAt.asc().nullsLast(), t.id.asc()),
+    // The search `q` (name or base model contains): trigram indexes (pg_trgm).
+    index('training_runs_name_trgm_idx').using('gin', t.name.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
+    index('training_runs_base_model_trgm_idx').using('gin', t.baseModel.op('gin_trgm_ops')).with({ fastupdate: 'off' }),
   ],
 )
 

@@ -14,6 +14,8 @@ import type {
 import type { Executor } from '../../db/client'
 import { tgspBaseModels, tgspFleets, tgspPackages, tgspPublishers, tgspReleases } from '../../db/schema'
 import { cursorAt, encodeCursor, olderThan } from '../../lib/pagination'
+import { keysetCondition, keysetOrder, keysetScope, keysetValue, toKeysetPage } from '../../lib/pagination-keyset'
+import type { KeysetSort } from '../../lib/pagination-keyset'
 
 export type PublisherRow = typeof tgspPublishers.$inferSelect
 export type PackageRow = typeof tgspPackages.$inferSelect
@@ -154,12 +156,12 @@ function toSummary({ pkg, publisherName }: PackageWithPublisher, live: PackageSu
   }
 }
 
-const SORT_COLUMNS = {
-  uploadedAt: tgspPackages.uploadedAt,
-  modelName: tgspPackages.modelName,
-  sizeBytes: tgspPackages.sizeBytes,
-  downloads: tgspPackages.downloads,
-} as const
+const SORTS: Record<ListPackagesQuery['sort'], KeysetSort> = {
+  uploadedAt: { column: tgspPackages.uploadedAt, kind: 'timestamp' },
+  modelName: { column: tgspPackages.modelName, kind: 'text' },
+  sizeBytes: { column: tgspPackages.sizeBytes, kind: 'bigint' },
+  downloads: { column: tgspPackages.downloads, kind: 'bigint' },
+}
 
 function packagesWhere(query: ListPackagesQuery): SQL | undefined {
   return and(
@@ -176,40 +178,43 @@ function packagesWhere(query: ListPackagesQuery): SQL | undefined {
   )
 }
 
-/** The statement of a page of packages (an index test explains it). */
+/** What a packages cursor is bound to: this sort, direction and these filters. */
+const packagesScope = (query: ListPackagesQuery) => keysetScope('tgsp.packages', query)
+
+/** The one statement of a page of packages: `limit + 1` rows after the cursor (an index test explains it). */
 export function packagesPageQuery(ex: Executor, query: ListPackagesQuery) {
-  const direction = query.order === 'asc' ? asc : desc
+  const sort = SORTS[query.sort]
   return ex
-    .select({ pkg: tgspPackages, publisherName: tgspPublishers.name })
+    .select({ pkg: tgspPackages, publisherName: tgspPublishers.name, sortValue: keysetValue(sort) })
     .from(tgspPackages)
     .innerJoin(tgspPublishers, eq(tgspPublishers.id, tgspPackages.publisherId))
-    .where(packagesWhere(query))
-    .orderBy(direction(SORT_COLUMNS[query.sort]), direction(tgspPackages.id))
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
+    .where(
+      and(
+        packagesWhere(query),
+        keysetCondition(sort, query.order, tgspPackages.id, packagesScope(query), query.cursor),
+      ),
+    )
+    .orderBy(...keysetOrder(sort, query.order, tgspPackages.id))
+    .limit(query.limit + 1)
 }
 
 export async function listPackages(ex: Executor, query: ListPackagesQuery): Promise<PackagePage> {
-  const where = packagesWhere(query)
-  const [rows, [count], facets] = await Promise.all([
+  const [rows, facets] = await Promise.all([
     packagesPageQuery(ex, query),
-    ex
-      .select({ total: sql<number>`count(*)::int` })
-      .from(tgspPackages)
-      .where(where),
     ex.select({ baseModel: tgspBaseModels.name }).from(tgspBaseModels).orderBy(asc(tgspBaseModels.name)),
   ])
+  const page = rows.slice(0, query.limit)
   const live = await liveOn(
     ex,
-    rows.map((r) => r.pkg.id),
+    page.map((r) => r.pkg.id),
   )
-  return {
-    items: rows.map((r) => toSummary(r, live.get(r.pkg.id) ?? [])),
-    total: Number(count?.total ?? 0),
-    page: query.page,
-    pageSize: query.pageSize,
-    facets: { baseModels: facets.map((r) => r.baseModel) },
-  }
+  const { items, nextCursor } = toKeysetPage(
+    rows.map((r) => ({ ...r, id: r.pkg.id })),
+    query.limit,
+    packagesScope(query),
+    (pageRows) => pageRows.map((r) => toSummary(r, live.get(r.pkg.id) ?? [])),
+  )
+  return { items, nextCursor, facets: { baseModels: facets.map((r) => r.baseModel) } }
 }
 
 export async function findPackageRow(ex: Executor, id: string): Promise<PackageRow | null> {

@@ -82,7 +82,7 @@ describe('re-verification on demand', () => {
     expect(after.uploadedAt).toBe(pkg.uploadedAt)
     const stored = await json<Pkg>(await h.request('GET', `/api/v1/tgsp/packages/${pkg.id}`, viewer))
     expect(stored.verifiedAt).toBe(after.verifiedAt)
-    const listed = await json<{ items: Pkg[] }>(await h.request('GET', '/api/v1/tgsp/packages?pageSize=200', viewer))
+    const listed = await json<{ items: Pkg[] }>(await h.request('GET', '/api/v1/tgsp/packages?limit=200', viewer))
     expect(listed.items.find((p) => p.id === pkg.id)?.verifiedAt).toBe(after.verifiedAt)
     expect(Object.values(after.checks).every((c) => c.ok)).toBe(true)
     const entries = await reverified(pkg.id)

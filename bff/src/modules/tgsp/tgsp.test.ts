@@ -295,20 +295,20 @@ function suite(name: string, open: Open<{ files?: () => Promise<string[]> }>) {
         h.request('GET', `/api/v1/tgsp/packages?${query}`, operator).then((r) =>
           json<{
             items: PackageBody[]
-            total: number
+            nextCursor: string | null
             facets: { baseModels: string[] }
           }>(r),
         )
-      const all = await page('pageSize=2&sort=uploadedAt&order=desc')
+      const all = await page('limit=2&sort=uploadedAt&order=desc')
       expect(all.items).toHaveLength(2)
       expect(all.items[0]?.modelName).toBe('vision-adapter')
-      expect(all.total).toBeGreaterThanOrEqual(4)
+      expect(all).not.toHaveProperty('total')
       expect(all.facets.baseModels).toEqual(expect.arrayContaining(['clip-vit', 'llama-3-8b', 'mistral-7b']))
-      const second = await page('pageSize=2&page=2&sort=uploadedAt&order=desc')
+      const second = await page(`limit=2&sort=uploadedAt&order=desc&cursor=${all.nextCursor}`)
       expect(second.items.map((i) => i.id)).not.toContain(all.items[0]?.id)
       expect((await page('q=VISION')).items.map((i) => i.modelName)).toEqual(['vision-adapter'])
-      expect((await page('baseModel=clip-vit')).total).toBe(1)
-      expect((await page(`publisherId=${publisherId}&status=signer_revoked`)).total).toBe(0)
+      expect((await page('baseModel=clip-vit')).items).toHaveLength(1)
+      expect((await page(`publisherId=${publisherId}&status=signer_revoked`)).items).toHaveLength(0)
       expect((await page('sort=modelName&order=asc')).items[0]?.modelName).toBe('support-bot-lora')
       const bad = await h.request('GET', '/api/v1/tgsp/packages?sort=nonsense', operator)
       expect(bad.status).toBe(422)

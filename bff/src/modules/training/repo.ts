@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, gte, ilike, or, sql } from 'drizzle-orm'
+import { and, desc, eq, gte, ilike, or, sql } from 'drizzle-orm'
 import type { SQL } from 'drizzle-orm'
 import { NEAR_BUDGET_SHARE } from '@tg/contracts'
 import type { AdapterSettings, ListRunsQuery, Round, RoundMetrics, Run, RunPage } from '@tg/contracts'
 import type { Executor } from '../../db/client'
 import { trainingRounds, trainingRuns } from '../../db/schema'
+import { keysetCondition, keysetOrder, keysetScope, keysetValue, toKeysetPage } from '../../lib/pagination-keyset'
+import type { KeysetSort } from '../../lib/pagination-keyset'
 
 export type RunRow = typeof trainingRuns.$inferSelect
 export type RoundRow = typeof trainingRounds.$inferSelect
@@ -87,26 +89,14 @@ export function toRound(row: RoundRow): Round {
   }
 }
 
-const SORTS = {
-  createdAt: trainingRuns.createdAt,
-  name: trainingRuns.name,
-  epsilonSpent: trainingRuns.epsilonSpent,
-  lastReportAt: trainingRuns.lastReportAt,
-} as const
+const SORTS: Record<ListRunsQuery['sort'], KeysetSort> = {
+  createdAt: { column: trainingRuns.createdAt, kind: 'timestamp' },
+  name: { column: trainingRuns.name, kind: 'text' },
+  epsilonSpent: { column: trainingRuns.epsilonSpent, kind: 'double' },
+  lastReportAt: { column: trainingRuns.lastReportAt, kind: 'timestamp', nullable: true },
+}
 
 export const NEAR_BUDGET = NEAR_BUDGET_SHARE
-
-/**
- * The list's order: the sort column, then the id. Only `lastReportAt` can be null (runs with no
- * round yet go last either way); the other columns are NOT NULL, and a plain `asc`/`desc` lets
- * their (column, id) index give the order (a `nulls last` on a descending scan would not match it).
- */
-function runOrder(query: ListRunsQuery): SQL[] {
-  const direction = query.order === 'asc' ? asc : desc
-  const column = SORTS[query.sort]
-  const first = query.sort === 'lastReportAt' ? sql`${direction(column)} nulls last` : direction(column)
-  return [first, direction(trainingRuns.id)]
-}
 
 function runsWhere(query: ListRunsQuery): SQL | undefined {
   return and(
@@ -126,27 +116,33 @@ function runsWhere(query: ListRunsQuery): SQL | undefined {
   )
 }
 
-/** The statement of a page of runs (an index test explains it). */
+/** What a runs cursor is bound to: this sort, direction and these filters. */
+const runsScope = (query: ListRunsQuery) => keysetScope('training.runs', query)
+
+/**
+ * The one statement of a page of runs: `limit + 1` rows after the cursor, in (sort column, id)
+ * order. Only `lastReportAt` can be null (runs with no round yet go last either way); the other
+ * columns are NOT NULL and order plainly, so that their (column, id) index gives the order and the
+ * cursor's range (an index test explains it).
+ */
 export function runsPageQuery(ex: Executor, query: ListRunsQuery) {
+  const sort = SORTS[query.sort]
   return ex
-    .select()
+    .select({ run: trainingRuns, sortValue: keysetValue(sort) })
     .from(trainingRuns)
-    .where(runsWhere(query))
-    .orderBy(...runOrder(query))
-    .limit(query.pageSize)
-    .offset((query.page - 1) * query.pageSize)
+    .where(and(runsWhere(query), keysetCondition(sort, query.order, trainingRuns.id, runsScope(query), query.cursor)))
+    .orderBy(...keysetOrder(sort, query.order, trainingRuns.id))
+    .limit(query.limit + 1)
 }
 
 export async function listRuns(ex: Executor, query: ListRunsQuery): Promise<RunPage> {
-  const where = runsWhere(query)
-  const [rows, [count]] = await Promise.all([
-    runsPageQuery(ex, query),
-    ex
-      .select({ total: sql<number>`count(*)::int` })
-      .from(trainingRuns)
-      .where(where),
-  ])
-  return { items: rows.map(toRun), total: Number(count?.total ?? 0), page: query.page, pageSize: query.pageSize }
+  const rows = await runsPageQuery(ex, query)
+  return toKeysetPage(
+    rows.map((r) => ({ ...r, id: r.run.id })),
+    query.limit,
+    runsScope(query),
+    (pageRows) => pageRows.map((r) => toRun(r.run)),
+  )
 }
 
 export async function findRunRow(ex: Executor, id: string, forUpdate = false): Promise<RunRow | null> {

@@ -187,7 +187,7 @@ export const verifiedPackagesQuery = (q: string) =>
     queryFn: ({ signal }) =>
       api.request(listPackagesRoute, {
         params: {
-          query: { status: 'verified', q: q || undefined, sort: 'uploadedAt', order: 'desc', page: 1, pageSize: 50 },
+          query: { status: 'verified', q: q || undefined, sort: 'uploadedAt', order: 'desc', limit: 50 },
         },
         signal,
       }),

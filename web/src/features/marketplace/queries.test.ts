@@ -16,7 +16,7 @@ describe('marketplace query keys', () => {
   })
 
   it('keep different filters apart', () => {
-    expect(marketplaceKeys.packages.list({ page: '2' })).not.toEqual(marketplaceKeys.packages.list({}))
+    expect(marketplaceKeys.packages.list({ sort: 'modelName' })).not.toEqual(marketplaceKeys.packages.list({}))
     expect(marketplaceKeys.fleets.list(true)).not.toEqual(marketplaceKeys.fleets.list(false))
   })
 })

@@ -54,6 +54,8 @@ export const marketplaceKeys = {
   packages: {
     all: PACKAGES,
     list: (filters: PackageFilters) => [...PACKAGES, 'list', filters] as const,
+    /** One first page (no "load more"), for pickers. */
+    firstPage: (filters: PackageFilters) => [...PACKAGES, 'first-page', filters] as const,
     detail: (id: string) => [...PACKAGES, 'detail', id] as const,
     diff: (id: string, against: string) => [...PACKAGES, 'diff', id, against] as const,
   },
@@ -74,11 +76,25 @@ export const marketplaceKeys = {
   channels: { all: CHANNELS, list: () => [...CHANNELS, 'list'] as const },
 }
 
-export const packageListQuery = (filters: PackageFilters) =>
+/** The first page of packages for these filters and sort (a picker's options). */
+export const packageFirstPageQuery = (filters: PackageFilters) =>
   queryOptions({
-    queryKey: marketplaceKeys.packages.list(filters),
+    queryKey: marketplaceKeys.packages.firstPage(filters),
     queryFn: ({ signal }) =>
       api.request(listPackagesRoute, { params: { query: packageListParamsOf(filters) }, signal }),
+  })
+
+/** Packages for these filters and sort, a page at a time following the server's nextCursor. */
+export const packagePagesQuery = (filters: PackageFilters) =>
+  infiniteQueryOptions({
+    queryKey: marketplaceKeys.packages.list(filters),
+    queryFn: ({ signal, pageParam }) =>
+      api.request(listPackagesRoute, {
+        params: { query: { ...packageListParamsOf(filters), cursor: pageParam } },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
   })
 
 export const packageDetailQuery = (packageId: string) =>
@@ -158,7 +174,7 @@ export const producingRunsQuery = (packageId: string) =>
   queryOptions({
     queryKey: marketplaceKeys.producers(packageId),
     queryFn: ({ signal }) =>
-      api.request(listTrainingRunsRoute, { params: { query: { packageId, pageSize: 10 } }, signal }),
+      api.request(listTrainingRunsRoute, { params: { query: { packageId, limit: 10 } }, signal }),
   })
 
 function invalidate(queryClient: QueryClient, ...keys: QueryKey[]) {

@@ -22,7 +22,6 @@ describe('package filters in the URL', () => {
         baseModel: 'llama-3-8b',
         sort: 'sizeBytes',
         order: 'asc',
-        page: '3',
       }),
     ).toEqual({
       q: 'llama',
@@ -31,7 +30,6 @@ describe('package filters in the URL', () => {
       baseModel: 'llama-3-8b',
       sort: 'sizeBytes',
       order: 'asc',
-      page: '3',
     })
     expect(packageFiltersOf({ status: 'rejected', publisher: 'acme', sort: 'random', order: 'up', page: 'x' })).toEqual(
       {},
@@ -50,33 +48,32 @@ describe('package filters in the URL', () => {
     expect(hasFilters(packageFiltersOf({ label: 'gpu' }))).toBe(true)
   })
 
-  it('leaves the default sort (newest first) and the first page out of the URL', () => {
-    expect(packageFiltersOf({ sort: 'uploadedAt', order: 'desc', page: '1' })).toEqual({})
-    expect(withSort({ q: 'a', page: '4' }, 'uploadedAt', 'desc')).toEqual({ q: 'a' })
-    expect(withSort({ q: 'a', page: '4' }, 'modelName', 'asc')).toEqual({ q: 'a', sort: 'modelName', order: 'asc' })
+  it('leaves the default sort (newest first) out of the URL, and no page: an old page number is ignored', () => {
+    expect(packageFiltersOf({ sort: 'uploadedAt', order: 'desc', page: '3' })).toEqual({})
+    expect(withSort({ q: 'a' }, 'uploadedAt', 'desc')).toEqual({ q: 'a' })
+    expect(withSort({ q: 'a' }, 'modelName', 'asc')).toEqual({ q: 'a', sort: 'modelName', order: 'asc' })
   })
 
   it('writes only what is set, so that a reload gives the same list', () => {
-    const filters = { q: 'lora', baseModel: 'mistral-7b', sort: 'modelName', order: 'asc', page: '2' } as const
+    const filters = { q: 'lora', baseModel: 'mistral-7b', sort: 'modelName', order: 'asc' } as const
     expect(packageFiltersOf(toLocationQuery(filters) as Record<string, string>)).toEqual(filters)
   })
 
-  it('asks the server for the page with the publisher id and the sort in effect', () => {
-    expect(packageListParamsOf({ publisher: PUBLISHER, page: '2' })).toEqual({
+  it('asks the server for the first page with the publisher id and the sort in effect (no page number)', () => {
+    expect(packageListParamsOf({ publisher: PUBLISHER })).toEqual({
       q: undefined,
       status: undefined,
       publisherId: PUBLISHER,
       baseModel: undefined,
       sort: 'uploadedAt',
       order: 'desc',
-      page: 2,
-      pageSize: PACKAGE_PAGE_SIZE,
+      limit: PACKAGE_PAGE_SIZE,
     })
     expect(sortOf({ sort: 'modelName' })).toEqual({ sort: 'modelName', order: 'desc' })
   })
 
-  it('counts search and filters as narrowing the list, not sort or page', () => {
-    expect(hasFilters(packageFiltersOf({ sort: 'modelName', order: 'asc', page: '2' }))).toBe(false)
+  it('counts search and filters as narrowing the list, not sort', () => {
+    expect(hasFilters(packageFiltersOf({ sort: 'modelName', order: 'asc' }))).toBe(false)
     expect(hasFilters(packageFiltersOf({ baseModel: 'llama-3-8b' }))).toBe(true)
   })
 })

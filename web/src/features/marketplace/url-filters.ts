@@ -2,14 +2,15 @@ import { PACKAGE_SORTS, PACKAGE_STATUSES, labelProblem } from '@tg/contracts'
 import type { ListPackagesQuery, PackageSummary } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
 import { z } from 'zod'
-import { oneOf, pageOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
+import { oneOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
 
 export type PackageSort = ListPackagesQuery['sort']
 export type SortOrder = ListPackagesQuery['order']
 
 /**
- * Search, filters, sort and page of the packages table as kept in the URL
- * (`?q=&status=&publisher=&baseModel=&label=&sort=&order=&page=`). Unset sort and order mean newest first.
+ * Search, filters and sort of the packages table as kept in the URL
+ * (`?q=&status=&publisher=&baseModel=&label=&sort=&order=`). Unset sort and order mean newest first.
+ * The pages themselves follow the server's cursor ("Load more"), from the first page on every visit.
  */
 export type PackageFilters = {
   q?: string
@@ -19,7 +20,6 @@ export type PackageFilters = {
   label?: string
   sort?: PackageSort
   order?: SortOrder
-  page?: string
 }
 /** The fleet shown on the releases page (`?fleet=`). */
 export type ReleaseFilters = { fleet?: string }
@@ -55,11 +55,10 @@ export function packageFiltersOf(query: LocationQuery): PackageFilters {
     label: labelOf(query),
     sort: isDefaultSort ? undefined : sort,
     order: isDefaultSort ? undefined : order,
-    page: pageOf(query),
   })
 }
 
-/** The list request of the packages table for these filters. */
+/** The list request of the packages table for these filters (its first page; then the cursor). */
 export function packageListParamsOf(filters: PackageFilters) {
   return {
     q: filters.q,
@@ -68,8 +67,7 @@ export function packageListParamsOf(filters: PackageFilters) {
     baseModel: filters.baseModel,
     label: filters.label,
     ...sortOf(filters),
-    page: Number(filters.page ?? 1),
-    pageSize: PACKAGE_PAGE_SIZE,
+    limit: PACKAGE_PAGE_SIZE,
   }
 }
 
@@ -78,10 +76,10 @@ export function sortOf(filters: PackageFilters): { sort: PackageSort; order: Sor
   return { sort: filters.sort ?? DEFAULT_SORT.sort, order: filters.order ?? DEFAULT_SORT.order }
 }
 
-/** Filters with a new sort, back on the first page; the default sort leaves the URL clean. */
+/** Filters with a new sort (the list starts again from its first page); the default sort leaves the URL clean. */
 export function withSort(filters: PackageFilters, sort: PackageSort, order: SortOrder): PackageFilters {
   const isDefault = sort === DEFAULT_SORT.sort && order === DEFAULT_SORT.order
-  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order, page: undefined }
+  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order }
 }
 
 export function releaseFiltersOf(query: LocationQuery): ReleaseFilters {

@@ -1,4 +1,4 @@
-import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
+import { infiniteQueryOptions, queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query'
 import {
   createTrainingAgentKeyRoute,
   createTrainingRunRoute,
@@ -34,11 +34,17 @@ export const ROUND_PAGE_SIZE = 50
 /** At most this many sampled rounds in the run's charts, whatever the run's length. */
 export const SERIES_POINTS = 400
 
-export const runListQuery = (filters: RunFilters) =>
-  queryOptions({
+/** Runs for these filters and sort, a page at a time following the server's nextCursor. */
+export const runPagesQuery = (filters: RunFilters) =>
+  infiniteQueryOptions({
     queryKey: trainingKeys.runList(filters),
-    queryFn: ({ signal }) =>
-      api.request(listTrainingRunsRoute, { params: { query: runListParamsOf(filters) }, signal }),
+    queryFn: ({ signal, pageParam }) =>
+      api.request(listTrainingRunsRoute, {
+        params: { query: { ...runListParamsOf(filters), cursor: pageParam } },
+        signal,
+      }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextCursor ?? undefined,
   })
 
 export const runQuery = (runId: string) =>

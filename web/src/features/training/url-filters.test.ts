@@ -11,39 +11,37 @@ describe('run filters in the URL', () => {
         budget: 'near',
         sort: 'epsilonSpent',
         order: 'asc',
-        page: '3',
       }),
-    ).toEqual({ q: 'llama', state: 'budget_exhausted', budget: 'near', sort: 'epsilonSpent', order: 'asc', page: '3' })
-    expect(runFiltersOf({ state: 'paused', budget: 'over', sort: 'size', order: 'up', page: '0' })).toEqual({})
+    ).toEqual({ q: 'llama', state: 'budget_exhausted', budget: 'near', sort: 'epsilonSpent', order: 'asc' })
+    expect(runFiltersOf({ state: 'paused', budget: 'over', sort: 'size', order: 'up' })).toEqual({})
   })
 
-  it('leaves the default sort (newest first) and the first page out of the URL', () => {
-    expect(runFiltersOf({ sort: 'createdAt', order: 'desc', page: '1' })).toEqual({})
+  it('leaves the default sort (newest first) out of the URL, and no page: an old page number is ignored', () => {
+    expect(runFiltersOf({ sort: 'createdAt', order: 'desc', page: '3' })).toEqual({})
     expect(runFiltersOf({ order: 'asc' })).toEqual({ sort: 'createdAt', order: 'asc' })
-    expect(withSort({ q: 'a', page: '4' }, 'createdAt', 'desc')).toEqual({ q: 'a' })
-    expect(withSort({ q: 'a', page: '4' }, 'name', 'asc')).toEqual({ q: 'a', sort: 'name', order: 'asc' })
+    expect(withSort({ q: 'a' }, 'createdAt', 'desc')).toEqual({ q: 'a' })
+    expect(withSort({ q: 'a' }, 'name', 'asc')).toEqual({ q: 'a', sort: 'name', order: 'asc' })
   })
 
   it('writes only what is set, so that a reload gives the same list', () => {
-    const filters = { q: 'lora', budget: 'exhausted', sort: 'lastReportAt', order: 'desc', page: '2' } as const
+    const filters = { q: 'lora', budget: 'exhausted', sort: 'lastReportAt', order: 'desc' } as const
     expect(runFiltersOf(toLocationQuery(filters) as Record<string, string>)).toEqual(filters)
   })
 
-  it('asks the server for the page with the sort in effect', () => {
-    expect(runListParamsOf({ state: 'running', page: '2' })).toEqual({
+  it('asks the server for the first page with the sort in effect (no page number)', () => {
+    expect(runListParamsOf({ state: 'running' })).toEqual({
       q: undefined,
       state: 'running',
       budget: undefined,
       sort: 'createdAt',
       order: 'desc',
-      page: 2,
-      pageSize: RUN_PAGE_SIZE,
+      limit: RUN_PAGE_SIZE,
     })
     expect(sortOf({ sort: 'name' })).toEqual({ sort: 'name', order: 'desc' })
   })
 
-  it('counts search, state and budget as narrowing the list, not sort or page', () => {
-    expect(hasFilters(runFiltersOf({ sort: 'name', order: 'asc', page: '2' }))).toBe(false)
+  it('counts search, state and budget as narrowing the list, not sort', () => {
+    expect(hasFilters(runFiltersOf({ sort: 'name', order: 'asc' }))).toBe(false)
     expect(hasFilters(runFiltersOf({ budget: 'near' }))).toBe(true)
   })
 })

@@ -1,7 +1,7 @@
 import { RUN_SORTS, RUN_STATES } from '@tg/contracts'
 import type { ListRunsQuery, RunState } from '@tg/contracts'
 import type { LocationQuery } from 'vue-router'
-import { oneOf, pageOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
+import { oneOf, textOf, toLocationQuery } from '@/shared/ui/url-filters'
 import { tagFilterOf } from './run-tags'
 
 export type RunSort = ListRunsQuery['sort']
@@ -9,8 +9,9 @@ export type SortOrder = ListRunsQuery['order']
 export type BudgetFilter = NonNullable<ListRunsQuery['budget']>
 
 /**
- * Search, filters, sort and page of the runs table as kept in the URL
- * (`?q=&state=&budget=&tag=&sort=&order=&page=`). Unset sort and order mean newest first.
+ * Search, filters and sort of the runs table as kept in the URL
+ * (`?q=&state=&budget=&tag=&sort=&order=`). Unset sort and order mean newest first.
+ * The pages themselves follow the server's cursor ("Load more"), from the first page on every visit.
  */
 export type RunFilters = {
   q?: string
@@ -20,7 +21,6 @@ export type RunFilters = {
   tag?: string
   sort?: RunSort
   order?: SortOrder
-  page?: string
 }
 
 export const RUN_PAGE_SIZE = 25
@@ -39,7 +39,6 @@ export function runFiltersOf(query: LocationQuery): RunFilters {
     tag: tagFilterOf(textOf(query, 'tag', 200)),
     sort: isDefault ? undefined : sort,
     order: isDefault ? undefined : order,
-    page: pageOf(query),
   }) as RunFilters
 }
 
@@ -48,13 +47,13 @@ export function sortOf(filters: RunFilters): { sort: RunSort; order: SortOrder }
   return { sort: filters.sort ?? DEFAULT_SORT.sort, order: filters.order ?? DEFAULT_SORT.order }
 }
 
-/** Filters with a new sort, back on the first page; the default sort leaves the URL clean. */
+/** Filters with a new sort (the list starts again from its first page); the default sort leaves the URL clean. */
 export function withSort(filters: RunFilters, sort: RunSort, order: SortOrder): RunFilters {
   const isDefault = sort === DEFAULT_SORT.sort && order === DEFAULT_SORT.order
-  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order, page: undefined }
+  return { ...filters, sort: isDefault ? undefined : sort, order: isDefault ? undefined : order }
 }
 
-/** The list request of the runs table for these filters. */
+/** The list request of the runs table for these filters (its first page; then the cursor). */
 export function runListParamsOf(filters: RunFilters): ListRunsQuery {
   return {
     q: filters.q,
@@ -62,7 +61,6 @@ export function runListParamsOf(filters: RunFilters): ListRunsQuery {
     budget: filters.budget,
     tag: filters.tag,
     ...sortOf(filters),
-    page: Number(filters.page ?? 1),
-    pageSize: RUN_PAGE_SIZE,
+    limit: RUN_PAGE_SIZE,
   }
 }

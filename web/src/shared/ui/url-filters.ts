@@ -26,12 +26,6 @@ export function toLocationQuery(filters: Record<string, string | undefined>): Lo
   return Object.fromEntries(Object.entries(filters).filter((entry): entry is [string, string] => !!entry[1]))
 }
 
-/** A page number of the URL query (2 and up; the first page is no value), undefined otherwise. */
-export function pageOf(query: LocationQuery, key = 'page', max = 100_000): string | undefined {
-  const text = textOf(query, key, 12)
-  return text && /^[1-9][0-9]*$/.test(text) && Number(text) > 1 && Number(text) <= max ? text : undefined
-}
-
 /** True when anything narrows the list (page, cursor, sort and order do not count). */
 export function hasFilters(filters: UrlFilters): boolean {
   return Object.entries(filters).some(([key, value]) => !PAGING_KEYS.has(key) && !!value)
@@ -49,7 +43,5 @@ export function useUrlFilters<F extends UrlFilters>(parse: (query: LocationQuery
     filters,
     setFilters: (next: F) => router.push({ query: toLocationQuery({ ...next, cursor: undefined, page: undefined }) }),
     setCursor: (cursor: string | undefined) => router.push({ query: toLocationQuery({ ...filters.value, cursor }) }),
-    setPage: (page: number) =>
-      router.push({ query: toLocationQuery({ ...filters.value, page: page > 1 ? String(page) : undefined }) }),
   }
 }
