@@ -6,7 +6,7 @@ import { signing } from './test-support'
 
 type Session = { cookie: string; csrf: string }
 type Pkg = { id: string; labels: string[]; downloads: number; modelVersion: string }
-type Page = { items: Pkg[]; total: number }
+type Page = { items: Pkg[]; nextCursor: string | null }
 type Diff = {
   from: { id: string; modelVersion: string }
   to: { id: string; modelVersion: string }
