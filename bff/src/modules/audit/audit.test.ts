@@ -373,7 +373,7 @@ describe('a large log', () => {
       }
     }
     await big.close()
-  })
+  }, 120_000) // seeds and sequences a large log: 40 s on this 2-core machine under load
 })
 
 describe('who may rotate', () => {
