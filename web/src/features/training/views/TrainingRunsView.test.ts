@@ -1,7 +1,6 @@
-import { QueryClient, VueQueryPlugin } from '@tanstack/vue-query'
-import { flushPromises, mount } from '@vue/test-utils'
+import { flushPromises } from '@vue/test-utils'
+import { mountAt } from '@/shared/ui/mount-at.test-helper'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory, createRouter } from 'vue-router'
 import TrainingRunsView from './TrainingRunsView.vue'
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`
@@ -64,17 +63,7 @@ function serve(...runPages: Response[]) {
   return sent
 }
 
-async function render(path = '/training') {
-  const router = createRouter({
-    history: createMemoryHistory(),
-    routes: [{ path: '/:any(.*)*', component: { render: () => null } }],
-  })
-  await router.push(path)
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } })
-  const wrapper = mount(TrainingRunsView, { global: { plugins: [router, [VueQueryPlugin, { queryClient }]] } })
-  await flushPromises()
-  return { wrapper, router }
-}
+const render = (path = '/training') => mountAt(TrainingRunsView, path)
 
 const shownRuns = (wrapper: Awaited<ReturnType<typeof render>>['wrapper']) =>
   [...wrapper.text().matchAll(/run-\d+/g)].map((m) => m[0]).filter((m, i, all) => all.indexOf(m) === i)
