@@ -24,21 +24,29 @@ interface ManifestChunk {
 }
 type Manifest = Record<string, ManifestChunk>
 
-const DASHBOARD_SECTIONS = ['Health', 'Training', 'Fedmoe', 'Users', 'ApiKeys', 'SignIns'].map(
-  (name) => `src/features/dashboard/components/Dashboard${name}Section.vue`,
-)
+const DASHBOARD_VIEW = 'src/features/dashboard/views/DashboardView.vue'
 
 /**
  * The routes measured: the lazily loaded modules each one needs beside the entry. A route with a
  * goal is what must arrive before the page shows; `note` says what a route without one adds later.
+ * `withLazyOf` adds the modules a view itself loads lazily (the dashboard's sections), read from
+ * the manifest so that a section moved into or out of the first load is counted where it is.
  */
-export const ROUTES: { name: string; path: string; lazy: string[]; hasGoal: boolean; note?: string }[] = [
+export const ROUTES: {
+  name: string
+  path: string
+  lazy: string[]
+  withLazyOf?: string
+  hasGoal: boolean
+  note?: string
+}[] = [
   { name: 'sign-in', path: '/sign-in', lazy: ['src/features/auth/views/AuthSignInView.vue'], hasGoal: true },
-  { name: 'dashboard', path: '/', lazy: ['src/features/dashboard/views/DashboardView.vue'], hasGoal: true },
+  { name: 'dashboard', path: '/', lazy: [DASHBOARD_VIEW], hasGoal: true },
   {
     name: 'dashboard, all sections',
     path: '/',
-    lazy: ['src/features/dashboard/views/DashboardView.vue', ...DASHBOARD_SECTIONS],
+    lazy: [DASHBOARD_VIEW],
+    withLazyOf: DASHBOARD_VIEW,
     hasGoal: false,
     note: '(sections load after the page shows)',
   },
@@ -50,6 +58,13 @@ export const ROUTES: { name: string; path: string; lazy: string[]; hasGoal: bool
     note: '(charts load after the page shows)',
   },
 ]
+
+/** The modules `key` loads lazily (its dynamic imports in the manifest). */
+export function lazyImportsOf(manifest: Manifest, key: string): string[] {
+  const chunk = manifest[key]
+  if (!chunk) throw new Error(`${key} is not in the Vite manifest`)
+  return chunk.dynamicImports ?? []
+}
 
 /** The files of `keys` and of everything they import statically. */
 export function closure(manifest: Manifest, keys: string[]): Set<string> {
@@ -78,7 +93,8 @@ export function measureRoutes(manifest: Manifest) {
   const entry = Object.keys(manifest).find((key) => manifest[key]?.isEntry && key === 'index.html')
   if (!entry) throw new Error('index.html is not an entry of the Vite manifest')
   return ROUTES.map((route) => {
-    const files = [...closure(manifest, [entry, ...route.lazy])]
+    const lazy = route.withLazyOf ? [...route.lazy, ...lazyImportsOf(manifest, route.withLazyOf)] : route.lazy
+    const files = [...closure(manifest, [entry, ...lazy])]
     const sum = (f: (file: string) => number) => files.reduce((total, file) => total + f(file), 0)
     return {
       ...route,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { closure } from '../../bench/web-size'
+import { closure, lazyImportsOf } from '../../bench/web-size'
 
 describe('the web size bench', () => {
   it('counts a route as the entry and its view with every static import, once, and no lazy chunk', () => {
@@ -18,5 +18,14 @@ describe('the web size bench', () => {
     ])
     expect(closure(manifest, ['index.html', 'Big.vue']).size).toBe(4)
     expect(() => closure(manifest, ['Missing.vue'])).toThrow(/not in the Vite manifest/)
+  })
+  it("adds a view's lazily loaded sections from the manifest, and names a view that is not there", () => {
+    const manifest = {
+      'View.vue': { file: 'assets/View-1.js', dynamicImports: ['A.vue', 'B.vue'] },
+      'Plain.vue': { file: 'assets/Plain-2.js' },
+    }
+    expect(lazyImportsOf(manifest, 'View.vue')).toEqual(['A.vue', 'B.vue'])
+    expect(lazyImportsOf(manifest, 'Plain.vue')).toEqual([])
+    expect(() => lazyImportsOf(manifest, 'Gone.vue')).toThrow(/Gone.vue is not in the Vite manifest/)
   })
 })
