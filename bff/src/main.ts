@@ -1,6 +1,7 @@
 import { scheduleLivePrune } from './lib/live-log'
 import { createApp } from './app'
 import { MIGRATIONS_FOLDER, createDatabase } from './db/client'
+import { startEmbeddedMaintenance } from './db/embedded-maintenance'
 import { createPgliteInChild } from './db/pglite-setup'
 import { ConfigError, parseConfig } from './env'
 import type { Config } from './env'
@@ -113,6 +114,14 @@ async function main() {
   const stopLivePrune = scheduleLivePrune(services.events, config.liveEventRetentionMs, (err) =>
     log.warn({ err: String(err) }, 'pruning old live events failed'),
   )
+  // PostgreSQL has its autovacuum; embedded PGlite has none, so the server does its work.
+  const stopMaintenance =
+    database.driver === 'pglite'
+      ? startEmbeddedMaintenance(database.db, {
+          onStep: (step) => log.info(step, `embedded database maintenance: ${step.action} ${step.table}`),
+          onError: (err) => log.warn({ err: String(err) }, 'embedded database maintenance failed'),
+        })
+      : async () => undefined
   const { server, port } = await listen(app.fetch, { hostname: config.host, port: config.port })
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
   const baseUrl = config.publicUrl?.replace(/\/$/, '') ?? `http://${shownHost}:${port}`
@@ -153,6 +162,7 @@ async function main() {
       stopThrottleSweep()
       await stopIntegrations().catch((err: unknown) => log.warn({ err }, 'stopping the integrations workers failed'))
       await services.audit.drain().catch((err: unknown) => log.warn({ err }, 'final audit sequencing failed'))
+      await stopMaintenance()
       await closeAccountantPool()
       await rateLimiter.close().catch((err: unknown) => log.warn({ err }, 'closing the rate-limit store failed'))
       await database.close().catch((err: unknown) => log.error({ err }, 'closing the database failed'))

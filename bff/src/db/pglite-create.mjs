@@ -11,4 +11,6 @@ const [dir, migrationsFolder, startParams] = process.argv.slice(2)
 // The same extensions as pgliteExtensions() in pglite-setup.ts (migration 0021 creates pg_trgm).
 const client = new PGlite(dir, { startParams: JSON.parse(startParams), extensions: { pg_trgm } })
 await migrate(drizzle(client), { migrationsFolder })
+// Starts with statistics (empty tables), so that the server's maintenance has nothing to catch up on.
+await client.exec('analyze')
 await client.close()

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MIGRATIONS_FOLDER, createDatabase } from './client'
 import type { Database } from './client'
+import { dueMaintenance } from './embedded-maintenance'
 import { createPgliteInChild } from './pglite-setup'
 
 const parent = mkdtempSync(join(tmpdir(), 'tg-pglite-setup-'))
@@ -24,6 +25,8 @@ describe('creating the embedded database in a child process', { timeout: 120_000
     const database = createDatabase({ kind: 'pglite', dir })
     opened.push(database)
     expect(await database.pendingMigrations()).toBe(0)
+    // Created analyzed: the server's embedded maintenance has nothing to catch up on at its first start.
+    expect(await dueMaintenance(database.db)).toEqual([])
     const result = await database.db.execute(sql`select current_setting('shared_buffers') as buffers`)
     expect((result as unknown as { rows: Array<{ buffers: string }> }).rows[0]?.buffers).toBe('16MB')
   })

@@ -5,7 +5,9 @@ import { chmodSync, existsSync, mkdtempSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { sql } from 'drizzle-orm'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createDatabase } from '../db/client'
 
 const root = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..')
 const tsx = join(root, 'node_modules/.bin/tsx')
@@ -100,5 +102,26 @@ describe('the server process', { timeout: 120_000 }, () => {
     expect(server.output()).toContain('"msg":"stopped"')
     expect(existsSync(join(dataDir, 'server.pid'))).toBe(false)
     await expect(fetch(`${url}/healthz`)).rejects.toThrow()
+  })
+  it('on embedded PGlite, vacuums and analyzes what needs it, as autovacuum would, and logs each step', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tg-proc-'))
+    // A database left with dead rows and never analyzed (as one made before this maintenance was).
+    const database = createDatabase({ kind: 'pglite', dir: join(dataDir, 'pglite') })
+    await database.migrate()
+    await database.db.execute(sql`create table maintenance_probe (id serial primary key, v text)`)
+    for (let i = 0; i < 5; i++) {
+      await database.db.execute(
+        sql`insert into maintenance_probe (v) select 'row ' || g from generate_series(1, 400) g`,
+      )
+      await database.db.execute(sql`delete from maintenance_probe where id % 4 <> 0`)
+    }
+    await database.close()
+    const server = start({ TG_DATA_DIR: dataDir })
+    await server.waitFor(/listening on/)
+    await server.waitFor(/embedded database maintenance: vacuum maintenance_probe/)
+    await server.waitFor(/embedded database maintenance: analyze users/)
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+    expect(server.output()).not.toContain('embedded database maintenance failed')
   })
 })
