@@ -103,3 +103,31 @@ test('phone width: the run page with tags, note and package passes axe and does 
   expect(overflow).toBeLessThanOrEqual(0)
   await expectNoSeriousA11yViolations(page, 'phone run page with annotations')
 })
+
+test('phone width: the run page does not shift when its live stream connects', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  await page.goto(`${server.url}/sign-in`)
+  await signInUi(page, 'olga-ops', ADMIN.password)
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible()
+  // The stream is held until the page has shown the run, so the page is seen connecting, then live.
+  let release = () => undefined as void
+  const held = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/v1/training/events?*', async (route) => {
+    await held
+    await route.continue()
+  })
+  await page.goto(`${server.url}/training/runs/${runId}`)
+  const indicator = page.getByTestId('live-indicator')
+  await expect(indicator).toHaveAttribute('data-state', 'connecting')
+  const tops = () =>
+    page.evaluate(() =>
+      ['copy-link', 'run-summary', 'run-produced-package'].map(
+        (id) => document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect().top,
+      ),
+    )
+  const connecting = await tops()
+  expect(connecting.every((top) => typeof top === 'number')).toBe(true)
+  release()
+  await expect(indicator).toHaveAttribute('data-state', 'open')
+  expect(await tops()).toEqual(connecting)
+})
