@@ -2,11 +2,13 @@ import { defineConfig } from '@playwright/test'
 
 /**
  * Browser tests drive the real built console (web/dist) served by the real BFF. Each spec file
- * starts its own BFF on a free port with a fresh data directory (see support/console-server.ts).
+ * starts its own BFF on a free port with a fresh data directory (see support/console-server.ts),
+ * holding a copy of one embedded database made once per run (support/global-setup.ts).
  * Chromium is Debian's (`/usr/bin/chromium`): Playwright cannot download browsers here.
  */
 export default defineConfig({
   testDir: './tests',
+  globalSetup: './support/global-setup.ts',
   outputDir: './test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -59,6 +59,9 @@ export async function stopAllConsoleServers(): Promise<void> {
  */
 export async function startConsoleServer(env: Record<string, string> = {}): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tg-e2e-'))
+  // The run's template database (support/global-setup.ts), where the server would make its own.
+  const template = process.env.TG_E2E_PGLITE_TEMPLATE
+  if (template && !env.DATABASE_URL && !env.TG_DATA_DIR) cpSync(template, join(dataDir, 'pglite'), { recursive: true })
   // Its own process group, so that tsx and the node process it starts end together.
   const child = spawn(join(REPO_ROOT, 'node_modules/.bin/tsx'), ['bff/src/main.ts'], {
     cwd: REPO_ROOT,

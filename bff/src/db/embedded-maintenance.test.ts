@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { createDatabase } from './client'
-import type { Database } from './client'
+import type { Database, Db } from './client'
 import { dueMaintenance, runMaintenanceStep, startEmbeddedMaintenance } from './embedded-maintenance'
 import type { MaintenanceReport } from './embedded-maintenance'
 
@@ -10,17 +10,26 @@ type StatRow = { n_dead_tup: number; reltuples: number; last_vacuum: string | nu
 describe('embedded maintenance (PGlite has no autovacuum)', () => {
   let database: Database
 
-  beforeEach(async () => {
+  // One database for the file (a new PGlite costs seconds); each test's tables are dropped after it.
+  beforeAll(async () => {
     database = createDatabase({ kind: 'pglite', dir: 'memory://' })
+  }, 60_000)
+
+  afterAll(async () => {
+    await database.close()
+  })
+
+  beforeEach(async () => {
     await database.db.execute(sql`create table churn (id serial primary key, v text)`)
     await database.db.execute(sql`create table calm (id serial primary key, v text)`)
     // Every table starts analyzed, as after a first maintenance pass: the tests judge the counters.
     await database.db.execute(sql`analyze`)
     await flushStats()
-  }, 60_000)
+  })
 
   afterEach(async () => {
-    await database.close()
+    await database.db.execute(sql`drop table if exists churn, calm, fresh`)
+    await flushStats()
   })
 
   /** Counters reach pg_stat_user_tables at most once a second unless a flush is forced. */
@@ -102,15 +111,25 @@ describe('embedded maintenance (PGlite has no autovacuum)', () => {
     expect((await stats('churn')).n_dead_tup).toBe(0)
   }, 30_000)
 
-  it('reports a failed check and keeps going', async () => {
+  it('reports a failed check and keeps checking', async () => {
     const errors: unknown[] = []
-    await database.close()
-    const stop = startEmbeddedMaintenance(database.db, {
+    let checks = 0
+    const failing = {
+      execute: () => {
+        checks++
+        return Promise.reject(new Error('the database is closed'))
+      },
+    } as unknown as Db
+    const stop = startEmbeddedMaintenance(failing, {
+      intervalMs: 20,
       onStep: () => undefined,
       onError: (err) => errors.push(err),
     })
-    await expect.poll(() => errors.length, { timeout: 10_000 }).toBe(1)
+    await expect.poll(() => errors.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
     await stop()
-    database = createDatabase({ kind: 'pglite', dir: 'memory://' })
+    expect(String(errors[0])).toContain('the database is closed')
+    const after = checks
+    await new Promise((r) => setTimeout(r, 100))
+    expect(checks).toBe(after) // stopped: no check after stop()
   })
 })
