@@ -188,11 +188,11 @@ function loadPglite() {
   }
 }
 
-function createPglite(dir: string) {
+function createPglite(dir: string, loadDataDir: Blob | undefined) {
   const { PGlite, drizzlePglite, migratePglite } = loadPglite()
   // A folder on disk (not memory:// or another scheme) is made private before PGlite fills it.
   if (!dir.includes('://')) mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const client = new PGlite(dir, { startParams: pgliteStartParams(), extensions: pgliteExtensions() })
+  const client = new PGlite(dir, { startParams: pgliteStartParams(), extensions: pgliteExtensions(), loadDataDir })
   const db = drizzlePglite(client, { schema })
   return {
     db: db as unknown as Db,
@@ -210,7 +210,13 @@ function createPglite(dir: string) {
 
 export function createDatabase(
   target: DatabaseTarget,
-  options: { timeoutMs?: number; poolMax?: number; onPoolError?: (err: Error) => void } = {},
+  options: {
+    timeoutMs?: number
+    poolMax?: number
+    onPoolError?: (err: Error) => void
+    /** PGlite only: starts from this dump (`dumpDataDir`) instead of an empty cluster (tests' template). */
+    pgliteDataDir?: Blob
+  } = {},
 ): Database {
   const impl =
     target.kind === 'postgres'
@@ -220,7 +226,7 @@ export function createDatabase(
           options.poolMax ?? 10,
           options.onPoolError ?? (() => undefined),
         )
-      : createPglite(target.dir)
+      : createPglite(target.dir, options.pgliteDataDir)
   const journal = readJournal()
   return {
     db: impl.db,

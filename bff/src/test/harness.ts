@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Writable } from 'node:stream'
@@ -59,6 +59,18 @@ export function createLogCapture() {
 }
 
 /** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
+let template: Blob | undefined
+/**
+ * The migrated database of this run's global setup (`pglite-template.global.ts`), read once per
+ * worker; undefined where no setup made one (a harness then makes and migrates its own).
+ */
+function pgliteTemplate(): Blob | undefined {
+  const file = process.env.TG_TEST_PGLITE_TEMPLATE
+  if (!file || !existsSync(file)) return undefined
+  template ??= new Blob([readFileSync(file)])
+  return template
+}
+
 export async function createHarness(
   options: {
     target?: DatabaseTarget
@@ -79,7 +91,10 @@ export async function createHarness(
   } = {},
 ) {
   const blobDir = options.tgsp?.blobDir ?? mkdtempSync(join(tmpdir(), 'tg-blobs-'))
-  const database = createDatabase(options.target ?? { kind: 'pglite', dir: 'memory://' })
+  const target = options.target ?? { kind: 'pglite', dir: 'memory://' }
+  const database = createDatabase(target, {
+    pgliteDataDir: target.kind === 'pglite' && target.dir === 'memory://' ? pgliteTemplate() : undefined,
+  })
   await database.migrate()
   const logs = createLogCapture()
   const config: AppConfig = {
