@@ -11,7 +11,7 @@ import type { Db } from './client'
 export type MaintenanceAction = 'vacuum' | 'analyze'
 export type MaintenanceStep = { table: string; action: MaintenanceAction }
 
-type DueRow = { relname: string; needs_vacuum: boolean; needs_analyze: boolean; urgency: number | string }
+type DueRow = { relname: string; needs_vacuum: boolean }
 
 /**
  * The tables of the public schema past PostgreSQL's autovacuum thresholds, most urgent first:
@@ -43,7 +43,7 @@ export async function dueMaintenance(db: Db): Promise<MaintenanceStep[]> {
           n_mod_since_analyze / nullif(analyze_base + analyze_scale * rows, 0)) as urgency
       from tables
     )
-    select relname, needs_vacuum, needs_analyze, urgency from judged
+    select relname, needs_vacuum from judged
     where needs_vacuum or needs_analyze
     order by needs_vacuum desc, urgency desc nulls last, relname
   `)) as unknown as { rows: DueRow[] }

@@ -10,6 +10,7 @@ import type { Role } from '@tg/contracts'
 import { createApp } from '../app'
 import type { AppConfig } from '../app'
 import { createDatabase } from '../db/client'
+import { PGLITE_TEMPLATE_ENV } from './pglite-template.global'
 import type { Database, DatabaseTarget } from '../db/client'
 import { auditLog } from '../db/schema'
 import { createLogger } from '../lib/logger'
@@ -58,19 +59,19 @@ export function createLogCapture() {
   return { lines, log: createLogger('trace', stream), text: () => lines.join('') }
 }
 
-/** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
 let template: Blob | undefined
 /**
  * The migrated database of this run's global setup (`pglite-template.global.ts`), read once per
  * worker; undefined where no setup made one (a harness then makes and migrates its own).
  */
 function pgliteTemplate(): Blob | undefined {
-  const file = process.env.TG_TEST_PGLITE_TEMPLATE
+  const file = process.env[PGLITE_TEMPLATE_ENV]
   if (!file || !existsSync(file)) return undefined
   template ??= new Blob([readFileSync(file)])
   return template
 }
 
+/** The real app on a fresh database (embedded in-memory PGlite unless a target is given). */
 export async function createHarness(
   options: {
     target?: DatabaseTarget
